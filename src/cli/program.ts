@@ -1,0 +1,94 @@
+import { createRequire } from "node:module";
+import { Command, CommanderError, Option } from "commander";
+import { templateCommand } from "../commands/template.js";
+import { validateCommand } from "../commands/validate.js";
+import { langs, scriptNames, type Lang } from "../scripts/index.js";
+import { MdimportError } from "../shared/errors.js";
+import { endProgress, progressReporter, renderTerminalSummary, type Streams, useColour } from "./terminal.js";
+
+const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
+
+export interface CliContext extends Streams {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  now: () => Date;
+}
+
+const langOption = () => new Option("--lang <lang>", "language of the requester's messages").choices(langs).default("nl");
+
+/** Declares the commands and options; each action calls a command function and prints. */
+export function buildProgram(context: CliContext, setExit: (code: number) => void): Command {
+  const program = new Command("mdimport")
+    .description("Bulk account work on a Minddistrict platform from (encrypted) Excel sheets: validate, test-run, run.")
+    .version(version)
+    .option("--debug", "show stack traces of errors")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => context.stdout.write(s), writeErr: (s) => context.stderr.write(s) })
+    .showSuggestionAfterError(true);
+
+  program
+    .command("template")
+    .description("write an empty sheet for a script, with an explanation sheet and dropdowns")
+    .argument("<script>", `one of ${scriptNames.join(", ")}`)
+    .option("--out <file>", "where to write the template (default: <script>.<lang>.xlsx here)")
+    .addOption(langOption())
+    .option("--debug", "show stack traces of errors")
+    .action(async (script: string, options: { out?: string; lang: Lang }) => {
+      const path = await templateCommand({ script, lang: options.lang, cwd: context.cwd, ...(options.out ? { out: options.out } : {}) });
+      context.stdout.write(`template written: ${path}\n`);
+      setExit(0);
+    });
+
+  program
+    .command("validate")
+    .description("check every row of a sheet on its own and against the other rows; no platform needed")
+    .argument("<input>", "the .xlsx workbook")
+    .requiredOption("--script <script>", `one of ${scriptNames.join(", ")}`)
+    .option("--sheet <name>", "the sheet to read (default: the first)")
+    .option("--config <file>", "the platform configuration (client_fields), as in a platform state file")
+    .option("--out <dir>", "the folder for the reports (default: a new folder under mdimport-out/)")
+    .addOption(langOption())
+    .option("--debug", "show stack traces of errors")
+    .action(async (input: string, options: { script: string; sheet?: string; config?: string; out?: string; lang: Lang; debug?: boolean }) => {
+      const onProgress = progressReporter(context, context.env);
+      const result = await validateCommand({
+        input,
+        script: options.script,
+        lang: options.lang,
+        cwd: context.cwd,
+        now: context.now,
+        debug: Boolean(program.opts().debug || options.debug),
+        ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
+        ...(options.config === undefined ? {} : { config: options.config }),
+        ...(options.out === undefined ? {} : { out: options.out }),
+        ...(onProgress ? { onProgress } : {}),
+      });
+      endProgress(context, context.env, Boolean(onProgress));
+      context.stdout.write(renderTerminalSummary(result.report, result.outDir, useColour(context.stdout, context.env)));
+      setExit(result.exitCode);
+    });
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; errors become one sentence, stacks only with --debug. */
+export async function runCli(argv: string[], context: CliContext): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram(context, (code) => (exitCode = code));
+  const debug = argv.includes("--debug");
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof MdimportError) {
+      context.stderr.write(`mdimport: ${error.message}\n`);
+      if (debug) context.stderr.write(`${error.stack ?? ""}\n`);
+      return error.exitCode;
+    }
+    context.stderr.write(`mdimport: unexpected error: ${(error as Error).message ?? String(error)} (run again with --debug for details)\n`);
+    if (debug) context.stderr.write(`${(error as Error).stack ?? ""}\n`);
+    return 70;
+  }
+}

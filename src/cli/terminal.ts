@@ -1,0 +1,40 @@
+import type { Report } from "../report/report.js";
+
+export interface Streams {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+const colours: Record<string, number> = { valid: 32, planned: 32, done: 32, unchanged: 36, invalid: 31, duplicate: 33, dropout: 35, failed: 31 };
+
+/** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
+export const useColour = (stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean =>
+  Boolean(stream.isTTY) && !("NO_COLOR" in env && env.NO_COLOR !== "") && env.TERM !== "dumb";
+
+/** The short summary on the terminal: counts per status, notes, and where the reports are. */
+export function renderTerminalSummary(report: Report, outDir: string, colour: boolean): string {
+  const paint = (status: string, text: string) => (colour && colours[status] ? `\u001b[${colours[status]}m${text}\u001b[0m` : text);
+  const lines = [`mdimport ${report.mode} · ${report.script} · ${report.input.rows} rows · sheet "${report.input.sheet}"`];
+  for (const [status, count] of Object.entries(report.summary)) {
+    lines.push(`  ${paint(count > 0 ? status : "", status.padEnd(10))} ${String(count).padStart(7)}`);
+  }
+  if (report.notes.bsn_padded > 0) lines.push(`  note: ${report.notes.bsn_padded} BSNs were padded with leading zeros`);
+  if (report.notes.hidden_rows > 0) lines.push(`  note: ${report.notes.hidden_rows} hidden rows were read`);
+  for (const warning of report.warnings) {
+    if (warning.code === "unknown_column") lines.push(`  warning: column ${warning.column} is not a column of ${report.script}; ignored`);
+    if (warning.code === "ignored_column") lines.push(`  warning: column ${warning.column} (${warning.field}) is ignored: the platform has no such field`);
+    if (warning.code === "other_sheets") lines.push(`  note: the workbook has ${warning.sheets} sheets; "${warning.sheet}" was read`);
+  }
+  lines.push(`reports: ${outDir}`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** Progress for long files, on stderr, only on a terminal and not in CI. */
+export function progressReporter(streams: Streams, env: NodeJS.ProcessEnv): ((rows: number) => void) | undefined {
+  if (!streams.stderr.isTTY || env.CI) return undefined;
+  return (rows) => streams.stderr.write(`\rread ${rows} rows…`);
+}
+
+export function endProgress(streams: Streams, env: NodeJS.ProcessEnv, shown: boolean): void {
+  if (shown && streams.stderr.isTTY && !env.CI) streams.stderr.write("\r\u001b[K");
+}

@@ -1,0 +1,91 @@
+import { writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import ExcelJS from "exceljs";
+import { getScript, type ColumnDef, type Lang, type ScriptDef } from "../scripts/index.js";
+
+export interface TemplateOptions {
+  script: string;
+  lang: Lang;
+  out?: string;
+  cwd: string;
+}
+
+const words = {
+  nl: { data: "Gegevens", help: "Toelichting", column: "Kolom", need: "Verplicht", format: "Formaat", values: "Toegestane waarden", yes: "ja", no: "nee, optioneel", platform: "optioneel, tenzij het platform dit veld verplicht stelt", oneOf: "ten minste één van deze kolommen", empty: "ja (de waarde mag leeg zijn)", update: "nee; een lege cel laat het veld ongewijzigd" },
+  en: { data: "Data", help: "Explanation", column: "Column", need: "Required", format: "Format", values: "Allowed values", yes: "yes", no: "no, optional", platform: "optional, unless the platform requires this field", oneOf: "at least one of these columns", empty: "yes (the value may be empty)", update: "no; an empty cell leaves the field unchanged" },
+  de: { data: "Daten", help: "Erläuterung", column: "Spalte", need: "Pflicht", format: "Format", values: "Erlaubte Werte", yes: "ja", no: "nein, optional", platform: "optional, außer die Plattform verlangt dieses Feld", oneOf: "mindestens eine dieser Spalten", empty: "ja (der Wert darf leer sein)", update: "nein; eine leere Zelle lässt das Feld unverändert" },
+} as const;
+
+/** A fixed date, so that a template made twice is the same file part for part. */
+interface RangedValidations {
+  dataValidations: { add(range: string, validation: ExcelJS.DataValidation): void };
+}
+
+const FIXED_DATE = new Date(Date.UTC(2026, 0, 1));
+const ROWS_PREPARED = 5000;
+
+/** Builds the empty sheet an organisation fills in, with an explanation sheet beside it. */
+export async function buildTemplate(script: ScriptDef, lang: Lang): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = "mdimport";
+  workbook.created = FIXED_DATE;
+  workbook.modified = FIXED_DATE;
+  const w = words[lang];
+  const data = workbook.addWorksheet(w.data, { views: [{ state: "frozen", ySplit: 1 }] });
+  data.columns = script.columns.map((column) => ({
+    header: column.headers[lang],
+    key: column.field,
+    width: Math.max(column.headers[lang].length + 4, 16),
+    style: column.text ? { numFmt: "@" } : {},
+  }));
+  data.getRow(1).font = { bold: true };
+  script.columns.forEach((column, index) => {
+    if (!column.choices) return;
+    const letter = data.getColumn(index + 1).letter;
+    // NOTE: exceljs supports ranged data validations, but its type declarations omit them.
+    (data as unknown as RangedValidations).dataValidations.add(`${letter}2:${letter}${ROWS_PREPARED}`, {
+      type: "list",
+      allowBlank: true,
+      formulae: [`"${column.choices[lang].join(",")}"`],
+      showErrorMessage: true,
+      errorTitle: column.headers[lang],
+      error: column.format[lang],
+    });
+  });
+
+  const help = workbook.addWorksheet(w.help);
+  help.columns = [
+    { header: w.column, width: 50 },
+    { header: w.need, width: 42 },
+    { header: w.format, width: 60 },
+    { header: w.values, width: 60 },
+  ];
+  help.getRow(1).font = { bold: true };
+  for (const column of script.columns) {
+    help.addRow([column.headers[lang], requirement(script, column, lang), column.format[lang], column.choices?.[lang].join(", ") ?? ""]);
+  }
+  help.addRow([]);
+  help.addRow([script.title[lang]]);
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+function requirement(script: ScriptDef, column: ColumnDef, lang: Lang): string {
+  const w = words[lang];
+  if (typeof column.column === "object") {
+    const group = script.groups?.[column.column.oneOf];
+    return script.action === "update" && column.column.oneOf === "changes" ? `${w.oneOf}; ${w.update}` : `${w.oneOf}${group ? ` (${group[lang]})` : ""}`;
+  }
+  if (column.value === "platform") return w.platform;
+  if (column.column && column.value === "optional") return w.empty;
+  return column.column ? w.yes : w.no;
+}
+
+export const templateFileName = (script: string, lang: Lang) => `${script}.${lang}.xlsx`;
+
+/** `mdimport template`: writes the template of one script, by default into the current folder. */
+export async function templateCommand(options: TemplateOptions): Promise<string> {
+  const script = getScript(options.script);
+  const path = resolve(options.cwd, options.out ?? templateFileName(script.name, options.lang));
+  await writeFile(path, await buildTemplate(script, options.lang));
+  return path;
+}

@@ -1,0 +1,144 @@
+import { InputError } from "../shared/errors.js";
+import type { NumberFormatKind } from "./cells.js";
+import { XmlScanner, type XmlAttributes, type XmlHandler } from "./xml-scanner.js";
+import { inflateEntry, type InflateBudget, type ZipEntry } from "./zip.js";
+
+/** Runs a handler over one zip entry, inflating and decoding it piece by piece. */
+export function scanEntry(
+  bytes: Uint8Array,
+  entry: ZipEntry,
+  budget: InflateBudget,
+  handler: XmlHandler & { done?: boolean },
+): void {
+  const decoder = new TextDecoder("utf-8");
+  const scanner = new XmlScanner(handler, entry.name);
+  for (const chunk of inflateEntry(bytes, entry, budget)) {
+    scanner.feed(decoder.decode(chunk, { stream: true }));
+    if (handler.done) return;
+  }
+  scanner.feed(decoder.decode());
+  scanner.end();
+}
+
+/** Collects the elements of a small part (workbook, relationships) by name. */
+export function collectElements(
+  bytes: Uint8Array,
+  entry: ZipEntry,
+  budget: InflateBudget,
+  names: readonly string[],
+): { name: string; attributes: XmlAttributes }[] {
+  const found: { name: string; attributes: XmlAttributes }[] = [];
+  scanEntry(bytes, entry, budget, {
+    open: (name, attributes) => {
+      if (names.includes(name)) found.push({ name, attributes });
+    },
+    close: () => {},
+    text: () => {},
+  });
+  return found;
+}
+
+/** Excel escapes control characters in strings as _xHHHH_. */
+export const decodeExcelEscapes = (text: string): string =>
+  text.includes("_x") ? text.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))) : text;
+
+/**
+ * Gathers the text of a string item (`<si>` or `<is>`): plain `<t>`, or the `<t>` of each
+ * rich-text run `<r>`; phonetic runs (`<rPh>`) are not part of the value.
+ */
+export class StringItemText {
+  private parts: string[] = [];
+  private inT = false;
+  private phonetic = 0;
+  private length = 0;
+
+  constructor(private readonly maxChars: number) {}
+
+  open(name: string): void {
+    if (name === "rPh") this.phonetic++;
+    else if (name === "t" && this.phonetic === 0) this.inT = true;
+  }
+
+  close(name: string): void {
+    if (name === "rPh") this.phonetic--;
+    else if (name === "t") this.inT = false;
+  }
+
+  text(text: string): void {
+    if (!this.inT) return;
+    this.length += text.length;
+    if (this.length > this.maxChars) {
+      throw new InputError(`A cell of the workbook holds more than ${this.maxChars} characters, more than a spreadsheet allows.`);
+    }
+    this.parts.push(text);
+  }
+
+  take(): string {
+    const text = this.parts.length === 1 ? (this.parts[0] ?? "") : this.parts.join("");
+    this.parts = [];
+    this.length = 0;
+    return decodeExcelEscapes(text);
+  }
+}
+
+/** Reads the shared string table into memory (one entry per distinct string). */
+export function readSharedStrings(bytes: Uint8Array, entry: ZipEntry, budget: InflateBudget, maxChars: number): string[] {
+  const strings: string[] = [];
+  const item = new StringItemText(maxChars);
+  let inItem = false;
+  scanEntry(bytes, entry, budget, {
+    open: (name) => {
+      if (name === "si") inItem = true;
+      else if (inItem) item.open(name);
+    },
+    close: (name) => {
+      if (name === "si") {
+        strings.push(item.take());
+        inItem = false;
+      } else if (inItem) item.close(name);
+    },
+    text: (text) => {
+      if (inItem) item.text(text);
+    },
+  });
+  return strings;
+}
+
+const BUILTIN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
+
+/** What a number format code means for reading: a date, text, scientific, or plain. */
+export function classifyNumberFormat(id: number, code: string | undefined): NumberFormatKind {
+  if (code === undefined) {
+    if (BUILTIN_DATE_FORMATS.has(id)) return "date";
+    if (id === 49) return "text";
+    if (id === 11 || id === 48) return "scientific";
+    return "general";
+  }
+  const bare = (code.split(";")[0] ?? "")
+    .replace(/"[^"]*"/g, "")
+    .replace(/\\./g, "")
+    .replace(/\[[^\]]*\]/g, "");
+  if (bare.trim() === "@") return "text";
+  if (/[0#?][.,]?[0#?]*E[+-]/i.test(bare)) return "scientific";
+  if (/[dmyhs]/i.test(bare.replace(/general/gi, ""))) return "date";
+  return "general";
+}
+
+/** Reads styles.xml: for each cell style index, how its number format reads. */
+export function readCellFormats(bytes: Uint8Array, entry: ZipEntry, budget: InflateBudget): NumberFormatKind[] {
+  const codes = new Map<number, string>();
+  const xfFormatIds: number[] = [];
+  let inCellXfs = false;
+  scanEntry(bytes, entry, budget, {
+    open: (name, attributes) => {
+      if (name === "numFmt") codes.set(Number(attributes.numFmtId), attributes.formatCode ?? "");
+      else if (name === "cellXfs") inCellXfs = true;
+      else if (name === "xf" && inCellXfs) xfFormatIds.push(Number(attributes.numFmtId ?? 0));
+    },
+    close: (name) => {
+      if (name === "cellXfs") inCellXfs = false;
+    },
+    text: () => {},
+  });
+  return xfFormatIds.map((id) => classifyNumberFormat(id, codes.get(id)));
+}

@@ -1,0 +1,37 @@
+import type { Status } from "../../pipeline/analyse.js";
+import type { ReasonCode, ReasonDetail } from "../../scripts/reasons.js";
+
+/**
+ * The words of one language for everything a requester reads. `{field}` is the column's
+ * header in that language, `{ref}` a row number, `{roles}` the list of groups.
+ */
+export interface Catalogue {
+  reasons: Record<ReasonCode, string>;
+  details: Record<ReasonDetail, string>;
+  statuses: Record<Status, string>;
+  warnings: {
+    unknown_column: string;
+    ignored_column: string;
+    other_sheets: string;
+    hidden_sheet: string;
+    hidden_rows: string;
+    bsn_padded: string;
+    american_dates: string;
+  };
+  labels: {
+    row: string;
+    status: string;
+    reason: string;
+    summary: string;
+    report: string;
+    script: string;
+    mode: string;
+    file: string;
+    sheet: string;
+    rows: string;
+    created: string;
+    platform: string;
+    notes: string;
+  };
+  modes: Record<"validate" | "test-run" | "run", string>;
+}

@@ -1,0 +1,48 @@
+import type { Warning } from "../../pipeline/analyse.js";
+import { roleNames } from "../../scripts/fields.js";
+import type { Reason } from "../../scripts/reasons.js";
+import type { Lang, ScriptDef } from "../../scripts/script.js";
+import type { Catalogue } from "./catalogue.js";
+import { de } from "./de.js";
+import { en } from "./en.js";
+import { nl } from "./nl.js";
+
+export const catalogues: Record<Lang, Catalogue> = { nl, en, de };
+
+const fill = (template: string, values: Record<string, string | number | undefined>) =>
+  template.replace(/\{(\w+)\}/g, (whole, key: string) => (values[key] === undefined ? whole : String(values[key])));
+
+/** Renders a reason in the requester's language; the field is named by its header there. */
+export function renderReason(reason: Reason, script: ScriptDef, lang: Lang): string {
+  const words = catalogues[lang];
+  const column = script.columns.find((c) => c.field === reason.field);
+  const field = column ? column.headers[lang] : (reason.field ?? "");
+  const template = reason.detail ? words.details[reason.detail] : words.reasons[reason.code];
+  const message = fill(template, {
+    field,
+    ref: reason.ref,
+    roles: Object.values(roleNames).map((r) => r[lang]).join(", "),
+    message: reason.message ?? "",
+  });
+  return message.charAt(0).toUpperCase() + message.slice(1);
+}
+
+/** A warning about the sheet, in the requester's language. */
+export function renderWarning(warning: Warning, lang: Lang): string {
+  const template = catalogues[lang].warnings[warning.code];
+  const values: Record<string, string | number> = {};
+  for (const [key, value] of Object.entries(warning)) values[key] = Array.isArray(value) ? compactRows(value) : value;
+  return fill(template, values);
+}
+
+/** Row numbers as short ranges: 2-5, 9, 12-13. */
+export function compactRows(rows: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < rows.length; ) {
+    let j = i;
+    while (j + 1 < rows.length && rows[j + 1] === (rows[j] ?? 0) + 1) j++;
+    parts.push(j > i ? `${rows[i]}-${rows[j]}` : String(rows[i]));
+    i = j + 1;
+  }
+  return parts.join(", ");
+}

@@ -1,0 +1,49 @@
+import { writeOutFile } from "../shared/out-dir.js";
+import { catalogues, compactRows } from "./messages/index.js";
+import type { Report } from "./report.js";
+
+/**
+ * summary.md: counts, row numbers and reason codes only, so it can be pasted into a ticket
+ * or an e-mail. It holds no value from the sheet.
+ */
+export function renderSummaryMd(report: Report): string {
+  const words = catalogues[report.lang];
+  const lines = [
+    `# mdimport ${words.modes[report.mode]}: ${report.script}`,
+    "",
+    `- ${words.labels.created}: ${report.created}`,
+    `- ${words.labels.file}: \`${report.input.sha256}\``,
+    `- ${words.labels.sheet}: ${report.input.sheet}`,
+    `- ${words.labels.rows}: ${report.input.rows}`,
+  ];
+  if (report.platform) lines.push(`- ${words.labels.platform}: ${report.platform}`);
+  lines.push("", `| ${words.labels.status} | ${words.labels.rows} |`, "| --- | ---: |");
+  for (const [status, count] of Object.entries(report.summary)) {
+    lines.push(`| ${status} (${words.statuses[status as keyof typeof words.statuses] ?? status}) | ${count} |`);
+  }
+  const byCode = new Map<string, number[]>();
+  for (const row of report.rows) {
+    for (const code of new Set(row.reasons.map((r) => (r.field ? `${r.code} (${r.field})` : r.code)))) {
+      const rows = byCode.get(code) ?? [];
+      rows.push(row.row);
+      byCode.set(code, rows);
+    }
+  }
+  if (byCode.size > 0) {
+    lines.push("", `| ${words.labels.reason} | ${words.labels.rows} | ${words.labels.row} |`, "| --- | ---: | --- |");
+    for (const [code, rows] of [...byCode].sort((a, b) => a[0].localeCompare(b[0]))) {
+      lines.push(`| ${code} | ${rows.length} | ${compactRows(rows)} |`);
+    }
+  }
+  if (report.warnings.length > 0) {
+    lines.push("", `## ${words.labels.notes}`, "");
+    for (const warning of report.warnings) {
+      lines.push(`- ${warning.code === "unknown_column" ? `${warning.code}: ${warning.column}` : warning.message}`);
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export function writeSummaryMd(dir: string, report: Report): void {
+  writeOutFile(dir, "summary.md", renderSummaryMd(report));
+}

@@ -1,0 +1,53 @@
+/** The stable reason codes of the contract; messages are rendered from report/messages. */
+export const reasonCodes = [
+  "required",
+  "invalid_email",
+  "invalid_date",
+  "invalid_gender",
+  "invalid_phone",
+  "invalid_bsn",
+  "invalid_role",
+  "invalid_id",
+  "duplicate_in_file",
+  "conflict_in_file",
+  "external_id_in_use",
+  "email_in_use",
+  "bsn_in_use",
+  "not_found",
+  "client_not_found",
+  "professional_not_found",
+  "email_mismatch",
+  "externally_managed",
+  "already_exists",
+  "changed_since_test_run",
+  "api_error",
+] as const;
+
+export type ReasonCode = (typeof reasonCodes)[number];
+
+/**
+ * Why a row cannot go ahead. `detail` picks a more precise message for the same code
+ * (for example `excel_number` when Excel turned an ID into a number).
+ */
+export interface Reason {
+  code: ReasonCode;
+  field?: string;
+  ref?: number;
+  detail?: ReasonDetail;
+  /** The platform's own words, for `api_error` only. */
+  message?: string;
+}
+
+export type ReasonDetail =
+  | "excel_number"
+  | "too_long"
+  | "wrong_kind"
+  | "american"
+  | "two_digit_year"
+  | "future"
+  | "too_old"
+  | "not_a_date"
+  | "length"
+  | "checksum"
+  | "nothing_to_change"
+  | "reference";

@@ -1,0 +1,26 @@
+import { email, firstName, infix, lastName, professionalId, professionalMdId, role, use } from "./columns.js";
+import type { ScriptDef } from "./script.js";
+
+/**
+ * Bijwerken bestaande professionalaccounts: the Minddistrict ID names the account, the
+ * e-mail address only cross-checks it, every other filled-in cell is a new value.
+ */
+export const updateProfessionals: ScriptDef = {
+  name: "update-professionals",
+  title: { nl: "Bijwerken bestaande professionalaccounts", en: "Update existing professional accounts", de: "Aktualisieren bestehender Professionalkonten" },
+  action: "update",
+  columns: [
+    use(professionalMdId, true, "required"),
+    use(email, false, "optional"),
+    use(professionalId, { oneOf: "changes" }, "optional"),
+    use(firstName, { oneOf: "changes" }, "optional"),
+    use(infix, { oneOf: "changes" }, "optional"),
+    use(lastName, { oneOf: "changes" }, "optional"),
+    use(role, { oneOf: "changes" }, "optional"),
+  ],
+  groups: {
+    changes: { nl: "een veld om bij te werken", en: "a field to update", de: "ein zu aktualisierendes Feld" },
+  },
+  changes: ["id", "first_name", "infix", "last_name", "role"],
+  keys: [["md_id"], ["id"], ["email"]],
+};

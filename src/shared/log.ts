@@ -1,0 +1,32 @@
+import { join } from "node:path";
+import { pino, type Logger } from "pino";
+import { personalFields } from "../scripts/index.js";
+
+export type { Logger };
+
+/**
+ * The redaction list, derived from the script definitions: any personal field, at the top
+ * level or one level down. The first rule is still never to log a row at all.
+ */
+export const redactPaths: string[] = [
+  ...personalFields.flatMap((field) => [field, `*.${field}`]),
+  "values",
+  "*.values",
+  "cells",
+  "*.cells",
+  "passphrase",
+  "password",
+  "token",
+  "*.token",
+  "headers.authorization",
+  "*.headers.authorization",
+];
+
+/** JSON log lines into <out>/mdimport.log, written synchronously so nothing is lost at exit. */
+export function createFileLogger(dir: string, debug: boolean): Logger {
+  const destination = pino.destination({ dest: join(dir, "mdimport.log"), sync: true, mode: 0o600 });
+  return pino({ level: debug ? "debug" : "info", redact: { paths: redactPaths, censor: "[redacted]" }, base: { tool: "mdimport" } }, destination);
+}
+
+/** A logger that writes nowhere, for commands without an output folder. */
+export const silentLogger: Logger = pino({ level: "silent" });
