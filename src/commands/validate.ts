@@ -61,7 +61,7 @@ export async function validateCommand(options: ValidateOptions): Promise<Command
   log.info({ header_row: analysis.headerMap.row, columns: [...analysis.headerMap.columns.values()].map((c) => c.field) }, "headers matched");
   for (const warning of analysis.warnings) log.warn({ warning: warning.code }, "sheet warning");
   writeJsonReport(outDir, report);
-  writeXlsxReport(outDir, report, workbook);
+  writeXlsxReport(outDir, report, analysis.texts);
   writeSummaryMd(outDir, report);
   log.info({ summary: report.summary, notes: report.notes, ms: Date.now() - started.getTime() }, "validate finished");
   log.flush();

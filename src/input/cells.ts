@@ -38,12 +38,23 @@ export const isBlank = (cell: Cell | undefined): boolean =>
 export const trimAll = (text: string): string =>
   text.replace(/^[\s\u00a0\u200b\u2007\u202f\ufeff]+|[\s\u00a0\u200b\u2007\u202f\ufeff]+$/g, "");
 
-/** A number as plain digits: no exponent, no `.0`. */
+/**
+ * A number as plain digits, without exponent or `.0`, to at most the 15 significant digits
+ * that Excel keeps (so 1.2345678901234567E+19 shows as 12345678901234600000, as in Excel).
+ */
 export function numberToPlainText(value: number): string {
-  if (Number.isInteger(value)) return BigInt(value).toString();
-  const text = String(value);
-  if (!/e/i.test(text)) return text;
-  return value.toFixed(20).replace(/\.?0+$/, "");
+  if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
+  const [mantissa = "", exponent] = Math.abs(value).toPrecision(15).split("e");
+  let text = mantissa;
+  if (exponent !== undefined) {
+    const digits = mantissa.replace(".", "");
+    const point = 1 + Number(exponent);
+    if (point <= 0) text = `0.${"0".repeat(-point)}${digits}`;
+    else if (point >= digits.length) text = digits + "0".repeat(point - digits.length);
+    else text = `${digits.slice(0, point)}.${digits.slice(point)}`;
+  }
+  if (text.includes(".")) text = text.replace(/\.?0+$/, "");
+  return value < 0 ? `-${text}` : text;
 }
 
 const DAY_MS = 86_400_000;
@@ -60,5 +71,22 @@ export function excelSerialToIso(serial: number, date1904: boolean): string | nu
   if (!date1904 && days === 60) return null;
   const epoch = date1904 ? EPOCH_1904 : days < 60 ? EPOCH_1900 + DAY_MS : EPOCH_1900;
   if (!date1904 && days === 0) return null;
-  return new Date(epoch + days * DAY_MS).toISOString().slice(0, 10);
+  return isoFromDays((epoch + days * DAY_MS) / DAY_MS);
+}
+
+/**
+ * Days since 1970-01-01 to YYYY-MM-DD, by arithmetic (Howard Hinnant's civil_from_days):
+ * this runs for every date cell, twice, and a Date object per cell costs more.
+ */
+export function isoFromDays(daysSinceEpoch: number): string {
+  const z = daysSinceEpoch + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  return `${String(year).padStart(4, "0")}-${month < 10 ? "0" : ""}${month}-${day < 10 ? "0" : ""}${day}`;
 }

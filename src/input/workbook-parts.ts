@@ -1,6 +1,6 @@
 import { InputError } from "../shared/errors.js";
 import type { NumberFormatKind } from "./cells.js";
-import { XmlScanner, type XmlAttributes, type XmlHandler } from "./xml-scanner.js";
+import { attribute, parseAttributes, XmlScanner, type XmlAttributes, type XmlHandler } from "./xml-scanner.js";
 import { inflateEntry, type InflateBudget, type ZipEntry } from "./zip.js";
 
 /** Runs a handler over one zip entry, inflating and decoding it piece by piece. */
@@ -30,10 +30,11 @@ export function collectElements(
   const found: { name: string; attributes: XmlAttributes }[] = [];
   scanEntry(bytes, entry, budget, {
     open: (name, attributes) => {
-      if (names.includes(name)) found.push({ name, attributes });
+      if (names.includes(name)) found.push({ name, attributes: parseAttributes(attributes) });
     },
     close: () => {},
     text: () => {},
+    wantText: false,
   });
   return found;
 }
@@ -87,6 +88,9 @@ export function readSharedStrings(bytes: Uint8Array, entry: ZipEntry, budget: In
   const item = new StringItemText(maxChars);
   let inItem = false;
   scanEntry(bytes, entry, budget, {
+    get wantText() {
+      return inItem;
+    },
     open: (name) => {
       if (name === "si") inItem = true;
       else if (inItem) item.open(name);
@@ -130,15 +134,18 @@ export function readCellFormats(bytes: Uint8Array, entry: ZipEntry, budget: Infl
   const xfFormatIds: number[] = [];
   let inCellXfs = false;
   scanEntry(bytes, entry, budget, {
-    open: (name, attributes) => {
-      if (name === "numFmt") codes.set(Number(attributes.numFmtId), attributes.formatCode ?? "");
-      else if (name === "cellXfs") inCellXfs = true;
-      else if (name === "xf" && inCellXfs) xfFormatIds.push(Number(attributes.numFmtId ?? 0));
+    open: (name, raw) => {
+      if (name === "numFmt") {
+        const attributes = parseAttributes(raw);
+        codes.set(Number(attributes.numFmtId), attributes.formatCode ?? "");
+      } else if (name === "cellXfs") inCellXfs = true;
+      else if (name === "xf" && inCellXfs) xfFormatIds.push(Number(attribute(raw, "numFmtId") ?? 0));
     },
     close: (name) => {
       if (name === "cellXfs") inCellXfs = false;
     },
     text: () => {},
+    wantText: false,
   });
   return xfFormatIds.map((id) => classifyNumberFormat(id, codes.get(id)));
 }

@@ -9,7 +9,7 @@ import {
   readSharedStrings,
   StringItemText,
 } from "./workbook-parts.js";
-import { XmlScanner, type XmlAttributes } from "./xml-scanner.js";
+import { attribute, XmlScanner } from "./xml-scanner.js";
 import { InflateBudget, inflateEntry, openZip, type ZipEntry } from "./zip.js";
 
 export interface SheetInfo {
@@ -169,7 +169,8 @@ class SheetHandler {
   private column = -1;
   private type = "";
   private style = 0;
-  private value: string[] = [];
+  private value = "";
+  private hasValue = false;
   private inValue = false;
   private inInline = false;
   private readonly inline: StringItemText;
@@ -182,7 +183,11 @@ class SheetHandler {
     this.inline = new StringItemText(context.limits.maxCellChars);
   }
 
-  open(name: string, attributes: XmlAttributes): void {
+  get wantText(): boolean {
+    return this.inValue || this.inInline;
+  }
+
+  open(name: string, attributes: string): void {
     if (name === "c") this.openCell(attributes);
     else if (name === "v") this.inValue = true;
     else if (name === "is") this.inInline = true;
@@ -201,18 +206,21 @@ class SheetHandler {
 
   text(text: string): void {
     if (this.inValue) {
-      this.value.push(text);
-      if (text.length > this.context.limits.maxCellChars) this.tooLong();
+      this.value = this.hasValue ? this.value + text : text;
+      this.hasValue = true;
+      if (this.value.length > this.context.limits.maxCellChars) this.tooLong();
     } else if (this.inInline) this.inline.text(text);
   }
 
-  private openRow(attributes: XmlAttributes): void {
-    const number = attributes.r ? Number.parseInt(attributes.r, 10) : this.rowNumber + 1;
-    if (!(number > this.rowNumber)) throw this.broken(`row ${attributes.r ?? "?"} is out of order`);
+  private openRow(attributes: string): void {
+    const r = attribute(attributes, "r");
+    const number = r ? Number.parseInt(r, 10) : this.rowNumber + 1;
+    if (!(number > this.rowNumber)) throw this.broken(`row ${r ?? "?"} is out of order`);
     this.rowNumber = number;
     this.cells = [];
     this.column = -1;
-    this.hidden = attributes.hidden === "1" || attributes.hidden === "true";
+    const hidden = attributes.includes("hidden") ? attribute(attributes, "hidden") : undefined;
+    this.hidden = hidden === "1" || hidden === "true";
   }
 
   private closeRow(): void {
@@ -224,17 +232,19 @@ class SheetHandler {
     }
   }
 
-  private openCell(attributes: XmlAttributes): void {
-    const reference = attributes.r;
+  private openCell(attributes: string): void {
+    const reference = attribute(attributes, "r");
     const column = reference ? columnIndex(reference) : this.column + 1;
     if (column < 0) throw this.broken(`cell reference "${reference ?? ""}" is not valid`);
     if (column >= this.context.limits.maxColumns) {
       throw new InputError(`The sheet has data in column ${column + 1}, beyond the ${this.context.limits.maxColumns} columns mdimport reads.`);
     }
     this.column = column;
-    this.type = attributes.t ?? "n";
-    this.style = attributes.s ? Number(attributes.s) : 0;
-    this.value = [];
+    this.type = attribute(attributes, "t") ?? "n";
+    const style = attribute(attributes, "s");
+    this.style = style ? Number(style) : 0;
+    this.value = "";
+    this.hasValue = false;
   }
 
   private closeCell(): void {
@@ -244,8 +254,8 @@ class SheetHandler {
 
   private buildCell(): Cell | undefined {
     if (this.type === "inlineStr") return { kind: "text", text: this.inline.take() };
-    if (this.value.length === 0) return undefined;
-    const raw = this.value.join("");
+    if (!this.hasValue) return undefined;
+    const raw = this.value;
     switch (this.type) {
       case "s": {
         const text = this.context.strings[Number(raw)];

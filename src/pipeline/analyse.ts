@@ -1,5 +1,4 @@
-import { createHash } from "node:crypto";
-import type { SheetRow } from "../input/cells.js";
+import { cellText, type SheetRow } from "../input/cells.js";
 import { columnLetter, type HeaderMap, mapHeaders } from "../input/headers.js";
 import type { Workbook } from "../input/workbook.js";
 import { InputError } from "../shared/errors.js";
@@ -8,6 +7,7 @@ import type { Reason } from "../scripts/reasons.js";
 import type { ScriptDef } from "../scripts/script.js";
 import { DuplicateFinder } from "./dedupe.js";
 import type { PlatformConfig } from "./platform-config.js";
+import { RowTextStore } from "./row-store.js";
 import { buildRowValidator } from "./validate.js";
 
 export type Status = "valid" | "planned" | "done" | "unchanged" | "invalid" | "duplicate" | "dropout" | "failed";
@@ -35,6 +35,8 @@ export interface Analysis {
   headerMap: HeaderMap;
   results: RowResult[];
   warnings: Warning[];
+  /** The rows as the sheet shows them, header first, for the requester's report. */
+  texts: RowTextStore;
 }
 
 export interface AnalyseOptions {
@@ -56,6 +58,8 @@ export function analyseWorkbook(workbook: Workbook, options: AnalyseOptions): An
   const first = rows.next();
   if (first.done) throw new InputError(`The sheet "${workbook.sheet.name}" is empty: it has no header row and no data.`);
   const headerMap = mapHeaders(script, first.value.row, first.value.cells);
+  const texts = new RowTextStore();
+  texts.add(headerMap.headers);
   const validator = buildRowValidator(script, headerMap, options.config, options.context);
   const finder = new DuplicateFinder(script.keys);
   const results: RowResult[] = [];
@@ -64,6 +68,7 @@ export function analyseWorkbook(workbook: Workbook, options: AnalyseOptions): An
   for (let next = rows.next(); !next.done; next = rows.next()) {
     const sheetRow: SheetRow = next.value;
     const checked = validator.validate(sheetRow.cells);
+    texts.add(Array.from(sheetRow.cells, cellText));
     finder.add(sheetRow.row, checked.values, fingerprint(checked.values));
     if (sheetRow.hidden) hiddenRows.push(sheetRow.row);
     if (checked.notes.includes("bsn_padded")) paddedRows.push(sheetRow.row);
@@ -88,7 +93,7 @@ export function analyseWorkbook(workbook: Workbook, options: AnalyseOptions): An
   const warnings = sheetWarnings(workbook, headerMap, validator.ignored.map((c) => c.field));
   if (hiddenRows.length > 0) warnings.push({ code: "hidden_rows", rows: hiddenRows });
   if (paddedRows.length > 0) warnings.push({ code: "bsn_padded", rows: paddedRows });
-  return { headerMap, results, warnings };
+  return { headerMap, results, warnings, texts };
 }
 
 function sheetWarnings(workbook: Workbook, headerMap: HeaderMap, ignored: string[]): Warning[] {
@@ -102,7 +107,9 @@ function sheetWarnings(workbook: Workbook, headerMap: HeaderMap, ignored: string
   return warnings;
 }
 
-/** A short digest of a row's normalised values: equal digests mean the same data. */
+/** A row's normalised values as one string: equal strings mean the same data. */
 function fingerprint(values: Record<string, unknown>): string {
-  return createHash("sha1").update(JSON.stringify(values)).digest("base64");
+  let text = "";
+  for (const key in values) text += `${String(values[key] ?? "")}\u0000`;
+  return text;
 }

@@ -3,9 +3,12 @@ import type { Reason } from "../scripts/reasons.js";
 interface Group {
   first: number;
   fingerprint: string;
-  rows: number[];
+  /** The later rows with this key; most keys have none, so no array is made for them. */
+  later: number[] | null;
   conflict: boolean;
 }
+
+const rowsOf = (group: Group) => (group.later ? [group.first, ...group.later] : [group.first]);
 
 /**
  * Finds rows of one sheet that are the same account (or pair) twice. Rows that share a key
@@ -22,19 +25,18 @@ export class DuplicateFinder {
 
   /** Adds a row's normalised values; keys whose values are all empty are left out. */
   add(row: number, values: Readonly<Record<string, unknown>>, fingerprint: string): void {
-    this.keys.forEach((fields, index) => {
-      const parts = fields.map((field) => values[field] ?? null);
-      if (parts.every((part) => part === null)) return;
-      const key = parts.length === 1 ? String(parts[0]) : JSON.stringify(parts);
+    for (let index = 0; index < this.keys.length; index++) {
+      const key = keyOf(this.keys[index] as readonly string[], values);
+      if (key === null) continue;
       const groups = this.groups[index] as Map<string, Group>;
       const group = groups.get(key);
       if (!group) {
-        groups.set(key, { first: row, fingerprint, rows: [row], conflict: false });
-        return;
+        groups.set(key, { first: row, fingerprint, later: null, conflict: false });
+        continue;
       }
-      group.rows.push(row);
+      (group.later ??= []).push(row);
       if (group.fingerprint !== fingerprint) group.conflict = true;
-    });
+    }
   }
 
   /** The duplicate reasons of every row that has one, by row number. */
@@ -49,17 +51,27 @@ export class DuplicateFinder {
       const fields = this.keys[index] ?? [];
       const field = fields.length === 1 ? fields[0] : undefined;
       for (const group of groups.values()) {
-        if (group.conflict) for (const row of group.rows) push(row, field ? { code: "conflict_in_file", field } : { code: "conflict_in_file" });
+        if (group.conflict) for (const row of rowsOf(group)) push(row, field ? { code: "conflict_in_file", field } : { code: "conflict_in_file" });
       }
     });
     for (const groups of this.groups) {
       for (const group of groups.values()) {
-        if (group.conflict || group.rows.length < 2) continue;
-        for (const row of group.rows.slice(1)) {
+        if (group.conflict || !group.later) continue;
+        for (const row of group.later) {
           if (!verdicts.get(row)?.some((r) => r.code === "conflict_in_file")) push(row, { code: "duplicate_in_file", ref: group.first });
         }
       }
     }
     return verdicts;
   }
+}
+
+/** The value of one key for a row, or null when all its fields are empty. */
+function keyOf(fields: readonly string[], values: Readonly<Record<string, unknown>>): string | null {
+  if (fields.length === 1) {
+    const value = values[fields[0] as string];
+    return value === null || value === undefined ? null : String(value);
+  }
+  const parts = fields.map((field) => values[field] ?? null);
+  return parts.every((part) => part === null) ? null : JSON.stringify(parts);
 }

@@ -17,9 +17,10 @@ export function renderSummaryMd(report: Report): string {
     `- ${words.labels.rows}: ${report.input.rows}`,
   ];
   if (report.platform) lines.push(`- ${words.labels.platform}: ${report.platform}`);
-  lines.push("", `| ${words.labels.status} | ${words.labels.rows} |`, "| --- | ---: |");
+  lines.push("", `| ${words.labels.status} | ${words.labels.count} |`, "| --- | ---: |");
   for (const [status, count] of Object.entries(report.summary)) {
-    lines.push(`| ${status} (${words.statuses[status as keyof typeof words.statuses] ?? status}) | ${count} |`);
+    const word = words.statuses[status as keyof typeof words.statuses] ?? status;
+    lines.push(`| ${word === status ? status : `${status} (${word})`} | ${count} |`);
   }
   const byCode = new Map<string, number[]>();
   for (const row of report.rows) {
@@ -30,7 +31,7 @@ export function renderSummaryMd(report: Report): string {
     }
   }
   if (byCode.size > 0) {
-    lines.push("", `| ${words.labels.reason} | ${words.labels.rows} | ${words.labels.row} |`, "| --- | ---: | --- |");
+    lines.push("", `| ${words.labels.reason} | ${words.labels.count} | ${words.labels.rows} |`, "| --- | ---: | --- |");
     for (const [code, rows] of [...byCode].sort((a, b) => a[0].localeCompare(b[0]))) {
       lines.push(`| ${code} | ${rows.length} | ${compactRows(rows)} |`);
     }

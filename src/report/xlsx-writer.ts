@@ -1,5 +1,8 @@
-import { Zip, ZipDeflate } from "fflate";
 import { columnLetter } from "../input/headers.js";
+import { ZipWriter } from "./zip-writer.js";
+
+const letters: string[] = [];
+const letterOf = (index: number) => (letters[index] ??= columnLetter(index));
 
 /** Fill colours (ARGB) a row may be painted with; index 0 is no fill. */
 export interface XlsxWriterOptions {
@@ -15,10 +18,14 @@ export interface SheetOptions {
 }
 
 const encoder = new TextEncoder();
-const INVALID_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
+// Carriage returns too: an XML reader would turn them into line feeds.
+const INVALID_XML = /[\u0000-\u0008\u000b\u000c\u000d\u000e-\u001f\ufffe\uffff]/g;
 
 /** Escapes text for XML content and attributes; characters XML cannot hold become _xHHHH_. */
+const NEEDS_ESCAPE = /[&<>"\u0000-\u0008\u000b\u000c\u000d\u000e-\u001f\ufffe\uffff]/;
+
 export function escapeXml(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return text;
   return text
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
@@ -35,9 +42,9 @@ export function escapeXml(text: string): string {
  * few parts a report needs.
  */
 export class XlsxWriter {
-  private readonly zip: Zip;
+  private readonly zip: ZipWriter;
   private readonly sheets: string[] = [];
-  private entry: ZipDeflate | null = null;
+  private inSheet = false;
   private rowNumber = 0;
   private pending: string[] = [];
   private pendingLength = 0;
@@ -45,22 +52,19 @@ export class XlsxWriter {
   private columns = 0;
 
   constructor(
-    sink: (chunk: Uint8Array, final: boolean) => void,
+    sink: (chunk: Uint8Array) => void,
     private readonly options: XlsxWriterOptions,
   ) {
-    this.zip = new Zip((error, chunk, final) => {
-      if (error) throw error;
-      sink(chunk, final);
-    });
+    this.zip = new ZipWriter(sink);
   }
 
   startSheet(options: SheetOptions): void {
     this.sheets.push(options.name);
     this.sheetOptions = options;
     this.rowNumber = 0;
-    this.columns = options.widths.length;
-    this.entry = new ZipDeflate(`xl/worksheets/sheet${this.sheets.length}.xml`, { level: 3 });
-    this.zip.add(this.entry);
+    this.columns = 0;
+    this.zip.startEntry(`xl/worksheets/sheet${this.sheets.length}.xml`);
+    this.inSheet = true;
     const cols = options.widths.map((w, i) => `<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"/>`).join("");
     const pane = options.header
       ? `<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>`
@@ -78,9 +82,10 @@ export class XlsxWriter {
       const value = values[i];
       const s = style(i);
       if ((value === null || value === undefined || value === "") && s === 0) continue;
-      const ref = `${columnLetter(i)}${row}`;
+      const ref = `${letterOf(i)}${row}`;
       const attrs = s ? ` s="${s}"` : "";
-      xml += value ? `<c r="${ref}" t="inlineStr"${attrs}><is><t xml:space="preserve">${escapeXml(value)}</t></is></c>` : `<c r="${ref}"${attrs}/>`;
+      const space = value && (value.charCodeAt(0) <= 32 || value.charCodeAt(value.length - 1) <= 32) ? ' xml:space="preserve"' : "";
+      xml += value ? `<c r="${ref}" t="inlineStr"${attrs}><is><t${space}>${escapeXml(value)}</t></is></c>` : `<c r="${ref}"${attrs}/>`;
     }
     this.columns = Math.max(this.columns, values.length);
     this.write(`${xml}</row>`);
@@ -88,11 +93,12 @@ export class XlsxWriter {
 
   endSheet(): void {
     const options = this.sheetOptions;
-    if (!options || !this.entry) throw new Error("no sheet started");
+    if (!options || !this.inSheet) throw new Error("no sheet started");
     const filter = options.header && this.rowNumber > 0 ? `<autoFilter ref="A1:${columnLetter(Math.max(this.columns, 1) - 1)}${this.rowNumber}"/>` : "";
     this.write(`</sheetData>${filter}<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>`);
     this.flush(true);
-    this.entry = null;
+    this.zip.endEntry();
+    this.inSheet = false;
     this.sheetOptions = null;
   }
 
@@ -116,7 +122,7 @@ export class XlsxWriter {
       `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${names.map((_, i) => `<Relationship Id="rId${i + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`).join("")}<Relationship Id="rId${names.length + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>`,
     );
     this.addPart("xl/styles.xml", this.stylesXml());
-    this.zip.end();
+    this.zip.finish();
   }
 
   private filterNames(): string {
@@ -135,9 +141,7 @@ export class XlsxWriter {
   }
 
   private addPart(name: string, xml: string): void {
-    const part = new ZipDeflate(name, { level: 6 });
-    this.zip.add(part);
-    part.push(encoder.encode(xml), true);
+    this.zip.addEntry(name, xml);
   }
 
   private write(text: string): void {
@@ -154,7 +158,7 @@ export class XlsxWriter {
         range: `$A$1:$${columnLetter(Math.max(this.columns, 1) - 1)}$${this.rowNumber}`,
       });
     }
-    this.entry?.push(encoder.encode(this.pending.join("")), final);
+    this.zip.write(encoder.encode(this.pending.join("")));
     this.pending = [];
     this.pendingLength = 0;
   }

@@ -1,6 +1,5 @@
-import { cellText } from "../input/cells.js";
-import type { Workbook } from "../input/workbook.js";
 import type { Status } from "../pipeline/analyse.js";
+import type { RowTextStore } from "../pipeline/row-store.js";
 import { OutFile } from "../shared/out-dir.js";
 import { catalogues } from "./messages/index.js";
 import type { Report } from "./report.js";
@@ -21,39 +20,41 @@ const statuses = Object.keys(statusFills) as Status[];
 const styleOf = (status: Status) => statuses.indexOf(status) + 2;
 
 /**
- * report.xlsx for the requester: the sheet's own columns and rows (read a second time from
- * the workbook in memory), then a status and a reason column in the requester's language
+ * report.xlsx for the requester: the sheet's own columns and rows (as kept while reading),
+ * then a status and a reason column in the requester's language
  * and the row number in the original sheet; a summary sheet after it.
  */
-export function writeXlsxReport(dir: string, report: Report, workbook: Workbook): void {
+export function writeXlsxReport(dir: string, report: Report, texts: RowTextStore): void {
   const file = new OutFile(dir, "report.xlsx");
   const writer = new XlsxWriter((chunk) => file.write(chunk), { fills: statuses.map((s) => statusFills[s]) });
-  writeRowsSheet(writer, report, workbook);
+  writeRowsSheet(writer, report, texts);
   writeSummarySheet(writer, report);
   writer.finish();
   file.close();
 }
 
-function writeRowsSheet(writer: XlsxWriter, report: Report, workbook: Workbook): void {
+function writeRowsSheet(writer: XlsxWriter, report: Report, texts: RowTextStore): void {
   const words = catalogues[report.lang];
-  const rows = workbook.rows();
-  const header = rows.next();
-  const headers = header.done ? [] : header.value.cells.map(cellText);
-  const width = headers.length;
-  writer.startSheet({
-    name: words.labels.report,
-    widths: [...headers.map((h) => Math.min(Math.max(h.length + 2, 12), 40)), 12, 60, 8],
-    header: true,
-  });
-  const allHeaders = [...headers, words.labels.status, words.labels.reason, words.labels.row];
-  writer.addRow(allHeaders, () => 1);
+  const rows = texts.read();
+  const headers = rows.next().value ?? [];
+  // Column widths from the header and the first rows; the rest streams through unseen.
+  const sample: string[][] = [];
+  for (let next = rows.next(); !next.done && sample.push(next.value) < 200; next = rows.next());
+  const width = Math.max(headers.length, ...sample.map((r) => r.length));
+  const widths = Array.from({ length: width }, (_, i) =>
+    Math.min(Math.max((headers[i] ?? "").length + 2, ...sample.map((r) => (r[i] ?? "").length + 1), 10), 45),
+  );
+  writer.startSheet({ name: words.labels.report, widths: [...widths, 12, 70, 7], header: true });
+  writer.addRow([...Array.from({ length: width }, (_, i) => headers[i] ?? ""), words.labels.status, words.labels.reason, words.labels.row], () => 1);
   let index = 0;
-  for (const sheetRow of rows) {
+  const values: string[] = new Array<string>(width + 3);
+  for (const cells of chain(sample, rows)) {
     const result = report.rows[index++];
-    if (!result || result.row !== sheetRow.row) throw new Error(`report rows out of step at sheet row ${sheetRow.row}`);
-    const values: string[] = [];
-    for (let i = 0; i < width; i++) values.push(cellText(sheetRow.cells[i]));
-    values.push(words.statuses[result.status], result.reasons.map((r) => r.message).join("; "), String(result.row));
+    if (!result) throw new Error("report rows out of step with the sheet");
+    for (let i = 0; i < width; i++) values[i] = cells[i] ?? "";
+    values[width] = words.statuses[result.status];
+    values[width + 1] = result.reasons.map((r) => r.message).join("; ");
+    values[width + 2] = String(result.row);
     const style = styleOf(result.status);
     writer.addRow(values, () => style);
   }
@@ -79,4 +80,9 @@ function writeSummarySheet(writer: XlsxWriter, report: Report): void {
     for (const warning of report.warnings) writer.addRow(["", warning.message]);
   }
   writer.endSheet();
+}
+
+function* chain<T>(first: T[], rest: Iterator<T>): Generator<T> {
+  yield* first;
+  for (let next = rest.next(); !next.done; next = rest.next()) yield next.value;
 }

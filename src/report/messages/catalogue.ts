@@ -29,6 +29,7 @@ export interface Catalogue {
     file: string;
     sheet: string;
     rows: string;
+    count: string;
     created: string;
     platform: string;
     notes: string;

@@ -68,6 +68,7 @@ export const de: Catalogue = {
     file: "Datei (sha256)",
     sheet: "Tabellenblatt",
     rows: "Zeilen",
+    count: "Anzahl",
     created: "Erstellt",
     platform: "Plattform",
     notes: "Hinweise",

@@ -68,6 +68,7 @@ export const en: Catalogue = {
     file: "File (sha256)",
     sheet: "Sheet",
     rows: "Rows",
+    count: "Count",
     created: "Created",
     platform: "Platform",
     notes: "Notes",

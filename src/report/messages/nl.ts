@@ -68,6 +68,7 @@ export const nl: Catalogue = {
     file: "Bestand (sha256)",
     sheet: "Werkblad",
     rows: "Rijen",
+    count: "Aantal",
     created: "Gemaakt",
     platform: "Platform",
     notes: "Opmerkingen",

@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+// Writes templates/<script>.<lang>.xlsx for every script and language (run: npm run templates).
+// src/commands/template.test.ts fails when these files are not what the code makes now.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildTemplate, templateFileName } from "../dist/commands/template.js";
+import { langs, scripts } from "../dist/scripts/index.js";
+
+const out = join(dirname(fileURLToPath(import.meta.url)), "..", "templates");
+mkdirSync(out, { recursive: true });
+for (const script of Object.values(scripts)) {
+  for (const lang of langs) {
+    writeFileSync(join(out, templateFileName(script.name, lang)), await buildTemplate(script, lang));
+  }
+}
+console.log(`templates written to ${out}`);

@@ -1,0 +1,124 @@
+import { describe, expect, it } from "vitest";
+import ExcelJS from "exceljs";
+import { buildXlsx, sheetXml, sstXml, stylesXml } from "../../test/support/xlsx.js";
+import { InputError } from "../shared/errors.js";
+import { cellText, type SheetRow } from "./cells.js";
+import { classifyNumberFormat } from "./workbook-parts.js";
+import { columnIndex, openWorkbook } from "./workbook.js";
+
+const texts = (rows: SheetRow[]) => rows.map((r) => [r.row, ...Array.from(r.cells, cellText)]);
+
+describe("openWorkbook", () => {
+  const rows = `<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>
+    <row r="2"><c r="A2" t="inlineStr"><is><t>inline</t></is></c><c r="B2" t="str"><f>A2&amp;"x"</f><v>cached</v></c><c r="C2" t="b"><v>1</v></c><c r="D2" t="e"><v>#N/A</v></c></row>
+    <row r="3"><c r="A3" s="1"><v>32874</v></c><c r="B3" s="2"><v>32875</v></c><c r="C3" s="3"><v>612345678</v></c><c r="D3" s="4"><v>1.2345678901234567E+19</v></c></row>
+    <row r="4"/>
+    <row r="5"><c r="A5" t="s"><v>2</v></c><c r="C5" t="d"><v>1990-04-01T00:00:00Z</v></c></row>
+    <row r="7" hidden="1"><c r="B7" t="s"><v>3</v></c></row>`;
+  const sst = sstXml(["E-mailadres", "Voornaam", `<r><t>Ri</t></r><r><rPr><b/></rPr><t>ch</t></r><rPh><t>ignored</t></rPh>`, " _x000D_x "]);
+
+  for (const sheetsFirst of [false, true]) {
+    it(`reads every kind of cell (${sheetsFirst ? "sheet before shared strings, as LibreOffice writes" : "Excel's order"})`, () => {
+      const workbook = openWorkbook(buildXlsx({ sheets: [{ name: "Blad1", xml: sheetXml(rows) }], sharedStrings: sst, styles: stylesXml, sheetsFirst }));
+      const read = [...workbook.rows()];
+      expect(texts(read)).toEqual([
+        [1, "E-mailadres", "Voornaam"],
+        [2, "inline", "cached", "TRUE", "#N/A"],
+        [3, "1990-01-01", "1990-01-02", "612345678", "12345678901234600000"],
+        [5, "Rich", "", "1990-04-01T00:00:00Z"],
+        [7, "", " \rx "],
+      ]);
+      expect(read[2]?.cells[2]).toMatchObject({ kind: "number", format: "text" });
+      expect(read[2]?.cells[3]).toMatchObject({ kind: "number", format: "scientific" });
+      expect(read[4]?.hidden).toBe(true);
+    });
+  }
+
+  it("can read the rows twice, for the report's second pass", () => {
+    const workbook = openWorkbook(buildXlsx({ sheets: [{ name: "S", xml: sheetXml(rows) }], sharedStrings: sst }));
+    expect([...workbook.rows()].length).toBe([...workbook.rows()].length);
+  });
+
+  it("reads the 1904 date system", () => {
+    const workbook = openWorkbook(
+      buildXlsx({ sheets: [{ name: "S", xml: sheetXml(`<row r="1"><c r="A1" s="1"><v>31412</v></c></row>`) }], styles: stylesXml, date1904: true }),
+    );
+    expect(texts([...workbook.rows()])).toEqual([[1, "1990-01-01"]]);
+  });
+
+  it("reads namespace-prefixed elements and cells without references", () => {
+    const xml = sheetXml(`<x:row><x:c t="inlineStr"><x:is><x:t>a</x:t></x:is></x:c><x:c><x:v>2</x:v></x:c></x:row><x:row><x:c r="C2"><x:v>3</x:v></x:c></x:row>`, "x");
+    expect(texts([...openWorkbook(buildXlsx({ sheets: [{ name: "S", xml }] })).rows()])).toEqual([
+      [1, "a", "2"],
+      [2, "", "", "3"],
+    ]);
+  });
+
+  it("reads the first sheet, or the one asked for, and knows hidden sheets", () => {
+    const bytes = buildXlsx({
+      sheets: [
+        { name: "Eerste", xml: sheetXml(`<row r="1"><c r="A1" t="inlineStr"><is><t>een</t></is></c></row>`), state: "hidden" },
+        { name: "Tweede", xml: sheetXml(`<row r="1"><c r="A1" t="inlineStr"><is><t>twee</t></is></c></row>`) },
+      ],
+    });
+    const first = openWorkbook(bytes);
+    expect(first.sheet).toEqual({ name: "Eerste", hidden: true });
+    expect(texts([...openWorkbook(bytes, { sheet: "tweede" }).rows()])).toEqual([[1, "twee"]]);
+    expect(() => openWorkbook(bytes, { sheet: "Derde" })).toThrow(/no sheet "Derde"; its sheets are: "Eerste", "Tweede"/);
+  });
+
+  it("refuses more rows or columns than the limits", () => {
+    const many = Array.from({ length: 20 }, (_, i) => `<row r="${i + 1}"><c r="A${i + 1}"><v>1</v></c></row>`).join("");
+    const bytes = buildXlsx({ sheets: [{ name: "S", xml: sheetXml(many) }] });
+    const limits = { ...openWorkbook(bytes).sheet, maxRows: 10 };
+    expect(() => [...openWorkbook(bytes, { limits: { ...defaultLimitsFor(), ...limits } }).rows()]).toThrow(/more than 10 rows/);
+    const wide = buildXlsx({ sheets: [{ name: "S", xml: sheetXml(`<row r="1"><c r="ZZZ1"><v>1</v></c></row>`) }] });
+    expect(() => [...openWorkbook(wide, { limits: { ...defaultLimitsFor(), maxColumns: 100 } }).rows()]).toThrow(/column 18278/);
+  });
+
+  it("refuses a zip that is not a workbook", () => {
+    expect(() => openWorkbook(buildXlsxWithout())).toThrow(InputError);
+  });
+
+  it("reads what exceljs writes: dates, hyperlinks, rich text, formulas", async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet("Blad1");
+    sheet.addRow(["E-mail", "Datum", "Naam", "Formule"]);
+    sheet.addRow([{ text: "Piet@Voorbeeld.nl", hyperlink: "mailto:piet@voorbeeld.nl" }, new Date(Date.UTC(1980, 4, 17)), { richText: [{ text: "Pi" }, { text: "et" }] }, { formula: "1+1", result: 2 }]);
+    const bytes = new Uint8Array(await workbook.xlsx.writeBuffer());
+    expect(texts([...openWorkbook(bytes).rows()])).toEqual([
+      [1, "E-mail", "Datum", "Naam", "Formule"],
+      [2, "Piet@Voorbeeld.nl", "1980-05-17", "Piet", "2"],
+    ]);
+  });
+});
+
+describe("classifyNumberFormat", () => {
+  it.each([
+    [14, undefined, "date"],
+    [22, undefined, "date"],
+    [0, undefined, "general"],
+    [49, undefined, "text"],
+    [11, undefined, "scientific"],
+    [164, "dd/mm/yyyy", "date"],
+    [164, "[$-413]d mmmm yyyy;@", "date"],
+    [164, '"Klant "0', "general"],
+    [164, "[Red]0.00", "general"],
+    [164, "0.00E+00", "scientific"],
+    [164, "@", "text"],
+    [164, "General", "general"],
+  ])("%d %s → %s", (id, code, kind) => expect(classifyNumberFormat(id, code)).toBe(kind));
+});
+
+describe("columnIndex", () => {
+  it.each([["A1", 0], ["Z9", 25], ["AA1", 26], ["XFD1048576", 16383], ["1", -1]])("%s → %d", (ref, index) => expect(columnIndex(ref)).toBe(index));
+});
+
+import { defaultLimits } from "./limits.js";
+import { strToU8, zipSync } from "fflate";
+function defaultLimitsFor() {
+  return defaultLimits;
+}
+function buildXlsxWithout() {
+  return zipSync({ "readme.txt": strToU8("no workbook here") });
+}

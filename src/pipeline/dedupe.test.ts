@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { DuplicateFinder } from "./dedupe.js";
+
+const find = (keys: string[][], rows: Record<string, unknown>[]) => {
+  const finder = new DuplicateFinder(keys);
+  rows.forEach((values, i) => finder.add(i + 2, values, JSON.stringify(values)));
+  return Object.fromEntries(finder.verdicts());
+};
+
+describe("DuplicateFinder", () => {
+  const keys = [["id"], ["email"], ["bsn"]];
+
+  it("finds nothing in distinct rows", () => {
+    expect(find(keys, [{ id: "1", email: "a@x.nl" }, { id: "2", email: "b@x.nl" }])).toEqual({});
+  });
+
+  it("points an exact repeat at the earlier row", () => {
+    const a = { id: "1", email: "a@x.nl", bsn: null };
+    expect(find(keys, [a, { id: "2", email: "b@x.nl", bsn: null }, a, a])).toEqual({
+      4: [{ code: "duplicate_in_file", ref: 2 }],
+      5: [{ code: "duplicate_in_file", ref: 2 }],
+    });
+  });
+
+  it("marks every row of a key whose data differs as a conflict, on each key field", () => {
+    expect(find(keys, [{ id: "1", email: "a@x.nl" }, { id: "1", email: "b@x.nl" }, { id: "3", email: "b@x.nl" }])).toEqual({
+      2: [{ code: "conflict_in_file", field: "id" }],
+      3: [{ code: "conflict_in_file", field: "id" }, { code: "conflict_in_file", field: "email" }],
+      4: [{ code: "conflict_in_file", field: "email" }],
+    });
+  });
+
+  it("calls exact repeats conflicts too when a third row contradicts them", () => {
+    const a = { id: "1", email: "a@x.nl" };
+    expect(find(keys, [a, a, { id: "1", email: "c@x.nl" }])).toEqual({
+      2: [{ code: "conflict_in_file", field: "id" }],
+      3: [{ code: "conflict_in_file", field: "id" }],
+      4: [{ code: "conflict_in_file", field: "id" }],
+    });
+  });
+
+  it("ignores empty key values", () => {
+    expect(find(keys, [{ id: "1", email: "a@x.nl", bsn: null }, { id: "2", email: "b@x.nl", bsn: null }])).toEqual({});
+  });
+
+  it("uses the pair as the key of relations: one professional may treat many clients", () => {
+    const pair = [["professional_id", "client_id"]];
+    expect(find(pair, [{ professional_id: "P", client_id: "1" }, { professional_id: "P", client_id: "2" }, { professional_id: "P", client_id: "1" }])).toEqual({
+      4: [{ code: "duplicate_in_file", ref: 2 }],
+    });
+  });
+});

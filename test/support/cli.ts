@@ -1,0 +1,40 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export const repoRoot = resolve(import.meta.dirname, "..", "..");
+export const binPath = join(repoRoot, "dist", "cli", "main.js");
+export const fixture = (name: string) => join(repoRoot, "fixtures", name);
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI as a child process, as a user would. */
+export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliRun {
+  const result = spawnSync(process.execPath, [binPath, ...args], {
+    cwd: options.cwd ?? repoRoot,
+    env: { ...process.env, NO_COLOR: "1", CI: "1", ...options.env },
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+export const tempDir = (prefix = "mdimport-test-") => mkdtempSync(join(tmpdir(), prefix));
+
+export const readJson = <T = unknown>(path: string): T => JSON.parse(readFileSync(path, "utf8")) as T;
+
+/** The flat projection of a report that tests compare: row, status and the distinct reason codes. */
+export interface FlatRow {
+  row: number;
+  status: string;
+  codes: string[];
+}
+
+export function flatRows(report: { rows: { row: number; status: string; reasons: { code: string }[] }[] }): FlatRow[] {
+  return report.rows.map((r) => ({ row: r.row, status: r.status, codes: [...new Set(r.reasons.map((x) => x.code))] }));
+}
