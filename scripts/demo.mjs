@@ -13,6 +13,7 @@ rmSync(out, { recursive: true, force: true });
 const samples = [
   ["new-clients.xlsx", "new-clients", "nl"],
   ["new-clients.de.xlsx", "new-clients", "de"],
+  ["new-clients.american.xlsx", "new-clients", "en"],
   ["new-professionals.xlsx", "new-professionals", "en"],
   ["relations.xlsx", "relations", "nl"],
   ["update-clients.xlsx", "update-clients", "nl"],

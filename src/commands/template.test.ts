@@ -4,7 +4,7 @@ import { strFromU8, unzipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { cellText } from "../input/cells.js";
 import { mapHeaders } from "../input/headers.js";
-import { openWorkbook } from "../input/workbook.js";
+import { readSheet } from "../../test/support/xlsx.js";
 import { langs, scripts } from "../scripts/index.js";
 import { buildTemplate, templateFileName } from "./template.js";
 
@@ -24,8 +24,8 @@ describe("templates", () => {
 
   it("has the canonical headers, which the reader maps back to every column", async () => {
     for (const script of Object.values(scripts)) {
-      const workbook = openWorkbook(await buildTemplate(script, "de"));
-      const header = workbook.rows().next().value!;
+      const { workbook, rows } = await readSheet(await buildTemplate(script, "de"));
+      const header = rows[0]!;
       expect(Array.from(header.cells, cellText)).toEqual(script.columns.map((c) => c.headers.de));
       expect([...mapHeaders(script, 1, header.cells).columns.values()].map((c) => c.field)).toEqual(script.columns.map((c) => c.field));
       expect(workbook.sheets.map((s) => s.name)).toEqual(["Daten", "Erläuterung"]);
@@ -50,8 +50,7 @@ describe("templates", () => {
   });
 
   it("explains every column on its second sheet", async () => {
-    const workbook = openWorkbook(await buildTemplate(scripts["new-clients"], "en"), { sheet: "Explanation" });
-    const rows = [...workbook.rows()].map((r) => Array.from(r.cells, cellText));
+    const rows = (await readSheet(await buildTemplate(scripts["new-clients"], "en"), { sheet: "Explanation" })).rows.map((r) => Array.from(r.cells, cellText));
     expect(rows[0]).toEqual(["Column", "Required", "Format", "Allowed values"]);
     expect(rows.find((r) => r[0] === "BSN")?.[1]).toBe("optional, unless the platform requires this field");
     expect(rows.find((r) => r[0] === "Gender")?.[3]).toBe("m, f, other, unknown");

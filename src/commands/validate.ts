@@ -38,8 +38,8 @@ export async function validateCommand(options: ValidateOptions): Promise<Command
   const config = options.config ? await readPlatformConfig(options.config) : defaultPlatformConfig;
   const started = options.now();
   const input = await readInput(options.input);
-  const workbook = openWorkbook(input.bytes, options.sheet === undefined ? {} : { sheet: options.sheet });
-  const analysis = analyseWorkbook(workbook, {
+  const workbook = await openWorkbook(input.bytes, options.sheet === undefined ? {} : { sheet: options.sheet });
+  const analysis = await analyseWorkbook(workbook, {
     script,
     config,
     context: { today: started.toISOString().slice(0, 10) },
@@ -61,7 +61,7 @@ export async function validateCommand(options: ValidateOptions): Promise<Command
   log.info({ header_row: analysis.headerMap.row, columns: [...analysis.headerMap.columns.values()].map((c) => c.field) }, "headers matched");
   for (const warning of analysis.warnings) log.warn({ warning: warning.code }, "sheet warning");
   writeJsonReport(outDir, report);
-  writeXlsxReport(outDir, report, analysis.texts);
+  await writeXlsxReport(outDir, report, analysis.texts);
   writeSummaryMd(outDir, report);
   log.info({ summary: report.summary, notes: report.notes, ms: Date.now() - started.getTime() }, "validate finished");
   log.flush();

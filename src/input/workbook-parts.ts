@@ -1,36 +1,34 @@
 import { InputError } from "../shared/errors.js";
 import type { NumberFormatKind } from "./cells.js";
-import { attribute, parseAttributes, XmlScanner, type XmlAttributes, type XmlHandler } from "./xml-scanner.js";
+import { attribute, parseAttributes, textOf, XmlScanner, type XmlAttributes, type XmlHandler } from "./xml-scanner.js";
 import { inflateEntry, type InflateBudget, type ZipEntry } from "./zip.js";
 
 /** Runs a handler over one zip entry, inflating and decoding it piece by piece. */
-export function scanEntry(
+export async function scanEntry(
   bytes: Uint8Array,
   entry: ZipEntry,
   budget: InflateBudget,
   handler: XmlHandler & { done?: boolean },
-): void {
-  const decoder = new TextDecoder("utf-8");
+): Promise<void> {
   const scanner = new XmlScanner(handler, entry.name);
-  for (const chunk of inflateEntry(bytes, entry, budget)) {
-    scanner.feed(decoder.decode(chunk, { stream: true }));
+  for await (const chunk of inflateEntry(bytes, entry, budget)) {
+    scanner.feed(chunk);
     if (handler.done) return;
   }
-  scanner.feed(decoder.decode());
   scanner.end();
 }
 
 /** Collects the elements of a small part (workbook, relationships) by name. */
-export function collectElements(
+export async function collectElements(
   bytes: Uint8Array,
   entry: ZipEntry,
   budget: InflateBudget,
   names: readonly string[],
-): { name: string; attributes: XmlAttributes }[] {
+): Promise<{ name: string; attributes: XmlAttributes }[]> {
   const found: { name: string; attributes: XmlAttributes }[] = [];
-  scanEntry(bytes, entry, budget, {
-    open: (name, attributes) => {
-      if (names.includes(name)) found.push({ name, attributes: parseAttributes(attributes) });
+  await scanEntry(bytes, entry, budget, {
+    open: (name, source, from, to) => {
+      if (names.includes(name)) found.push({ name, attributes: parseAttributes(source, from, to) });
     },
     close: () => {},
     text: () => {},
@@ -65,8 +63,9 @@ export class StringItemText {
     else if (name === "t") this.inT = false;
   }
 
-  text(text: string): void {
+  text(source: Buffer, from: number, to: number, cdata: boolean): void {
     if (!this.inT) return;
+    const text = textOf(source, from, to, cdata);
     this.length += text.length;
     if (this.length > this.maxChars) {
       throw new InputError(`A cell of the workbook holds more than ${this.maxChars} characters, more than a spreadsheet allows.`);
@@ -83,11 +82,11 @@ export class StringItemText {
 }
 
 /** Reads the shared string table into memory (one entry per distinct string). */
-export function readSharedStrings(bytes: Uint8Array, entry: ZipEntry, budget: InflateBudget, maxChars: number): string[] {
+export async function readSharedStrings(bytes: Uint8Array, entry: ZipEntry, budget: InflateBudget, maxChars: number): Promise<string[]> {
   const strings: string[] = [];
   const item = new StringItemText(maxChars);
   let inItem = false;
-  scanEntry(bytes, entry, budget, {
+  await scanEntry(bytes, entry, budget, {
     get wantText() {
       return inItem;
     },
@@ -101,8 +100,8 @@ export function readSharedStrings(bytes: Uint8Array, entry: ZipEntry, budget: In
         inItem = false;
       } else if (inItem) item.close(name);
     },
-    text: (text) => {
-      if (inItem) item.text(text);
+    text: (source, from, to, cdata) => {
+      if (inItem) item.text(source, from, to, cdata);
     },
   });
   return strings;
@@ -129,17 +128,17 @@ export function classifyNumberFormat(id: number, code: string | undefined): Numb
 }
 
 /** Reads styles.xml: for each cell style index, how its number format reads. */
-export function readCellFormats(bytes: Uint8Array, entry: ZipEntry, budget: InflateBudget): NumberFormatKind[] {
+export async function readCellFormats(bytes: Uint8Array, entry: ZipEntry, budget: InflateBudget): Promise<NumberFormatKind[]> {
   const codes = new Map<number, string>();
   const xfFormatIds: number[] = [];
   let inCellXfs = false;
-  scanEntry(bytes, entry, budget, {
-    open: (name, raw) => {
+  await scanEntry(bytes, entry, budget, {
+    open: (name, source, from, to) => {
       if (name === "numFmt") {
-        const attributes = parseAttributes(raw);
+        const attributes = parseAttributes(source, from, to);
         codes.set(Number(attributes.numFmtId), attributes.formatCode ?? "");
       } else if (name === "cellXfs") inCellXfs = true;
-      else if (name === "xf" && inCellXfs) xfFormatIds.push(Number(attribute(raw, "numFmtId") ?? 0));
+      else if (name === "xf" && inCellXfs) xfFormatIds.push(Number(attribute(source, from, to, "numFmtId") ?? 0));
     },
     close: (name) => {
       if (name === "cellXfs") inCellXfs = false;

@@ -1,12 +1,19 @@
+import { strToU8, zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import ExcelJS from "exceljs";
 import { buildXlsx, sheetXml, sstXml, stylesXml } from "../../test/support/xlsx.js";
 import { InputError } from "../shared/errors.js";
 import { cellText, type SheetRow } from "./cells.js";
+import { defaultLimits } from "./limits.js";
 import { classifyNumberFormat } from "./workbook-parts.js";
-import { columnIndex, openWorkbook } from "./workbook.js";
+import { columnIndex, openWorkbook, rowsOf, type Workbook } from "./workbook.js";
 
 const texts = (rows: SheetRow[]) => rows.map((r) => [r.row, ...Array.from(r.cells, cellText)]);
+const all = async (workbook: Workbook | Promise<Workbook>) => {
+  const rows: SheetRow[] = [];
+  for await (const row of rowsOf(await workbook)) rows.push(row);
+  return rows;
+};
 
 describe("openWorkbook", () => {
   const rows = `<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>
@@ -18,9 +25,9 @@ describe("openWorkbook", () => {
   const sst = sstXml(["E-mailadres", "Voornaam", `<r><t>Ri</t></r><r><rPr><b/></rPr><t>ch</t></r><rPh><t>ignored</t></rPh>`, " _x000D_x "]);
 
   for (const sheetsFirst of [false, true]) {
-    it(`reads every kind of cell (${sheetsFirst ? "sheet before shared strings, as LibreOffice writes" : "Excel's order"})`, () => {
-      const workbook = openWorkbook(buildXlsx({ sheets: [{ name: "Blad1", xml: sheetXml(rows) }], sharedStrings: sst, styles: stylesXml, sheetsFirst }));
-      const read = [...workbook.rows()];
+    it(`reads every kind of cell (${sheetsFirst ? "sheet before shared strings, as LibreOffice writes" : "Excel's order"})`, async () => {
+      const workbook = await openWorkbook(buildXlsx({ sheets: [{ name: "Blad1", xml: sheetXml(rows) }], sharedStrings: sst, styles: stylesXml, sheetsFirst }));
+      const read = await all(workbook);
       expect(texts(read)).toEqual([
         [1, "E-mailadres", "Voornaam"],
         [2, "inline", "cached", "TRUE", "#N/A"],
@@ -34,50 +41,49 @@ describe("openWorkbook", () => {
     });
   }
 
-  it("can read the rows twice, for the report's second pass", () => {
-    const workbook = openWorkbook(buildXlsx({ sheets: [{ name: "S", xml: sheetXml(rows) }], sharedStrings: sst }));
-    expect([...workbook.rows()].length).toBe([...workbook.rows()].length);
+  it("can read the rows twice, for the report's second pass", async () => {
+    const workbook = await openWorkbook(buildXlsx({ sheets: [{ name: "S", xml: sheetXml(rows) }], sharedStrings: sst }));
+    expect((await all(workbook)).length).toBe((await all(workbook)).length);
   });
 
-  it("reads the 1904 date system", () => {
-    const workbook = openWorkbook(
+  it("reads the 1904 date system", async () => {
+    const workbook = await openWorkbook(
       buildXlsx({ sheets: [{ name: "S", xml: sheetXml(`<row r="1"><c r="A1" s="1"><v>31412</v></c></row>`) }], styles: stylesXml, date1904: true }),
     );
-    expect(texts([...workbook.rows()])).toEqual([[1, "1990-01-01"]]);
+    expect(texts(await all(workbook))).toEqual([[1, "1990-01-01"]]);
   });
 
-  it("reads namespace-prefixed elements and cells without references", () => {
+  it("reads namespace-prefixed elements and cells without references", async () => {
     const xml = sheetXml(`<x:row><x:c t="inlineStr"><x:is><x:t>a</x:t></x:is></x:c><x:c><x:v>2</x:v></x:c></x:row><x:row><x:c r="C2"><x:v>3</x:v></x:c></x:row>`, "x");
-    expect(texts([...openWorkbook(buildXlsx({ sheets: [{ name: "S", xml }] })).rows()])).toEqual([
+    expect(texts(await all(openWorkbook(buildXlsx({ sheets: [{ name: "S", xml }] }))))).toEqual([
       [1, "a", "2"],
       [2, "", "", "3"],
     ]);
   });
 
-  it("reads the first sheet, or the one asked for, and knows hidden sheets", () => {
+  it("reads the first sheet, or the one asked for, and knows hidden sheets", async () => {
     const bytes = buildXlsx({
       sheets: [
         { name: "Eerste", xml: sheetXml(`<row r="1"><c r="A1" t="inlineStr"><is><t>een</t></is></c></row>`), state: "hidden" },
         { name: "Tweede", xml: sheetXml(`<row r="1"><c r="A1" t="inlineStr"><is><t>twee</t></is></c></row>`) },
       ],
     });
-    const first = openWorkbook(bytes);
+    const first = await openWorkbook(bytes);
     expect(first.sheet).toEqual({ name: "Eerste", hidden: true });
-    expect(texts([...openWorkbook(bytes, { sheet: "tweede" }).rows()])).toEqual([[1, "twee"]]);
-    expect(() => openWorkbook(bytes, { sheet: "Derde" })).toThrow(/no sheet "Derde"; its sheets are: "Eerste", "Tweede"/);
+    expect(texts(await all(openWorkbook(bytes, { sheet: "tweede" })))).toEqual([[1, "twee"]]);
+    await expect(openWorkbook(bytes, { sheet: "Derde" })).rejects.toThrow(/no sheet "Derde"; its sheets are: "Eerste", "Tweede"/);
   });
 
-  it("refuses more rows or columns than the limits", () => {
+  it("refuses more rows or columns than the limits", async () => {
     const many = Array.from({ length: 20 }, (_, i) => `<row r="${i + 1}"><c r="A${i + 1}"><v>1</v></c></row>`).join("");
     const bytes = buildXlsx({ sheets: [{ name: "S", xml: sheetXml(many) }] });
-    const limits = { ...openWorkbook(bytes).sheet, maxRows: 10 };
-    expect(() => [...openWorkbook(bytes, { limits: { ...defaultLimitsFor(), ...limits } }).rows()]).toThrow(/more than 10 rows/);
+    await expect(all(openWorkbook(bytes, { limits: { ...defaultLimits, maxRows: 10 } }))).rejects.toThrow(/more than 10 rows/);
     const wide = buildXlsx({ sheets: [{ name: "S", xml: sheetXml(`<row r="1"><c r="ZZZ1"><v>1</v></c></row>`) }] });
-    expect(() => [...openWorkbook(wide, { limits: { ...defaultLimitsFor(), maxColumns: 100 } }).rows()]).toThrow(/column 18278/);
+    await expect(all(openWorkbook(wide, { limits: { ...defaultLimits, maxColumns: 100 } }))).rejects.toThrow(/column 18278/);
   });
 
-  it("refuses a zip that is not a workbook", () => {
-    expect(() => openWorkbook(buildXlsxWithout())).toThrow(InputError);
+  it("refuses a zip that is not a workbook", async () => {
+    await expect(openWorkbook(zipSync({ "readme.txt": strToU8("no workbook here") }))).rejects.toThrow(InputError);
   });
 
   it("reads what exceljs writes: dates, hyperlinks, rich text, formulas", async () => {
@@ -86,7 +92,7 @@ describe("openWorkbook", () => {
     sheet.addRow(["E-mail", "Datum", "Naam", "Formule"]);
     sheet.addRow([{ text: "Piet@Voorbeeld.nl", hyperlink: "mailto:piet@voorbeeld.nl" }, new Date(Date.UTC(1980, 4, 17)), { richText: [{ text: "Pi" }, { text: "et" }] }, { formula: "1+1", result: 2 }]);
     const bytes = new Uint8Array(await workbook.xlsx.writeBuffer());
-    expect(texts([...openWorkbook(bytes).rows()])).toEqual([
+    expect(texts(await all(openWorkbook(bytes)))).toEqual([
       [1, "E-mail", "Datum", "Naam", "Formule"],
       [2, "Piet@Voorbeeld.nl", "1980-05-17", "Piet", "2"],
     ]);
@@ -114,11 +120,3 @@ describe("columnIndex", () => {
   it.each([["A1", 0], ["Z9", 25], ["AA1", 26], ["XFD1048576", 16383], ["1", -1]])("%s → %d", (ref, index) => expect(columnIndex(ref)).toBe(index));
 });
 
-import { defaultLimits } from "./limits.js";
-import { strToU8, zipSync } from "fflate";
-function defaultLimitsFor() {
-  return defaultLimits;
-}
-function buildXlsxWithout() {
-  return zipSync({ "readme.txt": strToU8("no workbook here") });
-}

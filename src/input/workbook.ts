@@ -9,7 +9,7 @@ import {
   readSharedStrings,
   StringItemText,
 } from "./workbook-parts.js";
-import { attribute, XmlScanner } from "./xml-scanner.js";
+import { bytesEqual, newCursor, nextAttribute, textOf, XmlScanner } from "./xml-scanner.js";
 import { InflateBudget, inflateEntry, openZip, type ZipEntry } from "./zip.js";
 
 export interface SheetInfo {
@@ -23,8 +23,13 @@ export interface Workbook {
   /** The sheet that `rows()` reads. */
   sheet: SheetInfo;
   date1904: boolean;
-  /** Streams the non-empty rows of the chosen sheet; may be called again for a second pass. */
-  rows(): Generator<SheetRow>;
+  /** Streams the non-empty rows of the chosen sheet in batches; may be called again. */
+  batches(): AsyncGenerator<SheetRow[]>;
+}
+
+/** The rows of a workbook one by one, for callers that do not care about batches. */
+export async function* rowsOf(workbook: Workbook): AsyncGenerator<SheetRow> {
+  for await (const batch of workbook.batches()) yield* batch;
 }
 
 export interface OpenWorkbookOptions {
@@ -40,7 +45,7 @@ const REL_STYLES = /\/styles$/;
  * Opens a workbook: reads its table of contents, workbook part, styles and shared strings.
  * Sheets are read later, row by row, by `rows()`.
  */
-export function openWorkbook(bytes: Uint8Array, options: OpenWorkbookOptions = {}): Workbook {
+export async function openWorkbook(bytes: Uint8Array, options: OpenWorkbookOptions = {}): Promise<Workbook> {
   const limits = options.limits ?? defaultLimits;
   const entries = openZip(bytes, limits);
   const budget = new InflateBudget(limits);
@@ -48,7 +53,7 @@ export function openWorkbook(bytes: Uint8Array, options: OpenWorkbookOptions = {
 
   const rootRels = get("_rels/.rels");
   const officeTarget = rootRels
-    ? relationships(bytes, rootRels, budget, "").find((r) => REL_OFFICE_DOCUMENT.test(r.type))?.target
+    ? (await relationships(bytes, rootRels, budget, "")).find((r) => REL_OFFICE_DOCUMENT.test(r.type))?.target
     : undefined;
   const workbookPath = officeTarget ?? "xl/workbook.xml";
   const workbookEntry = get(workbookPath);
@@ -57,9 +62,9 @@ export function openWorkbook(bytes: Uint8Array, options: OpenWorkbookOptions = {
   }
   const folder = workbookPath.includes("/") ? workbookPath.slice(0, workbookPath.lastIndexOf("/") + 1) : "";
   const relsEntry = get(`${folder}_rels/${workbookPath.slice(folder.length)}.rels`);
-  const rels = relsEntry ? relationships(bytes, relsEntry, budget, folder) : [];
+  const rels = relsEntry ? await relationships(bytes, relsEntry, budget, folder) : [];
 
-  const parts = collectElements(bytes, workbookEntry, budget, ["sheet", "workbookPr"]);
+  const parts = await collectElements(bytes, workbookEntry, budget, ["sheet", "workbookPr"]);
   const date1904 = parts.some((p) => p.name === "workbookPr" && /^(1|true)$/i.test(p.attributes.date1904 ?? ""));
   const sheets = parts
     .filter((p) => p.name === "sheet")
@@ -75,17 +80,17 @@ export function openWorkbook(bytes: Uint8Array, options: OpenWorkbookOptions = {
 
   const stringsTarget = rels.find((r) => REL_SHARED_STRINGS.test(r.type))?.target;
   const stringsEntry = stringsTarget ? get(stringsTarget) : undefined;
-  const strings = stringsEntry ? readSharedStrings(bytes, stringsEntry, budget, limits.maxCellChars) : [];
+  const strings = stringsEntry ? await readSharedStrings(bytes, stringsEntry, budget, limits.maxCellChars) : [];
   const stylesTarget = rels.find((r) => REL_STYLES.test(r.type))?.target;
   const stylesEntry = stylesTarget ? get(stylesTarget) : undefined;
-  const formats = stylesEntry ? readCellFormats(bytes, stylesEntry, budget) : [];
+  const formats = stylesEntry ? await readCellFormats(bytes, stylesEntry, budget) : [];
 
   const sheet = { name: chosen.name, hidden: chosen.hidden };
   return {
     sheets: sheets.map(({ name, hidden }) => ({ name, hidden })),
     sheet,
     date1904,
-    rows: () => readSheetRows(bytes, sheetEntry, new InflateBudget(limits), { strings, formats, date1904, limits }),
+    batches: () => readSheetRows(bytes, sheetEntry, new InflateBudget(limits), { strings, formats, date1904, limits }),
   };
 }
 
@@ -104,8 +109,8 @@ interface Relationship {
   target: string;
 }
 
-function relationships(bytes: Uint8Array, entry: ZipEntry, budget: InflateBudget, folder: string): Relationship[] {
-  return collectElements(bytes, entry, budget, ["Relationship"])
+async function relationships(bytes: Uint8Array, entry: ZipEntry, budget: InflateBudget, folder: string): Promise<Relationship[]> {
+  return (await collectElements(bytes, entry, budget, ["Relationship"]))
     .filter((r) => r.attributes.TargetMode !== "External")
     .map((r) => ({
       id: r.attributes.Id ?? "",
@@ -144,19 +149,82 @@ export function columnIndex(reference: string): number {
   return i === 0 ? -1 : index - 1;
 }
 
-function* readSheetRows(bytes: Uint8Array, entry: ZipEntry, budget: InflateBudget, context: SheetContext): Generator<SheetRow> {
-  const out: SheetRow[] = [];
-  const handler = new SheetHandler(context, out, entry.name);
-  const decoder = new TextDecoder("utf-8");
+async function* readSheetRows(bytes: Uint8Array, entry: ZipEntry, budget: InflateBudget, context: SheetContext): AsyncGenerator<SheetRow[]> {
+  let out: SheetRow[] = [];
+  const handler = new SheetHandler(context, () => out, entry.name);
   const scanner = new XmlScanner(handler, entry.name);
-  for (const chunk of inflateEntry(bytes, entry, budget)) {
-    scanner.feed(decoder.decode(chunk, { stream: true }));
-    yield* out.splice(0);
+  const take = () => {
+    const batch = out;
+    out = [];
+    return batch;
+  };
+  for await (const chunk of inflateEntry(bytes, entry, budget)) {
+    scanner.feed(chunk);
+    if (out.length > 0) yield take();
     if (handler.done) return;
   }
-  scanner.feed(decoder.decode());
   scanner.end();
-  yield* out.splice(0);
+  if (out.length > 0) yield take();
+}
+
+/** Cell types (the `t` attribute) as small numbers, read without making strings. */
+const enum CellType {
+  Number,
+  Shared,
+  Inline,
+  FormulaString,
+  Boolean,
+  Error,
+  Date,
+}
+
+function cellTypeAt(source: Buffer, from: number, to: number): CellType {
+  switch (to - from) {
+    case 1:
+      switch (source[from]) {
+        case 115 /* s */:
+          return CellType.Shared;
+        case 98 /* b */:
+          return CellType.Boolean;
+        case 101 /* e */:
+          return CellType.Error;
+        case 100 /* d */:
+          return CellType.Date;
+        default:
+          return CellType.Number;
+      }
+    case 3:
+      return bytesEqual(source, from, to, "str") ? CellType.FormulaString : CellType.Number;
+    case 9:
+      return bytesEqual(source, from, to, "inlineStr") ? CellType.Inline : CellType.Number;
+    default:
+      return CellType.Number;
+  }
+}
+
+/** A run of ASCII digits as a number, or -1 where there is anything else. */
+function digitsAt(source: Buffer, from: number, to: number): number {
+  if (to <= from || to - from > 15) return -1;
+  let value = 0;
+  for (let i = from; i < to; i++) {
+    const digit = (source[i] as number) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/** Column letters at the start of a cell reference ("AB12") to a 0-based index; -1 if none. */
+function columnAt(source: Buffer, from: number, to: number): number {
+  let index = 0;
+  let i = from;
+  for (; i < to; i++) {
+    const code = source[i] as number;
+    if (code >= 65 && code <= 90) index = index * 26 + (code - 64);
+    else if (code >= 97 && code <= 122) index = index * 26 + (code - 96);
+    else break;
+  }
+  return i === from ? -1 : index - 1;
 }
 
 /** Turns the elements of a worksheet part into rows, one at a time. */
@@ -167,17 +235,19 @@ class SheetHandler {
   private cells: (Cell | undefined)[] = [];
   private hidden = false;
   private column = -1;
-  private type = "";
+  private type = CellType.Number;
   private style = 0;
   private value = "";
+  private wholeNumber = -1;
   private hasValue = false;
   private inValue = false;
   private inInline = false;
   private readonly inline: StringItemText;
+  private readonly cursor = newCursor();
 
   constructor(
     private readonly context: SheetContext,
-    private readonly out: SheetRow[],
+    private readonly out: () => SheetRow[],
     private readonly part: string,
   ) {
     this.inline = new StringItemText(context.limits.maxCellChars);
@@ -187,12 +257,12 @@ class SheetHandler {
     return this.inValue || this.inInline;
   }
 
-  open(name: string, attributes: string): void {
-    if (name === "c") this.openCell(attributes);
+  open(name: string, source: Buffer, from: number, to: number): void {
+    if (name === "c") this.openCell(source, from, to);
     else if (name === "v") this.inValue = true;
     else if (name === "is") this.inInline = true;
     else if (this.inInline) this.inline.open(name);
-    else if (name === "row") this.openRow(attributes);
+    else if (name === "row") this.openRow(source, from, to);
   }
 
   close(name: string): void {
@@ -204,23 +274,47 @@ class SheetHandler {
     else if (name === "sheetData") this.done = true;
   }
 
-  text(text: string): void {
-    if (this.inValue) {
-      this.value = this.hasValue ? this.value + text : text;
-      this.hasValue = true;
-      if (this.value.length > this.context.limits.maxCellChars) this.tooLong();
-    } else if (this.inInline) this.inline.text(text);
+  text(source: Buffer, from: number, to: number, cdata: boolean): void {
+    if (this.inInline) {
+      this.inline.text(source, from, to, cdata);
+      return;
+    }
+    if (!this.inValue) return;
+    // The usual cases, a shared string's index or a whole number, are read without making a string.
+    if ((this.type === CellType.Shared || this.type === CellType.Number) && !this.hasValue && !cdata) {
+      const index = digitsAt(source, from, to);
+      if (index >= 0) {
+        this.wholeNumber = index;
+        this.hasValue = true;
+        return;
+      }
+    }
+    const text = textOf(source, from, to, cdata);
+    this.value = this.hasValue ? this.value + text : text;
+    this.hasValue = true;
+    this.wholeNumber = -1;
+    if (this.value.length > this.context.limits.maxCellChars) this.tooLong();
   }
 
-  private openRow(attributes: string): void {
-    const r = attribute(attributes, "r");
-    const number = r ? Number.parseInt(r, 10) : this.rowNumber + 1;
-    if (!(number > this.rowNumber)) throw this.broken(`row ${r ?? "?"} is out of order`);
+  private openRow(source: Buffer, from: number, to: number): void {
+    let number = this.rowNumber + 1;
+    let hidden = false;
+    const cursor = this.cursor;
+    cursor.at = from;
+    while (nextAttribute(source, to, cursor)) {
+      const { nameFrom, nameTo, valueFrom, valueTo } = cursor;
+      if (bytesEqual(source, nameFrom, nameTo, "r")) {
+        number = digitsAt(source, valueFrom, valueTo);
+        if (number < 1) throw this.broken(`a row number is not valid`);
+      } else if (bytesEqual(source, nameFrom, nameTo, "hidden")) {
+        hidden = bytesEqual(source, valueFrom, valueTo, "1") || bytesEqual(source, valueFrom, valueTo, "true");
+      }
+    }
+    if (!(number > this.rowNumber)) throw this.broken(`row ${number} is out of order`);
     this.rowNumber = number;
     this.cells = [];
     this.column = -1;
-    const hidden = attributes.includes("hidden") ? attribute(attributes, "hidden") : undefined;
-    this.hidden = hidden === "1" || hidden === "true";
+    this.hidden = hidden;
   }
 
   private closeRow(): void {
@@ -228,22 +322,31 @@ class SheetHandler {
       if (++this.rowCount > this.context.limits.maxRows) {
         throw new InputError(`The sheet has more than ${this.context.limits.maxRows} rows with data, more than mdimport reads at once.`);
       }
-      this.out.push({ row: this.rowNumber, cells: this.cells, hidden: this.hidden });
+      this.out().push({ row: this.rowNumber, cells: this.cells, hidden: this.hidden });
     }
   }
 
-  private openCell(attributes: string): void {
-    const reference = attribute(attributes, "r");
-    const column = reference ? columnIndex(reference) : this.column + 1;
-    if (column < 0) throw this.broken(`cell reference "${reference ?? ""}" is not valid`);
+  private openCell(source: Buffer, from: number, to: number): void {
+    let column = this.column + 1;
+    this.type = CellType.Number;
+    this.style = 0;
+    const cursor = this.cursor;
+    cursor.at = from;
+    while (nextAttribute(source, to, cursor)) {
+      if (cursor.nameTo - cursor.nameFrom !== 1) continue;
+      const name = source[cursor.nameFrom];
+      if (name === 114 /* r */) {
+        column = columnAt(source, cursor.valueFrom, cursor.valueTo);
+        if (column < 0) throw this.broken(`cell reference "${textOf(source, cursor.valueFrom, cursor.valueTo)}" is not valid`);
+      } else if (name === 116 /* t */) this.type = cellTypeAt(source, cursor.valueFrom, cursor.valueTo);
+      else if (name === 115 /* s */) this.style = Math.max(digitsAt(source, cursor.valueFrom, cursor.valueTo), 0);
+    }
     if (column >= this.context.limits.maxColumns) {
       throw new InputError(`The sheet has data in column ${column + 1}, beyond the ${this.context.limits.maxColumns} columns mdimport reads.`);
     }
     this.column = column;
-    this.type = attribute(attributes, "t") ?? "n";
-    const style = attribute(attributes, "s");
-    this.style = style ? Number(style) : 0;
     this.value = "";
+    this.wholeNumber = -1;
     this.hasValue = false;
   }
 
@@ -253,26 +356,26 @@ class SheetHandler {
   }
 
   private buildCell(): Cell | undefined {
-    if (this.type === "inlineStr") return { kind: "text", text: this.inline.take() };
+    if (this.type === CellType.Inline) return { kind: "text", text: this.inline.take() };
     if (!this.hasValue) return undefined;
     const raw = this.value;
     switch (this.type) {
-      case "s": {
-        const text = this.context.strings[Number(raw)];
-        if (text === undefined) throw this.broken(`a cell refers to shared string ${raw}, which does not exist`);
+      case CellType.Shared: {
+        const text = this.context.strings[this.wholeNumber >= 0 ? this.wholeNumber : Number(raw)];
+        if (text === undefined) throw this.broken(`a cell refers to a shared string that does not exist`);
         return { kind: "text", text };
       }
-      case "str":
+      case CellType.FormulaString:
         return { kind: "text", text: decodeExcelEscapes(raw) };
-      case "b":
+      case CellType.Boolean:
         return { kind: "boolean", value: raw === "1" || raw === "true" };
-      case "e":
+      case CellType.Error:
         return { kind: "error", text: raw };
-      case "d":
+      case CellType.Date:
         return { kind: "text", text: raw };
       default: {
-        const value = Number(raw);
-        if (raw.trim() === "" || !Number.isFinite(value)) return { kind: "text", text: raw };
+        const value = this.wholeNumber >= 0 ? this.wholeNumber : Number(raw);
+        if (this.wholeNumber < 0 && (raw.trim() === "" || !Number.isFinite(value))) return { kind: "text", text: raw };
         const format = this.context.formats[this.style] ?? "general";
         return { kind: "number", value, format, date1904: this.context.date1904 };
       }

@@ -1,21 +1,24 @@
 import { describe, expect, it } from "vitest";
 import { InputError } from "../shared/errors.js";
-import { attribute, decodeEntities, parseAttributes, XmlScanner } from "./xml-scanner.js";
+import { attribute, decodeEntities, parseAttributes, textOf, XmlScanner } from "./xml-scanner.js";
 
-function events(xml: string, chunkSize = xml.length): string[] {
+function events(xml: string, chunkSize = Buffer.byteLength(xml)): string[] {
   const out: string[] = [];
   const scanner = new XmlScanner(
     {
-      open: (name, attributes, selfClosing) => out.push(`<${name}${Object.entries(parseAttributes(attributes)).map(([k, v]) => ` ${k}=${v}`).join("")}${selfClosing ? "/" : ""}>`),
+      open: (name, source, from, to, selfClosing) =>
+        out.push(`<${name}${Object.entries(parseAttributes(source, from, to)).map(([k, v]) => ` ${k}=${v}`).join("")}${selfClosing ? "/" : ""}>`),
       close: (name) => out.push(`</${name}>`),
-      text: (text) => {
+      text: (source, from, to, cdata) => {
+        const text = textOf(source, from, to, cdata);
         if (out.length > 0 && out[out.length - 1]?.startsWith("#")) out[out.length - 1] += text;
         else out.push(`#${text}`);
       },
     },
     "test.xml",
   );
-  for (let at = 0; at < xml.length; at += chunkSize) scanner.feed(xml.slice(at, at + chunkSize));
+  const bytes = Buffer.from(xml, "utf8");
+  for (let at = 0; at < bytes.length; at += chunkSize) scanner.feed(bytes.subarray(at, at + chunkSize));
   scanner.end();
   return out;
 }
@@ -63,8 +66,9 @@ describe("XmlScanner", () => {
   });
 
   it("reads single attributes quickly, with the full parse as fallback", () => {
-    const raw = ` r="A1" s='3' x:t="s" spaced = "yes" v="a &amp; b"`;
-    expect([attribute(raw, "r"), attribute(raw, "s"), attribute(raw, "t"), attribute(raw, "spaced"), attribute(raw, "v"), attribute(raw, "q")]).toEqual(["A1", "3", "s", "yes", "a & b", undefined]);
+    const raw = Buffer.from(` r="A1" s='3' x:t="s" spaced = "yes" v="a &amp; b"`);
+    const get = (name: string) => attribute(raw, 0, raw.length, name);
+    expect([get("r"), get("s"), get("t"), get("spaced"), get("v"), get("q")]).toEqual(["A1", "3", "s", "yes", "a & b", undefined]);
   });
 
   it("refuses a tag with a < inside it", () => {

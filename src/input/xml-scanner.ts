@@ -4,15 +4,17 @@ import { InputError } from "../shared/errors.js";
 export type XmlAttributes = Record<string, string>;
 
 /**
- * What a scanner reports; names are local names, without a namespace prefix. `attributes`
- * is the element's raw attribute text: read it with `attribute()` or `parseAttributes()`,
- * so that elements whose attributes nobody needs cost no parsing.
+ * What a scanner reports. Names are local names, without a namespace prefix, interned (so
+ * compare them with ===). Attributes and text come as byte ranges of `source`, valid only
+ * during the call: read them with `attribute()`, `parseAttributes()` or `textOf()`, so that
+ * what nobody needs costs nothing.
  */
 export interface XmlHandler {
-  open(name: string, attributes: string, selfClosing: boolean): void;
+  open(name: string, source: Buffer, attributesFrom: number, attributesTo: number, selfClosing: boolean): void;
   close(name: string): void;
-  text(text: string): void;
-  /** When false, the scanner skips text without slicing or decoding it. */
+  /** Raw text; entities are still encoded unless `cdata` (then it is the text itself). */
+  text(source: Buffer, from: number, to: number, cdata: boolean): void;
+  /** When false, the scanner skips text without looking at it. */
   readonly wantText?: boolean;
 }
 
@@ -24,10 +26,15 @@ const MAX_PENDING = 64 * 1024 * 1024;
 /** Longest tag; a tag that does not end within this is broken. */
 const MAX_TAG = 1024 * 1024;
 
-const localName = (name: string) => {
-  const colon = name.indexOf(":");
-  return colon === -1 ? name : name.slice(colon + 1);
-};
+const LT = 60;
+const GT = 62;
+const SLASH = 47;
+const COLON = 58;
+const EQUALS = 61;
+const QUOTE = 34;
+const APOSTROPHE = 39;
+
+export const isSpace = (code: number | undefined) => code === 32 || code === 9 || code === 10 || code === 13;
 
 /** Decodes the five XML entities and numeric character references; no other entity is expanded. */
 export function decodeEntities(text: string): string {
@@ -39,45 +46,113 @@ export function decodeEntities(text: string): string {
   });
 }
 
-/** All attributes of an element's raw attribute text, by local name. */
-export function parseAttributes(source: string): XmlAttributes {
+/** The text of a byte range, entities decoded (unless it is CDATA). */
+export const textOf = (source: Buffer, from: number, to: number, cdata = false): string => {
+  const text = source.toString("utf8", from, to);
+  return cdata ? text : decodeEntities(text);
+};
+
+const localName = (name: string) => {
+  const colon = name.indexOf(":");
+  return colon === -1 ? name : name.slice(colon + 1);
+};
+
+/** All attributes of an element, by local name. */
+export function parseAttributes(source: Buffer, from: number, to: number): XmlAttributes {
   const attributes: XmlAttributes = {};
-  if (source.length === 0) return attributes;
+  if (to <= from) return attributes;
+  const text = source.toString("utf8", from, to);
   ATTRIBUTE.lastIndex = 0;
-  for (let match = ATTRIBUTE.exec(source); match; match = ATTRIBUTE.exec(source)) {
+  for (let match = ATTRIBUTE.exec(text); match; match = ATTRIBUTE.exec(text)) {
     attributes[localName(match[1] ?? "")] = decodeEntities(match[2] ?? match[3] ?? "");
   }
   return attributes;
 }
 
-const isSpace = (code: number) => code === 32 || code === 9 || code === 10 || code === 13;
+/** Where the last attribute that `nextAttribute` found lies; reused, so reading makes no objects. */
+export interface AttributeCursor {
+  at: number;
+  nameFrom: number;
+  nameTo: number;
+  valueFrom: number;
+  valueTo: number;
+}
 
-/** One attribute from raw attribute text, or undefined; the quick path for hot elements. */
-export function attribute(source: string, name: string): string | undefined {
-  for (let at = source.indexOf(name); at !== -1; at = source.indexOf(name, at + 1)) {
-    const before = source.charCodeAt(at - 1);
-    if (!(isSpace(before) || before === 58) /* : */) continue;
-    let i = at + name.length;
-    while (isSpace(source.charCodeAt(i))) i++;
-    if (source.charCodeAt(i) !== 61 /* = */) continue;
+export const newCursor = (): AttributeCursor => ({ at: 0, nameFrom: 0, nameTo: 0, valueFrom: 0, valueTo: 0 });
+
+/**
+ * Finds the next attribute from `cursor.at` up to `to`, in place: sets the local name's and
+ * the value's byte ranges and moves `cursor.at` past it. False when there is none (left).
+ */
+export function nextAttribute(source: Buffer, to: number, cursor: AttributeCursor): boolean {
+  let i = cursor.at;
+  while (i < to && isSpace(source[i])) i++;
+  if (i >= to) return false;
+  let nameFrom = i;
+  while (i < to && source[i] !== EQUALS && !isSpace(source[i])) {
+    if (source[i] === COLON) nameFrom = i + 1;
     i++;
-    while (isSpace(source.charCodeAt(i))) i++;
-    const quote = source[i];
-    if (quote !== '"' && quote !== "'") continue;
-    const close = source.indexOf(quote, i + 1);
-    if (close === -1) return undefined;
-    return decodeEntities(source.slice(i + 1, close));
+  }
+  const nameTo = i;
+  while (i < to && isSpace(source[i])) i++;
+  if (source[i] !== EQUALS) return false;
+  i++;
+  while (i < to && isSpace(source[i])) i++;
+  const quote = source[i];
+  if (quote !== QUOTE && quote !== APOSTROPHE) return false;
+  const close = source.indexOf(quote, i + 1);
+  if (close === -1 || close > to) return false;
+  cursor.nameFrom = nameFrom;
+  cursor.nameTo = nameTo;
+  cursor.valueFrom = i + 1;
+  cursor.valueTo = close;
+  cursor.at = close + 1;
+  return true;
+}
+
+/** Whether the bytes from..to spell `name` (ASCII). */
+export function bytesEqual(source: Buffer, from: number, to: number, name: string): boolean {
+  if (to - from !== name.length) return false;
+  for (let k = 0; k < name.length; k++) if (source[from + k] !== name.charCodeAt(k)) return false;
+  return true;
+}
+
+/** One attribute's value, or undefined. */
+export function attribute(source: Buffer, from: number, to: number, name: string): string | undefined {
+  const cursor = newCursor();
+  cursor.at = from;
+  while (nextAttribute(source, to, cursor)) {
+    if (bytesEqual(source, cursor.nameFrom, cursor.nameTo, name)) return textOf(source, cursor.valueFrom, cursor.valueTo);
   }
   return undefined;
 }
 
+/** Interned element names: the same few names come back for every cell. */
+const names = new Map<number, string>();
+
+function nameAt(source: Buffer, from: number, to: number): string {
+  let start = from;
+  for (let i = from; i < to; i++) if (source[i] === COLON) start = i + 1;
+  const length = to - start;
+  if (length > 6) return source.toString("utf8", start, to);
+  let key = length;
+  for (let i = start; i < to; i++) key = key * 256 + (source[i] as number);
+  let name = names.get(key);
+  if (name === undefined) {
+    name = source.toString("utf8", start, to);
+    if (names.size < 4096) names.set(key, name);
+  }
+  return name;
+}
+
 /**
- * A small streaming XML scanner for the few parts of a workbook we read. It keeps no
- * element stack (so deep nesting costs nothing), expands no entity but the predefined
- * ones (so no entity expansion attack), and holds only the unfinished tail of its input.
+ * A small streaming XML scanner over bytes, for the few parts of a workbook we read. It
+ * keeps no element stack (so deep nesting costs nothing), expands no entity but the
+ * predefined ones (so no entity expansion attack), and holds only the unfinished tail of
+ * its input; tags and attributes are read as bytes, so no large string is ever made.
  */
 export class XmlScanner {
-  private buffer = "";
+  private rest: Buffer | null = null;
 
   constructor(
     private readonly handler: XmlHandler,
@@ -85,55 +160,59 @@ export class XmlScanner {
   ) {}
 
   /** Scans a piece of the document; an unfinished tag at its end waits for the next piece. */
-  feed(chunk: string): void {
-    this.buffer = this.buffer.length === 0 ? chunk : this.buffer + chunk;
-    const consumed = this.scan(false);
-    this.buffer = consumed === this.buffer.length ? "" : this.buffer.slice(consumed);
-    if (this.buffer.length > MAX_PENDING) this.fail("a single piece of text or a tag is too long");
+  feed(chunk: Uint8Array): void {
+    const piece = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const buffer = this.rest ? Buffer.concat([this.rest, piece]) : piece;
+    const consumed = this.scan(buffer, false);
+    this.rest = consumed === buffer.length ? null : Buffer.from(buffer.subarray(consumed));
+    if (this.rest && this.rest.length > MAX_PENDING) this.fail("a single piece of text or a tag is too long");
   }
 
   /** Scans what is left; an unfinished tag now means the document is broken. */
   end(): void {
-    const consumed = this.scan(true);
-    if (this.buffer.slice(consumed).trim().length > 0) this.fail("it ends in the middle of a tag");
-    this.buffer = "";
+    if (!this.rest) return;
+    const buffer = this.rest;
+    this.rest = null;
+    const consumed = this.scan(buffer, true);
+    if (buffer.toString("utf8", consumed).trim().length > 0) this.fail("it ends in the middle of a tag");
   }
 
-  private scan(final: boolean): number {
-    const buffer = this.buffer;
+  private scan(buffer: Buffer, final: boolean): number {
     const handler = this.handler;
     const length = buffer.length;
     let at = 0;
     while (at < length) {
-      const lt = buffer.indexOf("<", at);
+      const lt = buffer.indexOf(LT, at);
       if (lt === -1) {
         if (!final) return at;
-        this.emitText(buffer, at, length);
+        if (handler.wantText !== false) handler.text(buffer, at, length, false);
         return length;
       }
-      if (lt > at) this.emitText(buffer, at, lt);
+      if (lt > at && handler.wantText !== false) handler.text(buffer, at, lt, false);
       at = lt;
-      const next = buffer.charCodeAt(lt + 1);
-      if (Number.isNaN(next)) return final ? this.fail("it ends in the middle of a tag") : at;
+      if (lt + 1 >= length) return final ? this.fail("it ends in the middle of a tag") : at;
+      const next = buffer[lt + 1];
       if (next === 33 /* ! */ || next === 63 /* ? */) {
         const end = this.skipSpecial(buffer, lt);
-        if (end === -1) return this.unfinished(at, final);
+        if (end === -1) return this.unfinished(length - at, final, at);
         at = end;
         continue;
       }
       const gt = tagEnd(buffer, lt);
       if (gt === -2) this.fail("a tag is malformed");
-      if (gt === -1) return this.unfinished(at, final);
-      if (next === 47 /* / */) {
-        handler.close(localName(buffer.slice(lt + 2, gt).trim()));
+      if (gt === -1) return this.unfinished(length - at, final, at);
+      if (next === SLASH) {
+        let end = gt;
+        while (end > lt + 2 && isSpace(buffer[end - 1])) end--;
+        handler.close(nameAt(buffer, lt + 2, end));
       } else {
-        const selfClosing = buffer.charCodeAt(gt - 1) === 47;
+        const selfClosing = buffer[gt - 1] === SLASH;
         const last = selfClosing ? gt - 1 : gt;
         let nameEnd = lt + 1;
-        while (nameEnd < last && !isSpace(buffer.charCodeAt(nameEnd))) nameEnd++;
+        while (nameEnd < last && !isSpace(buffer[nameEnd])) nameEnd++;
         if (nameEnd === lt + 1) this.fail("a tag has no name");
-        const name = localName(buffer.slice(lt + 1, nameEnd));
-        handler.open(name, nameEnd < last ? buffer.slice(nameEnd, last) : "", selfClosing);
+        const name = nameAt(buffer, lt + 1, nameEnd);
+        handler.open(name, buffer, nameEnd, last, selfClosing);
         if (selfClosing) handler.close(name);
       }
       at = gt + 1;
@@ -142,20 +221,22 @@ export class XmlScanner {
   }
 
   /** Comments, processing instructions, CDATA and DOCTYPE (skipped, its entities never used). */
-  private skipSpecial(buffer: string, lt: number): number {
-    if (buffer.startsWith("<![CDATA[", lt)) {
+  private skipSpecial(buffer: Buffer, lt: number): number {
+    if (buffer.length - lt < 9) return -1; // too short to tell which kind yet
+    const startsWith = (text: string) => bytesEqual(buffer, lt, lt + text.length, text);
+    if (startsWith("<![CDATA[")) {
       const end = buffer.indexOf("]]>", lt + 9);
       if (end === -1) return -1;
-      if (end > lt + 9 && this.handler.wantText !== false) this.handler.text(buffer.slice(lt + 9, end));
+      if (end > lt + 9 && this.handler.wantText !== false) this.handler.text(buffer, lt + 9, end, true);
       return end + 3;
     }
-    const closing = buffer.startsWith("<!--", lt) ? "-->" : buffer.startsWith("<?", lt) ? "?>" : null;
+    const closing = startsWith("<!--") ? "-->" : startsWith("<?") ? "?>" : null;
     if (closing) {
       const end = buffer.indexOf(closing, lt + 2);
       return end === -1 ? -1 : end + closing.length;
     }
     const bracket = buffer.indexOf("[", lt);
-    const gt = buffer.indexOf(">", lt);
+    const gt = buffer.indexOf(GT, lt);
     if (gt === -1) return -1;
     if (bracket !== -1 && bracket < gt) {
       const end = buffer.indexOf("]>", bracket);
@@ -164,14 +245,9 @@ export class XmlScanner {
     return gt + 1;
   }
 
-  private unfinished(at: number, final: boolean): number {
-    if (final || this.buffer.length - at > MAX_TAG) this.fail("a tag is malformed");
+  private unfinished(pending: number, final: boolean, at: number): number {
+    if (final || pending > MAX_TAG) this.fail("a tag is malformed");
     return at;
-  }
-
-  private emitText(buffer: string, from: number, to: number): void {
-    if (this.handler.wantText === false) return;
-    this.handler.text(decodeEntities(buffer.slice(from, to)));
   }
 
   private fail(why: string): never {
@@ -179,17 +255,17 @@ export class XmlScanner {
   }
 }
 
-/** The ">" that ends the tag opened at `lt`, skipping any inside quoted attribute values; -1 if not here yet. */
-function tagEnd(buffer: string, lt: number): number {
+/** The ">" that ends the tag opened at `lt`, skipping any inside quoted values; -1 if not here yet, -2 if broken. */
+function tagEnd(buffer: Buffer, lt: number): number {
   const limit = Math.min(buffer.length, lt + MAX_TAG);
   let quote = 0;
   for (let i = lt + 1; i < limit; i++) {
-    const code = buffer.charCodeAt(i);
+    const code = buffer[i] as number;
     if (quote !== 0) {
       if (code === quote) quote = 0;
-    } else if (code === 62 /* > */) return i;
-    else if (code === 34 || code === 39) quote = code;
-    else if (code === 60 /* < */) return -2;
+    } else if (code === GT) return i;
+    else if (code === QUOTE || code === APOSTROPHE) quote = code;
+    else if (code === LT) return -2;
   }
   return -1;
 }

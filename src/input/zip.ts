@@ -1,4 +1,4 @@
-import { Inflate } from "fflate";
+import { createInflateRaw } from "node:zlib";
 import { InputError } from "../shared/errors.js";
 import type { ReadLimits } from "./limits.js";
 
@@ -128,8 +128,12 @@ export class InflateBudget {
 
 const formatBytes = (n: number) => `${Math.round(n / 1024 ** 2)} MiB`;
 
-/** Inflates one entry piece by piece, so that a large sheet never sits in memory whole. */
-export function* inflateEntry(bytes: Uint8Array, entry: ZipEntry, budget: InflateBudget): Generator<Uint8Array> {
+/**
+ * Inflates one entry piece by piece, so that a large sheet never sits in memory whole.
+ * NOTE: zlib's stream inflates on its own thread, so the next piece is being inflated
+ * while this one is scanned; the limits are checked on what really comes out.
+ */
+export async function* inflateEntry(bytes: Uint8Array, entry: ZipEntry, budget: InflateBudget): AsyncGenerator<Uint8Array> {
   const data = bytes.subarray(entry.dataOffset, entry.dataOffset + entry.compressedSize);
   let produced = 0;
   if (entry.method === 0) {
@@ -142,21 +146,26 @@ export function* inflateEntry(bytes: Uint8Array, entry: ZipEntry, budget: Inflat
     return;
   }
   if (entry.method !== 8) throw broken(`part ${entry.name} uses an unknown packing method`);
-  const out: Uint8Array[] = [];
-  const inflater = new Inflate((chunk) => {
-    produced += chunk.length;
-    budget.charge(entry, produced, chunk.length);
-    out.push(chunk);
-  });
-  for (let at = 0; at < data.length || at === 0; at += SLICE) {
-    const last = at + SLICE >= data.length;
-    try {
-      inflater.push(data.subarray(at, at + SLICE), last);
-    } catch (error) {
-      if (error instanceof InputError) throw error;
-      throw broken(`part ${entry.name} cannot be unpacked`);
+  const inflater = createInflateRaw({ chunkSize: SLICE * 4 });
+  inflater.on("error", () => {}); // reported through the iterator below
+  const feed = async () => {
+    for (let at = 0; at < data.length; at += SLICE) {
+      if (inflater.destroyed) return;
+      if (!inflater.write(data.subarray(at, at + SLICE))) await new Promise((resolve) => inflater.once("drain", resolve));
     }
-    yield* out.splice(0);
-    if (last) break;
+    inflater.end();
+  };
+  void feed().catch(() => inflater.destroy());
+  try {
+    for await (const chunk of inflater as AsyncIterable<Buffer>) {
+      produced += chunk.length;
+      budget.charge(entry, produced, chunk.length);
+      yield chunk;
+    }
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw broken(`part ${entry.name} cannot be unpacked`);
+  } finally {
+    inflater.destroy();
   }
 }

@@ -7,8 +7,9 @@ import type { Reason } from "../scripts/reasons.js";
 import type { ScriptDef } from "../scripts/script.js";
 import { DuplicateFinder } from "./dedupe.js";
 import type { PlatformConfig } from "./platform-config.js";
+import { AmericanDateDetector } from "./american-dates.js";
 import { RowTextStore } from "./row-store.js";
-import { buildRowValidator } from "./validate.js";
+import { buildRowValidator, type RowValidator } from "./validate.js";
 
 export type Status = "valid" | "planned" | "done" | "unchanged" | "invalid" | "duplicate" | "dropout" | "failed";
 export type Action = "create" | "update" | "link" | "none";
@@ -52,39 +53,24 @@ export interface AnalyseOptions {
  * own, and finds the rows that repeat or contradict each other. Only the row outcomes and
  * the duplicate keys stay in memory.
  */
-export function analyseWorkbook(workbook: Workbook, options: AnalyseOptions): Analysis {
+export async function analyseWorkbook(workbook: Workbook, options: AnalyseOptions): Promise<Analysis> {
   const { script } = options;
-  const rows = workbook.rows();
-  const first = rows.next();
-  if (first.done) throw new InputError(`The sheet "${workbook.sheet.name}" is empty: it has no header row and no data.`);
-  const headerMap = mapHeaders(script, first.value.row, first.value.cells);
-  const texts = new RowTextStore();
-  texts.add(headerMap.headers);
-  const validator = buildRowValidator(script, headerMap, options.config, options.context);
-  const finder = new DuplicateFinder(script.keys);
-  const results: RowResult[] = [];
-  const hiddenRows: number[] = [];
-  const paddedRows: number[] = [];
-  for (let next = rows.next(); !next.done; next = rows.next()) {
-    const sheetRow: SheetRow = next.value;
-    const checked = validator.validate(sheetRow.cells);
-    texts.add(Array.from(sheetRow.cells, cellText));
-    finder.add(sheetRow.row, checked.values, fingerprint(checked.values));
-    if (sheetRow.hidden) hiddenRows.push(sheetRow.row);
-    if (checked.notes.includes("bsn_padded")) paddedRows.push(sheetRow.row);
-    results.push({
-      row: sheetRow.row,
-      status: checked.reasons.length > 0 ? "invalid" : "valid",
-      action: checked.reasons.length > 0 ? "none" : script.action,
-      reasons: checked.reasons,
-    });
-    if (options.onProgress && results.length % 5000 === 0) options.onProgress(results.length);
+  let state: RowState | null = null;
+  for await (const batch of workbook.batches()) {
+    for (const sheetRow of batch) {
+      if (!state) state = startRows(script, sheetRow, options);
+      else checkRow(state, sheetRow);
+    }
+    options.onProgress?.(state?.results.length ?? 0);
   }
+  if (!state) throw new InputError(`The sheet "${workbook.sheet.name}" is empty: it has no header row and no data.`);
+  const { headerMap, validator, finder, results, texts, hiddenRows, paddedRows } = state;
+  const americanWarnings = markAmericanDates(state);
   const verdicts = finder.verdicts();
   for (const result of results) {
     const duplicates = verdicts.get(result.row);
     if (!duplicates) continue;
-    result.reasons.push(...duplicates);
+    result.reasons = [...result.reasons, ...duplicates];
     if (result.status === "valid") {
       result.status = "duplicate";
       result.action = "none";
@@ -93,7 +79,69 @@ export function analyseWorkbook(workbook: Workbook, options: AnalyseOptions): An
   const warnings = sheetWarnings(workbook, headerMap, validator.ignored.map((c) => c.field));
   if (hiddenRows.length > 0) warnings.push({ code: "hidden_rows", rows: hiddenRows });
   if (paddedRows.length > 0) warnings.push({ code: "bsn_padded", rows: paddedRows });
+  warnings.push(...americanWarnings);
   return { headerMap, results, warnings, texts };
+}
+
+interface RowState {
+  script: ScriptDef;
+  headerMap: HeaderMap;
+  validator: RowValidator;
+  finder: DuplicateFinder;
+  results: RowResult[];
+  texts: RowTextStore;
+  hiddenRows: number[];
+  paddedRows: number[];
+  /** Per date column (sheet index): whether it was read the American way. */
+  dates: Map<number, AmericanDateDetector>;
+}
+
+/** The first non-empty row is the header row: match it, and get ready for the data rows. */
+function startRows(script: ScriptDef, header: SheetRow, options: AnalyseOptions): RowState {
+  const headerMap = mapHeaders(script, header.row, header.cells);
+  const texts = new RowTextStore();
+  texts.add(headerMap.headers);
+  return {
+    script,
+    headerMap,
+    validator: buildRowValidator(script, headerMap, options.config, options.context),
+    finder: new DuplicateFinder(script.keys),
+    results: [],
+    texts,
+    hiddenRows: [],
+    paddedRows: [],
+    dates: new Map([...headerMap.columns].filter(([, c]) => c.field === "date_of_birth").map(([index]) => [index, new AmericanDateDetector()])),
+  };
+}
+
+function checkRow(state: RowState, sheetRow: SheetRow): void {
+  const checked = state.validator.validate(sheetRow.cells);
+  state.texts.add(Array.from(sheetRow.cells, cellText));
+  state.finder.add(sheetRow.row, checked.values, fingerprint(checked.values));
+  if (sheetRow.hidden) state.hiddenRows.push(sheetRow.row);
+  if (checked.notes.includes("bsn_padded")) state.paddedRows.push(sheetRow.row);
+  for (const [index, detector] of state.dates) detector.add(state.results.length, sheetRow.cells[index]);
+  const ok = checked.reasons.length === 0;
+  state.results.push({ row: sheetRow.row, status: ok ? "valid" : "invalid", action: ok ? state.script.action : "none", reasons: checked.reasons });
+}
+
+/** Marks the date cells of a column that Excel read as month/day, and says so once per column. */
+function markAmericanDates(state: RowState): Warning[] {
+  const warnings: Warning[] = [];
+  for (const [index, detector] of state.dates) {
+    const field = state.headerMap.columns.get(index)?.field ?? "date_of_birth";
+    const rows: number[] = [];
+    for (const suspect of detector.suspectRows()) {
+      const result = state.results[suspect];
+      if (!result) continue;
+      result.reasons = [...result.reasons, { code: "invalid_date", field, detail: "excel_american" }];
+      result.status = "invalid";
+      result.action = "none";
+      rows.push(result.row);
+    }
+    if (rows.length > 0) warnings.push({ code: "american_dates", column: columnLetter(index), rows });
+  }
+  return warnings;
 }
 
 function sheetWarnings(workbook: Workbook, headerMap: HeaderMap, ignored: string[]): Warning[] {

@@ -1,65 +1,72 @@
 import type { Reason } from "../scripts/reasons.js";
 
-interface Group {
-  first: number;
-  fingerprint: string;
-  /** The later rows with this key; most keys have none, so no array is made for them. */
-  later: number[] | null;
-  conflict: boolean;
-}
-
-const rowsOf = (group: Group) => (group.later ? [group.first, ...group.later] : [group.first]);
-
 /**
  * Finds rows of one sheet that are the same account (or pair) twice. Rows that share a key
  * and agree in every value repeat the earliest one (`duplicate_in_file`, `ref`); rows that
  * share a key but differ are all in conflict (`conflict_in_file`), since no one can tell
- * which is right. Memory: one entry per distinct key value.
+ * which is right.
+ * Memory: per row its fingerprint, per distinct key value one map entry holding a row index
+ * (a small integer, so no object per entry); only keys seen twice get a list.
  */
 export class DuplicateFinder {
-  private readonly groups: Map<string, Group>[];
+  private readonly first: Map<string, number>[];
+  private readonly later: Map<string, number[]>[];
+  private readonly rows: number[] = [];
+  private readonly fingerprints: string[] = [];
 
   constructor(private readonly keys: readonly (readonly string[])[]) {
-    this.groups = keys.map(() => new Map());
+    this.first = keys.map(() => new Map());
+    this.later = keys.map(() => new Map());
   }
 
   /** Adds a row's normalised values; keys whose values are all empty are left out. */
   add(row: number, values: Readonly<Record<string, unknown>>, fingerprint: string): void {
-    for (let index = 0; index < this.keys.length; index++) {
-      const key = keyOf(this.keys[index] as readonly string[], values);
+    const index = this.rows.length;
+    this.rows.push(row);
+    this.fingerprints.push(fingerprint);
+    for (let k = 0; k < this.keys.length; k++) {
+      const key = keyOf(this.keys[k] as readonly string[], values);
       if (key === null) continue;
-      const groups = this.groups[index] as Map<string, Group>;
-      const group = groups.get(key);
-      if (!group) {
-        groups.set(key, { first: row, fingerprint, later: null, conflict: false });
+      const first = this.first[k] as Map<string, number>;
+      if (first.get(key) === undefined) {
+        first.set(key, index);
         continue;
       }
-      (group.later ??= []).push(row);
-      if (group.fingerprint !== fingerprint) group.conflict = true;
+      const later = this.later[k] as Map<string, number[]>;
+      const list = later.get(key);
+      if (list) list.push(index);
+      else later.set(key, [index]);
     }
   }
 
   /** The duplicate reasons of every row that has one, by row number. */
   verdicts(): Map<number, Reason[]> {
     const verdicts = new Map<number, Reason[]>();
-    const push = (row: number, reason: Reason) => {
+    const push = (index: number, reason: Reason) => {
+      const row = this.rows[index] as number;
       const list = verdicts.get(row);
       if (!list) verdicts.set(row, [reason]);
       else if (!list.some((r) => r.code === reason.code && r.field === reason.field)) list.push(reason);
     };
-    this.groups.forEach((groups, index) => {
-      const fields = this.keys[index] ?? [];
-      const field = fields.length === 1 ? fields[0] : undefined;
-      for (const group of groups.values()) {
-        if (group.conflict) for (const row of rowsOf(group)) push(row, field ? { code: "conflict_in_file", field } : { code: "conflict_in_file" });
+    const groups: { key: number; first: number; later: number[]; conflict: boolean }[] = [];
+    this.later.forEach((later, k) => {
+      for (const [value, rows] of later) {
+        const first = (this.first[k] as Map<string, number>).get(value) as number;
+        const fingerprint = this.fingerprints[first];
+        groups.push({ key: k, first, later: rows, conflict: rows.some((i) => this.fingerprints[i] !== fingerprint) });
       }
     });
-    for (const groups of this.groups) {
-      for (const group of groups.values()) {
-        if (group.conflict || !group.later) continue;
-        for (const row of group.later) {
-          if (!verdicts.get(row)?.some((r) => r.code === "conflict_in_file")) push(row, { code: "duplicate_in_file", ref: group.first });
-        }
+    for (const group of groups) {
+      if (!group.conflict) continue;
+      const fields = this.keys[group.key] ?? [];
+      const reason: Reason = fields.length === 1 ? { code: "conflict_in_file", field: fields[0] as string } : { code: "conflict_in_file" };
+      for (const index of [group.first, ...group.later]) push(index, { ...reason });
+    }
+    for (const group of groups) {
+      if (group.conflict) continue;
+      const ref = this.rows[group.first] as number;
+      for (const index of group.later) {
+        if (!verdicts.get(this.rows[index] as number)?.some((r) => r.code === "conflict_in_file")) push(index, { code: "duplicate_in_file", ref });
       }
     }
     return verdicts;

@@ -45,7 +45,8 @@ export function buildRowValidator(
   const shape: Record<string, z.ZodType> = {};
   for (const { column } of used) {
     const required = ruleFor(column, config) === "required";
-    shape[column.field] = z.custom<Cell | undefined>(() => true).transform((cell, ctx) => {
+    shape[column.field] = z.unknown().transform((input, ctx) => {
+      const cell = input as Cell | undefined;
       // An update leaves a field alone where its cell is empty.
       if (isUpdate && isBlank(cell) && !required) return null;
       const result = column.parse(cell, context);
@@ -73,7 +74,7 @@ export function buildRowValidator(
       const input: Record<string, Cell | undefined> = {};
       for (const { index, column } of used) input[column.field] = cells[index];
       const parsed = schema.safeParse(input);
-      if (parsed.success) return { values: parsed.data, reasons: [], notes: [...notes] };
+      if (parsed.success) return { values: parsed.data, reasons: noReasons, notes: notes.length === 0 ? noNotes : [...notes] };
       const reasons = parsed.error.issues.map((issue): Reason => {
         const params = (issue as { params?: FieldIssue }).params;
         const field = String(issue.path[0] ?? "");
@@ -96,6 +97,10 @@ export function buildRowValidator(
     return values;
   }
 }
+
+/** Shared by every row without problems; copied, never changed, when reasons are added. */
+const noReasons: Reason[] = Object.freeze([]) as unknown as Reason[];
+const noNotes: FieldNote[] = Object.freeze([]) as unknown as FieldNote[];
 
 function addIssue(ctx: z.RefinementCtx, issue: FieldIssue): never {
   ctx.addIssue({ code: "custom", message: issue.code, params: issue });

@@ -65,10 +65,12 @@ export function buildReport(analysis: Analysis, options: BuildReportOptions): Re
     summary,
     notes: { bsn_padded: countRows("bsn_padded"), hidden_rows: countRows("hidden_rows") },
     warnings: analysis.warnings.map((w) => ({ ...w, message: renderWarning(w, lang) })),
-    rows: analysis.results.map((result) => ({
-      ...result,
-      reasons: result.reasons.map((reason) => ({ ...reason, message: renderReason(reason, script, lang) })),
-    })),
+    // A row without reasons is the same object in the report: nothing to add to it.
+    rows: analysis.results.map((result) =>
+      result.reasons.length === 0
+        ? (result as ReportRow)
+        : { ...result, reasons: result.reasons.map((reason) => ({ ...reason, message: renderReason(reason, script, lang) })) },
+    ),
   };
 }
 

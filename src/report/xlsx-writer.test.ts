@@ -2,19 +2,22 @@ import ExcelJS from "exceljs";
 import { unzipSync, strFromU8 } from "fflate";
 import { describe, expect, it } from "vitest";
 import { cellText } from "../input/cells.js";
-import { openWorkbook } from "../input/workbook.js";
+import { readSheet } from "../../test/support/xlsx.js";
 import { XlsxWriter } from "./xlsx-writer.js";
 
-function write(rows: string[][]): Uint8Array {
+async function write(rows: string[][]): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   const writer = new XlsxWriter((chunk) => chunks.push(chunk), { fills: ["FFC6EFCE", "FFFFC7CE"] });
   writer.startSheet({ name: "Rapport", widths: [20, 20], header: true });
-  rows.forEach((row, i) => writer.addRow(row, () => (i === 0 ? 1 : 2)));
-  writer.endSheet();
+  for (const [i, row] of rows.entries()) {
+    writer.addRow(row, () => (i === 0 ? 1 : 2));
+    await writer.flushIfFull();
+  }
+  await writer.endSheet();
   writer.startSheet({ name: "Samenvatting", widths: [20], header: false });
   writer.addRow(["geldig", "3"]);
-  writer.endSheet();
-  writer.finish();
+  await writer.endSheet();
+  await writer.finish();
   return Buffer.concat(chunks);
 }
 
@@ -22,8 +25,8 @@ const dangerous = ["=1+1", "+31 6 1234", "-2", "@SUM(A1)", "\tx", "\rx", "=cmd|'
 
 describe("XlsxWriter", () => {
   it("writes a workbook that our reader and exceljs both read back", async () => {
-    const bytes = write([["Naam", "Status"], ...dangerous.map((d) => [d, "ongeldig"])]);
-    const ours = [...openWorkbook(bytes).rows()].map((r) => Array.from(r.cells, cellText));
+    const bytes = await write([["Naam", "Status"], ...dangerous.map((d) => [d, "ongeldig"])]);
+    const ours = (await readSheet(bytes)).rows.map((r) => Array.from(r.cells, cellText));
     expect(ours[0]).toEqual(["Naam", "Status"]);
     expect(ours.slice(1).map((r) => r[0])).toEqual(dangerous);
     const workbook = new ExcelJS.Workbook();
@@ -34,8 +37,17 @@ describe("XlsxWriter", () => {
     expect(workbook.getWorksheet("Samenvatting")?.getCell("B1").value).toBe("3");
   });
 
-  it("never writes a formula, freezes the header and filters it", () => {
-    const parts = unzipSync(write([["Naam"], ...dangerous.map((d) => [d])]));
+  it("writes large sheets in many pieces that join into one valid entry", async () => {
+    const rows = Array.from({ length: 20_000 }, (_, i) => [`rij ${i} ${"x".repeat(i % 50)}`, "geldig"]);
+    const read = (await readSheet(await write([["Naam", "Status"], ...rows]))).rows;
+    expect(read).toHaveLength(20_001);
+    expect(Array.from(read[20_000]!.cells, cellText)).toEqual(rows[19_999]);
+    const parts = unzipSync(await write([["Naam", "Status"], ...rows]));
+    expect(strFromU8(parts["xl/worksheets/sheet1.xml"] as Uint8Array)).toContain("rij 19999");
+  });
+
+  it("never writes a formula, freezes the header and filters it", async () => {
+    const parts = unzipSync(await write([["Naam"], ...dangerous.map((d) => [d])]));
     const sheet = strFromU8(parts["xl/worksheets/sheet1.xml"] as Uint8Array);
     expect(sheet).not.toContain("<f>");
     expect(sheet).toContain('state="frozen"');

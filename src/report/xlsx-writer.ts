@@ -1,6 +1,7 @@
 import { columnLetter } from "../input/headers.js";
 import { ZipWriter } from "./zip-writer.js";
 
+const PIECE = 1024 * 1024;
 const letters: string[] = [];
 const letterOf = (index: number) => (letters[index] ??= columnLetter(index));
 
@@ -17,7 +18,6 @@ export interface SheetOptions {
   header: boolean;
 }
 
-const encoder = new TextEncoder();
 // Carriage returns too: an XML reader would turn them into line feeds.
 const INVALID_XML = /[\u0000-\u0008\u000b\u000c\u000d\u000e-\u001f\ufffe\uffff]/g;
 
@@ -46,7 +46,8 @@ export class XlsxWriter {
   private readonly sheets: string[] = [];
   private inSheet = false;
   private rowNumber = 0;
-  private pending: string[] = [];
+  /** XML waiting for the zip, encoded straight into a buffer (no joined string in between). */
+  private pending = Buffer.allocUnsafe(PIECE);
   private pendingLength = 0;
   private sheetOptions: SheetOptions | null = null;
   private columns = 0;
@@ -91,38 +92,44 @@ export class XlsxWriter {
     this.write(`${xml}</row>`);
   }
 
-  endSheet(): void {
+  /** Hands what is buffered to the zip once there is enough of it; await it between rows. */
+  async flushIfFull(): Promise<void> {
+    if (this.pendingLength > PIECE / 2) await this.flush();
+  }
+
+  async endSheet(): Promise<void> {
     const options = this.sheetOptions;
     if (!options || !this.inSheet) throw new Error("no sheet started");
     const filter = options.header && this.rowNumber > 0 ? `<autoFilter ref="A1:${columnLetter(Math.max(this.columns, 1) - 1)}${this.rowNumber}"/>` : "";
     this.write(`</sheetData>${filter}<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>`);
-    this.flush(true);
+    await this.flush();
+    this.recordFilter();
     this.zip.endEntry();
     this.inSheet = false;
     this.sheetOptions = null;
   }
 
   /** Writes the workbook's remaining parts and ends the zip. */
-  finish(): void {
+  async finish(): Promise<void> {
     const names = this.sheets;
-    this.addPart(
+    await this.addPart(
       "[Content_Types].xml",
       `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>${names.map((_, i) => `<Override PartName="/xl/worksheets/sheet${i + 1}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`).join("")}</Types>`,
     );
-    this.addPart(
+    await this.addPart(
       "_rels/.rels",
       `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
     );
-    this.addPart(
+    await this.addPart(
       "xl/workbook.xml",
       `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><bookViews><workbookView/></bookViews><sheets>${names.map((n, i) => `<sheet name="${escapeXml(n)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join("")}</sheets>${this.filterNames()}</workbook>`,
     );
-    this.addPart(
+    await this.addPart(
       "xl/_rels/workbook.xml.rels",
       `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${names.map((_, i) => `<Relationship Id="rId${i + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`).join("")}<Relationship Id="rId${names.length + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>`,
     );
-    this.addPart("xl/styles.xml", this.stylesXml());
-    this.zip.finish();
+    await this.addPart("xl/styles.xml", this.stylesXml());
+    await this.zip.finish();
   }
 
   private filterNames(): string {
@@ -140,26 +147,36 @@ export class XlsxWriter {
     return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="${this.options.fills.length + 3}"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FFD9D9D9"/><bgColor indexed="64"/></patternFill></fill>${fills}</fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="${this.options.fills.length + 2}"><xf numFmtId="49" fontId="0" fillId="0" borderId="0" applyNumberFormat="1"/><xf numFmtId="49" fontId="1" fillId="2" borderId="0" applyFont="1" applyFill="1" applyNumberFormat="1"/>${xfs}</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>`;
   }
 
-  private addPart(name: string, xml: string): void {
-    this.zip.addEntry(name, xml);
+  private addPart(name: string, xml: string): Promise<void> {
+    return this.zip.addEntry(name, xml);
   }
 
   private write(text: string): void {
-    this.pending.push(text);
-    this.pendingLength += text.length;
-    if (this.pendingLength > 256 * 1024) this.flush(false);
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8.
+    if (this.pendingLength + text.length * 3 > this.pending.length) {
+      if (this.pendingLength > 0) void this.flush();
+      if (text.length * 3 > this.pending.length) {
+        void this.zip.write(Buffer.from(text, "utf8"));
+        return;
+      }
+    }
+    this.pendingLength += this.pending.write(text, this.pendingLength, "utf8");
   }
 
-  private flush(final: boolean): void {
-    if (this.sheetOptions?.header && final && this.rowNumber > 0) {
-      this.filterRanges.push({
-        sheet: this.sheets.length - 1,
-        name: this.sheetOptions.name,
-        range: `$A$1:$${columnLetter(Math.max(this.columns, 1) - 1)}$${this.rowNumber}`,
-      });
-    }
-    this.zip.write(encoder.encode(this.pending.join("")));
-    this.pending = [];
+  private flush(): Promise<void> {
+    // The zip deflates the piece on another thread later, so it gets the buffer and we take a new one.
+    const piece = this.pending.subarray(0, this.pendingLength);
+    this.pending = Buffer.allocUnsafe(PIECE);
     this.pendingLength = 0;
+    return this.zip.write(piece);
+  }
+
+  private recordFilter(): void {
+    if (!this.sheetOptions?.header || this.rowNumber === 0) return;
+    this.filterRanges.push({
+      sheet: this.sheets.length - 1,
+      name: this.sheetOptions.name,
+      range: `$A$1:$${columnLetter(Math.max(this.columns, 1) - 1)}$${this.rowNumber}`,
+    });
   }
 }

@@ -24,16 +24,19 @@ const styleOf = (status: Status) => statuses.indexOf(status) + 2;
  * then a status and a reason column in the requester's language
  * and the row number in the original sheet; a summary sheet after it.
  */
-export function writeXlsxReport(dir: string, report: Report, texts: RowTextStore): void {
+export async function writeXlsxReport(dir: string, report: Report, texts: RowTextStore): Promise<void> {
   const file = new OutFile(dir, "report.xlsx");
-  const writer = new XlsxWriter((chunk) => file.write(chunk), { fills: statuses.map((s) => statusFills[s]) });
-  writeRowsSheet(writer, report, texts);
-  writeSummarySheet(writer, report);
-  writer.finish();
-  file.close();
+  try {
+    const writer = new XlsxWriter((chunk) => file.write(chunk), { fills: statuses.map((s) => statusFills[s]) });
+    await writeRowsSheet(writer, report, texts);
+    await writeSummarySheet(writer, report);
+    await writer.finish();
+  } finally {
+    file.close();
+  }
 }
 
-function writeRowsSheet(writer: XlsxWriter, report: Report, texts: RowTextStore): void {
+async function writeRowsSheet(writer: XlsxWriter, report: Report, texts: RowTextStore): Promise<void> {
   const words = catalogues[report.lang];
   const rows = texts.read();
   const headers = rows.next().value ?? [];
@@ -57,11 +60,12 @@ function writeRowsSheet(writer: XlsxWriter, report: Report, texts: RowTextStore)
     values[width + 2] = String(result.row);
     const style = styleOf(result.status);
     writer.addRow(values, () => style);
+    await writer.flushIfFull();
   }
-  writer.endSheet();
+  await writer.endSheet();
 }
 
-function writeSummarySheet(writer: XlsxWriter, report: Report): void {
+async function writeSummarySheet(writer: XlsxWriter, report: Report): Promise<void> {
   const words = catalogues[report.lang];
   writer.startSheet({ name: words.labels.summary, widths: [28, 90], header: false });
   writer.addRow([words.labels.mode, words.modes[report.mode]], (c) => (c === 0 ? 1 : 0));
@@ -79,7 +83,7 @@ function writeSummarySheet(writer: XlsxWriter, report: Report): void {
     writer.addRow([words.labels.notes], () => 1);
     for (const warning of report.warnings) writer.addRow(["", warning.message]);
   }
-  writer.endSheet();
+  await writer.endSheet();
 }
 
 function* chain<T>(first: T[], rest: Iterator<T>): Generator<T> {

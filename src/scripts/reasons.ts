@@ -43,6 +43,7 @@ export type ReasonDetail =
   | "too_long"
   | "wrong_kind"
   | "american"
+  | "excel_american"
   | "two_digit_year"
   | "future"
   | "too_old"

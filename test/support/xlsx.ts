@@ -1,4 +1,6 @@
 import { strToU8, zipSync } from "fflate";
+import type { SheetRow } from "../../src/input/cells.js";
+import { openWorkbook, rowsOf, type OpenWorkbookOptions, type Workbook } from "../../src/input/workbook.js";
 
 export interface RawSheet {
   name: string;
@@ -53,3 +55,11 @@ export function buildXlsx(workbook: RawWorkbook): Uint8Array {
 
 /** Styles with cell formats: 0 general, 1 built-in date (14), 2 custom date, 3 text, 4 scientific, 5 custom number. */
 export const stylesXml = `<?xml version="1.0"?><styleSheet ${NS}><numFmts count="2"><numFmt numFmtId="164" formatCode="dd\\-mm\\-yyyy"/><numFmt numFmtId="165" formatCode="&quot;ID &quot;0"/></numFmts><cellXfs count="6"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/><xf numFmtId="49"/><xf numFmtId="11"/><xf numFmtId="165"/></cellXfs></styleSheet>`;
+
+/** Opens a workbook and reads all its rows, for tests. */
+export async function readSheet(bytes: Uint8Array, options: OpenWorkbookOptions = {}): Promise<{ workbook: Workbook; rows: SheetRow[] }> {
+  const workbook = await openWorkbook(bytes, options);
+  const rows: SheetRow[] = [];
+  for await (const row of rowsOf(workbook)) rows.push(row);
+  return { workbook, rows };
+}

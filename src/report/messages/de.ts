@@ -29,6 +29,7 @@ export const de: Catalogue = {
     too_long: "{field} ist zu lang (mehr als 255 Zeichen)",
     wrong_kind: "{field} ist die URL einer anderen Art von Konto",
     american: "{field} steht in amerikanischer Reihenfolge (Monat/Tag); TT.MM.JJJJ verwenden",
+    excel_american: "Excel hat dieses Datum als Monat/Tag gelesen, wie andere Daten in dieser Spalte zeigen; prüfen Sie es und formatieren Sie die Spalte als Text",
     two_digit_year: "{field} hat eine zweistellige Jahreszahl; vier Ziffern verwenden",
     future: "{field} liegt in der Zukunft",
     too_old: "{field} liegt vor 1900",

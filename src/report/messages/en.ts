@@ -29,6 +29,7 @@ export const en: Catalogue = {
     too_long: "{field} is too long (more than 255 characters)",
     wrong_kind: "{field} is the URL of another kind of account",
     american: "{field} is in American order (month/day); use dd-mm-yyyy",
+    excel_american: "Excel read this date as month/day, as other dates in this column show; check it and format the column as text",
     two_digit_year: "{field} has a two-digit year; use four digits",
     future: "{field} is in the future",
     too_old: "{field} is before 1900",

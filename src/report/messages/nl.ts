@@ -29,6 +29,7 @@ export const nl: Catalogue = {
     too_long: "{field} is te lang (meer dan 255 tekens)",
     wrong_kind: "{field} is de URL van een ander soort account",
     american: "{field} staat in Amerikaanse volgorde (maand/dag); gebruik dd-mm-jjjj",
+    excel_american: "Excel heeft deze datum als maand/dag gelezen, zoals andere datums in deze kolom laten zien; controleer hem en maak de kolom tekst",
     two_digit_year: "{field} heeft een jaartal van 2 cijfers; gebruik 4 cijfers",
     future: "{field} ligt in de toekomst",
     too_old: "{field} ligt vóór 1900",
