@@ -25,7 +25,17 @@ async function generate() {
   mkdirSync(out, { recursive: true });
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: sheet, useSharedStrings: true, useStyles: true });
   const ws = workbook.addWorksheet("Blad1");
-  ws.addRow(["E-mailadres", "Voornaam", "Tussenvoegsel", "Achternaam", "Client database ID (van te koppelen systeem)", "Geboortedatum", "Geslacht", "Telefoonnummer", "BSN"]).commit();
+  ws.addRow([
+    "E-mailadres",
+    "Voornaam",
+    "Tussenvoegsel",
+    "Achternaam",
+    "Client database ID (van te koppelen systeem)",
+    "Geboortedatum",
+    "Geslacht",
+    "Telefoonnummer",
+    "BSN",
+  ]).commit();
   const first = ["Anna", "Bram", "Carla", "Daan", "Eva", "Femke", "Gert", "Hanna", "Ivo", "Joris"];
   const last = ["Jansen", "de Vries", "Bakker", "Visser", "Smit", "Meijer", "Mulder", "Bos", "Vos", "Peters"];
   let bsnBody = 10_000_000;

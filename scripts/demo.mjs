@@ -24,9 +24,13 @@ let failed = false;
 for (const [file, script, lang] of samples) {
   const dir = join(out, file.replace(/\.xlsx$/, ""));
   console.log(`\n$ mdimport validate fixtures/${file} --script ${script} --lang ${lang} --out ${dir.slice(root.length + 1)}`);
-  const run = spawnSync(process.execPath, [join(root, "dist/cli/main.js"), "validate", join(root, "fixtures", file), "--script", script, "--lang", lang, "--out", dir], {
-    stdio: ["ignore", "inherit", "inherit"],
-  });
+  const run = spawnSync(
+    process.execPath,
+    [join(root, "dist/cli/main.js"), "validate", join(root, "fixtures", file), "--script", script, "--lang", lang, "--out", dir],
+    {
+      stdio: ["ignore", "inherit", "inherit"],
+    },
+  );
   // The samples hold faulty rows on purpose, so exit code 1 is what they should give.
   if (run.status !== 1) {
     console.error(`unexpected exit code ${run.status} for ${file}`);

@@ -22,7 +22,8 @@ export function renderTerminalSummary(report: Report, outDir: string, colour: bo
   if (report.notes.hidden_rows > 0) lines.push(`  note: ${report.notes.hidden_rows} hidden rows were read`);
   for (const warning of report.warnings) {
     if (warning.code === "unknown_column") lines.push(`  warning: column ${warning.column} is not a column of ${report.script}; ignored`);
-    if (warning.code === "ignored_column") lines.push(`  warning: column ${warning.column} (${warning.field}) is ignored: the platform has no such field`);
+    if (warning.code === "ignored_column")
+      lines.push(`  warning: column ${warning.column} (${warning.field}) is ignored: the platform has no such field`);
     if (warning.code === "other_sheets") lines.push(`  note: the workbook has ${warning.sheets} sheets; "${warning.sheet}" was read`);
   }
   lines.push(`reports: ${outDir}`);

@@ -50,7 +50,9 @@ describe("templates", () => {
   });
 
   it("explains every column on its second sheet", async () => {
-    const rows = (await readSheet(await buildTemplate(scripts["new-clients"], "en"), { sheet: "Explanation" })).rows.map((r) => Array.from(r.cells, cellText));
+    const rows = (await readSheet(await buildTemplate(scripts["new-clients"], "en"), { sheet: "Explanation" })).rows.map((r) =>
+      Array.from(r.cells, cellText),
+    );
     expect(rows[0]).toEqual(["Column", "Required", "Format", "Allowed values"]);
     expect(rows.find((r) => r[0] === "BSN")?.[1]).toBe("optional, unless the platform requires this field");
     expect(rows.find((r) => r[0] === "Gender")?.[3]).toBe("m, f, other, unknown");

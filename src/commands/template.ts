@@ -11,9 +11,48 @@ export interface TemplateOptions {
 }
 
 const words = {
-  nl: { data: "Gegevens", help: "Toelichting", column: "Kolom", need: "Verplicht", format: "Formaat", values: "Toegestane waarden", yes: "ja", no: "nee, optioneel", platform: "optioneel, tenzij het platform dit veld verplicht stelt", oneOf: "ten minste één van deze kolommen", empty: "ja (de waarde mag leeg zijn)", update: "nee; een lege cel laat het veld ongewijzigd" },
-  en: { data: "Data", help: "Explanation", column: "Column", need: "Required", format: "Format", values: "Allowed values", yes: "yes", no: "no, optional", platform: "optional, unless the platform requires this field", oneOf: "at least one of these columns", empty: "yes (the value may be empty)", update: "no; an empty cell leaves the field unchanged" },
-  de: { data: "Daten", help: "Erläuterung", column: "Spalte", need: "Pflicht", format: "Format", values: "Erlaubte Werte", yes: "ja", no: "nein, optional", platform: "optional, außer die Plattform verlangt dieses Feld", oneOf: "mindestens eine dieser Spalten", empty: "ja (der Wert darf leer sein)", update: "nein; eine leere Zelle lässt das Feld unverändert" },
+  nl: {
+    data: "Gegevens",
+    help: "Toelichting",
+    column: "Kolom",
+    need: "Verplicht",
+    format: "Formaat",
+    values: "Toegestane waarden",
+    yes: "ja",
+    no: "nee, optioneel",
+    platform: "optioneel, tenzij het platform dit veld verplicht stelt",
+    oneOf: "ten minste één van deze kolommen",
+    empty: "ja (de waarde mag leeg zijn)",
+    update: "nee; een lege cel laat het veld ongewijzigd",
+  },
+  en: {
+    data: "Data",
+    help: "Explanation",
+    column: "Column",
+    need: "Required",
+    format: "Format",
+    values: "Allowed values",
+    yes: "yes",
+    no: "no, optional",
+    platform: "optional, unless the platform requires this field",
+    oneOf: "at least one of these columns",
+    empty: "yes (the value may be empty)",
+    update: "no; an empty cell leaves the field unchanged",
+  },
+  de: {
+    data: "Daten",
+    help: "Erläuterung",
+    column: "Spalte",
+    need: "Pflicht",
+    format: "Format",
+    values: "Erlaubte Werte",
+    yes: "ja",
+    no: "nein, optional",
+    platform: "optional, außer die Plattform verlangt dieses Feld",
+    oneOf: "mindestens eine dieser Spalten",
+    empty: "ja (der Wert darf leer sein)",
+    update: "nein; eine leere Zelle lässt das Feld unverändert",
+  },
 } as const;
 
 /** A fixed date, so that a template made twice is the same file part for part. */
@@ -73,7 +112,9 @@ function requirement(script: ScriptDef, column: ColumnDef, lang: Lang): string {
   const w = words[lang];
   if (typeof column.column === "object") {
     const group = script.groups?.[column.column.oneOf];
-    return script.action === "update" && column.column.oneOf === "changes" ? `${w.oneOf}; ${w.update}` : `${w.oneOf}${group ? ` (${group[lang]})` : ""}`;
+    return script.action === "update" && column.column.oneOf === "changes"
+      ? `${w.oneOf}; ${w.update}`
+      : `${w.oneOf}${group ? ` (${group[lang]})` : ""}`;
   }
   if (column.value === "platform") return w.platform;
   if (column.column && column.value === "optional") return w.empty;

@@ -15,7 +15,10 @@ export function detectInput(bytes: Uint8Array): InputKind {
     const text = Buffer.from(bytes.subarray(0, Math.min(bytes.length, 64 * 1024))).toString("utf16le");
     return text.includes("EncryptedPackage") ? "ole-encrypted" : "xls";
   }
-  const start = new TextDecoder("latin1").decode(bytes.subarray(0, 1024)).replace(/^\ufeff/, "").trimStart();
+  const start = new TextDecoder("latin1")
+    .decode(bytes.subarray(0, 1024))
+    .replace(/^\ufeff/, "")
+    .trimStart();
   if (start.startsWith("-----BEGIN PGP MESSAGE-----")) return "pgp-armored";
   const first = bytes[0];
   if (first !== undefined && first & 0x80) {

@@ -8,20 +8,48 @@ const fieldOf = (script: keyof typeof scripts, header: string) => matchHeader(sc
 
 describe("matchHeader", () => {
   it.each([
-    ["E-mailadres", "email"], ["Email address", "email"], ["E-Mail-Adresse", "email"], ["  e-mail adres ", "email"], ["\ufeffE-mailadres", "email"],
-    ["Voornaam", "first_name"], ["First name", "first_name"], ["Vorname", "first_name"], ["VOORNAAM", "first_name"],
-    ["Tussenvoegsel", "infix"], ["Infix", "infix"], ["Namenszusatz", "infix"],
-    ["Achternaam", "last_name"], ["Last name", "last_name"], ["Nachname", "last_name"],
-    ["Client database ID (van te koppelen systeem)", "id"], ["Client ID", "id"], ["Klienten-ID", "id"], ["Cliënt ID", "id"], ["client-id", "id"],
-    ["Geboortedatum", "date_of_birth"], ["Geboortedatum [dd/mm/yyyy]", "date_of_birth"], ["Date of birth", "date_of_birth"], ["Geburtsdatum", "date_of_birth"],
-    ["Geslacht [m/v/a/o]", "gender"], ["Gender", "gender"], ["Geschlecht", "gender"],
-    ["Telefoonnummer", "phone_number"], ["Phone number", "phone_number"], ["Telefonnummer", "phone_number"],
-    ["BSN", "bsn"], ["bsn", "bsn"],
+    ["E-mailadres", "email"],
+    ["Email address", "email"],
+    ["E-Mail-Adresse", "email"],
+    ["  e-mail adres ", "email"],
+    ["\ufeffE-mailadres", "email"],
+    ["Voornaam", "first_name"],
+    ["First name", "first_name"],
+    ["Vorname", "first_name"],
+    ["VOORNAAM", "first_name"],
+    ["Tussenvoegsel", "infix"],
+    ["Infix", "infix"],
+    ["Namenszusatz", "infix"],
+    ["Achternaam", "last_name"],
+    ["Last name", "last_name"],
+    ["Nachname", "last_name"],
+    ["Client database ID (van te koppelen systeem)", "id"],
+    ["Client ID", "id"],
+    ["Klienten-ID", "id"],
+    ["Cliënt ID", "id"],
+    ["client-id", "id"],
+    ["Geboortedatum", "date_of_birth"],
+    ["Geboortedatum [dd/mm/yyyy]", "date_of_birth"],
+    ["Date of birth", "date_of_birth"],
+    ["Geburtsdatum", "date_of_birth"],
+    ["Geslacht [m/v/a/o]", "gender"],
+    ["Gender", "gender"],
+    ["Geschlecht", "gender"],
+    ["Telefoonnummer", "phone_number"],
+    ["Phone number", "phone_number"],
+    ["Telefonnummer", "phone_number"],
+    ["BSN", "bsn"],
+    ["bsn", "bsn"],
   ])("new-clients: %j → %s", (header, field) => expect(fieldOf("new-clients", header)).toEqual([field]));
 
   it.each([
-    ["MD-platform groep", "role"], ["Role", "role"], ["Rolle", "role"], ["Groep", "role"],
-    ["Professional database ID (van te koppelen systeem)", "id"], ["Professional ID", "id"], ["Professional-ID", "id"],
+    ["MD-platform groep", "role"],
+    ["Role", "role"],
+    ["Rolle", "role"],
+    ["Groep", "role"],
+    ["Professional database ID (van te koppelen systeem)", "id"],
+    ["Professional ID", "id"],
+    ["Professional-ID", "id"],
   ])("new-professionals: %j → %s", (header, field) => expect(fieldOf("new-professionals", header)).toEqual([field]));
 
   it.each([
@@ -33,7 +61,9 @@ describe("matchHeader", () => {
     ["Client database ID (van te koppelen systeem)", "id"],
     ["Klienten-Datenbank-ID (des zu integrierenden Systems)", "id"],
     ["Client ID", "id"],
-  ])("update-clients tells a Minddistrict ID from a source ID: %j → %s", (header, field) => expect(fieldOf("update-clients", header)).toEqual([field]));
+  ])("update-clients tells a Minddistrict ID from a source ID: %j → %s", (header, field) =>
+    expect(fieldOf("update-clients", header)).toEqual([field]),
+  );
 
   it.each([
     ["Professional ID", "professional_id"],
@@ -63,8 +93,19 @@ describe("mapHeaders", () => {
   const row = (...headers: string[]) => headers.map((h) => (h === "" ? undefined : text(h)));
 
   it("maps columns, and lists unknown ones", () => {
-    const map = mapHeaders(scripts["new-professionals"], 1, row("Email", "Voornaam", "Tussenvoegsel", "Achternaam", "Professional ID", "Rol", "Opmerking", ""));
-    expect([...map.columns].map(([i, c]) => [i, c.field])).toEqual([[0, "email"], [1, "first_name"], [2, "infix"], [3, "last_name"], [4, "id"], [5, "role"]]);
+    const map = mapHeaders(
+      scripts["new-professionals"],
+      1,
+      row("Email", "Voornaam", "Tussenvoegsel", "Achternaam", "Professional ID", "Rol", "Opmerking", ""),
+    );
+    expect([...map.columns].map(([i, c]) => [i, c.field])).toEqual([
+      [0, "email"],
+      [1, "first_name"],
+      [2, "infix"],
+      [3, "last_name"],
+      [4, "id"],
+      [5, "role"],
+    ]);
     expect(map.unknown).toEqual([{ column: 6, header: "Opmerking" }]);
   });
 
@@ -80,10 +121,19 @@ describe("mapHeaders", () => {
   });
 
   it("refuses two columns for one field", () => {
-    expect(() => mapHeaders(scripts["new-professionals"], 1, row("Email", "E-mailadres"))).toThrow(/Columns A \("Email"\) and B \("E-mailadres"\) both hold E-mailadres/);
+    expect(() => mapHeaders(scripts["new-professionals"], 1, row("Email", "E-mailadres"))).toThrow(
+      /Columns A \("Email"\) and B \("E-mailadres"\) both hold E-mailadres/,
+    );
   });
 });
 
 describe("columnLetter", () => {
-  it.each([[0, "A"], [25, "Z"], [26, "AA"], [701, "ZZ"], [702, "AAA"], [16383, "XFD"]])("%d → %s", (index, letters) => expect(columnLetter(index)).toBe(letters));
+  it.each([
+    [0, "A"],
+    [25, "Z"],
+    [26, "AA"],
+    [701, "ZZ"],
+    [702, "AAA"],
+    [16383, "XFD"],
+  ])("%d → %s", (index, letters) => expect(columnLetter(index)).toBe(letters));
 });

@@ -30,7 +30,9 @@ export function splitHeader(header: string): { name: string; hint: string } {
 const mentionsMinddistrict = (name: string, hint: string) => name.includes("minddistrict") || /minddistrict|url/.test(hint);
 
 const namesOf = (column: ColumnDef) =>
-  new Set([column.headers.nl, column.headers.en, column.headers.de, ...(column.aliases ?? [])].map((h) => splitHeader(h).name.replace("minddistrict", "")));
+  new Set(
+    [column.headers.nl, column.headers.en, column.headers.de, ...(column.aliases ?? [])].map((h) => splitHeader(h).name.replace("minddistrict", "")),
+  );
 
 /** The script columns a header may name. */
 export function matchHeader(script: ScriptDef, header: string): ColumnDef[] {

@@ -20,7 +20,14 @@ export async function readInput(path: string): Promise<InputBytes> {
     raw = await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "it does not exist" : code === "EISDIR" ? "it is a folder" : code === "EACCES" ? "permission denied" : (error as Error).message;
+    const why =
+      code === "ENOENT"
+        ? "it does not exist"
+        : code === "EISDIR"
+          ? "it is a folder"
+          : code === "EACCES"
+            ? "permission denied"
+            : (error as Error).message;
     throw new InputError(`Cannot read the input file ${basename(path)}: ${why}.`, { cause: error });
   }
   const name = basename(path);
@@ -30,15 +37,25 @@ export async function readInput(path: string): Promise<InputBytes> {
     case "pgp-armored":
     case "pgp-binary":
       // NOTE: decryption is the stage before this one and is not built yet.
-      throw new InputError(`The input file ${name} is OpenPGP-encrypted, and decryption (--key, --password-file) is not yet available in this version of mdimport.`);
+      throw new InputError(
+        `The input file ${name} is OpenPGP-encrypted, and decryption (--key, --password-file) is not yet available in this version of mdimport.`,
+      );
     case "ods":
-      throw new InputError(`The input file ${name} is an OpenDocument spreadsheet (.ods), not an Excel workbook (.xlsx); save it as .xlsx and try again.`);
+      throw new InputError(
+        `The input file ${name} is an OpenDocument spreadsheet (.ods), not an Excel workbook (.xlsx); save it as .xlsx and try again.`,
+      );
     case "xls":
-      throw new InputError(`The input file ${name} is in the old Excel format (.xls), not an Excel workbook (.xlsx); save it as .xlsx and try again.`);
+      throw new InputError(
+        `The input file ${name} is in the old Excel format (.xls), not an Excel workbook (.xlsx); save it as .xlsx and try again.`,
+      );
     case "ole-encrypted":
-      throw new InputError(`The input file ${name} is protected with an Excel password; remove the password (OpenPGP protects the file in transit) and save it as .xlsx.`);
+      throw new InputError(
+        `The input file ${name} is protected with an Excel password; remove the password (OpenPGP protects the file in transit) and save it as .xlsx.`,
+      );
     case "text":
-      throw new InputError(`The input file ${name} is a text file (perhaps .csv), not an Excel workbook (.xlsx); open it in a spreadsheet program and save it as .xlsx.`);
+      throw new InputError(
+        `The input file ${name} is a text file (perhaps .csv), not an Excel workbook (.xlsx); open it in a spreadsheet program and save it as .xlsx.`,
+      );
     default:
       throw new InputError(`The input file ${name} is not an Excel workbook (.xlsx).`);
   }

@@ -4,12 +4,7 @@ import { attribute, parseAttributes, textOf, XmlScanner, type XmlAttributes, typ
 import { inflateEntry, type InflateBudget, type ZipEntry } from "./zip.js";
 
 /** Runs a handler over one zip entry, inflating and decoding it piece by piece. */
-export async function scanEntry(
-  bytes: Uint8Array,
-  entry: ZipEntry,
-  budget: InflateBudget,
-  handler: XmlHandler & { done?: boolean },
-): Promise<void> {
+export async function scanEntry(bytes: Uint8Array, entry: ZipEntry, budget: InflateBudget, handler: XmlHandler & { done?: boolean }): Promise<void> {
   const scanner = new XmlScanner(handler, entry.name);
   for await (const chunk of inflateEntry(bytes, entry, budget)) {
     scanner.feed(chunk);
@@ -107,7 +102,9 @@ export async function readSharedStrings(bytes: Uint8Array, entry: ZipEntry, budg
   return strings;
 }
 
-const BUILTIN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
+const BUILTIN_DATE_FORMATS = new Set([
+  14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58,
+]);
 
 /** What a number format code means for reading: a date, text, scientific, or plain. */
 export function classifyNumberFormat(id: number, code: string | undefined): NumberFormatKind {

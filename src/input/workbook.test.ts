@@ -26,7 +26,9 @@ describe("openWorkbook", () => {
 
   for (const sheetsFirst of [false, true]) {
     it(`reads every kind of cell (${sheetsFirst ? "sheet before shared strings, as LibreOffice writes" : "Excel's order"})`, async () => {
-      const workbook = await openWorkbook(buildXlsx({ sheets: [{ name: "Blad1", xml: sheetXml(rows) }], sharedStrings: sst, styles: stylesXml, sheetsFirst }));
+      const workbook = await openWorkbook(
+        buildXlsx({ sheets: [{ name: "Blad1", xml: sheetXml(rows) }], sharedStrings: sst, styles: stylesXml, sheetsFirst }),
+      );
       const read = await all(workbook);
       expect(texts(read)).toEqual([
         [1, "E-mailadres", "Voornaam"],
@@ -54,7 +56,10 @@ describe("openWorkbook", () => {
   });
 
   it("reads namespace-prefixed elements and cells without references", async () => {
-    const xml = sheetXml(`<x:row><x:c t="inlineStr"><x:is><x:t>a</x:t></x:is></x:c><x:c><x:v>2</x:v></x:c></x:row><x:row><x:c r="C2"><x:v>3</x:v></x:c></x:row>`, "x");
+    const xml = sheetXml(
+      `<x:row><x:c t="inlineStr"><x:is><x:t>a</x:t></x:is></x:c><x:c><x:v>2</x:v></x:c></x:row><x:row><x:c r="C2"><x:v>3</x:v></x:c></x:row>`,
+      "x",
+    );
     expect(texts(await all(openWorkbook(buildXlsx({ sheets: [{ name: "S", xml }] }))))).toEqual([
       [1, "a", "2"],
       [2, "", "", "3"],
@@ -90,7 +95,12 @@ describe("openWorkbook", () => {
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet("Blad1");
     sheet.addRow(["E-mail", "Datum", "Naam", "Formule"]);
-    sheet.addRow([{ text: "Piet@Voorbeeld.nl", hyperlink: "mailto:piet@voorbeeld.nl" }, new Date(Date.UTC(1980, 4, 17)), { richText: [{ text: "Pi" }, { text: "et" }] }, { formula: "1+1", result: 2 }]);
+    sheet.addRow([
+      { text: "Piet@Voorbeeld.nl", hyperlink: "mailto:piet@voorbeeld.nl" },
+      new Date(Date.UTC(1980, 4, 17)),
+      { richText: [{ text: "Pi" }, { text: "et" }] },
+      { formula: "1+1", result: 2 },
+    ]);
     const bytes = new Uint8Array(await workbook.xlsx.writeBuffer());
     expect(texts(await all(openWorkbook(bytes)))).toEqual([
       [1, "E-mail", "Datum", "Naam", "Formule"],
@@ -117,6 +127,11 @@ describe("classifyNumberFormat", () => {
 });
 
 describe("columnIndex", () => {
-  it.each([["A1", 0], ["Z9", 25], ["AA1", 26], ["XFD1048576", 16383], ["1", -1]])("%s → %d", (ref, index) => expect(columnIndex(ref)).toBe(index));
+  it.each([
+    ["A1", 0],
+    ["Z9", 25],
+    ["AA1", 26],
+    ["XFD1048576", 16383],
+    ["1", -1],
+  ])("%s → %d", (ref, index) => expect(columnIndex(ref)).toBe(index));
 });
-

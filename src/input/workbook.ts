@@ -2,13 +2,7 @@ import { InputError } from "../shared/errors.js";
 import type { Cell, NumberFormatKind, SheetRow } from "./cells.js";
 import { isBlank } from "./cells.js";
 import { defaultLimits, type ReadLimits } from "./limits.js";
-import {
-  collectElements,
-  decodeExcelEscapes,
-  readCellFormats,
-  readSharedStrings,
-  StringItemText,
-} from "./workbook-parts.js";
+import { collectElements, decodeExcelEscapes, readCellFormats, readSharedStrings, StringItemText } from "./workbook-parts.js";
 import { bytesEqual, newCursor, nextAttribute, textOf, XmlScanner } from "./xml-scanner.js";
 import { InflateBudget, inflateEntry, openZip, type ZipEntry } from "./zip.js";
 

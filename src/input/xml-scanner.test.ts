@@ -7,7 +7,11 @@ function events(xml: string, chunkSize = Buffer.byteLength(xml)): string[] {
   const scanner = new XmlScanner(
     {
       open: (name, source, from, to, selfClosing) =>
-        out.push(`<${name}${Object.entries(parseAttributes(source, from, to)).map(([k, v]) => ` ${k}=${v}`).join("")}${selfClosing ? "/" : ""}>`),
+        out.push(
+          `<${name}${Object.entries(parseAttributes(source, from, to))
+            .map(([k, v]) => ` ${k}=${v}`)
+            .join("")}${selfClosing ? "/" : ""}>`,
+        ),
       close: (name) => out.push(`</${name}>`),
       text: (source, from, to, cdata) => {
         const text = textOf(source, from, to, cdata);

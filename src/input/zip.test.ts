@@ -30,9 +30,13 @@ describe("openZip and inflateEntry", () => {
   it("refuses an entry larger than the size limit", async () => {
     const limits = { ...defaultLimits, maxEntryBytes: 1000 };
     const stored = zipSync({ "big.xml": [strToU8("x".repeat(5000)), { level: 0 }] });
-    await expect(concat(inflateEntry(stored, openZip(stored, limits).get("big.xml")!, new InflateBudget(limits)))).rejects.toThrow(/inflates to more than/);
+    await expect(concat(inflateEntry(stored, openZip(stored, limits).get("big.xml")!, new InflateBudget(limits)))).rejects.toThrow(
+      /inflates to more than/,
+    );
     const deflated = zipSync({ "big.xml": [strToU8("x".repeat(5000)), { level: 6 }] });
-    await expect(concat(inflateEntry(deflated, openZip(deflated, limits).get("big.xml")!, new InflateBudget(limits)))).rejects.toThrow(/inflates to more than/);
+    await expect(concat(inflateEntry(deflated, openZip(deflated, limits).get("big.xml")!, new InflateBudget(limits)))).rejects.toThrow(
+      /inflates to more than/,
+    );
   });
 
   it("says a part that cannot be inflated is damaged", async () => {

@@ -17,8 +17,7 @@ const CENTRAL_SIGNATURE = 0x02014b50;
 const LOCAL_SIGNATURE = 0x04034b50;
 const SLICE = 64 * 1024;
 
-const broken = (why: string) =>
-  new InputError(`The workbook is damaged and cannot be read (${why}); save it again from the spreadsheet program.`);
+const broken = (why: string) => new InputError(`The workbook is damaged and cannot be read (${why}); save it again from the spreadsheet program.`);
 
 /**
  * Reads the central directory of a zip archive held in memory. Nothing is inflated
@@ -77,7 +76,7 @@ function readCentralEntry(bytes: Uint8Array, view: DataView, at: number): { entr
   if (flags & 1) throw broken(`part ${name} is encrypted by the zip program`);
   // Zip64: the 0xffffffff fields are found, in order, in the extra field with id 1.
   const extraStart = at + 46 + nameLength;
-  for (let e = extraStart; e + 4 <= extraStart + extraLength; ) {
+  for (let e = extraStart; e + 4 <= extraStart + extraLength;) {
     const id = view.getUint16(e, true);
     const length = view.getUint16(e + 2, true);
     if (id === 1) {

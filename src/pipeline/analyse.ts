@@ -76,7 +76,11 @@ export async function analyseWorkbook(workbook: Workbook, options: AnalyseOption
       result.action = "none";
     }
   }
-  const warnings = sheetWarnings(workbook, headerMap, validator.ignored.map((c) => c.field));
+  const warnings = sheetWarnings(
+    workbook,
+    headerMap,
+    validator.ignored.map((c) => c.field),
+  );
   if (hiddenRows.length > 0) warnings.push({ code: "hidden_rows", rows: hiddenRows });
   if (paddedRows.length > 0) warnings.push({ code: "bsn_padded", rows: paddedRows });
   warnings.push(...americanWarnings);
@@ -158,6 +162,10 @@ function sheetWarnings(workbook: Workbook, headerMap: HeaderMap, ignored: string
 /** A row's normalised values as one string: equal strings mean the same data. */
 function fingerprint(values: Record<string, unknown>): string {
   let text = "";
-  for (const key in values) text += `${String(values[key] ?? "")}\u0000`;
+  for (const key in values) text += `${valueText(values[key])}\u0000`;
   return text;
 }
+
+/** Normalised values are strings, or null where empty. */
+const valueText = (value: unknown): string =>
+  typeof value === "string" ? value : value === null || value === undefined ? "" : JSON.stringify(value);

@@ -11,7 +11,12 @@ describe("DuplicateFinder", () => {
   const keys = [["id"], ["email"], ["bsn"]];
 
   it("finds nothing in distinct rows", () => {
-    expect(find(keys, [{ id: "1", email: "a@x.nl" }, { id: "2", email: "b@x.nl" }])).toEqual({});
+    expect(
+      find(keys, [
+        { id: "1", email: "a@x.nl" },
+        { id: "2", email: "b@x.nl" },
+      ]),
+    ).toEqual({});
   });
 
   it("points an exact repeat at the earlier row", () => {
@@ -23,9 +28,18 @@ describe("DuplicateFinder", () => {
   });
 
   it("marks every row of a key whose data differs as a conflict, on each key field", () => {
-    expect(find(keys, [{ id: "1", email: "a@x.nl" }, { id: "1", email: "b@x.nl" }, { id: "3", email: "b@x.nl" }])).toEqual({
+    expect(
+      find(keys, [
+        { id: "1", email: "a@x.nl" },
+        { id: "1", email: "b@x.nl" },
+        { id: "3", email: "b@x.nl" },
+      ]),
+    ).toEqual({
       2: [{ code: "conflict_in_file", field: "id" }],
-      3: [{ code: "conflict_in_file", field: "id" }, { code: "conflict_in_file", field: "email" }],
+      3: [
+        { code: "conflict_in_file", field: "id" },
+        { code: "conflict_in_file", field: "email" },
+      ],
       4: [{ code: "conflict_in_file", field: "email" }],
     });
   });
@@ -40,12 +54,23 @@ describe("DuplicateFinder", () => {
   });
 
   it("ignores empty key values", () => {
-    expect(find(keys, [{ id: "1", email: "a@x.nl", bsn: null }, { id: "2", email: "b@x.nl", bsn: null }])).toEqual({});
+    expect(
+      find(keys, [
+        { id: "1", email: "a@x.nl", bsn: null },
+        { id: "2", email: "b@x.nl", bsn: null },
+      ]),
+    ).toEqual({});
   });
 
   it("uses the pair as the key of relations: one professional may treat many clients", () => {
     const pair = [["professional_id", "client_id"]];
-    expect(find(pair, [{ professional_id: "P", client_id: "1" }, { professional_id: "P", client_id: "2" }, { professional_id: "P", client_id: "1" }])).toEqual({
+    expect(
+      find(pair, [
+        { professional_id: "P", client_id: "1" },
+        { professional_id: "P", client_id: "2" },
+        { professional_id: "P", client_id: "1" },
+      ]),
+    ).toEqual({
       4: [{ code: "duplicate_in_file", ref: 2 }],
     });
   });

@@ -15,8 +15,8 @@ export class DuplicateFinder {
   private readonly fingerprints: string[] = [];
 
   constructor(private readonly keys: readonly (readonly string[])[]) {
-    this.first = keys.map(() => new Map());
-    this.later = keys.map(() => new Map());
+    this.first = keys.map(() => new Map<string, number>());
+    this.later = keys.map(() => new Map<string, number[]>());
   }
 
   /** Adds a row's normalised values; keys whose values are all empty are left out. */
@@ -59,7 +59,7 @@ export class DuplicateFinder {
     for (const group of groups) {
       if (!group.conflict) continue;
       const fields = this.keys[group.key] ?? [];
-      const reason: Reason = fields.length === 1 ? { code: "conflict_in_file", field: fields[0] as string } : { code: "conflict_in_file" };
+      const reason: Reason = fields.length === 1 ? { code: "conflict_in_file", field: fields[0] } : { code: "conflict_in_file" };
       for (const index of [group.first, ...group.later]) push(index, { ...reason });
     }
     for (const group of groups) {
@@ -77,7 +77,7 @@ export class DuplicateFinder {
 function keyOf(fields: readonly string[], values: Readonly<Record<string, unknown>>): string | null {
   if (fields.length === 1) {
     const value = values[fields[0] as string];
-    return value === null || value === undefined ? null : String(value);
+    return typeof value === "string" ? value : value === null || value === undefined ? null : JSON.stringify(value);
   }
   const parts = fields.map((field) => values[field] ?? null);
   return parts.every((part) => part === null) ? null : JSON.stringify(parts);

@@ -11,20 +11,50 @@ const context = { today: "2026-11-23" };
 const headerRow = (...headers: string[]) => headers.map((h) => text(h));
 const cells = (...values: (string | Cell | undefined)[]) => values.map((v) => (typeof v === "string" ? (v === "" ? undefined : text(v)) : v));
 
-const newClientHeaders = headerRow("E-mailadres", "Voornaam", "Tussenvoegsel", "Achternaam", "Client ID", "Geboortedatum", "Geslacht", "Telefoonnummer", "BSN");
+const newClientHeaders = headerRow(
+  "E-mailadres",
+  "Voornaam",
+  "Tussenvoegsel",
+  "Achternaam",
+  "Client ID",
+  "Geboortedatum",
+  "Geslacht",
+  "Telefoonnummer",
+  "BSN",
+);
 
 describe("buildRowValidator", () => {
   it("normalises a valid new client", () => {
-    const validator = buildRowValidator(scripts["new-clients"], mapHeaders(scripts["new-clients"], 1, newClientHeaders), defaultPlatformConfig, context);
+    const validator = buildRowValidator(
+      scripts["new-clients"],
+      mapHeaders(scripts["new-clients"], 1, newClientHeaders),
+      defaultPlatformConfig,
+      context,
+    );
     expect(validator.validate(cells("An@Voorbeeld.NL", "An", "", "Vries", num(17), "1-4-1990", "v", "0612345678", "111222333"))).toEqual({
-      values: { email: "an@voorbeeld.nl", first_name: "An", infix: null, last_name: "Vries", id: "17", date_of_birth: "1990-04-01", gender: "f", phone_number: "+31612345678", bsn: "111222333" },
+      values: {
+        email: "an@voorbeeld.nl",
+        first_name: "An",
+        infix: null,
+        last_name: "Vries",
+        id: "17",
+        date_of_birth: "1990-04-01",
+        gender: "f",
+        phone_number: "+31612345678",
+        bsn: "111222333",
+      },
       reasons: [],
       notes: [],
     });
   });
 
   it("collects every problem of a row, each with its field", () => {
-    const validator = buildRowValidator(scripts["new-clients"], mapHeaders(scripts["new-clients"], 1, newClientHeaders), defaultPlatformConfig, context);
+    const validator = buildRowValidator(
+      scripts["new-clients"],
+      mapHeaders(scripts["new-clients"], 1, newClientHeaders),
+      defaultPlatformConfig,
+      context,
+    );
     const result = validator.validate(cells("geen-mail", "", "", "Vries", "", "31/02/1990", "z", "12", "123456789"));
     expect(result.reasons).toEqual([
       { code: "invalid_email", field: "email" },
@@ -50,7 +80,12 @@ describe("buildRowValidator", () => {
 
   it("leaves fields of an update alone where the cell is empty", () => {
     const script = scripts["update-clients"];
-    const validator = buildRowValidator(script, mapHeaders(script, 1, headerRow("Client database ID (van Minddistrict)", "E-mailadres", "Client ID", "Geslacht")), defaultPlatformConfig, context);
+    const validator = buildRowValidator(
+      script,
+      mapHeaders(script, 1, headerRow("Client database ID (van Minddistrict)", "E-mailadres", "Client ID", "Geslacht")),
+      defaultPlatformConfig,
+      context,
+    );
     const id = "169a5b27fb204d15bd9d3fa6387713d7";
     expect(validator.validate(cells(id, "", "NEW-1", "")).values).toEqual({ md_id: id, email: null, id: "NEW-1", gender: null });
     expect(validator.validate(cells("", "a@b.nl", "NEW-1", "")).reasons).toEqual([{ code: "required", field: "md_id" }]);
@@ -60,7 +95,11 @@ describe("buildRowValidator", () => {
     const script = scripts.relations;
     const validator = buildRowValidator(
       script,
-      mapHeaders(script, 1, headerRow("Professional ID", "Client ID", "Professional database ID (van Minddistrict)", "Client database ID (van Minddistrict)")),
+      mapHeaders(
+        script,
+        1,
+        headerRow("Professional ID", "Client ID", "Professional database ID (van Minddistrict)", "Client database ID (van Minddistrict)"),
+      ),
       defaultPlatformConfig,
       context,
     );
@@ -70,7 +109,12 @@ describe("buildRowValidator", () => {
   });
 
   it("notes a BSN that only passes with its leading zero back", () => {
-    const validator = buildRowValidator(scripts["new-clients"], mapHeaders(scripts["new-clients"], 1, newClientHeaders), defaultPlatformConfig, context);
+    const validator = buildRowValidator(
+      scripts["new-clients"],
+      mapHeaders(scripts["new-clients"], 1, newClientHeaders),
+      defaultPlatformConfig,
+      context,
+    );
     const bsn = generateBsns(1_000_000, "0").next().value as string;
     const result = validator.validate(cells("a@b.nl", "A", "", "B", "1", "", "", "", num(Number(bsn))));
     expect(result).toMatchObject({ reasons: [], notes: ["bsn_padded"], values: { bsn } });

@@ -28,12 +28,7 @@ interface FieldIssue {
  * Builds the zod schema of one script's row for the columns this sheet has and the
  * platform's configuration, and returns a validator for raw rows.
  */
-export function buildRowValidator(
-  script: ScriptDef,
-  headerMap: HeaderMap,
-  config: PlatformConfig,
-  context: FieldContext,
-): RowValidator {
+export function buildRowValidator(script: ScriptDef, headerMap: HeaderMap, config: PlatformConfig, context: FieldContext): RowValidator {
   const ignored: ColumnDef[] = [];
   const used: { index: number; column: ColumnDef }[] = [];
   for (const [index, column] of headerMap.columns) {

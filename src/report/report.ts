@@ -52,8 +52,7 @@ export function buildReport(analysis: Analysis, options: BuildReportOptions): Re
   const { script, lang } = options;
   const summary: Record<string, number> = Object.fromEntries(modeStatuses[options.mode].map((s) => [s, 0]));
   for (const result of analysis.results) summary[result.status] = (summary[result.status] ?? 0) + 1;
-  const countRows = (code: Warning["code"]) =>
-    analysis.warnings.reduce((n, w) => n + (w.code === code && "rows" in w ? w.rows.length : 0), 0);
+  const countRows = (code: Warning["code"]) => analysis.warnings.reduce((n, w) => n + (w.code === code && "rows" in w ? w.rows.length : 0), 0);
   return {
     format: "mdimport-report/1",
     mode: options.mode,

@@ -19,10 +19,11 @@ export interface SheetOptions {
 }
 
 // Carriage returns too: an XML reader would turn them into line feeds.
-const INVALID_XML = /[\u0000-\u0008\u000b\u000c\u000d\u000e-\u001f\ufffe\uffff]/g;
+const CONTROL = "\\u0000-\\u0008\\u000b\\u000c\\u000d\\u000e-\\u001f\\ufffe\\uffff";
+const INVALID_XML = new RegExp(`[${CONTROL}]`, "g");
 
 /** Escapes text for XML content and attributes; characters XML cannot hold become _xHHHH_. */
-const NEEDS_ESCAPE = /[&<>"\u0000-\u0008\u000b\u000c\u000d\u000e-\u001f\ufffe\uffff]/;
+const NEEDS_ESCAPE = new RegExp(`[&<>"${CONTROL}]`);
 
 export function escapeXml(text: string): string {
   if (!NEEDS_ESCAPE.test(text)) return text;
@@ -100,7 +101,8 @@ export class XlsxWriter {
   async endSheet(): Promise<void> {
     const options = this.sheetOptions;
     if (!options || !this.inSheet) throw new Error("no sheet started");
-    const filter = options.header && this.rowNumber > 0 ? `<autoFilter ref="A1:${columnLetter(Math.max(this.columns, 1) - 1)}${this.rowNumber}"/>` : "";
+    const filter =
+      options.header && this.rowNumber > 0 ? `<autoFilter ref="A1:${columnLetter(Math.max(this.columns, 1) - 1)}${this.rowNumber}"/>` : "";
     this.write(`</sheetData>${filter}<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>`);
     await this.flush();
     this.recordFilter();
@@ -142,8 +144,12 @@ export class XlsxWriter {
   private readonly filterRanges: { sheet: number; name: string; range: string }[] = [];
 
   private stylesXml(): string {
-    const fills = this.options.fills.map((argb) => `<fill><patternFill patternType="solid"><fgColor rgb="${argb}"/><bgColor indexed="64"/></patternFill></fill>`).join("");
-    const xfs = this.options.fills.map((_, i) => `<xf numFmtId="49" fontId="0" fillId="${i + 3}" borderId="0" applyFill="1" applyNumberFormat="1"/>`).join("");
+    const fills = this.options.fills
+      .map((argb) => `<fill><patternFill patternType="solid"><fgColor rgb="${argb}"/><bgColor indexed="64"/></patternFill></fill>`)
+      .join("");
+    const xfs = this.options.fills
+      .map((_, i) => `<xf numFmtId="49" fontId="0" fillId="${i + 3}" borderId="0" applyFill="1" applyNumberFormat="1"/>`)
+      .join("");
     return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="${this.options.fills.length + 3}"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FFD9D9D9"/><bgColor indexed="64"/></patternFill></fill>${fills}</fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="${this.options.fills.length + 2}"><xf numFmtId="49" fontId="0" fillId="0" borderId="0" applyNumberFormat="1"/><xf numFmtId="49" fontId="1" fillId="2" borderId="0" applyFont="1" applyFill="1" applyNumberFormat="1"/>${xfs}</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>`;
   }
 

@@ -39,10 +39,13 @@ export async function writeXlsxReport(dir: string, report: Report, texts: RowTex
 async function writeRowsSheet(writer: XlsxWriter, report: Report, texts: RowTextStore): Promise<void> {
   const words = catalogues[report.lang];
   const rows = texts.read();
-  const headers = rows.next().value ?? [];
+  const first = rows.next();
+  const headers: string[] = first.done ? [] : first.value;
   // Column widths from the header and the first rows; the rest streams through unseen.
   const sample: string[][] = [];
-  for (let next = rows.next(); !next.done && sample.push(next.value) < 200; next = rows.next());
+  for (let next = rows.next(); !next.done && sample.push(next.value) < 200; next = rows.next()) {
+    // only gathering the sample
+  }
   const width = Math.max(headers.length, ...sample.map((r) => r.length));
   const widths = Array.from({ length: width }, (_, i) =>
     Math.min(Math.max((headers[i] ?? "").length + 2, ...sample.map((r) => (r[i] ?? "").length + 1), 10), 45),

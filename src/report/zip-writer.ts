@@ -44,7 +44,7 @@ export class ZipWriter {
     const encoded = encoder.encode(name);
     const entry: WrittenEntry = { name: encoded, offset: 0, crc: 0, compressed: 0, size: 0 };
     this.current = entry;
-    this.then(() => this.openEntry(entry));
+    void this.then(() => this.openEntry(entry));
   }
 
   private openEntry(entry: WrittenEntry): void {
@@ -83,7 +83,7 @@ export class ZipWriter {
     const entry = this.current;
     if (!entry) throw new Error("no entry is open");
     this.current = null;
-    this.then(() => this.closeEntry(entry));
+    void this.then(() => this.closeEntry(entry));
   }
 
   private closeEntry(entry: WrittenEntry): void {

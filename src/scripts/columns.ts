@@ -35,7 +35,11 @@ export const email: Base = {
   aliases: ["E-mail", "Email", "E-Mail", "Emailadres", "Mail"],
   parse: parseEmail,
   personal: true,
-  format: { nl: "e-mailadres, uniek op het platform", en: "e-mail address, unique on the platform", de: "E-Mail-Adresse, eindeutig auf der Plattform" },
+  format: {
+    nl: "e-mailadres, uniek op het platform",
+    en: "e-mail address, unique on the platform",
+    de: "E-Mail-Adresse, eindeutig auf der Plattform",
+  },
 };
 
 export const firstName: Base = {
@@ -66,7 +70,14 @@ export const lastName: Base = {
 };
 
 const clientIdNames = ["Client database ID", "Client ID", "Cliënt ID", "Clientnummer", "Klienten-ID", "Klienten-Datenbank-ID", "Klientennummer"];
-const professionalIdNames = ["Professional database ID", "Professional ID", "Professional-ID", "Professional-Datenbank-ID", "Medewerker ID", "Mitarbeiter-ID"];
+const professionalIdNames = [
+  "Professional database ID",
+  "Professional ID",
+  "Professional-ID",
+  "Professional-Datenbank-ID",
+  "Medewerker ID",
+  "Mitarbeiter-ID",
+];
 
 export const clientId: Base = {
   field: "id",
@@ -79,7 +90,11 @@ export const clientId: Base = {
   text: true,
 };
 
-export const professionalId: Base = { ...clientId, headers: { nl: "Professional database ID (van te koppelen systeem)", en: "Professional ID", de: "Professional-ID" }, aliases: professionalIdNames };
+export const professionalId: Base = {
+  ...clientId,
+  headers: { nl: "Professional database ID (van te koppelen systeem)", en: "Professional ID", de: "Professional-ID" },
+  aliases: professionalIdNames,
+};
 
 export const clientMdId: Base = {
   field: "md_id",

@@ -3,9 +3,7 @@ import { type Cell, cellText, excelSerialToIso, numberToPlainText, trimAll } fro
 import type { ReasonCode, ReasonDetail } from "./reasons.js";
 
 /** What a field parser makes of one cell: a normalised value (null when empty), or why not. */
-export type FieldResult<T = string> =
-  | { ok: true; value: T | null; note?: FieldNote }
-  | { ok: false; code: ReasonCode; detail?: ReasonDetail };
+export type FieldResult<T = string> = { ok: true; value: T | null; note?: FieldNote } | { ok: false; code: ReasonCode; detail?: ReasonDetail };
 
 /** Something worth counting that does not make the row invalid. */
 export type FieldNote = "bsn_padded";
@@ -42,7 +40,10 @@ const EMAIL = /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9]
 
 /** An e-mail address, stored lower case; `mailto:` and surrounding spaces are dropped. */
 export const parseEmail: FieldParser = (cell) => {
-  const text = textOf(cell).replace(/^mailto:/i, "").trim().toLowerCase();
+  const text = textOf(cell)
+    .replace(/^mailto:/i, "")
+    .trim()
+    .toLowerCase();
   if (text === "") return ok(null);
   if (text.length > 254 || !EMAIL.test(text) || text.includes("..") || text.startsWith(".") || text.includes(".@")) {
     return fail("invalid_email");
@@ -106,14 +107,14 @@ export const parseBsn: FieldParser = (cell) => {
     if (fromNumber === null) return fail("invalid_bsn", "length");
     digits = fromNumber;
   } else {
-    digits = textOf(cell).replace(/[\s.\-]/g, "");
+    digits = textOf(cell).replace(/[\s.-]/g, "");
     if (digits === "") return ok(null);
   }
   if (!/^\d+$/.test(digits) || digits.length > 9) return fail("invalid_bsn", "length");
   if (digits.length === 9) return passesElevenTest(digits) ? ok(digits) : fail("invalid_bsn", "checksum");
   const padded = digits.padStart(9, "0");
   return passesElevenTest(padded) ? ok(padded, "bsn_padded") : fail("invalid_bsn", "length");
-}
+};
 
 const DMY = /^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{2}|\d{4})(?:[ T]00:00(?::00)?)?$/;
 const YMD = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?Z?)?$/;
@@ -196,7 +197,7 @@ export const parsePhone: FieldParser = (cell) => {
     text = textOf(cell);
     if (text === "") return ok(null);
   }
-  text = text.replace(/[\s().\-\/]/g, "");
+  text = text.replace(/[\s()./-]/g, "");
   if (/^\d{9}$/.test(text) && !text.startsWith("0")) text = `0${text}`;
   else if (/^00\d+$/.test(text)) text = `+${text.slice(2)}`;
   else if (/^31\d{9}$/.test(text)) text = `+${text}`;
@@ -211,18 +212,31 @@ export const parsePhone: FieldParser = (cell) => {
 export type Role = "professional" | "application_manager" | "data_analyst" | "data_officer" | "supervisor" | "secretary";
 
 export const roleNames: Record<Role, { nl: string; en: string; de: string; also: string[] }> = {
-  professional: { nl: "Hulpverlener", en: "Professional", de: "Therapeut", also: ["therapist", "behandelaar", "behandler", "careprovider", "ith.therapist"] },
-  application_manager: { nl: "Applicatiebeheerder", en: "Application manager", de: "Anwendungsmanager", also: ["applicationadministrator", "applicatiebeheer", "anwendungsbetreuer", "ith.applicationmanager"] },
+  professional: {
+    nl: "Hulpverlener",
+    en: "Professional",
+    de: "Therapeut",
+    also: ["therapist", "behandelaar", "behandler", "careprovider", "ith.therapist"],
+  },
+  application_manager: {
+    nl: "Applicatiebeheerder",
+    en: "Application manager",
+    de: "Anwendungsmanager",
+    also: ["applicationadministrator", "applicatiebeheer", "anwendungsbetreuer", "ith.applicationmanager"],
+  },
   data_analyst: { nl: "Data analist", en: "Data analyst", de: "Datenanalyst", also: ["analyst", "ith.analyst"] },
-  data_officer: { nl: "Data officer", en: "Data officer", de: "Datenschutzbeauftragter", also: ["dataofficer", "datenbeauftragter", "ith.dataofficer"] },
+  data_officer: {
+    nl: "Data officer",
+    en: "Data officer",
+    de: "Datenschutzbeauftragter",
+    also: ["dataofficer", "datenbeauftragter", "ith.dataofficer"],
+  },
   supervisor: { nl: "Supervisor", en: "Supervisor", de: "Supervisor", also: ["ith.supervisor"] },
   secretary: { nl: "Secretaresse", en: "Secretary", de: "Sekretär", also: ["secretariaat", "sekretarin", "sekretariat", "ith.secretary"] },
 };
 
 const ROLES: Record<string, Role> = Object.fromEntries(
-  Object.entries(roleNames).flatMap(([role, names]) =>
-    [role, names.nl, names.en, names.de, ...names.also].map((name) => [fold(name), role as Role]),
-  ),
+  Object.entries(roleNames).flatMap(([role, names]) => [role, names.nl, names.en, names.de, ...names.also].map((name) => [fold(name), role as Role])),
 );
 
 /** A platform group (role) named in Dutch, English or German, to its canonical name. */

@@ -16,7 +16,11 @@ export const relations: ScriptDef = {
     { ...use(clientMdId, { oneOf: "client" }, "optional"), field: "client_md_id" },
   ],
   groups: {
-    professional: { nl: "een professional (ID of Minddistrict ID)", en: "a professional (ID or Minddistrict ID)", de: "ein Professional (ID oder Minddistrict-ID)" },
+    professional: {
+      nl: "een professional (ID of Minddistrict ID)",
+      en: "a professional (ID or Minddistrict ID)",
+      de: "ein Professional (ID oder Minddistrict-ID)",
+    },
     client: { nl: "een cliënt (ID of Minddistrict ID)", en: "a client (ID or Minddistrict ID)", de: "ein Klient (ID oder Minddistrict-ID)" },
   },
   keys: [["professional_id", "professional_md_id", "client_id", "client_md_id"]],

@@ -7,7 +7,11 @@ import type { ScriptDef } from "./script.js";
  */
 export const updateProfessionals: ScriptDef = {
   name: "update-professionals",
-  title: { nl: "Bijwerken bestaande professionalaccounts", en: "Update existing professional accounts", de: "Aktualisieren bestehender Professionalkonten" },
+  title: {
+    nl: "Bijwerken bestaande professionalaccounts",
+    en: "Update existing professional accounts",
+    de: "Aktualisieren bestehender Professionalkonten",
+  },
   action: "update",
   columns: [
     use(professionalMdId, true, "required"),

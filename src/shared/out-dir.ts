@@ -29,7 +29,7 @@ export class OutFile {
 
   write(chunk: Uint8Array | string): void {
     const bytes = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
-    for (let at = 0; at < bytes.length; ) at += writeSync(this.fd, bytes, at, bytes.length - at);
+    for (let at = 0; at < bytes.length;) at += writeSync(this.fd, bytes, at, bytes.length - at);
   }
 
   close(): void {

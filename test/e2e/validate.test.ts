@@ -87,7 +87,14 @@ describe("mdimport validate, other outcomes", () => {
     const dir = tempDir();
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet("Blad1");
-    sheet.addRow(["E-mailadres", "Voornaam", "Tussenvoegsel", "Achternaam", "Professional database ID (van te koppelen systeem)", "MD-platform groep"]);
+    sheet.addRow([
+      "E-mailadres",
+      "Voornaam",
+      "Tussenvoegsel",
+      "Achternaam",
+      "Professional database ID (van te koppelen systeem)",
+      "MD-platform groep",
+    ]);
     sheet.addRow(["a.jansen@voorbeeld.nl", "Aad", "", "Jansen", "P-1", "Hulpverlener"]);
     sheet.addRow(["b.jansen@voorbeeld.nl", "Bea", "", "Jansen", "P-2", "Supervisor"]);
     await workbook.xlsx.writeFile(join(dir, "ok.xlsx"));
@@ -101,9 +108,14 @@ describe("mdimport validate, other outcomes", () => {
     const dir = tempDir();
     runCli(["validate", fixture("new-professionals.xlsx"), "--script", "new-professionals", "--out", join(dir, "nl")]);
     runCli(["validate", fixture("new-professionals.xlsx"), "--script", "new-professionals", "--out", join(dir, "de"), "--lang", "de"]);
-    const message = (lang: string) => readJson<{ rows: { reasons: { message: string }[] }[] }>(join(dir, lang, "report.json")).rows[4]?.reasons[0]?.message;
-    expect(message("nl")).toBe("MD-platform groep is geen bekende groep; kies uit Hulpverlener, Applicatiebeheerder, Data analist, Data officer, Supervisor, Secretaresse");
-    expect(message("de")).toBe("Rolle ist keine bekannte Gruppe; wählen Sie aus Therapeut, Anwendungsmanager, Datenanalyst, Datenschutzbeauftragter, Supervisor, Sekretär");
+    const message = (lang: string) =>
+      readJson<{ rows: { reasons: { message: string }[] }[] }>(join(dir, lang, "report.json")).rows[4]?.reasons[0]?.message;
+    expect(message("nl")).toBe(
+      "MD-platform groep is geen bekende groep; kies uit Hulpverlener, Applicatiebeheerder, Data analist, Data officer, Supervisor, Secretaresse",
+    );
+    expect(message("de")).toBe(
+      "Rolle ist keine bekannte Gruppe; wählen Sie aus Therapeut, Anwendungsmanager, Datenanalyst, Datenschutzbeauftragter, Supervisor, Sekretär",
+    );
   });
 
   it("makes optional client fields required where the platform configuration says so", () => {
@@ -140,7 +152,7 @@ describe("mdimport validate refuses what it cannot read, in one sentence", () =>
     [["validate", fixture("relations.xlsx"), "--script", "relations", "--lang", "fr"], 2, /--lang/],
     [["frobnicate"], 2, /unknown command 'frobnicate'/],
   ])("%j → exit %d", (args, code, message) => {
-    const run = runCli(args as string[], { cwd: dir });
+    const run = runCli(args, { cwd: dir });
     expect(run.code).toBe(code);
     expect(run.stderr).toMatch(message);
     expect(run.stderr.trim().split("\n")).toHaveLength(1);

@@ -18,7 +18,8 @@ export interface RawWorkbook {
   prefix?: string;
 }
 
-const NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
+const NS =
+  'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
 
 /** Wraps sheetData content into a worksheet part. */
 export const sheetXml = (rows: string, prefix = "") =>
@@ -43,10 +44,19 @@ export function buildXlsx(workbook: RawWorkbook): Uint8Array {
       .map((s, i) => `<sheet name="${s.name}" sheetId="${i + 1}"${s.state ? ` state="${s.state}"` : ""} r:id="rId${i + 1}"/>`)
       .join("")}</sheets></workbook>`,
   );
-  const rels = workbook.sheets.map((_, i) => `<Relationship Id="rId${i + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`);
-  if (workbook.sharedStrings) rels.push(`<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="/xl/sharedStrings.xml"/>`);
-  if (workbook.styles) rels.push(`<Relationship Id="rIdT" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>`);
-  files["xl/_rels/workbook.xml.rels"] = strToU8(`<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${rels.join("")}</Relationships>`);
+  const rels = workbook.sheets.map(
+    (_, i) =>
+      `<Relationship Id="rId${i + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`,
+  );
+  if (workbook.sharedStrings)
+    rels.push(
+      `<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="/xl/sharedStrings.xml"/>`,
+    );
+  if (workbook.styles)
+    rels.push(`<Relationship Id="rIdT" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>`);
+  files["xl/_rels/workbook.xml.rels"] = strToU8(
+    `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${rels.join("")}</Relationships>`,
+  );
   if (workbook.sharedStrings) files["xl/sharedStrings.xml"] = strToU8(workbook.sharedStrings);
   if (workbook.styles) files["xl/styles.xml"] = strToU8(workbook.styles);
   if (!workbook.sheetsFirst) Object.assign(files, sheetFiles);

@@ -29,7 +29,8 @@ export const de: Catalogue = {
     too_long: "{field} ist zu lang (mehr als 255 Zeichen)",
     wrong_kind: "{field} ist die URL einer anderen Art von Konto",
     american: "{field} steht in amerikanischer Reihenfolge (Monat/Tag); TT.MM.JJJJ verwenden",
-    excel_american: "Excel hat dieses Datum als Monat/Tag gelesen, wie andere Daten in dieser Spalte zeigen; prüfen Sie es und formatieren Sie die Spalte als Text",
+    excel_american:
+      "Excel hat dieses Datum als Monat/Tag gelesen, wie andere Daten in dieser Spalte zeigen; prüfen Sie es und formatieren Sie die Spalte als Text",
     two_digit_year: "{field} hat eine zweistellige Jahreszahl; vier Ziffern verwenden",
     future: "{field} liegt in der Zukunft",
     too_old: "{field} liegt vor 1900",
@@ -50,10 +51,10 @@ export const de: Catalogue = {
     failed: "fehlgeschlagen",
   },
   warnings: {
-    unknown_column: "Spalte {column} (\"{header}\") ist unbekannt und wird ignoriert.",
+    unknown_column: 'Spalte {column} ("{header}") ist unbekannt und wird ignoriert.',
     ignored_column: "Spalte {column} wird ignoriert: die Plattform hat dieses Feld nicht.",
-    other_sheets: "Die Datei hat {sheets} Tabellenblätter; nur \"{sheet}\" wurde gelesen.",
-    hidden_sheet: "Das Tabellenblatt \"{sheet}\" ist ausgeblendet.",
+    other_sheets: 'Die Datei hat {sheets} Tabellenblätter; nur "{sheet}" wurde gelesen.',
+    hidden_sheet: 'Das Tabellenblatt "{sheet}" ist ausgeblendet.',
     hidden_rows: "Ausgeblendete Zeilen wurden auch gelesen: {rows}.",
     bsn_padded: "BSNs mit weniger als 9 Ziffern wurden mit führenden Nullen ergänzt (Excel hatte sie entfernt): Zeilen {rows}.",
     american_dates: "Spalte {column}: Excel hat Datumsangaben in amerikanischer Reihenfolge gelesen: Zeilen {rows}.",

@@ -50,10 +50,10 @@ export const en: Catalogue = {
     failed: "failed",
   },
   warnings: {
-    unknown_column: "Column {column} (\"{header}\") is unknown and ignored.",
+    unknown_column: 'Column {column} ("{header}") is unknown and ignored.',
     ignored_column: "Column {column} is ignored: the platform has no such field.",
-    other_sheets: "The file has {sheets} sheets; only \"{sheet}\" was read.",
-    hidden_sheet: "The sheet \"{sheet}\" is hidden.",
+    other_sheets: 'The file has {sheets} sheets; only "{sheet}" was read.',
+    hidden_sheet: 'The sheet "{sheet}" is hidden.',
     hidden_rows: "Hidden rows were read too: {rows}.",
     bsn_padded: "BSNs with fewer than 9 digits were padded with leading zeros (Excel had dropped them): rows {rows}.",
     american_dates: "Column {column}: Excel read dates in American order: rows {rows}.",

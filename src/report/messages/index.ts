@@ -21,7 +21,9 @@ export function renderReason(reason: Reason, script: ScriptDef, lang: Lang): str
   const message = fill(template, {
     field,
     ref: reason.ref,
-    roles: Object.values(roleNames).map((r) => r[lang]).join(", "),
+    roles: Object.values(roleNames)
+      .map((r) => r[lang])
+      .join(", "),
     message: reason.message ?? "",
   });
   return message.charAt(0).toUpperCase() + message.slice(1);
@@ -31,14 +33,16 @@ export function renderReason(reason: Reason, script: ScriptDef, lang: Lang): str
 export function renderWarning(warning: Warning, lang: Lang): string {
   const template = catalogues[lang].warnings[warning.code];
   const values: Record<string, string | number> = {};
-  for (const [key, value] of Object.entries(warning)) values[key] = Array.isArray(value) ? compactRows(value) : value;
+  for (const [key, value] of Object.entries(warning) as [string, string | number | number[]][]) {
+    values[key] = Array.isArray(value) ? compactRows(value) : value;
+  }
   return fill(template, values);
 }
 
 /** Row numbers as short ranges: 2-5, 9, 12-13. */
 export function compactRows(rows: readonly number[]): string {
   const parts: string[] = [];
-  for (let i = 0; i < rows.length; ) {
+  for (let i = 0; i < rows.length;) {
     let j = i;
     while (j + 1 < rows.length && rows[j + 1] === (rows[j] ?? 0) + 1) j++;
     parts.push(j > i ? `${rows[i]}-${rows[j]}` : String(rows[i]));

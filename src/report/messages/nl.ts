@@ -29,7 +29,8 @@ export const nl: Catalogue = {
     too_long: "{field} is te lang (meer dan 255 tekens)",
     wrong_kind: "{field} is de URL van een ander soort account",
     american: "{field} staat in Amerikaanse volgorde (maand/dag); gebruik dd-mm-jjjj",
-    excel_american: "Excel heeft deze datum als maand/dag gelezen, zoals andere datums in deze kolom laten zien; controleer hem en maak de kolom tekst",
+    excel_american:
+      "Excel heeft deze datum als maand/dag gelezen, zoals andere datums in deze kolom laten zien; controleer hem en maak de kolom tekst",
     two_digit_year: "{field} heeft een jaartal van 2 cijfers; gebruik 4 cijfers",
     future: "{field} ligt in de toekomst",
     too_old: "{field} ligt vóór 1900",
@@ -50,10 +51,10 @@ export const nl: Catalogue = {
     failed: "mislukt",
   },
   warnings: {
-    unknown_column: "Kolom {column} (\"{header}\") is onbekend en wordt genegeerd.",
+    unknown_column: 'Kolom {column} ("{header}") is onbekend en wordt genegeerd.',
     ignored_column: "Kolom {column} wordt genegeerd: het platform heeft dit veld niet.",
-    other_sheets: "Het bestand heeft {sheets} werkbladen; alleen \"{sheet}\" is gelezen.",
-    hidden_sheet: "Het werkblad \"{sheet}\" is verborgen.",
+    other_sheets: 'Het bestand heeft {sheets} werkbladen; alleen "{sheet}" is gelezen.',
+    hidden_sheet: 'Het werkblad "{sheet}" is verborgen.',
     hidden_rows: "Verborgen rijen zijn wel gelezen: {rows}.",
     bsn_padded: "BSN's met minder dan 9 cijfers zijn aangevuld met voorloopnullen (Excel had ze weggelaten): rijen {rows}.",
     american_dates: "Kolom {column}: Excel heeft datums in Amerikaanse volgorde gelezen: rijen {rows}.",

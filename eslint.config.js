@@ -1,0 +1,40 @@
+// ESLint: typescript-eslint's type-checked rules; core code may not print or import commander.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["dist/", "node_modules/", "bench/out/", "demo-out/", "mdimport-out/", "coverage/"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ["*.js", "*.mjs", "bench/*.mjs", "scripts/*.mjs", "fixtures/*.mjs"] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-non-null-assertion": "off",
+    },
+  },
+  {
+    files: ["src/**/*.ts"],
+    ignores: ["src/cli/**", "src/**/*.test.ts"],
+    rules: {
+      "no-console": "error",
+      "no-restricted-imports": ["error", { paths: [{ name: "commander", message: "Only src/cli declares the command line." }] }],
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "exit", message: "Only src/cli/main.ts ends the process." },
+        { object: "process", property: "stdout", message: "Only src/cli prints." },
+        { object: "process", property: "stderr", message: "Only src/cli prints." },
+      ],
+    },
+  },
+  {
+    files: ["**/*.mjs", "**/*.js"],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { globals: { process: "readonly", console: "readonly", Buffer: "readonly", performance: "readonly" } },
+  },
+);
