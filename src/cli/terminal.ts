@@ -30,10 +30,18 @@ export function renderTerminalSummary(report: Report, outDir: string, colour: bo
   return `${lines.join("\n")}\n`;
 }
 
-/** Progress for long files, on stderr, only on a terminal and not in CI. */
-export function progressReporter(streams: Streams, env: NodeJS.ProcessEnv): ((rows: number) => void) | undefined {
+/** Progress for long files, on stderr, only on a terminal and not in CI; at most a few times a second. */
+export function progressReporter(streams: Streams, env: NodeJS.ProcessEnv, now: () => number = Date.now): ((rows: number) => void) | undefined {
   if (!streams.stderr.isTTY || env.CI) return undefined;
-  return (rows) => streams.stderr.write(`\rread ${rows} rows…`);
+  const started = now();
+  let shown = started;
+  return (rows) => {
+    const time = now();
+    // Short files finish before the first line would be worth showing.
+    if (time - shown < 250 || time - started < 500) return;
+    shown = time;
+    streams.stderr.write(`\rread ${rows} rows…`);
+  };
 }
 
 export function endProgress(streams: Streams, env: NodeJS.ProcessEnv, shown: boolean): void {

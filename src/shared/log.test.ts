@@ -1,0 +1,28 @@
+import { readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { scripts } from "../scripts/index.js";
+import { createFileLogger, redactPaths } from "./log.js";
+
+describe("the log", () => {
+  it("derives its redaction list from every personal field of every script", () => {
+    for (const script of Object.values(scripts)) {
+      for (const column of script.columns.filter((c) => c.personal)) {
+        expect(redactPaths).toContain(column.field);
+        expect(redactPaths).toContain(`*.${column.field}`);
+      }
+    }
+  });
+
+  it("redacts personal fields, at the top and one level down, and secrets", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mdimport-log-"));
+    const log = createFileLogger(dir, false);
+    log.info({ email: "an@voorbeeld.nl", row: { bsn: "111222333", first_name: "An" }, token: "geheim", values: { x: 1 } }, "oops");
+    log.flush();
+    const text = readFileSync(join(dir, "mdimport.log"), "utf8");
+    for (const secret of ["an@voorbeeld.nl", "111222333", '"An"', "geheim", '"x"']) expect(text).not.toContain(secret);
+    expect(text).toContain("[redacted]");
+  });
+});
