@@ -4,7 +4,7 @@ import { templateCommand } from "../commands/template.js";
 import { validateCommand } from "../commands/validate.js";
 import { langs, scriptNames, type Lang } from "../scripts/index.js";
 import { MdimportError } from "../shared/errors.js";
-import { endProgress, progressReporter, renderTerminalSummary, type Streams, useColour } from "./terminal.js";
+import { progressReporter, renderTerminalSummary, type Streams, useColour } from "./terminal.js";
 
 const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
 
@@ -50,7 +50,7 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
     .addOption(langOption())
     .option("--debug", "show stack traces of errors")
     .action(async (input: string, options: { script: string; sheet?: string; config?: string; out?: string; lang: Lang; debug?: boolean }) => {
-      const onProgress = progressReporter(context, context.env);
+      const progress = progressReporter(context, context.env);
       const result = await validateCommand({
         input,
         script: options.script,
@@ -61,9 +61,9 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
         ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
         ...(options.config === undefined ? {} : { config: options.config }),
         ...(options.out === undefined ? {} : { out: options.out }),
-        ...(onProgress ? { onProgress } : {}),
+        ...(progress ? { onProgress: (rows: number) => progress.update(rows) } : {}),
       });
-      endProgress(context, context.env, Boolean(onProgress));
+      progress?.end();
       context.stdout.write(renderTerminalSummary(result.report, result.outDir, useColour(context.stdout, context.env)));
       setExit(result.exitCode);
     });

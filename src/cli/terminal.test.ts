@@ -17,10 +17,17 @@ describe("terminal", () => {
   it("shows progress only on a terminal, outside CI, and not too often", () => {
     const out = sink(true);
     let clock = 0;
-    const report = progressReporter({ stdout: out.stream, stderr: out.stream }, {}, () => clock)!;
-    for (clock = 0; clock <= 2000; clock += 50) report(clock * 10);
+    const progress = progressReporter({ stdout: out.stream, stderr: out.stream }, {}, () => clock)!;
+    for (clock = 0; clock <= 2000; clock += 50) progress.update(clock * 10);
     expect(out.written.length).toBeGreaterThan(2);
     expect(out.written.length).toBeLessThanOrEqual(7);
+    progress.end();
+    expect(out.written.at(-1)).toBe("\r\u001b[K");
+    const quiet = sink(true);
+    const short = progressReporter({ stdout: quiet.stream, stderr: quiet.stream }, {}, () => 0)!;
+    short.update(10);
+    short.end();
+    expect(quiet.written).toEqual([]);
     expect(progressReporter({ stdout: out.stream, stderr: sink(false).stream }, {})).toBeUndefined();
     expect(progressReporter({ stdout: out.stream, stderr: out.stream }, { CI: "true" })).toBeUndefined();
   });

@@ -30,20 +30,27 @@ export function renderTerminalSummary(report: Report, outDir: string, colour: bo
   return `${lines.join("\n")}\n`;
 }
 
-/** Progress for long files, on stderr, only on a terminal and not in CI; at most a few times a second. */
-export function progressReporter(streams: Streams, env: NodeJS.ProcessEnv, now: () => number = Date.now): ((rows: number) => void) | undefined {
-  if (!streams.stderr.isTTY || env.CI) return undefined;
-  const started = now();
-  let shown = started;
-  return (rows) => {
-    const time = now();
-    // Short files finish before the first line would be worth showing.
-    if (time - shown < 250 || time - started < 500) return;
-    shown = time;
-    streams.stderr.write(`\rread ${rows} rows…`);
-  };
+export interface Progress {
+  update(rows: number): void;
+  /** Clears the progress line, if one was shown. */
+  end(): void;
 }
 
-export function endProgress(streams: Streams, env: NodeJS.ProcessEnv, shown: boolean): void {
-  if (shown && streams.stderr.isTTY && !env.CI) streams.stderr.write("\r\u001b[K");
+/** Progress for long files, on stderr, only on a terminal and not in CI; at most a few times a second. */
+export function progressReporter(streams: Streams, env: NodeJS.ProcessEnv, now: () => number = Date.now): Progress | undefined {
+  if (!streams.stderr.isTTY || env.CI) return undefined;
+  const started = now();
+  let shown = 0;
+  return {
+    update(rows) {
+      const time = now();
+      // Short files finish before the first line would be worth showing.
+      if (time - shown < 250 || time - started < 500) return;
+      shown = time;
+      streams.stderr.write(`\rread ${rows} rows…`);
+    },
+    end() {
+      if (shown > 0) streams.stderr.write("\r\u001b[K");
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 /**
@@ -7,6 +7,8 @@ import { join, resolve } from "node:path";
  */
 export function makeOutDir(cwd: string, given: string | undefined, script: string, now: Date): string {
   const dir = given ? resolve(cwd, given) : resolve(cwd, "mdimport-out", `${script}-${stamp(now)}`);
+  // A folder that already exists is the user's: its mode is left alone (the files still get 0600).
+  if (existsSync(dir)) return dir;
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
   return dir;
