@@ -12,7 +12,7 @@ export class DuplicateFinder {
   private readonly first: Map<string, number>[];
   private readonly later: Map<string, number[]>[];
   private readonly rows: number[] = [];
-  private readonly fingerprints: string[] = [];
+  private readonly fingerprints: number[] = [];
 
   constructor(private readonly keys: readonly (readonly string[])[]) {
     this.first = keys.map(() => new Map<string, number>());
@@ -20,7 +20,7 @@ export class DuplicateFinder {
   }
 
   /** Adds a row's normalised values; keys whose values are all empty are left out. */
-  add(row: number, values: Readonly<Record<string, unknown>>, fingerprint: string): void {
+  add(row: number, values: Readonly<Record<string, unknown>>, fingerprint: number): void {
     const index = this.rows.length;
     this.rows.push(row);
     this.fingerprints.push(fingerprint);
