@@ -1,7 +1,11 @@
 import { createRequire } from "node:module";
 import { Command, CommanderError, Option } from "commander";
 import { templateCommand } from "../commands/template.js";
+import type { CommandResult, SheetCommandOptions } from "../commands/check-sheet.js";
+import { platformDumpCommand, platformLoadCommand } from "../commands/platform.js";
+import { testRunCommand } from "../commands/test-run.js";
 import { validateCommand } from "../commands/validate.js";
+import { defaultDb } from "../platform/open.js";
 import { langs, scriptNames, type Lang } from "../scripts/index.js";
 import { MdimportError } from "../shared/errors.js";
 import { progressReporter, renderTerminalSummary, type Streams, useColour } from "./terminal.js";
@@ -12,6 +16,14 @@ export interface CliContext extends Streams {
   cwd: string;
   env: NodeJS.ProcessEnv;
   now: () => Date;
+}
+
+interface SheetCliOptions {
+  script: string;
+  sheet?: string;
+  out?: string;
+  lang: Lang;
+  debug?: boolean;
 }
 
 const langOption = () => new Option("--lang <lang>", "language of the requester's messages").choices(langs).default("nl");
@@ -39,33 +51,75 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
       setExit(0);
     });
 
-  program
-    .command("validate")
-    .description("check every row of a sheet on its own and against the other rows; no platform needed")
-    .argument("<input>", "the .xlsx workbook")
-    .requiredOption("--script <script>", `one of ${scriptNames.join(", ")}`)
-    .option("--sheet <name>", "the sheet to read (default: the first)")
+  const sheetCommand = (name: string, description: string) =>
+    program
+      .command(name)
+      .description(description)
+      .argument("<input>", "the .xlsx workbook")
+      .requiredOption("--script <script>", `one of ${scriptNames.join(", ")}`)
+      .option("--sheet <name>", "the sheet to read (default: the first)")
+      .option("--out <dir>", "the folder for the reports (default: a new folder under mdimport-out/)")
+      .addOption(langOption())
+      .option("--debug", "show stack traces of errors");
+
+  /** Runs a sheet command with progress on a terminal, then prints its summary. */
+  const runSheetCommand = async (
+    options: SheetCliOptions,
+    input: string,
+    command: (common: SheetCommandOptions) => Promise<CommandResult>,
+  ): Promise<void> => {
+    const progress = progressReporter(context, context.env);
+    const result = await command({
+      input,
+      script: options.script,
+      lang: options.lang,
+      cwd: context.cwd,
+      now: context.now,
+      debug: Boolean(program.opts().debug || options.debug),
+      ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
+      ...(options.out === undefined ? {} : { out: options.out }),
+      ...(progress ? { onProgress: (rows: number) => progress.update(rows) } : {}),
+    });
+    progress?.end();
+    context.stdout.write(renderTerminalSummary(result.report, result.outDir, useColour(context.stdout, context.env)));
+    setExit(result.exitCode);
+  };
+
+  sheetCommand("validate", "check every row of a sheet on its own and against the other rows; no platform needed")
     .option("--config <file>", "the platform configuration (client_fields), as in a platform state file")
-    .option("--out <dir>", "the folder for the reports (default: a new folder under mdimport-out/)")
-    .addOption(langOption())
-    .option("--debug", "show stack traces of errors")
-    .action(async (input: string, options: { script: string; sheet?: string; config?: string; out?: string; lang: Lang; debug?: boolean }) => {
-      const progress = progressReporter(context, context.env);
-      const result = await validateCommand({
-        input,
-        script: options.script,
-        lang: options.lang,
-        cwd: context.cwd,
-        now: context.now,
-        debug: Boolean(program.opts().debug || options.debug),
-        ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
-        ...(options.config === undefined ? {} : { config: options.config }),
-        ...(options.out === undefined ? {} : { out: options.out }),
-        ...(progress ? { onProgress: (rows: number) => progress.update(rows) } : {}),
-      });
-      progress?.end();
-      context.stdout.write(renderTerminalSummary(result.report, result.outDir, useColour(context.stdout, context.env)));
-      setExit(result.exitCode);
+    .action(async (input: string, options: SheetCliOptions & { config?: string }) => {
+      await runSheetCommand(options, input, (common) =>
+        validateCommand({ ...common, ...(options.config === undefined ? {} : { config: options.config }) }),
+      );
+    });
+
+  sheetCommand("test-run", "plan every row against the platform and report what would happen; changes nothing")
+    .option("--platform <platform>", 'the platform: "local" (the embedded one) or https://HOST', "local")
+    .option("--db <file>", "the local platform's SQLite file", defaultDb)
+    .action(async (input: string, options: SheetCliOptions & { platform: string; db: string }) => {
+      await runSheetCommand(options, input, (common) => testRunCommand({ ...common, platform: options.platform, db: options.db }));
+    });
+
+  const platform = program.command("platform").description("the embedded local platform: load a state, dump it");
+  platform
+    .command("load")
+    .description("add the accounts and relations of a state file to the local platform (all or nothing)")
+    .argument("<state>", "a state JSON file (config, clients, professionals, relations)")
+    .option("--db <file>", "the local platform's SQLite file", defaultDb)
+    .action(async (state: string, options: { db: string }) => {
+      const loaded = await platformLoadCommand(state, { db: options.db, cwd: context.cwd });
+      context.stdout.write(
+        `loaded ${loaded.clients} clients, ${loaded.professionals} professionals, ${loaded.relations} relations into ${options.db}\n`,
+      );
+      setExit(0);
+    });
+  platform
+    .command("dump")
+    .description("print the local platform's whole state as JSON, sorted")
+    .option("--db <file>", "the local platform's SQLite file", defaultDb)
+    .action(async (options: { db: string }) => {
+      context.stdout.write(await platformDumpCommand({ db: options.db, cwd: context.cwd }));
+      setExit(0);
     });
   return program;
 }

@@ -15,6 +15,7 @@ export const useColour = (stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): 
 export function renderTerminalSummary(report: Report, outDir: string, colour: boolean): string {
   const paint = (status: string, text: string) => (colour && colours[status] ? `\u001b[${colours[status]}m${text}\u001b[0m` : text);
   const lines = [`mdimport ${report.mode} · ${report.script} · ${report.input.rows} rows · sheet "${report.input.sheet}"`];
+  if (report.platform) lines.push(`  platform: ${report.platform}`);
   for (const [status, count] of Object.entries(report.summary)) {
     lines.push(`  ${paint(count > 0 ? status : "", status.padEnd(10))} ${String(count).padStart(7)}`);
   }

@@ -9,6 +9,7 @@ import { DuplicateFinder } from "./dedupe.js";
 import type { PlatformConfig } from "./platform-config.js";
 import { AmericanDateDetector } from "./american-dates.js";
 import { RowTextStore } from "./row-store.js";
+import type { PlannedRow } from "./plan.js";
 import { buildRowValidator, type RowValidator } from "./validate.js";
 
 export type Status = "valid" | "planned" | "done" | "unchanged" | "invalid" | "duplicate" | "dropout" | "failed";
@@ -44,6 +45,8 @@ export interface AnalyseOptions {
   script: ScriptDef;
   config: PlatformConfig;
   context: FieldContext;
+  /** For a test run: what the platform would make of each valid row. */
+  plan?: (values: Readonly<Record<string, unknown>>) => PlannedRow;
   /** Called now and then with the number of rows read, for progress on a terminal. */
   onProgress?: (rows: number) => void;
 }
@@ -70,10 +73,13 @@ export async function analyseWorkbook(workbook: Workbook, options: AnalyseOption
   for (const result of results) {
     const duplicates = verdicts.get(result.row);
     if (!duplicates) continue;
-    result.reasons = [...result.reasons, ...duplicates];
-    if (result.status === "valid") {
+    if (result.status === "invalid") {
+      result.reasons = [...result.reasons, ...duplicates];
+    } else {
+      // A repeated or contradicted row is not planned at all, whatever the platform holds.
       result.status = "duplicate";
       result.action = "none";
+      result.reasons = duplicates;
     }
   }
   const warnings = sheetWarnings(
@@ -96,6 +102,7 @@ interface RowState {
   texts: RowTextStore;
   hiddenRows: number[];
   paddedRows: number[];
+  plan: AnalyseOptions["plan"];
   /** Per date column (sheet index): whether it was read the American way. */
   dates: Map<number, AmericanDateDetector>;
 }
@@ -114,6 +121,7 @@ function startRows(script: ScriptDef, header: SheetRow, options: AnalyseOptions)
     texts,
     hiddenRows: [],
     paddedRows: [],
+    plan: options.plan,
     dates: new Map([...headerMap.columns].filter(([, c]) => c.field === "date_of_birth").map(([index]) => [index, new AmericanDateDetector()])),
   };
 }
@@ -126,7 +134,12 @@ function checkRow(state: RowState, sheetRow: SheetRow): void {
   if (checked.notes.includes("bsn_padded")) state.paddedRows.push(sheetRow.row);
   for (const [index, detector] of state.dates) detector.add(state.results.length, sheetRow.cells[index]);
   const ok = checked.reasons.length === 0;
-  state.results.push({ row: sheetRow.row, status: ok ? "valid" : "invalid", action: ok ? state.script.action : "none", reasons: checked.reasons });
+  if (ok && state.plan) {
+    const planned = state.plan(checked.values);
+    state.results.push({ row: sheetRow.row, status: planned.status, action: planned.action, reasons: planned.reasons });
+  } else {
+    state.results.push({ row: sheetRow.row, status: ok ? "valid" : "invalid", action: ok ? state.script.action : "none", reasons: checked.reasons });
+  }
 }
 
 /** Marks the date cells of a column that Excel read as month/day, and says so once per column. */
@@ -138,7 +151,9 @@ function markAmericanDates(state: RowState): Warning[] {
     for (const suspect of detector.suspectRows()) {
       const result = state.results[suspect];
       if (!result) continue;
-      result.reasons = [...result.reasons, { code: "invalid_date", field, detail: "excel_american" }];
+      const reason: Reason = { code: "invalid_date", field, detail: "excel_american" };
+      // A row that was valid (or planned) is now invalid for this reason alone.
+      result.reasons = result.status === "invalid" ? [...result.reasons, reason] : [reason];
       result.status = "invalid";
       result.action = "none";
       rows.push(result.row);

@@ -1,0 +1,88 @@
+import { readInput } from "../input/read-input.js";
+import { openWorkbook } from "../input/workbook.js";
+import { analyseWorkbook } from "../pipeline/analyse.js";
+import type { PlannedRow } from "../pipeline/plan.js";
+import type { PlatformConfig } from "../pipeline/platform-config.js";
+import { writeJsonReport } from "../report/json.js";
+import { buildReport, type Mode, type Report, reportIsClean } from "../report/report.js";
+import { writeSummaryMd } from "../report/summary-md.js";
+import { writeXlsxReport } from "../report/xlsx.js";
+import type { Lang, ScriptDef } from "../scripts/index.js";
+import { createFileLogger } from "../shared/log.js";
+import { makeOutDir } from "../shared/out-dir.js";
+
+/** Options every command that reads a sheet and reports on it takes. */
+export interface SheetCommandOptions {
+  input: string;
+  script: string;
+  sheet?: string;
+  out?: string;
+  lang: Lang;
+  debug?: boolean;
+  cwd: string;
+  now: () => Date;
+  onProgress?: (rows: number) => void;
+}
+
+export interface CommandResult {
+  report: Report;
+  outDir: string;
+  exitCode: 0 | 1;
+}
+
+interface CheckSheetOptions extends SheetCommandOptions {
+  mode: Mode;
+  scriptDef: ScriptDef;
+  config: PlatformConfig;
+  platform: string | null;
+  plan?: (values: Readonly<Record<string, unknown>>) => PlannedRow;
+}
+
+/**
+ * The recipe `validate` and `test-run` share: read the sheet, check (and plan) every row,
+ * find the duplicates, and write the reports.
+ */
+export async function checkSheet(options: CheckSheetOptions): Promise<CommandResult> {
+  const { scriptDef: script } = options;
+  const started = options.now();
+  const input = await readInput(options.input);
+  const workbook = await openWorkbook(input.bytes, options.sheet === undefined ? {} : { sheet: options.sheet });
+  const analysis = await analyseWorkbook(workbook, {
+    script,
+    config: options.config,
+    context: { today: started.toISOString().slice(0, 10) },
+    ...(options.plan ? { plan: options.plan } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  const report = buildReport(analysis, {
+    mode: options.mode,
+    script,
+    lang: options.lang,
+    now: started,
+    sha256: input.sha256,
+    sheet: workbook.sheet.name,
+    platform: options.platform,
+  });
+
+  const outDir = makeOutDir(options.cwd, options.out, script.name, started);
+  const log = createFileLogger(outDir, options.debug ?? false);
+  log.info(
+    {
+      command: options.mode,
+      script: script.name,
+      platform: options.platform,
+      sha256: input.sha256,
+      bytes: input.bytes.length,
+      sheet: workbook.sheet.name,
+    },
+    "input read",
+  );
+  log.info({ header_row: analysis.headerMap.row, columns: [...analysis.headerMap.columns.values()].map((c) => c.field) }, "headers matched");
+  for (const warning of analysis.warnings) log.warn({ warning: warning.code }, "sheet warning");
+  writeJsonReport(outDir, report);
+  await writeXlsxReport(outDir, report, analysis.texts);
+  writeSummaryMd(outDir, report);
+  log.info({ summary: report.summary, notes: report.notes, ms: Date.now() - started.getTime() }, `${options.mode} finished`);
+  log.flush();
+  return { report, outDir, exitCode: reportIsClean(report) ? 0 : 1 };
+}

@@ -1,0 +1,58 @@
+import { readFile } from "node:fs/promises";
+import { basename } from "node:path";
+import { PlatformRuleError } from "../platform/local/local-platform.js";
+import { openLocalPlatform } from "../platform/open.js";
+import { stateSchema } from "../platform/state.js";
+import { InputError } from "../shared/errors.js";
+
+export interface PlatformStoreOptions {
+  db?: string;
+  cwd: string;
+}
+
+/**
+ * `mdimport platform load`: adds a state to the local platform, all of it or (when it breaks
+ * a rule) none of it. Returns how many accounts and relations were added.
+ */
+export async function platformLoadCommand(
+  path: string,
+  options: PlatformStoreOptions,
+): Promise<{ clients: number; professionals: number; relations: number }> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, "utf8"));
+  } catch (error) {
+    throw new InputError(`The state file ${basename(path)} cannot be read as JSON: ${(error as Error).message}.`, { cause: error });
+  }
+  const parsed = stateSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(
+      `The state file ${basename(path)} is not valid: ${issue?.path.join(".") || "(top)"} ${issue?.message ?? ""}; nothing was loaded.`,
+    );
+  }
+  const platform = openLocalPlatform(options.db, options.cwd);
+  try {
+    platform.load(parsed.data);
+  } catch (error) {
+    if (error instanceof PlatformRuleError) {
+      throw new InputError(`The state file ${basename(path)} breaks a rule of the platform at ${error.message}; nothing was loaded.`, {
+        cause: error,
+      });
+    }
+    throw error;
+  } finally {
+    await platform.close();
+  }
+  return { clients: parsed.data.clients.length, professionals: parsed.data.professionals.length, relations: parsed.data.relations.length };
+}
+
+/** `mdimport platform dump`: the local platform's whole state, sorted, as JSON text. */
+export async function platformDumpCommand(options: PlatformStoreOptions): Promise<string> {
+  const platform = openLocalPlatform(options.db, options.cwd);
+  try {
+    return `${JSON.stringify(platform.dump(), null, 2)}\n`;
+  } finally {
+    await platform.close();
+  }
+}

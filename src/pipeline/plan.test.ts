@@ -1,0 +1,146 @@
+import { describe, expect, it } from "vitest";
+import { PlatformIndex, type ClientAccount, type PlatformSnapshot, type ProfessionalAccount } from "../platform/platform.js";
+import { platformConfigSchema } from "./platform-config.js";
+import { planners } from "./plan.js";
+
+const id = (n: number) => n.toString(16).padStart(32, "0");
+const client = (n: number, fields: Partial<ClientAccount> = {}): ClientAccount => ({
+  md_id: id(n),
+  id: `C${n}`,
+  email: `c${n}@voorbeeld.nl`,
+  first_name: "An",
+  infix: null,
+  last_name: "Vries",
+  gender: "unknown",
+  date_of_birth: null,
+  phone_number: null,
+  bsn: null,
+  active: true,
+  external_source: null,
+  ...fields,
+});
+const professional = (n: number, fields: Partial<ProfessionalAccount> = {}): ProfessionalAccount => ({
+  md_id: id(100 + n),
+  id: `P${n}`,
+  email: `p${n}@voorbeeld.nl`,
+  first_name: "Piet",
+  infix: null,
+  last_name: "Jansen",
+  role: "professional",
+  active: true,
+  external_source: null,
+  ...fields,
+});
+
+const index = (snapshot: Partial<PlatformSnapshot> = {}) =>
+  new PlatformIndex({ config: platformConfigSchema.parse({}), clients: [], professionals: [], relations: [], ...snapshot });
+
+const platform = index({
+  clients: [client(1, { bsn: "111222333" }), client(2, { active: false, external_source: "EPD" }), client(3)],
+  professionals: [professional(1), professional(2, { role: "supervisor" })],
+  relations: [{ professional_md_id: id(101), client_md_id: id(1) }],
+});
+const codes = (outcome: { status: string; reasons: { code: string; field?: string }[] }) => [
+  outcome.status,
+  ...outcome.reasons.map((r) => (r.field ? `${r.code}:${r.field}` : r.code)),
+];
+
+describe("planning new clients", () => {
+  const row = {
+    id: "C9",
+    email: "nieuw@voorbeeld.nl",
+    first_name: "Nel",
+    infix: null,
+    last_name: "Nieuw",
+    gender: "f",
+    date_of_birth: "1990-01-01",
+    phone_number: null,
+    bsn: "123456782",
+  };
+  it("plans a new account", () => {
+    const outcome = planners["new-clients"](row, platform);
+    expect(codes(outcome)).toEqual(["planned"]);
+    expect(outcome.operation).toEqual({ kind: "create-client", client: { ...row, active: true } });
+  });
+  it.each([
+    [{ id: "C1" }, ["dropout", "external_id_in_use:id"]],
+    [{ id: "C2" }, ["dropout", "external_id_in_use:id"]],
+    [{ email: "c2@voorbeeld.nl" }, ["dropout", "email_in_use:email"]],
+    [{ email: "p1@voorbeeld.nl" }, ["dropout", "email_in_use:email"]],
+    [{ bsn: "111222333" }, ["dropout", "bsn_in_use:bsn"]],
+    [{ id: "C3", email: "p2@voorbeeld.nl" }, ["dropout", "external_id_in_use:id", "email_in_use:email"]],
+  ])("drops out %j", (change, expected) => expect(codes(planners["new-clients"]({ ...row, ...change }, platform))).toEqual(expected));
+  it("finds an account that is already there as the row describes it", () => {
+    expect(
+      codes(
+        planners["new-clients"](
+          { id: "C3", email: "c3@voorbeeld.nl", first_name: "An", infix: null, last_name: "Vries", gender: "unknown" },
+          platform,
+        ),
+      ),
+    ).toEqual(["unchanged", "already_exists"]);
+  });
+});
+
+describe("planning new professionals", () => {
+  const row = { id: "P9", email: "nieuw@voorbeeld.nl", first_name: "Nel", infix: null, last_name: "Nieuw", role: "secretary" };
+  it("plans, drops out and finds what exists", () => {
+    expect(codes(planners["new-professionals"](row, platform))).toEqual(["planned"]);
+    expect(codes(planners["new-professionals"]({ ...row, id: "P1" }, platform))).toEqual(["dropout", "external_id_in_use:id"]);
+    expect(codes(planners["new-professionals"]({ ...row, email: "c1@voorbeeld.nl" }, platform))).toEqual(["dropout", "email_in_use:email"]);
+    expect(
+      codes(
+        planners["new-professionals"](
+          { ...row, id: "P2", email: "p2@voorbeeld.nl", first_name: "Piet", last_name: "Jansen", role: "supervisor" },
+          platform,
+        ),
+      ),
+    ).toEqual(["unchanged", "already_exists"]);
+  });
+});
+
+describe("planning relations", () => {
+  it.each([
+    [{ professional_id: "P2", client_id: "C1" }, ["planned"]],
+    [{ professional_md_id: id(102), client_md_id: id(3) }, ["planned"]],
+    [{ professional_id: "P1", client_id: "C1" }, ["unchanged", "already_exists"]],
+    [{ professional_id: "P9", client_id: "C1" }, ["dropout", "professional_not_found:professional_id"]],
+    [{ professional_md_id: id(199), client_id: "C9" }, ["dropout", "professional_not_found:professional_md_id", "client_not_found:client_id"]],
+    [{ professional_id: "P1", professional_md_id: id(102), client_id: "C1" }, ["dropout", "professional_not_found:professional_md_id"]],
+  ])("%j → %j", (row, expected) => expect(codes(planners.relations(row, platform))).toEqual(expected));
+});
+
+describe("planning updates", () => {
+  it.each([
+    [{ md_id: id(3), id: "C30" }, ["planned"]],
+    [{ md_id: id(3), email: "c3@voorbeeld.nl", id: "C30" }, ["planned"]],
+    [{ md_id: id(3), id: "C3", first_name: "An" }, ["unchanged"]],
+    [{ md_id: id(9), id: "C30" }, ["dropout", "not_found:md_id"]],
+    [{ md_id: id(3), email: "c1@voorbeeld.nl", id: "C30" }, ["dropout", "email_mismatch:email"]],
+    [{ md_id: id(2), id: "C30" }, ["dropout", "externally_managed"]],
+    [{ md_id: id(3), id: "C1" }, ["dropout", "external_id_in_use:id"]],
+    [{ md_id: id(3), bsn: "111222333" }, ["dropout", "bsn_in_use:bsn"]],
+  ])("client %j → %j", (row, expected) => expect(codes(planners["update-clients"](row, platform))).toEqual(expected));
+
+  it("changes only what differs", () => {
+    expect(planners["update-clients"]({ md_id: id(3), id: "C3", last_name: "Visser", gender: null }, platform).operation).toEqual({
+      kind: "update-client",
+      md_id: id(3),
+      changes: { last_name: "Visser" },
+    });
+  });
+
+  it("follows the protection setting", () => {
+    const never = index({ ...platform.snapshot, config: platformConfigSchema.parse({ details_protection: "never_allow" }) });
+    const always = index({ ...platform.snapshot, config: platformConfigSchema.parse({ details_protection: "always_allow" }) });
+    expect(codes(planners["update-clients"]({ md_id: id(3), id: "C30" }, never))).toEqual(["dropout", "externally_managed"]);
+    expect(codes(planners["update-clients"]({ md_id: id(2), id: "C30" }, always))).toEqual(["planned"]);
+  });
+
+  it.each([
+    [{ md_id: id(101), role: "supervisor" }, ["planned"]],
+    [{ md_id: id(101), id: "P2" }, ["dropout", "external_id_in_use:id"]],
+    [{ md_id: id(101), role: "professional" }, ["unchanged"]],
+    [{ md_id: id(1), role: "supervisor" }, ["dropout", "not_found:md_id"]],
+  ])("professional %j → %j", (row, expected) => expect(codes(planners["update-professionals"](row, platform))).toEqual(expected));
+});

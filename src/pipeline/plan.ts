@@ -1,0 +1,204 @@
+import type { Gender, Role } from "../scripts/fields.js";
+import type { Reason } from "../scripts/reasons.js";
+import type { ScriptName } from "../scripts/script.js";
+import type {
+  ClientAccount,
+  ClientChanges,
+  NewClient,
+  NewProfessional,
+  PlatformIndex,
+  ProfessionalAccount,
+  ProfessionalChanges,
+  Relation,
+} from "../platform/platform.js";
+import type { Action } from "./analyse.js";
+
+/** What carrying out a row means on the platform. */
+export type Operation =
+  | { kind: "create-client"; client: NewClient }
+  | { kind: "create-professional"; professional: NewProfessional }
+  | { kind: "update-client"; md_id: string; changes: ClientChanges }
+  | { kind: "update-professional"; md_id: string; changes: ProfessionalChanges }
+  | { kind: "link"; relation: Relation };
+
+/** The outcome of planning one valid row against the platform. */
+export interface PlannedRow {
+  status: "planned" | "unchanged" | "dropout";
+  action: Action;
+  reasons: Reason[];
+  operation?: Operation;
+}
+
+type Values = Readonly<Record<string, unknown>>;
+type Planner = (values: Values, index: PlatformIndex) => PlannedRow;
+
+const text = (values: Values, field: string): string | null => {
+  const value = values[field];
+  return typeof value === "string" ? value : null;
+};
+
+const dropout = (action: Action, reasons: Reason[]): PlannedRow => ({ status: "dropout", action, reasons });
+const unchanged = (reasons: Reason[] = []): PlannedRow => ({ status: "unchanged", action: "none", reasons });
+
+/** Whether every value the row gives equals the account's; empty cells are not compared. */
+function sameAs(account: Record<string, unknown>, values: Values, fields: readonly string[]): boolean {
+  return fields.every((field) => {
+    const value = values[field];
+    return value === undefined || value === null || account[field] === value;
+  });
+}
+
+const CLIENT_FIELDS = ["id", "email", "first_name", "infix", "last_name", "gender", "date_of_birth", "phone_number", "bsn"] as const;
+const PROFESSIONAL_FIELDS = ["id", "email", "first_name", "infix", "last_name", "role"] as const;
+
+const planNewClient: Planner = (values, index) => {
+  const id = text(values, "id");
+  const email = text(values, "email") ?? "";
+  const bsn = text(values, "bsn");
+  const byId = id === null ? undefined : index.clientsById.get(id);
+  if (byId && byId.email === email && sameAs(byId as unknown as Record<string, unknown>, values, CLIENT_FIELDS)) {
+    return unchanged([{ code: "already_exists" }]);
+  }
+  const reasons: Reason[] = [];
+  if (byId) reasons.push({ code: "external_id_in_use", field: "id" });
+  if (index.accountsByEmail.has(email)) reasons.push({ code: "email_in_use", field: "email" });
+  if (bsn !== null && index.clientsByBsn.has(bsn)) reasons.push({ code: "bsn_in_use", field: "bsn" });
+  if (reasons.length > 0) return dropout("create", reasons);
+  const client: NewClient = {
+    id,
+    email,
+    first_name: text(values, "first_name") ?? "",
+    infix: text(values, "infix"),
+    last_name: text(values, "last_name") ?? "",
+    gender: (text(values, "gender") as Gender | null) ?? "unknown",
+    date_of_birth: text(values, "date_of_birth"),
+    phone_number: text(values, "phone_number"),
+    bsn,
+    active: true,
+  };
+  return { status: "planned", action: "create", reasons: [], operation: { kind: "create-client", client } };
+};
+
+const planNewProfessional: Planner = (values, index) => {
+  const id = text(values, "id");
+  const email = text(values, "email") ?? "";
+  const byId = id === null ? undefined : index.professionalsById.get(id);
+  if (byId && byId.email === email && sameAs(byId as unknown as Record<string, unknown>, values, PROFESSIONAL_FIELDS)) {
+    return unchanged([{ code: "already_exists" }]);
+  }
+  const reasons: Reason[] = [];
+  if (byId) reasons.push({ code: "external_id_in_use", field: "id" });
+  if (index.accountsByEmail.has(email)) reasons.push({ code: "email_in_use", field: "email" });
+  if (reasons.length > 0) return dropout("create", reasons);
+  const professional: NewProfessional = {
+    id,
+    email,
+    first_name: text(values, "first_name") ?? "",
+    infix: text(values, "infix"),
+    last_name: text(values, "last_name") ?? "",
+    role: (text(values, "role") as Role | null) ?? "professional",
+    active: true,
+  };
+  return { status: "planned", action: "create", reasons: [], operation: { kind: "create-professional", professional } };
+};
+
+/** Finds an account by its source ID where the row gives one, else by its Minddistrict ID. */
+function resolve<T extends { md_id: string }>(
+  values: Values,
+  field: { id: string; md: string },
+  byId: Map<string, T>,
+  byMdId: Map<string, T>,
+): { account?: T; reason?: Reason } {
+  const id = text(values, field.id);
+  const md = text(values, field.md);
+  const account = id !== null ? byId.get(id) : md !== null ? byMdId.get(md) : undefined;
+  // A row that gives both must name one account by both.
+  if (account && id !== null && md !== null && account.md_id !== md) return { reason: { code: "not_found", field: field.md } };
+  return account ? { account } : { reason: { code: "not_found", field: id !== null ? field.id : field.md } };
+}
+
+const planRelation: Planner = (values, index) => {
+  const professional = resolve(values, { id: "professional_id", md: "professional_md_id" }, index.professionalsById, index.professionalsByMdId);
+  const client = resolve(values, { id: "client_id", md: "client_md_id" }, index.clientsById, index.clientsByMdId);
+  const reasons: Reason[] = [];
+  if (professional.reason) reasons.push({ ...professional.reason, code: "professional_not_found" });
+  if (client.reason) reasons.push({ ...client.reason, code: "client_not_found" });
+  if (!professional.account || !client.account) return dropout("link", reasons);
+  const relation: Relation = { professional_md_id: professional.account.md_id, client_md_id: client.account.md_id };
+  if (index.hasRelation(relation)) return unchanged([{ code: "already_exists" }]);
+  return { status: "planned", action: "link", reasons: [], operation: { kind: "link", relation } };
+};
+
+/** The checks every update shares: the account, the cross-check e-mail, the protection setting. */
+function checkUpdate(account: ClientAccount | ProfessionalAccount | undefined, values: Values, index: PlatformIndex): Reason[] {
+  if (!account) return [{ code: "not_found", field: "md_id" }];
+  const reasons: Reason[] = [];
+  const email = text(values, "email");
+  if (email !== null && email !== account.email) reasons.push({ code: "email_mismatch", field: "email" });
+  const protection = index.config.details_protection;
+  if (protection === "never_allow" || (protection === "protect_external" && account.external_source !== null)) {
+    reasons.push({ code: "externally_managed" });
+  }
+  return reasons;
+}
+
+/** The fields whose new value differs from the account's. */
+function changesOf(account: Record<string, unknown>, values: Values, fields: readonly string[]): Record<string, unknown> {
+  const changes: Record<string, unknown> = {};
+  for (const field of fields) {
+    const value = values[field];
+    if (value !== undefined && value !== null && account[field] !== value) changes[field] = value;
+  }
+  return changes;
+}
+
+const planUpdateClient: Planner = (values, index) => {
+  const mdId = text(values, "md_id") ?? "";
+  const account = index.clientsByMdId.get(mdId);
+  const reasons = checkUpdate(account, values, index);
+  if (!account || reasons.length > 0) return dropout("update", reasons);
+  const changes = changesOf(
+    account as unknown as Record<string, unknown>,
+    values,
+    CLIENT_FIELDS.filter((f) => f !== "email"),
+  ) as ClientChanges;
+  if (Object.keys(changes).length === 0) return unchanged();
+  if (changes.id && index.clientsById.has(changes.id)) reasons.push({ code: "external_id_in_use", field: "id" });
+  if (changes.bsn && index.clientsByBsn.has(changes.bsn)) reasons.push({ code: "bsn_in_use", field: "bsn" });
+  if (reasons.length > 0) return dropout("update", reasons);
+  return { status: "planned", action: "update", reasons: [], operation: { kind: "update-client", md_id: mdId, changes } };
+};
+
+const planUpdateProfessional: Planner = (values, index) => {
+  const mdId = text(values, "md_id") ?? "";
+  const account = index.professionalsByMdId.get(mdId);
+  const reasons = checkUpdate(account, values, index);
+  if (!account || reasons.length > 0) return dropout("update", reasons);
+  const changes = changesOf(
+    account as unknown as Record<string, unknown>,
+    values,
+    PROFESSIONAL_FIELDS.filter((f) => f !== "email"),
+  ) as ProfessionalChanges;
+  if (Object.keys(changes).length === 0) return unchanged();
+  if (changes.id && index.professionalsById.has(changes.id)) reasons.push({ code: "external_id_in_use", field: "id" });
+  if (reasons.length > 0) return dropout("update", reasons);
+  return { status: "planned", action: "update", reasons: [], operation: { kind: "update-professional", md_id: mdId, changes } };
+};
+
+/** The planning rule of each script. */
+export const planners: Record<ScriptName, Planner> = {
+  "new-clients": planNewClient,
+  "new-professionals": planNewProfessional,
+  relations: planRelation,
+  "update-clients": planUpdateClient,
+  "update-professionals": planUpdateProfessional,
+};
+
+/** What each script needs to read from the platform. */
+export const snapshotNeeds: Record<ScriptName, { clients: boolean; professionals: boolean; relations: boolean }> = {
+  "new-clients": { clients: true, professionals: true, relations: false },
+  "new-professionals": { clients: true, professionals: true, relations: false },
+  relations: { clients: true, professionals: true, relations: true },
+  "update-clients": { clients: true, professionals: false, relations: false },
+  "update-professionals": { clients: false, professionals: true, relations: false },
+};

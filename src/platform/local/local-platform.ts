@@ -1,0 +1,284 @@
+import { randomUUID } from "node:crypto";
+import { closeSync, existsSync, mkdirSync, openSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import Database from "better-sqlite3";
+import { defaultPlatformConfig, platformConfigSchema } from "../../pipeline/platform-config.js";
+import { PlatformRuleError } from "../platform.js";
+import type {
+  ClientAccount,
+  ClientChanges,
+  NewClient,
+  NewProfessional,
+  Platform,
+  PlatformConfig,
+  PlatformSnapshot,
+  ProfessionalAccount,
+  ProfessionalChanges,
+  Relation,
+  SnapshotNeeds,
+} from "../platform.js";
+import type { PlatformState } from "../state.js";
+import { schemaSql } from "./schema.js";
+
+export { PlatformRuleError };
+
+interface AccountRow {
+  md_id: string;
+  kind: "client" | "professional";
+  id: string | null;
+  email: string;
+  first_name: string;
+  infix: string | null;
+  last_name: string;
+  gender: ClientAccount["gender"] | null;
+  date_of_birth: string | null;
+  phone_number: string | null;
+  bsn: string | null;
+  role: ProfessionalAccount["role"] | null;
+  active: number;
+  external_source: string | null;
+}
+
+const newMdId = () => randomUUID().replace(/-/g, "");
+
+/** The store works synchronously; callers of the Platform interface get its failures as rejections. */
+function settle<T>(run: () => T): Promise<T> {
+  try {
+    return Promise.resolve(run());
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+}
+
+/**
+ * The embedded local platform: a SQLite file whose constraints are the platform's rules.
+ * Every write is one transaction.
+ */
+export class LocalPlatform implements Platform {
+  readonly name: string;
+  private readonly db: Database.Database;
+
+  private constructor(path: string, db: Database.Database) {
+    this.name = `local:${path}`;
+    this.db = db;
+  }
+
+  /** Opens (or creates, mode 0600 in a 0700 folder) the store in `path`, relative to `cwd`. */
+  static open(path: string, cwd: string): LocalPlatform {
+    const file = resolve(cwd, path);
+    if (!existsSync(file)) {
+      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+      closeSync(openSync(file, "a", 0o600));
+    }
+    const db = new Database(file);
+    db.pragma("journal_mode = WAL");
+    db.pragma("foreign_keys = ON");
+    db.exec(schemaSql);
+    return new LocalPlatform(path, db);
+  }
+
+  snapshot(needs: SnapshotNeeds): Promise<PlatformSnapshot> {
+    return settle(() => {
+      const rows = this.db.prepare("SELECT * FROM accounts ORDER BY md_id").all() as AccountRow[];
+      return {
+        config: this.config(),
+        clients: needs.clients ? rows.filter((r) => r.kind === "client").map(toClient) : [],
+        professionals: needs.professionals ? rows.filter((r) => r.kind === "professional").map(toProfessional) : [],
+        relations: needs.relations ? this.relations() : [],
+      };
+    });
+  }
+
+  createClient(client: NewClient): Promise<ClientAccount> {
+    return settle(() => {
+      const account: ClientAccount = { ...client, md_id: newMdId(), external_source: null };
+      this.write(() => this.insertAccount({ ...account, kind: "client", role: null, active: account.active ? 1 : 0 }));
+      return account;
+    });
+  }
+
+  createProfessional(professional: NewProfessional): Promise<ProfessionalAccount> {
+    return settle(() => {
+      const account: ProfessionalAccount = { ...professional, md_id: newMdId(), external_source: null };
+      const row = {
+        ...account,
+        kind: "professional" as const,
+        gender: null,
+        date_of_birth: null,
+        phone_number: null,
+        bsn: null,
+        active: account.active ? 1 : 0,
+      };
+      this.write(() => this.insertAccount(row));
+      return account;
+    });
+  }
+
+  updateClient(mdId: string, changes: ClientChanges): Promise<ClientAccount> {
+    return settle(() => {
+      this.write(() => this.update(mdId, "client", changes));
+      return toClient(this.account(mdId, "client"));
+    });
+  }
+
+  updateProfessional(mdId: string, changes: ProfessionalChanges): Promise<ProfessionalAccount> {
+    return settle(() => {
+      this.write(() => this.update(mdId, "professional", changes));
+      return toProfessional(this.account(mdId, "professional"));
+    });
+  }
+
+  link(relation: Relation): Promise<void> {
+    return settle(() => {
+      this.write(() =>
+        this.db.prepare("INSERT INTO relations (professional_md_id, client_md_id) VALUES (@professional_md_id, @client_md_id)").run(relation),
+      );
+    });
+  }
+
+  close(): Promise<void> {
+    this.db.close();
+    return Promise.resolve();
+  }
+
+  /** Adds a whole state in one transaction: all of it, or (on a broken rule) none of it. */
+  load(state: PlatformState): void {
+    const load = this.db.transaction(() => {
+      if (state.config) this.db.prepare("INSERT OR REPLACE INTO config (key, value) VALUES ('config', ?)").run(JSON.stringify(state.config));
+      state.clients.forEach((client, index) =>
+        at(`clients[${index}]`, () => this.insertAccount({ ...client, kind: "client", role: null, active: client.active ? 1 : 0 })),
+      );
+      state.professionals.forEach((professional, index) =>
+        at(`professionals[${index}]`, () =>
+          this.insertAccount({
+            ...professional,
+            kind: "professional",
+            gender: null,
+            date_of_birth: null,
+            phone_number: null,
+            bsn: null,
+            active: professional.active ? 1 : 0,
+          }),
+        ),
+      );
+      state.relations.forEach((relation, index) =>
+        at(`relations[${index}]`, () =>
+          this.db.prepare("INSERT INTO relations (professional_md_id, client_md_id) VALUES (@professional_md_id, @client_md_id)").run(relation),
+        ),
+      );
+    });
+    load();
+  }
+
+  /** The whole state, sorted, with keys in the contract's order. */
+  dump(): PlatformState & { config: PlatformConfig } {
+    const rows = this.db.prepare("SELECT * FROM accounts ORDER BY md_id").all() as AccountRow[];
+    return {
+      config: this.config(),
+      clients: rows.filter((r) => r.kind === "client").map(toClient),
+      professionals: rows.filter((r) => r.kind === "professional").map(toProfessional),
+      relations: this.relations(),
+    };
+  }
+
+  private config(): PlatformConfig {
+    const row = this.db.prepare("SELECT value FROM config WHERE key = 'config'").get() as { value: string } | undefined;
+    return row ? platformConfigSchema.parse(JSON.parse(row.value)) : defaultPlatformConfig;
+  }
+
+  private relations(): Relation[] {
+    return this.db.prepare("SELECT professional_md_id, client_md_id FROM relations ORDER BY professional_md_id, client_md_id").all() as Relation[];
+  }
+
+  private account(mdId: string, kind: AccountRow["kind"]): AccountRow {
+    const row = this.db.prepare("SELECT * FROM accounts WHERE md_id = ? AND kind = ?").get(mdId, kind) as AccountRow | undefined;
+    if (!row) throw new PlatformRuleError("not_found", `there is no ${kind} with this Minddistrict ID`);
+    return row;
+  }
+
+  private insertAccount(row: AccountRow): void {
+    this.db
+      .prepare(
+        `INSERT INTO accounts (md_id, kind, id, email, first_name, infix, last_name, gender, date_of_birth, phone_number, bsn, role, active, external_source)
+         VALUES (@md_id, @kind, @id, @email, @first_name, @infix, @last_name, @gender, @date_of_birth, @phone_number, @bsn, @role, @active, @external_source)`,
+      )
+      .run(row);
+  }
+
+  private update(mdId: string, kind: AccountRow["kind"], changes: ClientChanges | ProfessionalChanges): void {
+    this.account(mdId, kind);
+    const fields = Object.keys(changes).filter((f) => UPDATABLE.has(f));
+    if (fields.length === 0) return;
+    this.db.prepare(`UPDATE accounts SET ${fields.map((f) => `${f} = @${f}`).join(", ")} WHERE md_id = @md_id`).run({ ...changes, md_id: mdId });
+  }
+
+  /** Runs one write in a transaction, turning a broken constraint into the rule it stands for. */
+  private write(run: () => unknown): void {
+    try {
+      this.db.transaction(run)();
+    } catch (error) {
+      throw ruleError(error);
+    }
+  }
+}
+
+const UPDATABLE = new Set(["id", "first_name", "infix", "last_name", "gender", "date_of_birth", "phone_number", "bsn", "role"]);
+
+function at(where: string, run: () => unknown): void {
+  try {
+    run();
+  } catch (error) {
+    const rule = ruleError(error);
+    throw new PlatformRuleError(rule.rule, `${where}: ${rule.message}`);
+  }
+}
+
+/** A SQLite constraint failure as the platform rule it stands for; the message names no value. */
+export function ruleError(error: unknown): PlatformRuleError {
+  if (error instanceof PlatformRuleError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (/UNIQUE constraint failed: accounts\.email/.test(message))
+    return new PlatformRuleError("email_in_use", "the e-mail address is already used by another account");
+  if (/UNIQUE constraint failed: accounts\.kind, accounts\.id/.test(message))
+    return new PlatformRuleError("external_id_in_use", "the source ID is already used by another account of this kind");
+  if (/UNIQUE constraint failed: accounts\.bsn/.test(message))
+    return new PlatformRuleError("bsn_in_use", "the BSN is already used by another client");
+  if (/UNIQUE constraint failed: accounts\.md_id/.test(message))
+    return new PlatformRuleError("md_id_in_use", "the Minddistrict ID is already used by another account");
+  if (/UNIQUE constraint failed: relations/.test(message)) return new PlatformRuleError("relation_exists", "the relation already exists");
+  if (/FOREIGN KEY constraint failed/.test(message)) return new PlatformRuleError("not_found", "a relation names an account that does not exist");
+  if (/relation must link/.test(message)) return new PlatformRuleError("invalid", "a relation must link a professional to a client");
+  if (/CHECK constraint failed/.test(message)) return new PlatformRuleError("invalid", "a value breaks a rule of the platform");
+  throw error;
+}
+
+function toClient(row: AccountRow): ClientAccount {
+  return {
+    md_id: row.md_id,
+    id: row.id,
+    email: row.email,
+    first_name: row.first_name,
+    infix: row.infix,
+    last_name: row.last_name,
+    gender: row.gender ?? "unknown",
+    date_of_birth: row.date_of_birth,
+    phone_number: row.phone_number,
+    bsn: row.bsn,
+    active: row.active === 1,
+    external_source: row.external_source,
+  };
+}
+
+function toProfessional(row: AccountRow): ProfessionalAccount {
+  return {
+    md_id: row.md_id,
+    id: row.id,
+    email: row.email,
+    first_name: row.first_name,
+    infix: row.infix,
+    last_name: row.last_name,
+    role: row.role ?? "professional",
+    active: row.active === 1,
+    external_source: row.external_source,
+  };
+}

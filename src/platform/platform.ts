@@ -1,0 +1,135 @@
+import type { PlatformConfig } from "../pipeline/platform-config.js";
+import type { Gender, Role } from "../scripts/fields.js";
+
+export type { PlatformConfig };
+
+/** Which platform rule a write broke. */
+export type RuleBroken = "email_in_use" | "external_id_in_use" | "bsn_in_use" | "md_id_in_use" | "relation_exists" | "not_found" | "invalid";
+
+/** A write the platform refuses because it breaks one of its rules; the message names no value. */
+export class PlatformRuleError extends Error {
+  constructor(
+    readonly rule: RuleBroken,
+    message: string,
+  ) {
+    super(message);
+    this.name = "PlatformRuleError";
+  }
+}
+
+/** A client account as the platform holds it (the local state's shape). */
+export interface ClientAccount {
+  md_id: string;
+  id: string | null;
+  email: string;
+  first_name: string;
+  infix: string | null;
+  last_name: string;
+  gender: Gender;
+  date_of_birth: string | null;
+  phone_number: string | null;
+  bsn: string | null;
+  active: boolean;
+  external_source: string | null;
+}
+
+/** A professional account as the platform holds it. */
+export interface ProfessionalAccount {
+  md_id: string;
+  id: string | null;
+  email: string;
+  first_name: string;
+  infix: string | null;
+  last_name: string;
+  role: Role;
+  active: boolean;
+  external_source: string | null;
+}
+
+/** A treatment relation: this professional treats this client. */
+export interface Relation {
+  professional_md_id: string;
+  client_md_id: string;
+}
+
+export type NewClient = Omit<ClientAccount, "md_id" | "external_source">;
+export type NewProfessional = Omit<ProfessionalAccount, "md_id" | "external_source">;
+export type ClientChanges = Partial<Omit<ClientAccount, "md_id" | "external_source" | "email" | "active">>;
+export type ProfessionalChanges = Partial<Omit<ProfessionalAccount, "md_id" | "external_source" | "email" | "active">>;
+
+/** Everything a plan needs from the platform, fetched in as few requests as an adapter can. */
+export interface PlatformSnapshot {
+  config: PlatformConfig;
+  clients: ClientAccount[];
+  professionals: ProfessionalAccount[];
+  relations: Relation[];
+}
+
+/** What a plan needs to read; an adapter may skip what is not needed. */
+export interface SnapshotNeeds {
+  clients: boolean;
+  professionals: boolean;
+  relations: boolean;
+}
+
+/**
+ * A Minddistrict platform: the embedded local store, or the API 2 over HTTP. Reading is one
+ * snapshot (lists, not one request per row); writing is one account or relation at a time,
+ * as the API allows.
+ */
+export interface Platform {
+  /** How reports name this platform, e.g. `local:.mdimport/platform.sqlite`. */
+  readonly name: string;
+  snapshot(needs: SnapshotNeeds): Promise<PlatformSnapshot>;
+  createClient(client: NewClient): Promise<ClientAccount>;
+  createProfessional(professional: NewProfessional): Promise<ProfessionalAccount>;
+  updateClient(mdId: string, changes: ClientChanges): Promise<ClientAccount>;
+  updateProfessional(mdId: string, changes: ProfessionalChanges): Promise<ProfessionalAccount>;
+  link(relation: Relation): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Look-ups over a snapshot: by source ID, Minddistrict ID, e-mail (over clients and
+ * professionals, active and inactive) and BSN.
+ */
+export class PlatformIndex {
+  readonly clientsByMdId = new Map<string, ClientAccount>();
+  readonly clientsById = new Map<string, ClientAccount>();
+  readonly clientsByBsn = new Map<string, ClientAccount>();
+  readonly professionalsByMdId = new Map<string, ProfessionalAccount>();
+  readonly professionalsById = new Map<string, ProfessionalAccount>();
+  readonly accountsByEmail = new Map<string, ClientAccount | ProfessionalAccount>();
+  private readonly relations = new Set<string>();
+
+  constructor(readonly snapshot: PlatformSnapshot) {
+    for (const client of snapshot.clients) this.addClient(client);
+    for (const professional of snapshot.professionals) this.addProfessional(professional);
+    for (const relation of snapshot.relations) this.addRelation(relation);
+  }
+
+  get config(): PlatformConfig {
+    return this.snapshot.config;
+  }
+
+  addClient(client: ClientAccount): void {
+    this.clientsByMdId.set(client.md_id, client);
+    if (client.id !== null) this.clientsById.set(client.id, client);
+    if (client.bsn !== null) this.clientsByBsn.set(client.bsn, client);
+    this.accountsByEmail.set(client.email, client);
+  }
+
+  addProfessional(professional: ProfessionalAccount): void {
+    this.professionalsByMdId.set(professional.md_id, professional);
+    if (professional.id !== null) this.professionalsById.set(professional.id, professional);
+    this.accountsByEmail.set(professional.email, professional);
+  }
+
+  addRelation(relation: Relation): void {
+    this.relations.add(`${relation.professional_md_id}:${relation.client_md_id}`);
+  }
+
+  hasRelation(relation: Relation): boolean {
+    return this.relations.has(`${relation.professional_md_id}:${relation.client_md_id}`);
+  }
+}

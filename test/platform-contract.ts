@@ -1,0 +1,107 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { PlatformRuleError, type NewClient, type NewProfessional, type Platform } from "../src/platform/platform.js";
+
+const newClient = (n: number, fields: Partial<NewClient> = {}): NewClient => ({
+  id: `C${n}`,
+  email: `c${n}@voorbeeld.nl`,
+  first_name: "An",
+  infix: null,
+  last_name: "Vries",
+  gender: "unknown",
+  date_of_birth: null,
+  phone_number: null,
+  bsn: null,
+  active: true,
+  ...fields,
+});
+const newProfessional = (n: number, fields: Partial<NewProfessional> = {}): NewProfessional => ({
+  id: `P${n}`,
+  email: `p${n}@voorbeeld.nl`,
+  first_name: "Piet",
+  infix: null,
+  last_name: "Jansen",
+  role: "professional",
+  active: true,
+  ...fields,
+});
+const all = { clients: true, professionals: true, relations: true };
+
+const rule = async (promise: Promise<unknown>): Promise<string> => {
+  try {
+    await promise;
+    return "accepted";
+  } catch (error) {
+    if (error instanceof PlatformRuleError) return error.rule;
+    throw error;
+  }
+};
+
+/**
+ * The behaviour every platform adapter must show: the local store now, the API 2 adapter
+ * against `platform serve` later. `open` gives a fresh, empty platform.
+ */
+export function platformContract(name: string, open: () => Promise<Platform>): void {
+  describe(`platform contract: ${name}`, () => {
+    let platform: Platform;
+    beforeEach(async () => {
+      platform = await open();
+    });
+    afterEach(async () => {
+      await platform.close();
+    });
+
+    it("creates accounts with a new 32-hex Minddistrict ID, and lists them", async () => {
+      const client = await platform.createClient(newClient(1, { bsn: "111222333", date_of_birth: "1990-04-01" }));
+      const professional = await platform.createProfessional(newProfessional(1, { role: "supervisor" }));
+      expect(client.md_id).toMatch(/^[0-9a-f]{32}$/);
+      expect(professional.md_id).toMatch(/^[0-9a-f]{32}$/);
+      const snapshot = await platform.snapshot(all);
+      expect(snapshot.clients).toEqual([client]);
+      expect(snapshot.professionals).toEqual([professional]);
+    });
+
+    it("keeps e-mail addresses unique across clients and professionals, active or not", async () => {
+      await platform.createClient(newClient(1, { active: false }));
+      expect(await rule(platform.createClient(newClient(2, { email: "c1@voorbeeld.nl" })))).toBe("email_in_use");
+      expect(await rule(platform.createProfessional(newProfessional(1, { email: "c1@voorbeeld.nl" })))).toBe("email_in_use");
+    });
+
+    it("keeps source IDs unique per kind, and BSNs unique", async () => {
+      await platform.createClient(newClient(1, { bsn: "111222333" }));
+      expect(await rule(platform.createClient(newClient(2, { id: "C1" })))).toBe("external_id_in_use");
+      expect(await rule(platform.createClient(newClient(3, { bsn: "111222333" })))).toBe("bsn_in_use");
+      expect(await rule(platform.createProfessional(newProfessional(1, { id: "C1" })))).toBe("accepted");
+    });
+
+    it("updates fields, and refuses an update that breaks a rule or names no account", async () => {
+      const a = await platform.createClient(newClient(1));
+      await platform.createClient(newClient(2));
+      expect(await platform.updateClient(a.md_id, { id: "C10", last_name: "Visser" })).toMatchObject({
+        id: "C10",
+        last_name: "Visser",
+        email: "c1@voorbeeld.nl",
+      });
+      expect(await rule(platform.updateClient(a.md_id, { id: "C2" }))).toBe("external_id_in_use");
+      expect(await rule(platform.updateClient("0".repeat(32), { id: "C3" }))).toBe("not_found");
+      const p = await platform.createProfessional(newProfessional(1));
+      expect(await platform.updateProfessional(p.md_id, { role: "secretary" })).toMatchObject({ role: "secretary" });
+    });
+
+    it("links a professional to a client once", async () => {
+      const client = await platform.createClient(newClient(1));
+      const professional = await platform.createProfessional(newProfessional(1));
+      const relation = { professional_md_id: professional.md_id, client_md_id: client.md_id };
+      await platform.link(relation);
+      expect((await platform.snapshot(all)).relations).toEqual([relation]);
+      expect(await rule(platform.link(relation))).toBe("relation_exists");
+      expect(await rule(platform.link({ professional_md_id: client.md_id, client_md_id: professional.md_id }))).not.toBe("accepted");
+    });
+
+    it("reads only what a plan needs", async () => {
+      await platform.createClient(newClient(1));
+      const snapshot = await platform.snapshot({ clients: false, professionals: true, relations: false });
+      expect(snapshot.clients).toEqual([]);
+      expect(snapshot.config.details_protection).toBe("protect_external");
+    });
+  });
+}
