@@ -3,11 +3,12 @@ import { Command, CommanderError, Option } from "commander";
 import { templateCommand } from "../commands/template.js";
 import type { CommandResult, SheetCommandOptions } from "../commands/check-sheet.js";
 import { platformDumpCommand, platformLoadCommand } from "../commands/platform.js";
+import { defaultMaxFailures, runCommand } from "../commands/run.js";
 import { testRunCommand } from "../commands/test-run.js";
 import { validateCommand } from "../commands/validate.js";
 import { defaultDb } from "../platform/open.js";
 import { langs, scriptNames, type Lang } from "../scripts/index.js";
-import { MdimportError } from "../shared/errors.js";
+import { MdimportError, UsageError } from "../shared/errors.js";
 import { progressReporter, renderTerminalSummary, type Streams, useColour } from "./terminal.js";
 
 const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
@@ -24,6 +25,13 @@ interface SheetCliOptions {
   out?: string;
   lang: Lang;
   debug?: boolean;
+}
+
+/** A whole number of 0 or more, from an option. */
+function parseCount(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) throw new UsageError(`"${value}" is not a whole number of 0 or more.`);
+  return number;
 }
 
 const langOption = () => new Option("--lang <lang>", "language of the requester's messages").choices(langs).default("nl");
@@ -99,6 +107,35 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
     .action(async (input: string, options: SheetCliOptions & { platform: string; db: string }) => {
       await runSheetCommand(options, input, (common) => testRunCommand({ ...common, platform: options.platform, db: options.db }));
     });
+
+  sheetCommand("run", "carry out exactly what an approved test run showed, against the live platform")
+    .requiredOption("--approved <file>", "the report.json of the approved test run")
+    .addOption(
+      new Option("--welcome-mail <answer>", "whether welcome e-mails may be sent (required for new-clients and new-professionals)").choices([
+        "yes",
+        "no",
+      ]),
+    )
+    .option("--max-failures <n>", `stop cleanly once more rows than this have failed (default ${defaultMaxFailures})`, parseCount)
+    .option("--platform <platform>", 'the platform: "local" (the embedded one) or https://HOST', "local")
+    .option("--db <file>", "the local platform's SQLite file", defaultDb)
+    .action(
+      async (
+        input: string,
+        options: SheetCliOptions & { approved: string; welcomeMail?: "yes" | "no"; maxFailures?: number; platform: string; db: string },
+      ) => {
+        await runSheetCommand(options, input, (common) =>
+          runCommand({
+            ...common,
+            approved: options.approved,
+            platform: options.platform,
+            db: options.db,
+            ...(options.welcomeMail ? { welcomeMail: options.welcomeMail } : {}),
+            ...(options.maxFailures === undefined ? {} : { maxFailures: options.maxFailures }),
+          }),
+        );
+      },
+    );
 
   const platform = program.command("platform").description("the embedded local platform: load a state, dump it");
   platform

@@ -35,7 +35,7 @@ interface CheckSheetOptions extends SheetCommandOptions {
   scriptDef: ScriptDef;
   config: PlatformConfig;
   platform: string | null;
-  plan?: (values: Readonly<Record<string, unknown>>) => PlannedRow;
+  plan?: (values: Readonly<Record<string, unknown>>, row: number) => PlannedRow;
 }
 
 /**

@@ -46,7 +46,7 @@ export interface AnalyseOptions {
   config: PlatformConfig;
   context: FieldContext;
   /** For a test run: what the platform would make of each valid row. */
-  plan?: (values: Readonly<Record<string, unknown>>) => PlannedRow;
+  plan?: (values: Readonly<Record<string, unknown>>, row: number) => PlannedRow;
   /** Called now and then with the number of rows read, for progress on a terminal. */
   onProgress?: (rows: number) => void;
 }
@@ -135,7 +135,7 @@ function checkRow(state: RowState, sheetRow: SheetRow): void {
   for (const [index, detector] of state.dates) detector.add(state.results.length, sheetRow.cells[index]);
   const ok = checked.reasons.length === 0;
   if (ok && state.plan) {
-    const planned = state.plan(checked.values);
+    const planned = state.plan(checked.values, sheetRow.row);
     state.results.push({ row: sheetRow.row, status: planned.status, action: planned.action, reasons: planned.reasons });
   } else {
     state.results.push({ row: sheetRow.row, status: ok ? "valid" : "invalid", action: ok ? state.script.action : "none", reasons: checked.reasons });

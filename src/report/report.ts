@@ -35,6 +35,8 @@ export interface Report {
   summary: Record<string, number>;
   notes: { bsn_padded: number; hidden_rows: number };
   warnings: (Warning & { message: string })[];
+  /** For `run`: what the organisation said of welcome e-mails, and whether the run stopped early. */
+  run?: { welcome_mail: "yes" | "no" | null; stopped: "max_failures" | null; failures: number };
   rows: ReportRow[];
 }
 

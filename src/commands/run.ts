@@ -1,0 +1,115 @@
+import { readInput } from "../input/read-input.js";
+import { openWorkbook } from "../input/workbook.js";
+import { analyseWorkbook } from "../pipeline/analyse.js";
+import { checkApproval, readApproval } from "../pipeline/approval.js";
+import { executeRows } from "../pipeline/execute.js";
+import { Journal } from "../pipeline/journal.js";
+import { planners, snapshotNeeds, type Operation } from "../pipeline/plan.js";
+import { openPlatform, type PlatformOptions } from "../platform/open.js";
+import { PlatformIndex } from "../platform/platform.js";
+import { writeJsonReport } from "../report/json.js";
+import { buildReport, reportIsClean } from "../report/report.js";
+import { writeSummaryMd } from "../report/summary-md.js";
+import { writeXlsxReport } from "../report/xlsx.js";
+import { getScript } from "../scripts/index.js";
+import { UsageError } from "../shared/errors.js";
+import { createFileLogger } from "../shared/log.js";
+import { makeOutDir } from "../shared/out-dir.js";
+import type { CommandResult, SheetCommandOptions } from "./check-sheet.js";
+
+export interface RunOptions extends SheetCommandOptions, Omit<PlatformOptions, "cwd"> {
+  approved: string;
+  welcomeMail?: "yes" | "no";
+  maxFailures?: number;
+}
+
+/** A few refusals are the platform's to give; more in one run point at a cause to fix first. */
+export const defaultMaxFailures = 10;
+
+/**
+ * `mdimport run`: carries out exactly what the approved test run showed. Every row is planned
+ * again against the live platform; rows whose outcome changed are not carried out; every
+ * action is journaled so that an interrupted run, started again with the same --out, does
+ * nothing twice.
+ */
+export async function runCommand(options: RunOptions): Promise<CommandResult> {
+  const script = getScript(options.script);
+  if ((script.name === "new-clients" || script.name === "new-professionals") && !options.welcomeMail) {
+    throw new UsageError(
+      `run of ${script.name} needs --welcome-mail yes or --welcome-mail no: the organisation must have said whether welcome e-mails may be sent.`,
+    );
+  }
+  const approval = await readApproval(options.approved);
+  const started = options.now();
+  const input = await readInput(options.input);
+  const platform = openPlatform(options);
+  try {
+    checkApproval(approval, { script: script.name, sha256: input.sha256, platform: platform.name });
+    const outDir = makeOutDir(options.cwd, options.out, script.name, started);
+    const log = createFileLogger(outDir, options.debug ?? false);
+    const journal = Journal.open(outDir, { script: script.name, sha256: input.sha256, platform: platform.name });
+    try {
+      journal.write({
+        type: "run",
+        time: started.toISOString(),
+        script: script.name,
+        sha256: input.sha256,
+        platform: platform.name,
+        welcome_mail: options.welcomeMail ?? null,
+      });
+      log.info(
+        {
+          command: "run",
+          script: script.name,
+          platform: platform.name,
+          sha256: input.sha256,
+          resumed_rows: journal.earlier.size,
+          welcome_mail: options.welcomeMail ?? null,
+        },
+        "run started",
+      );
+      const index = new PlatformIndex(await platform.snapshot(snapshotNeeds[script.name]));
+      const plan = planners[script.name];
+      const operations = new Map<number, Operation>();
+      const workbook = await openWorkbook(input.bytes, options.sheet === undefined ? {} : { sheet: options.sheet });
+      const analysis = await analyseWorkbook(workbook, {
+        script,
+        config: index.config,
+        context: { today: started.toISOString().slice(0, 10) },
+        plan: (values, row) => {
+          const planned = plan(values, index);
+          if (planned.operation) operations.set(row, planned.operation);
+          return planned;
+        },
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      });
+      const outcome = await executeRows(analysis.results, operations, {
+        platform,
+        journal,
+        approval,
+        maxFailures: options.maxFailures ?? defaultMaxFailures,
+        now: options.now,
+      });
+      const report = buildReport(analysis, {
+        mode: "run",
+        script,
+        lang: options.lang,
+        now: started,
+        sha256: input.sha256,
+        sheet: workbook.sheet.name,
+        platform: platform.name,
+      });
+      report.run = { welcome_mail: options.welcomeMail ?? null, stopped: outcome.stopped, failures: outcome.failures };
+      writeJsonReport(outDir, report);
+      await writeXlsxReport(outDir, report, analysis.texts);
+      writeSummaryMd(outDir, report);
+      log.info({ summary: report.summary, stopped: outcome.stopped, failures: outcome.failures, ms: Date.now() - started.getTime() }, "run finished");
+      log.flush();
+      return { report, outDir, exitCode: reportIsClean(report) ? 0 : 1 };
+    } finally {
+      journal.close();
+    }
+  } finally {
+    await platform.close();
+  }
+}

@@ -1,0 +1,109 @@
+import { PlatformRuleError, type Platform } from "../platform/platform.js";
+import type { Reason } from "../scripts/reasons.js";
+import type { RowResult } from "./analyse.js";
+import type { Approval } from "./approval.js";
+import type { Journal } from "./journal.js";
+import type { Operation } from "./plan.js";
+
+export interface ExecuteOptions {
+  platform: Platform;
+  journal: Journal;
+  approval: Approval;
+  /** Stop cleanly once more rows than this have failed. */
+  maxFailures: number;
+  now: () => Date;
+  onProgress?: (done: number) => void;
+}
+
+export interface ExecuteOutcome {
+  /** Set when the run stopped early; the rows not tried are still `planned`. */
+  stopped: "max_failures" | null;
+  failures: number;
+}
+
+const changed = (reasons: Reason[]): Reason[] => [{ code: "changed_since_test_run" }, ...reasons];
+
+/** The reason a refusal stands for: one of the contract's codes where one fits, else api_error. */
+function refusal(error: unknown): Reason {
+  if (error instanceof PlatformRuleError && (error.rule === "email_in_use" || error.rule === "external_id_in_use" || error.rule === "bsn_in_use")) {
+    return { code: error.rule, message: error.message };
+  }
+  return { code: "api_error", message: error instanceof Error ? error.message : String(error) };
+}
+
+async function carryOut(platform: Platform, operation: Operation): Promise<string | null> {
+  switch (operation.kind) {
+    case "create-client":
+      return (await platform.createClient(operation.client)).md_id;
+    case "create-professional":
+      return (await platform.createProfessional(operation.professional)).md_id;
+    case "update-client":
+      return (await platform.updateClient(operation.md_id, operation.changes)).md_id;
+    case "update-professional":
+      return (await platform.updateProfessional(operation.md_id, operation.changes)).md_id;
+    case "link":
+      await platform.link(operation.relation);
+      return null;
+  }
+}
+
+/**
+ * Carries out, row by row and in sheet order, what the approved test run planned and the
+ * live platform still allows. Each action is journaled before and after; a row whose outcome
+ * differs from the approval is not carried out (`changed_since_test_run`); a row that an
+ * earlier, interrupted run of the same approval already did is not done again.
+ */
+export async function executeRows(
+  results: RowResult[],
+  operations: ReadonlyMap<number, Operation>,
+  options: ExecuteOptions,
+): Promise<ExecuteOutcome> {
+  const { journal, approval, platform } = options;
+  let failures = 0;
+  let done = 0;
+  let stopped: ExecuteOutcome["stopped"] = null;
+  for (const result of results) {
+    const approved = approval.rows.get(result.row)?.status;
+    const earlier = journal.earlier.get(result.row);
+    if (earlier?.done) {
+      Object.assign(result, { status: "done", reasons: [] });
+      continue;
+    }
+    if (result.status === "invalid" || result.status === "duplicate") continue;
+    if (result.status === "unchanged") {
+      if (approved === "planned" || approved === "unchanged") {
+        // Started by the interrupted run and found on the platform: that run did it.
+        if (earlier && approved === "planned") Object.assign(result, { status: "done", reasons: [] });
+        continue;
+      }
+      Object.assign(result, { status: "dropout", reasons: changed(result.reasons) });
+      continue;
+    }
+    if (result.status === "dropout") {
+      if (approved !== "dropout") result.reasons = changed(result.reasons);
+      continue;
+    }
+    // planned now
+    if (approved !== "planned") {
+      Object.assign(result, { status: "dropout", reasons: changed([]) });
+      continue;
+    }
+    const operation = operations.get(result.row);
+    if (!operation) throw new Error(`no operation planned for row ${result.row}`);
+    if (stopped) continue;
+    const time = () => options.now().toISOString();
+    journal.write({ type: "start", time: time(), row: result.row, action: result.action });
+    try {
+      const mdId = await carryOut(platform, operation);
+      journal.write({ type: "done", time: time(), row: result.row, action: result.action, md_id: mdId });
+      Object.assign(result, { status: "done", reasons: [] });
+    } catch (error) {
+      const reason = refusal(error);
+      journal.write({ type: "failed", time: time(), row: result.row, action: result.action, code: reason.code });
+      Object.assign(result, { status: "failed", reasons: [reason] });
+      if (++failures > options.maxFailures) stopped = "max_failures";
+    }
+    options.onProgress?.(++done);
+  }
+  return { stopped, failures };
+}
