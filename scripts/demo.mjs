@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// npm run demo: the main job as far as it exists, from a clean demo-out/ each time. Loads the
-// sample platform state into a fresh local platform, then validates and test-runs each shipped
-// sample sheet with the built CLI, as a developer would, and shows the summaries.
+// npm run demo: the main job, from a clean demo-out/ each time. Loads the sample platform state
+// into a fresh local platform, then validates, test-runs and runs (as approved) each shipped
+// sample sheet with the built CLI, as a developer would, shows the summaries, and runs each
+// once more to show that nothing is done twice.
 import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -40,9 +41,16 @@ for (const [file, script, lang] of samples) {
 }
 for (const [file, script, lang] of samples) {
   const name = file.replace(/\.xlsx$/, "");
-  const dir = join(out, "test-run", name);
-  mdimport(["test-run", join(root, "fixtures", file), "--script", script, "--lang", lang, "--db", db, "--out", dir], [1]);
-  console.log(`\n--- ${rel(dir)}/summary.md ---\n${readFileSync(join(dir, "summary.md"), "utf8")}`);
+  const input = join(root, "fixtures", file);
+  const testRun = join(out, "test-run", name);
+  mdimport(["test-run", input, "--script", script, "--lang", lang, "--db", db, "--out", testRun], [1]);
+  console.log(`\n--- ${rel(testRun)}/summary.md ---\n${readFileSync(join(testRun, "summary.md"), "utf8")}`);
+  // The requester approved the test run, and said no welcome e-mails may be sent.
+  const welcome = script.startsWith("new-") ? ["--welcome-mail", "no"] : [];
+  const approved = ["--approved", join(testRun, "report.json")];
+  mdimport(["run", input, "--script", script, "--lang", lang, "--db", db, ...approved, ...welcome, "--out", join(out, "run", name)], [1]);
+  mdimport(["run", input, "--script", script, "--lang", lang, "--db", db, ...approved, ...welcome, "--out", join(out, "run-again", name)], [1]);
 }
-console.log(`Reports for the requester: ${rel(out)}/*/*/report.xlsx (open them in a spreadsheet program).`);
-console.log("Not yet available: the final run (mdimport run), the API 2 adapter, and decryption of OpenPGP input.");
+console.log(`\nReports for the requester: ${rel(out)}/*/*/report.xlsx (open them in a spreadsheet program).`);
+console.log(`The platform after the runs: mdimport platform dump --db ${rel(db)}`);
+console.log("Not yet available: the API 2 adapter (--platform https://HOST) and decryption of OpenPGP input.");

@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+// `mdimport test-run` of the generated 100,000-row new-clients sheet against a local platform
+// already holding 100,000 accounts, against `mdimport validate` of the same sheet, measured
+// in the same run, alternately, 3 times each (medians). Target (issue 3): ratio ≤ 1.5.
+// Run bench/validate-bench.mjs first: it makes the sheet.
+import { spawnSync } from "node:child_process";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const out = join(root, "bench", "out");
+const rows = Number(process.env.BENCH_ROWS ?? 100_000);
+const runs = Number(process.env.BENCH_RUNS ?? 3);
+const sheet = join(out, `new-clients-${rows}.xlsx`);
+const db = join(out, `platform-${rows}.sqlite`);
+if (!existsSync(sheet)) throw new Error(`${sheet} is missing: run bench/validate-bench.mjs first`);
+
+const cli = join(root, "dist", "cli", "main.js");
+if (!existsSync(db)) {
+  const hex = (n) => n.toString(16).padStart(32, "0");
+  const half = rows / 2;
+  const state = {
+    clients: Array.from({ length: half }, (_, i) => ({
+      md_id: hex(i + 1),
+      id: `OLD-${i}`,
+      email: `oud${i}@voorbeeld.nl`,
+      first_name: "Oud",
+      last_name: `Client${i}`,
+    })),
+    professionals: Array.from({ length: half }, (_, i) => ({
+      md_id: hex(half + i + 1),
+      id: `PRO-${i}`,
+      email: `pro${i}@voorbeeld.nl`,
+      first_name: "Pro",
+      last_name: `Fessional${i}`,
+      role: "professional",
+    })),
+  };
+  writeFileSync(join(out, "state.json"), JSON.stringify(state));
+  const load = spawnSync(process.execPath, [cli, "platform", "load", join(out, "state.json"), "--db", db], { encoding: "utf8" });
+  if (load.status !== 0) throw new Error(load.stderr);
+}
+
+function measure(args) {
+  const result = spawnSync(process.execPath, [join(root, "bench", "measure.mjs"), ...args], { encoding: "utf8", env: { ...process.env, CI: "1" } });
+  const line = result.stderr.split("\n").find((l) => l.startsWith("@@bench "));
+  if (!line) throw new Error(`no measurement from ${args.join(" ")}: ${result.stderr}`);
+  return JSON.parse(line.slice(8));
+}
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+const validate = [];
+const testRun = [];
+for (let i = 0; i < runs; i++) {
+  rmSync(join(out, "v"), { recursive: true, force: true });
+  rmSync(join(out, "t"), { recursive: true, force: true });
+  validate.push(measure([cli, "validate", sheet, "--script", "new-clients", "--out", join(out, "v")]));
+  testRun.push(measure([cli, "test-run", sheet, "--script", "new-clients", "--db", db, "--out", join(out, "t")]));
+}
+const v = median(validate.map((r) => r.ms));
+const t = median(testRun.map((r) => r.ms));
+console.log(`rows: ${rows}, accounts on the platform: ${rows}, runs: ${runs} each (medians)`);
+console.log(`mdimport validate: ${(v / 1000).toFixed(2)} s, peak RSS ${median(validate.map((r) => r.maxRssMb)).toFixed(0)} MB`);
+console.log(`mdimport test-run: ${(t / 1000).toFixed(2)} s, peak RSS ${median(testRun.map((r) => r.maxRssMb)).toFixed(0)} MB`);
+console.log(`ratio test-run / validate: ${(t / v).toFixed(2)} (target ≤ 1.5)`);
