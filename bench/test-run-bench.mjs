@@ -5,18 +5,15 @@
 // Run bench/validate-bench.mjs first: it makes the sheet.
 import { spawnSync } from "node:child_process";
 import { existsSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { cli, measure, median, out } from "./lib.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const out = join(root, "bench", "out");
 const rows = Number(process.env.BENCH_ROWS ?? 100_000);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const sheet = join(out, `new-clients-${rows}.xlsx`);
 const db = join(out, `platform-${rows}.sqlite`);
 if (!existsSync(sheet)) throw new Error(`${sheet} is missing: run bench/validate-bench.mjs first`);
 
-const cli = join(root, "dist", "cli", "main.js");
 if (!existsSync(db)) {
   const hex = (n) => n.toString(16).padStart(32, "0");
   const half = rows / 2;
@@ -41,14 +38,6 @@ if (!existsSync(db)) {
   const load = spawnSync(process.execPath, [cli, "platform", "load", join(out, "state.json"), "--db", db], { encoding: "utf8" });
   if (load.status !== 0) throw new Error(load.stderr);
 }
-
-function measure(args) {
-  const result = spawnSync(process.execPath, [join(root, "bench", "measure.mjs"), ...args], { encoding: "utf8", env: { ...process.env, CI: "1" } });
-  const line = result.stderr.split("\n").find((l) => l.startsWith("@@bench "));
-  if (!line) throw new Error(`no measurement from ${args.join(" ")}: ${result.stderr}`);
-  return JSON.parse(line.slice(8));
-}
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const validate = [];
 const testRun = [];

@@ -3,14 +3,11 @@
 // new-clients sheet with shared strings and date cells, against exceljs's bare streaming
 // read of the same file, measured in the same run, alternately, 3 times each (medians).
 // Targets (issue 2): ratio ≤ 1.0, peak RSS ≤ 300 MB.
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import ExcelJS from "exceljs";
+import { cli, measure, median, out, root } from "./lib.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const out = join(root, "bench", "out");
 const rows = Number(process.env.BENCH_ROWS ?? 100_000);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const sheet = join(out, `new-clients-${rows}.xlsx`);
@@ -62,15 +59,6 @@ async function generate() {
   await workbook.commit();
 }
 
-function measure(args) {
-  const result = spawnSync(process.execPath, [join(root, "bench", "measure.mjs"), ...args], { encoding: "utf8", env: { ...process.env, CI: "1" } });
-  const line = result.stderr.split("\n").find((l) => l.startsWith("@@bench "));
-  if (!line) throw new Error(`no measurement from ${args.join(" ")}: ${result.stderr}`);
-  return JSON.parse(line.slice(8));
-}
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
 if (!existsSync(sheet)) {
   console.log(`generating ${sheet} …`);
   await generate();
@@ -81,7 +69,7 @@ for (let i = 0; i < runs; i++) {
   baseline.push(measure([join(root, "bench", "exceljs-read.mjs"), sheet]));
   const dir = join(out, "validate-out");
   rmSync(dir, { recursive: true, force: true });
-  const run = measure([join(root, "dist", "cli", "main.js"), "validate", sheet, "--script", "new-clients", "--out", dir]);
+  const run = measure([cli, "validate", sheet, "--script", "new-clients", "--out", dir]);
   if (run.code !== 0) throw new Error(`validate exited ${run.code}; the generated sheet should be all valid`);
   ours.push(run);
 }

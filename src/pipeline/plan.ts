@@ -152,38 +152,47 @@ function changesOf(account: Record<string, unknown>, values: Values, fields: rea
   return changes;
 }
 
-const planUpdateClient: Planner = (values, index) => {
-  const mdId = text(values, "md_id") ?? "";
-  const account = index.clientsByMdId.get(mdId);
-  const reasons = checkUpdate(account, values, index);
-  if (!account || reasons.length > 0) return dropout("update", reasons);
-  const changes = changesOf(
-    account as unknown as Record<string, unknown>,
-    values,
-    CLIENT_FIELDS.filter((f) => f !== "email"),
-  ) as ClientChanges;
-  if (Object.keys(changes).length === 0) return unchanged();
-  if (changes.id && index.clientsById.has(changes.id)) reasons.push({ code: "external_id_in_use", field: "id" });
-  if (changes.bsn && index.clientsByBsn.has(changes.bsn)) reasons.push({ code: "bsn_in_use", field: "bsn" });
-  if (reasons.length > 0) return dropout("update", reasons);
-  return { status: "planned", action: "update", reasons: [], operation: { kind: "update-client", md_id: mdId, changes } };
-};
+/** What tells the two kinds of update apart: where the account is, and which values are unique. */
+interface UpdateKind {
+  accounts: (index: PlatformIndex) => Map<string, ClientAccount | ProfessionalAccount>;
+  fields: readonly string[];
+  unique: readonly { field: "id" | "bsn"; code: "external_id_in_use" | "bsn_in_use"; taken: (index: PlatformIndex) => Map<string, unknown> }[];
+  operation: (mdId: string, changes: Record<string, unknown>) => Operation;
+}
 
-const planUpdateProfessional: Planner = (values, index) => {
-  const mdId = text(values, "md_id") ?? "";
-  const account = index.professionalsByMdId.get(mdId);
-  const reasons = checkUpdate(account, values, index);
-  if (!account || reasons.length > 0) return dropout("update", reasons);
-  const changes = changesOf(
-    account as unknown as Record<string, unknown>,
-    values,
-    PROFESSIONAL_FIELDS.filter((f) => f !== "email"),
-  ) as ProfessionalChanges;
-  if (Object.keys(changes).length === 0) return unchanged();
-  if (changes.id && index.professionalsById.has(changes.id)) reasons.push({ code: "external_id_in_use", field: "id" });
-  if (reasons.length > 0) return dropout("update", reasons);
-  return { status: "planned", action: "update", reasons: [], operation: { kind: "update-professional", md_id: mdId, changes } };
-};
+function updatePlanner(kind: UpdateKind): Planner {
+  return (values, index) => {
+    const mdId = text(values, "md_id") ?? "";
+    const account = kind.accounts(index).get(mdId);
+    const reasons = checkUpdate(account, values, index);
+    if (!account || reasons.length > 0) return dropout("update", reasons);
+    const changes = changesOf(account as unknown as Record<string, unknown>, values, kind.fields);
+    if (Object.keys(changes).length === 0) return unchanged();
+    for (const { field, code, taken } of kind.unique) {
+      const value = changes[field];
+      if (typeof value === "string" && taken(index).has(value)) reasons.push({ code, field });
+    }
+    if (reasons.length > 0) return dropout("update", reasons);
+    return { status: "planned", action: "update", reasons: [], operation: kind.operation(mdId, changes) };
+  };
+}
+
+const planUpdateClient = updatePlanner({
+  accounts: (index) => index.clientsByMdId,
+  fields: CLIENT_FIELDS.filter((f) => f !== "email"),
+  unique: [
+    { field: "id", code: "external_id_in_use", taken: (index) => index.clientsById },
+    { field: "bsn", code: "bsn_in_use", taken: (index) => index.clientsByBsn },
+  ],
+  operation: (mdId, changes) => ({ kind: "update-client", md_id: mdId, changes }),
+});
+
+const planUpdateProfessional = updatePlanner({
+  accounts: (index) => index.professionalsByMdId,
+  fields: PROFESSIONAL_FIELDS.filter((f) => f !== "email"),
+  unique: [{ field: "id", code: "external_id_in_use", taken: (index) => index.professionalsById }],
+  operation: (mdId, changes) => ({ kind: "update-professional", md_id: mdId, changes }),
+});
 
 /** The planning rule of each script. */
 export const planners: Record<ScriptName, Planner> = {
