@@ -8,7 +8,10 @@ import { testRunCommand } from "../commands/test-run.js";
 import { validateCommand } from "../commands/validate.js";
 import { defaultDb } from "../platform/open.js";
 import { langs, scriptNames, type Lang } from "../scripts/index.js";
-import { MdimportError, UsageError } from "../shared/errors.js";
+import { readFile } from "node:fs/promises";
+import { basename } from "node:path";
+import type { DecryptOptions } from "../input/read-input.js";
+import { InputError, MdimportError, UsageError } from "../shared/errors.js";
 import { progressReporter, renderTerminalSummary, type Streams, useColour } from "./terminal.js";
 
 const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
@@ -20,11 +23,34 @@ export interface CliContext extends Streams {
 }
 
 interface SheetCliOptions {
+  key?: string;
+  passphraseFile?: string;
+  passwordFile?: string;
+  verifyKey?: string;
   script: string;
   sheet?: string;
   out?: string;
   lang: Lang;
   debug?: boolean;
+}
+
+/** The decryption options; a passphrase comes from the environment or a file, never an argument. */
+async function decryptOptions(options: SheetCliOptions, env: NodeJS.ProcessEnv): Promise<DecryptOptions> {
+  if (options.key && options.passwordFile) throw new UsageError("Give --key or --password-file, not both.");
+  let passphrase = env.MDIMPORT_PASSPHRASE;
+  if (options.passphraseFile) {
+    try {
+      passphrase = (await readFile(options.passphraseFile, "utf8")).replace(/\r?\n$/, "");
+    } catch (error) {
+      throw new InputError(`Cannot read the passphrase file ${basename(options.passphraseFile)}: ${(error as Error).message}.`, { cause: error });
+    }
+  }
+  return {
+    ...(options.key ? { key: options.key } : {}),
+    ...(passphrase !== undefined ? { passphrase } : {}),
+    ...(options.passwordFile ? { passwordFile: options.passwordFile } : {}),
+    ...(options.verifyKey ? { verifyKey: options.verifyKey } : {}),
+  };
 }
 
 /** A whole number of 0 or more, from an option. */
@@ -68,6 +94,13 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
       .option("--sheet <name>", "the sheet to read (default: the first)")
       .option("--out <dir>", "the folder for the reports (default: a new folder under mdimport-out/)")
       .addOption(langOption())
+      .option(
+        "--key <file>",
+        "the private key the input was encrypted to (armored or binary); its passphrase from MDIMPORT_PASSPHRASE or --passphrase-file",
+      )
+      .option("--passphrase-file <file>", "a file holding the private key's passphrase")
+      .option("--password-file <file>", "a file holding the password of a password-encrypted input")
+      .option("--verify-key <file>", "the sender's public key: the input must carry a valid signature by it")
       .option("--debug", "show stack traces of errors");
 
   /** Runs a sheet command with progress on a terminal, then prints its summary. */
@@ -77,7 +110,9 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
     command: (common: SheetCommandOptions) => Promise<CommandResult>,
   ): Promise<void> => {
     const progress = progressReporter(context, context.env);
+    const decrypt = await decryptOptions(options, context.env);
     const result = await command({
+      decrypt,
       input,
       script: options.script,
       lang: options.lang,

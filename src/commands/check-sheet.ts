@@ -1,4 +1,4 @@
-import { readInput } from "../input/read-input.js";
+import { readInput, type DecryptOptions } from "../input/read-input.js";
 import { openWorkbook } from "../input/workbook.js";
 import { analyseWorkbook } from "../pipeline/analyse.js";
 import type { PlannedRow } from "../pipeline/plan.js";
@@ -22,6 +22,8 @@ export interface SheetCommandOptions {
   cwd: string;
   now: () => Date;
   onProgress?: (rows: number) => void;
+  /** How to open an encrypted input. */
+  decrypt?: DecryptOptions;
 }
 
 export interface CommandResult {
@@ -45,7 +47,7 @@ interface CheckSheetOptions extends SheetCommandOptions {
 export async function checkSheet(options: CheckSheetOptions): Promise<CommandResult> {
   const { scriptDef: script } = options;
   const started = options.now();
-  const input = await readInput(options.input);
+  const input = await readInput(options.input, options.decrypt);
   const workbook = await openWorkbook(input.bytes, options.sheet === undefined ? {} : { sheet: options.sheet });
   const analysis = await analyseWorkbook(workbook, {
     script,
@@ -73,6 +75,7 @@ export async function checkSheet(options: CheckSheetOptions): Promise<CommandRes
       platform: options.platform,
       sha256: input.sha256,
       bytes: input.bytes.length,
+      encrypted: input.encrypted,
       sheet: workbook.sheet.name,
     },
     "input read",

@@ -41,7 +41,7 @@ export async function runCommand(options: RunOptions): Promise<CommandResult> {
   }
   const approval = await readApproval(options.approved);
   const started = options.now();
-  const input = await readInput(options.input);
+  const input = await readInput(options.input, options.decrypt);
   const platform = openPlatform(options);
   try {
     checkApproval(approval, { script: script.name, sha256: input.sha256, platform: platform.name });

@@ -2,19 +2,24 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { InputError } from "../shared/errors.js";
+import { decryptInput, type DecryptOptions } from "./decrypt.js";
 import { detectInput } from "./detect.js";
+
+export type { DecryptOptions };
 
 /** The workbook bytes of an input file, in memory only, with their sha256. */
 export interface InputBytes {
   bytes: Uint8Array;
   sha256: string;
+  encrypted: boolean;
 }
 
 /**
- * Reads an input file and makes sure it is a workbook. Every other kind of file is refused
- * with what to do about it.
+ * Reads an input file, decrypts it in memory if it is OpenPGP-encrypted (recognised by
+ * content, not by name), and makes sure a workbook came out. Every other kind of file is
+ * refused with what to do about it. The sha256 is that of the (decrypted) workbook.
  */
-export async function readInput(path: string): Promise<InputBytes> {
+export async function readInput(path: string, decrypt: DecryptOptions = {}): Promise<InputBytes> {
   let raw: Uint8Array;
   try {
     raw = await readFile(path);
@@ -31,15 +36,28 @@ export async function readInput(path: string): Promise<InputBytes> {
     throw new InputError(`Cannot read the input file ${basename(path)}: ${why}.`, { cause: error });
   }
   const name = basename(path);
-  switch (detectInput(raw)) {
+  const kind = detectInput(raw);
+  if (kind === "pgp-armored" || kind === "pgp-binary") {
+    const bytes = await decryptInput(raw, kind === "pgp-armored", decrypt, name);
+    requireWorkbook(bytes, `${name} (decrypted)`);
+    return { bytes, sha256: sha256(bytes), encrypted: true };
+  }
+  if (decrypt.verifyKey) {
+    throw new InputError(`The input file ${name} is not OpenPGP-encrypted or signed, but --verify-key asks for a signature by the sender.`);
+  }
+  requireWorkbook(raw, name);
+  return { bytes: raw, sha256: sha256(raw), encrypted: false };
+}
+
+const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+
+function requireWorkbook(bytes: Uint8Array, name: string): void {
+  switch (detectInput(bytes)) {
     case "xlsx":
-      return { bytes: raw, sha256: createHash("sha256").update(raw).digest("hex") };
+      return;
     case "pgp-armored":
     case "pgp-binary":
-      // NOTE: decryption is the stage before this one and is not built yet.
-      throw new InputError(
-        `The input file ${name} is OpenPGP-encrypted, and decryption (--key, --password-file) is not yet available in this version of mdimport.`,
-      );
+      throw new InputError(`The input file ${name} is encrypted twice over; decrypt the outer layer first.`);
     case "ods":
       throw new InputError(
         `The input file ${name} is an OpenDocument spreadsheet (.ods), not an Excel workbook (.xlsx); save it as .xlsx and try again.`,

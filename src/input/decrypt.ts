@@ -1,0 +1,181 @@
+import { readFile } from "node:fs/promises";
+import { basename } from "node:path";
+import * as openpgp from "openpgp";
+import { InputError } from "../shared/errors.js";
+
+/** How to open an OpenPGP-encrypted input. Secrets come from files or the environment, never arguments. */
+export interface DecryptOptions {
+  /** The recipient's private key file (armored or binary). */
+  key?: string;
+  /** The key's passphrase (from MDIMPORT_PASSPHRASE or --passphrase-file). */
+  passphrase?: string;
+  /** A file holding the password of a password-encrypted (symmetric) input. */
+  passwordFile?: string;
+  /** The sender's public key: the input must carry a valid signature by it. */
+  verifyKey?: string;
+}
+
+/** Largest decompressed size: gpg compresses by default, so an input could be a compression bomb. */
+export const maxDecryptedBytes = 2 * 1024 ** 3;
+
+const hexId = (id: openpgp.KeyID) => id.toHex().toUpperCase();
+const ARMOR = /^\s*-----BEGIN PGP /;
+
+async function readKeyFile(path: string, what: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new InputError(
+      `Cannot read the ${what} ${basename(path)}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "it does not exist" : (error as Error).message}.`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+const asText = (bytes: Uint8Array) => Buffer.from(bytes).toString("utf8");
+
+async function readPrivateKey(path: string): Promise<openpgp.PrivateKey> {
+  const bytes = await readKeyFile(path, "private key");
+  try {
+    return ARMOR.test(asText(bytes.subarray(0, 100)))
+      ? await openpgp.readPrivateKey({ armoredKey: asText(bytes) })
+      : await openpgp.readPrivateKey({ binaryKey: bytes });
+  } catch (error) {
+    throw new InputError(`The file ${basename(path)} given with --key is not an OpenPGP private key (${(error as Error).message}).`, {
+      cause: error,
+    });
+  }
+}
+
+async function readPublicKey(path: string): Promise<openpgp.PublicKey> {
+  const bytes = await readKeyFile(path, "public key");
+  try {
+    return ARMOR.test(asText(bytes.subarray(0, 100)))
+      ? await openpgp.readKey({ armoredKey: asText(bytes) })
+      : await openpgp.readKey({ binaryKey: bytes });
+  } catch (error) {
+    throw new InputError(`The file ${basename(path)} given with --verify-key is not an OpenPGP public key (${(error as Error).message}).`, {
+      cause: error,
+    });
+  }
+}
+
+async function unlock(key: openpgp.PrivateKey, passphrase: string | undefined, name: string): Promise<openpgp.PrivateKey> {
+  if (key.isDecrypted()) return key;
+  if (passphrase === undefined) {
+    throw new InputError(`The private key ${name} is protected by a passphrase: set MDIMPORT_PASSPHRASE or give --passphrase-file.`);
+  }
+  try {
+    return await openpgp.decryptKey({ privateKey: key, passphrase });
+  } catch (error) {
+    throw new InputError(`The passphrase for the private key ${name} is wrong.`, { cause: error });
+  }
+}
+
+/**
+ * Decrypts an OpenPGP message in memory (the decrypted workbook never touches the disk) and,
+ * with a verify key, requires a valid signature by it. Every way it can go wrong is one
+ * sentence with exit code 3.
+ */
+export async function decryptInput(raw: Uint8Array, armored: boolean, options: DecryptOptions, inputName: string): Promise<Uint8Array> {
+  const config = { maxDecompressedMessageSize: maxDecryptedBytes };
+  let message: openpgp.Message<Uint8Array | string>;
+  try {
+    message = armored
+      ? await openpgp.readMessage({ armoredMessage: asText(raw), config })
+      : await openpgp.readMessage({ binaryMessage: raw, config });
+  } catch (error) {
+    throw new InputError(
+      `The input file ${inputName} looks OpenPGP-encrypted but cannot be read as an OpenPGP message: it is damaged or cut short.`,
+      { cause: error },
+    );
+  }
+  const secrets: Pick<openpgp.DecryptOptions, "decryptionKeys" | "passwords"> = {};
+  if (options.key) {
+    const name = basename(options.key);
+    const key = await unlock(await readPrivateKey(options.key), options.passphrase, name);
+    const wanted = message.getEncryptionKeyIDs();
+    const ours = key.getKeyIDs();
+    if (wanted.length > 0 && !wanted.some((id) => ours.some((own) => own.equals(id)))) {
+      throw new InputError(
+        `The input file ${inputName} was encrypted to key ID ${wanted.map(hexId).join(", ")}, not to the key given (${name}, key ID ${ours.map(hexId).join(", ")}).`,
+      );
+    }
+    secrets.decryptionKeys = key;
+  } else if (options.passwordFile) {
+    const password = asText(await readKeyFile(options.passwordFile, "password file")).replace(/\r?\n$/, "");
+    secrets.passwords = password;
+  } else {
+    throw new InputError(`The input file ${inputName} is OpenPGP-encrypted: give --key (the private key it was encrypted to) or --password-file.`);
+  }
+  const verificationKey = options.verifyKey ? await readPublicKey(options.verifyKey) : undefined;
+
+  let result: openpgp.DecryptMessageResult & { data: Uint8Array };
+  try {
+    result = await openpgp.decrypt({
+      message: message as openpgp.Message<Uint8Array>,
+      ...secrets,
+      ...(verificationKey ? { verificationKeys: verificationKey } : {}),
+      expectSigned: false,
+      format: "binary",
+      config,
+    });
+  } catch (error) {
+    throw new InputError(decryptFailure(error, inputName, Boolean(secrets.passwords)), { cause: error });
+  }
+  if (verificationKey) await requireSignature(result.signatures, verificationKey, inputName, options.verifyKey ?? "");
+  return result.data;
+}
+
+function decryptFailure(error: unknown, inputName: string, password: boolean): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/Modification detected|tag mismatch|authentication|MDC|integrity/i.test(message)) {
+    // NOTE: with a password, a wrong one yields a wrong session key, which fails the same
+    // integrity check as an altered file; OpenPGP offers no way to tell the two apart.
+    return password
+      ? `The password for the input file ${inputName} is wrong, or the file was altered after it was encrypted (its integrity check failed).`
+      : `The input file ${inputName} has been altered or damaged after it was encrypted: its integrity check failed.`;
+  }
+  if (password && /Error decrypting message|Session key decryption failed|password/i.test(message))
+    return `The password for the input file ${inputName} is wrong.`;
+  if (/expired/i.test(message)) return `The key for the input file ${inputName} has expired.`;
+  if (/revoked/i.test(message)) return `The key for the input file ${inputName} has been revoked.`;
+  if (/too large|decompressed/i.test(message))
+    return `The input file ${inputName} decompresses to more than ${maxDecryptedBytes / 1024 ** 3} GiB; it is refused.`;
+  return `The input file ${inputName} cannot be decrypted: it is damaged or cut short (${message}).`;
+}
+
+async function requireSignature(
+  signatures: openpgp.VerifyMessageResult["signatures"],
+  key: openpgp.PublicKey,
+  inputName: string,
+  keyFile: string,
+): Promise<void> {
+  const name = basename(keyFile);
+  if (signatures.length === 0)
+    throw new InputError(`The input file ${inputName} is not signed, but --verify-key ${name} asks for a signature by the sender.`);
+  const ours = key.getKeyIDs();
+  const failures: string[] = [];
+  for (const signature of signatures) {
+    if (!ours.some((id) => id.equals(signature.keyID))) {
+      failures.push(`signed by key ID ${hexId(signature.keyID)}, not by the key given (${name}, key ID ${ours.map(hexId).join(", ")})`);
+      continue;
+    }
+    try {
+      await signature.verified;
+      return;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      failures.push(
+        /expired/i.test(message)
+          ? "its signing key has expired"
+          : /revoked/i.test(message)
+            ? "its signing key has been revoked"
+            : "its signature does not match the content (altered after signing)",
+      );
+    }
+  }
+  throw new InputError(`The input file ${inputName} has no valid signature by the sender: ${failures.join("; ")}.`);
+}
