@@ -112,7 +112,7 @@ export async function decryptInput(raw: Uint8Array, armored: boolean, options: D
   }
   const verificationKey = options.verifyKey ? await readPublicKey(options.verifyKey) : undefined;
 
-  let result: openpgp.DecryptMessageResult & { data: Uint8Array };
+  let result: openpgp.DecryptMessageResult;
   try {
     result = await openpgp.decrypt({
       message: message as openpgp.Message<Uint8Array>,
@@ -126,7 +126,11 @@ export async function decryptInput(raw: Uint8Array, armored: boolean, options: D
     throw new InputError(decryptFailure(error, inputName, Boolean(secrets.passwords)), { cause: error });
   }
   if (verificationKey) await requireSignature(result.signatures, verificationKey, inputName, options.verifyKey ?? "");
-  return result.data;
+  // NOTE: asked for as one binary buffer (not a stream), so that nothing is used before the
+  // integrity check and the signature have passed.
+  const data: unknown = result.data;
+  if (!(data instanceof Uint8Array)) throw new InputError(`The input file ${inputName} did not decrypt to binary data.`);
+  return data;
 }
 
 function decryptFailure(error: unknown, inputName: string, password: boolean): string {
