@@ -51,6 +51,39 @@ for (const [file, script, lang] of samples) {
   mdimport(["run", input, "--script", script, "--lang", lang, "--db", db, ...approved, ...welcome, "--out", join(out, "run", name)], [1]);
   mdimport(["run", input, "--script", script, "--lang", lang, "--db", db, ...approved, ...welcome, "--out", join(out, "run-again", name)], [1]);
 }
+// An encrypted, signed sheet as an organisation sends it (made by GnuPG: fixtures/pgp/).
+const pgp = (name) => join(root, "fixtures", "pgp", name);
+mdimport(
+  [
+    "test-run",
+    pgp("new-clients.25519.signed.xlsx.asc"),
+    "--script",
+    "new-clients",
+    "--key",
+    pgp("developer-25519.sec.gpg"),
+    "--verify-key",
+    pgp("sender.pub.asc"),
+    "--db",
+    db,
+    "--out",
+    join(out, "test-run", "encrypted"),
+  ],
+  [1],
+);
+mdimport(
+  [
+    "validate",
+    pgp("new-clients.other-signer.xlsx.gpg"),
+    "--script",
+    "new-clients",
+    "--key",
+    pgp("developer-25519.sec.gpg"),
+    "--verify-key",
+    pgp("sender.pub.asc"),
+  ],
+  [3],
+);
+
 console.log(`\nReports for the requester: ${rel(out)}/*/*/report.xlsx (open them in a spreadsheet program).`);
 console.log(`The platform after the runs: mdimport platform dump --db ${rel(db)}`);
-console.log("Not yet available: the API 2 adapter (--platform https://HOST) and decryption of OpenPGP input.");
+console.log("Not yet available: the API 2 adapter (--platform https://HOST), mdimport encrypt and --encrypt-report-to.");
