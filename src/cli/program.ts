@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import { Command, CommanderError, Option } from "commander";
 import { templateCommand } from "../commands/template.js";
 import type { CommandResult, SheetCommandOptions } from "../commands/check-sheet.js";
+import { encryptCommand } from "../commands/encrypt.js";
 import { platformDumpCommand, platformLoadCommand } from "../commands/platform.js";
 import { defaultMaxFailures, runCommand } from "../commands/run.js";
 import { testRunCommand } from "../commands/test-run.js";
@@ -23,6 +24,7 @@ export interface CliContext extends Streams {
 }
 
 interface SheetCliOptions {
+  encryptReportTo?: string;
   key?: string;
   passphraseFile?: string;
   passwordFile?: string;
@@ -34,17 +36,20 @@ interface SheetCliOptions {
   debug?: boolean;
 }
 
-/** The decryption options; a passphrase comes from the environment or a file, never an argument. */
+/** A passphrase comes from a file or the environment (MDIMPORT_PASSPHRASE), never from an argument. */
+async function readPassphrase(file: string | undefined, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  if (!file) return env.MDIMPORT_PASSPHRASE;
+  try {
+    return (await readFile(file, "utf8")).replace(/\r?\n$/, "");
+  } catch (error) {
+    throw new InputError(`Cannot read the passphrase file ${basename(file)}: ${(error as Error).message}.`, { cause: error });
+  }
+}
+
+/** The decryption options of a sheet command. */
 async function decryptOptions(options: SheetCliOptions, env: NodeJS.ProcessEnv): Promise<DecryptOptions> {
   if (options.key && options.passwordFile) throw new UsageError("Give --key or --password-file, not both.");
-  let passphrase = env.MDIMPORT_PASSPHRASE;
-  if (options.passphraseFile) {
-    try {
-      passphrase = (await readFile(options.passphraseFile, "utf8")).replace(/\r?\n$/, "");
-    } catch (error) {
-      throw new InputError(`Cannot read the passphrase file ${basename(options.passphraseFile)}: ${(error as Error).message}.`, { cause: error });
-    }
-  }
+  const passphrase = await readPassphrase(options.passphraseFile, env);
   return {
     ...(options.key ? { key: options.key } : {}),
     ...(passphrase !== undefined ? { passphrase } : {}),
@@ -101,6 +106,7 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
       .option("--passphrase-file <file>", "a file holding the private key's passphrase")
       .option("--password-file <file>", "a file holding the password of a password-encrypted input")
       .option("--verify-key <file>", "the sender's public key: the input must carry a valid signature by it")
+      .option("--encrypt-report-to <file>", "the requester's public key: report.xlsx is written only encrypted to it (report.xlsx.gpg)")
       .option("--debug", "show stack traces of errors");
 
   /** Runs a sheet command with progress on a terminal, then prints its summary. */
@@ -113,6 +119,7 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
     const decrypt = await decryptOptions(options, context.env);
     const result = await command({
       decrypt,
+      ...(options.encryptReportTo ? { encryptReportTo: options.encryptReportTo } : {}),
       input,
       script: options.script,
       lang: options.lang,
@@ -171,6 +178,29 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
         );
       },
     );
+
+  program
+    .command("encrypt")
+    .description("encrypt a sheet to the developer's public key (and sign it), for the organisation that sends it")
+    .argument("<file>", "the file to encrypt, usually an .xlsx workbook")
+    .requiredOption("--to <file>", "the recipient's public key (armored or binary)")
+    .option("--sign-key <file>", "the sender's private key, to sign with; its passphrase from MDIMPORT_PASSPHRASE or --passphrase-file")
+    .option("--passphrase-file <file>", "a file holding the signing key's passphrase")
+    .option("--out <file>", "where to write (default: <file>.gpg)")
+    .option("--debug", "show stack traces of errors")
+    .action(async (file: string, options: { to: string; signKey?: string; passphraseFile?: string; out?: string }) => {
+      const passphrase = await readPassphrase(options.passphraseFile, context.env);
+      const path = await encryptCommand({
+        file,
+        to: options.to,
+        cwd: context.cwd,
+        ...(options.signKey ? { signKey: options.signKey } : {}),
+        ...(passphrase !== undefined ? { passphrase } : {}),
+        ...(options.out ? { out: options.out } : {}),
+      });
+      context.stdout.write(`encrypted: ${path}\n`);
+      setExit(0);
+    });
 
   const platform = program.command("platform").description("the embedded local platform: load a state, dump it");
   platform

@@ -1,3 +1,4 @@
+import { readEncryptKeys } from "../input/encrypt.js";
 import { readInput, type DecryptOptions } from "../input/read-input.js";
 import { openWorkbook } from "../input/workbook.js";
 import { analyseWorkbook } from "../pipeline/analyse.js";
@@ -24,6 +25,8 @@ export interface SheetCommandOptions {
   onProgress?: (rows: number) => void;
   /** How to open an encrypted input. */
   decrypt?: DecryptOptions;
+  /** The requester's public key: report.xlsx is then written only encrypted to it. */
+  encryptReportTo?: string;
 }
 
 export interface CommandResult {
@@ -47,6 +50,7 @@ interface CheckSheetOptions extends SheetCommandOptions {
 export async function checkSheet(options: CheckSheetOptions): Promise<CommandResult> {
   const { scriptDef: script } = options;
   const started = options.now();
+  const reportKey = options.encryptReportTo ? await readEncryptKeys(options.encryptReportTo, undefined, undefined) : undefined;
   const input = await readInput(options.input, options.decrypt);
   const workbook = await openWorkbook(input.bytes, options.sheet === undefined ? {} : { sheet: options.sheet });
   const analysis = await analyseWorkbook(workbook, {
@@ -83,7 +87,7 @@ export async function checkSheet(options: CheckSheetOptions): Promise<CommandRes
   log.info({ header_row: analysis.headerMap.row, columns: [...analysis.headerMap.columns.values()].map((c) => c.field) }, "headers matched");
   for (const warning of analysis.warnings) log.warn({ warning: warning.code }, "sheet warning");
   writeJsonReport(outDir, report);
-  await writeXlsxReport(outDir, report, analysis.texts);
+  await writeXlsxReport(outDir, report, analysis.texts, reportKey);
   writeSummaryMd(outDir, report);
   log.info({ summary: report.summary, notes: report.notes, ms: Date.now() - started.getTime() }, `${options.mode} finished`);
   log.flush();

@@ -1,3 +1,4 @@
+import { readEncryptKeys } from "../input/encrypt.js";
 import { readInput } from "../input/read-input.js";
 import { openWorkbook } from "../input/workbook.js";
 import { analyseWorkbook } from "../pipeline/analyse.js";
@@ -40,6 +41,7 @@ export async function runCommand(options: RunOptions): Promise<CommandResult> {
     );
   }
   const approval = await readApproval(options.approved);
+  const reportKey = options.encryptReportTo ? await readEncryptKeys(options.encryptReportTo, undefined, undefined) : undefined;
   const started = options.now();
   const input = await readInput(options.input, options.decrypt);
   const platform = openPlatform(options);
@@ -101,7 +103,7 @@ export async function runCommand(options: RunOptions): Promise<CommandResult> {
       });
       report.run = { welcome_mail: options.welcomeMail ?? null, stopped: outcome.stopped, failures: outcome.failures };
       writeJsonReport(outDir, report);
-      await writeXlsxReport(outDir, report, analysis.texts);
+      await writeXlsxReport(outDir, report, analysis.texts, reportKey);
       writeSummaryMd(outDir, report);
       log.info({ summary: report.summary, stopped: outcome.stopped, failures: outcome.failures, ms: Date.now() - started.getTime() }, "run finished");
       log.flush();

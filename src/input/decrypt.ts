@@ -36,7 +36,7 @@ async function readKeyFile(path: string, what: string): Promise<Uint8Array> {
 
 const asText = (bytes: Uint8Array) => Buffer.from(bytes).toString("utf8");
 
-async function readPrivateKey(path: string): Promise<openpgp.PrivateKey> {
+export async function readPrivateKey(path: string): Promise<openpgp.PrivateKey> {
   const bytes = await readKeyFile(path, "private key");
   try {
     return ARMOR.test(asText(bytes.subarray(0, 100)))
@@ -49,20 +49,20 @@ async function readPrivateKey(path: string): Promise<openpgp.PrivateKey> {
   }
 }
 
-async function readPublicKey(path: string): Promise<openpgp.PublicKey> {
+export async function readPublicKey(path: string): Promise<openpgp.PublicKey> {
   const bytes = await readKeyFile(path, "public key");
   try {
     return ARMOR.test(asText(bytes.subarray(0, 100)))
       ? await openpgp.readKey({ armoredKey: asText(bytes) })
       : await openpgp.readKey({ binaryKey: bytes });
   } catch (error) {
-    throw new InputError(`The file ${basename(path)} given with --verify-key is not an OpenPGP public key (${(error as Error).message}).`, {
+    throw new InputError(`The file ${basename(path)} is not an OpenPGP public key (${(error as Error).message}).`, {
       cause: error,
     });
   }
 }
 
-async function unlock(key: openpgp.PrivateKey, passphrase: string | undefined, name: string): Promise<openpgp.PrivateKey> {
+export async function unlock(key: openpgp.PrivateKey, passphrase: string | undefined, name: string): Promise<openpgp.PrivateKey> {
   if (key.isDecrypted()) return key;
   if (passphrase === undefined) {
     throw new InputError(`The private key ${name} is protected by a passphrase: set MDIMPORT_PASSPHRASE or give --passphrase-file.`);

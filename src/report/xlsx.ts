@@ -1,6 +1,7 @@
 import type { Status } from "../pipeline/analyse.js";
 import type { RowTextStore } from "../pipeline/row-store.js";
-import { OutFile } from "../shared/out-dir.js";
+import { encryptBytes, type EncryptKeys } from "../input/encrypt.js";
+import { OutFile, writeOutFile } from "../shared/out-dir.js";
 import { catalogues } from "./messages/index.js";
 import type { Report } from "./report.js";
 import { XlsxWriter } from "./xlsx-writer.js";
@@ -24,16 +25,27 @@ const styleOf = (status: Status) => statuses.indexOf(status) + 2;
  * then a status and a reason column in the requester's language
  * and the row number in the original sheet; a summary sheet after it.
  */
-export async function writeXlsxReport(dir: string, report: Report, texts: RowTextStore): Promise<void> {
+export async function writeXlsxReport(dir: string, report: Report, texts: RowTextStore, encryptTo?: EncryptKeys): Promise<void> {
+  if (encryptTo) {
+    // Only the encrypted report reaches the disk: the workbook is built in memory first.
+    const chunks: Uint8Array[] = [];
+    await writeWorkbook((chunk) => chunks.push(chunk), report, texts);
+    writeOutFile(dir, "report.xlsx.gpg", await encryptBytes(Buffer.concat(chunks), encryptTo));
+    return;
+  }
   const file = new OutFile(dir, "report.xlsx");
   try {
-    const writer = new XlsxWriter((chunk) => file.write(chunk), { fills: statuses.map((s) => statusFills[s]) });
-    await writeRowsSheet(writer, report, texts);
-    await writeSummarySheet(writer, report);
-    await writer.finish();
+    await writeWorkbook((chunk) => file.write(chunk), report, texts);
   } finally {
     file.close();
   }
+}
+
+async function writeWorkbook(sink: (chunk: Uint8Array) => void, report: Report, texts: RowTextStore): Promise<void> {
+  const writer = new XlsxWriter(sink, { fills: statuses.map((s) => statusFills[s]) });
+  await writeRowsSheet(writer, report, texts);
+  await writeSummarySheet(writer, report);
+  await writer.finish();
 }
 
 async function writeRowsSheet(writer: XlsxWriter, report: Report, texts: RowTextStore): Promise<void> {
