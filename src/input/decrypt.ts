@@ -110,7 +110,7 @@ export async function decryptInput(raw: Uint8Array, armored: boolean, options: D
   } else {
     throw new InputError(`The input file ${inputName} is OpenPGP-encrypted: give --key (the private key it was encrypted to) or --password-file.`);
   }
-  const verificationKey = options.verifyKey ? await readPublicKey(options.verifyKey) : undefined;
+  const verificationKey = options.verifyKey ? await usableSenderKey(options.verifyKey) : undefined;
 
   let result: openpgp.DecryptMessageResult;
   try {
@@ -131,6 +131,21 @@ export async function decryptInput(raw: Uint8Array, armored: boolean, options: D
   const data: unknown = result.data;
   if (!(data instanceof Uint8Array)) throw new InputError(`The input file ${inputName} did not decrypt to binary data.`);
   return data;
+}
+
+/**
+ * The sender's key, refused when it has expired or been revoked: a signature by it says
+ * nothing about who sends the sheet now.
+ */
+async function usableSenderKey(path: string): Promise<openpgp.PublicKey> {
+  const key = await readPublicKey(path);
+  const name = basename(path);
+  if (await key.isRevoked()) throw new InputError(`The sender's key ${name} has been revoked; ask the sender for their current key.`);
+  const expires = await key.getExpirationTime();
+  if (expires instanceof Date && expires.getTime() < Date.now()) {
+    throw new InputError(`The sender's key ${name} expired on ${expires.toISOString().slice(0, 10)}; ask the sender for their current key.`);
+  }
+  return key;
 }
 
 function decryptFailure(error: unknown, inputName: string, password: boolean): string {
