@@ -24,6 +24,17 @@ const broken = (why: string) => new InputError(`The workbook is damaged and cann
  * here and nothing is copied: entries point into `bytes`.
  */
 export function openZip(bytes: Uint8Array, limits: ReadLimits): Map<string, ZipEntry> {
+  try {
+    return readDirectory(bytes, limits);
+  } catch (error) {
+    // A number in the table of contents that points outside the file.
+    if (error instanceof RangeError) throw broken("its table of contents points outside the file");
+    throw error;
+  }
+}
+
+function readDirectory(bytes: Uint8Array, limits: ReadLimits): Map<string, ZipEntry> {
+  if (bytes.length < 22) throw broken("it is too short to be a zip archive");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const eocd = findEndOfCentralDirectory(view);
   let count = view.getUint16(eocd + 10, true);
@@ -72,6 +83,7 @@ function readCentralEntry(bytes: Uint8Array, view: DataView, at: number): { entr
   const extraLength = view.getUint16(at + 30, true);
   const commentLength = view.getUint16(at + 32, true);
   let localOffset = view.getUint32(at + 42, true);
+  if (at + 46 + nameLength + extraLength + commentLength > view.byteLength) throw broken("its table of contents is cut short");
   const name = new TextDecoder().decode(bytes.subarray(at + 46, at + 46 + nameLength));
   if (flags & 1) throw broken(`part ${name} is encrypted by the zip program`);
   // Zip64: the 0xffffffff fields are found, in order, in the extra field with id 1.
@@ -82,6 +94,7 @@ function readCentralEntry(bytes: Uint8Array, view: DataView, at: number): { entr
     if (id === 1) {
       let p = e + 4;
       const take = () => {
+        if (p + 8 > e + 4 + length) throw broken("a large-archive field is cut short");
         const value = Number(view.getBigUint64(p, true));
         p += 8;
         return value;
@@ -92,6 +105,7 @@ function readCentralEntry(bytes: Uint8Array, view: DataView, at: number): { entr
     }
     e += 4 + length;
   }
+  if (extraStart + extraLength > view.byteLength) throw broken("its table of contents is cut short");
   if (localOffset + 30 > view.byteLength || view.getUint32(localOffset, true) !== LOCAL_SIGNATURE) {
     throw broken(`part ${name} is missing`);
   }
