@@ -30,7 +30,7 @@ function mangleEntry(bytes: Uint8Array, next: () => number, change: (xml: string
   if (names.length === 0) return bytes;
   const name = pick(names, next);
   entries[name] = strToU8(change(strFromU8(entries[name] as Uint8Array), next));
-  return zipSync(entries as Zippable);
+  return zipSync(entries);
 }
 
 const XML_CHANGES: ((xml: string, next: () => number) => string)[] = [
@@ -68,7 +68,7 @@ export const mutations: Record<string, Mutation> = {
     const entries = entriesOf(bytes);
     if (!entries) return bytes;
     delete entries[pick(Object.keys(entries), next)];
-    return zipSync(entries as Zippable);
+    return zipSync(entries);
   },
   swapEntries: (bytes, next) => {
     const entries = entriesOf(bytes);
@@ -76,7 +76,7 @@ export const mutations: Record<string, Mutation> = {
     const names = Object.keys(entries);
     const [a, b] = [pick(names, next), pick(names, next)];
     [entries[a], entries[b]] = [entries[b] as Uint8Array, entries[a] as Uint8Array];
-    return zipSync(entries as Zippable);
+    return zipSync(entries);
   },
   mangleXml: (bytes, next) => mangleEntry(bytes, next, (xml, n) => pick(XML_CHANGES, n)(xml, n)),
   garbage: (bytes, next) => Uint8Array.from({ length: Math.floor(next() * 4096) }, () => Math.floor(next() * 256)),
