@@ -1,4 +1,4 @@
-import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from "fflate";
+import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 
 /** Deterministic pseudo-random numbers (mulberry32), so every failure can be made again. */
 export function random(seed: number): () => number {

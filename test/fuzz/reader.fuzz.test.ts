@@ -38,7 +38,7 @@ async function check(bytes: Uint8Array, script: ScriptName): Promise<string> {
       sheet: workbook.sheet.name,
       platform: null,
     });
-    [...analysis.texts.read()];
+    for (const row of analysis.texts.read()) if (!Array.isArray(row)) throw new Error("a stored row is not a row");
     return "report";
   } catch (error) {
     if (error instanceof MdimportError) return `exit ${error.exitCode}`;
