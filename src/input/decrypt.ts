@@ -1,4 +1,7 @@
+import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { Readable } from "node:stream";
+import type { ReadableStream } from "node:stream/web";
 import { basename } from "node:path";
 import * as openpgp from "openpgp";
 import { InputError } from "../shared/errors.js";
@@ -79,13 +82,21 @@ export async function unlock(key: openpgp.PrivateKey, passphrase: string | undef
  * with a verify key, requires a valid signature by it. Every way it can go wrong is one
  * sentence with exit code 3.
  */
-export async function decryptInput(raw: Uint8Array, armored: boolean, options: DecryptOptions, inputName: string): Promise<Uint8Array> {
+export async function decryptInput(path: string, armored: boolean, options: DecryptOptions, inputName: string): Promise<Uint8Array> {
   const config = { maxDecompressedMessageSize: maxDecryptedBytes };
-  let message: openpgp.Message<Uint8Array | string>;
+  let message: openpgp.Message<ReadableStream<Uint8Array> | ReadableStream<string>>;
   try {
+    // NOTE: streamed from the file, so that the ciphertext is never held whole as well; the
+    // plaintext is still only used once all of it is in and checked (see below).
     message = armored
-      ? await openpgp.readMessage({ armoredMessage: asText(raw), config })
-      : await openpgp.readMessage({ binaryMessage: raw, config });
+      ? await openpgp.readMessage({
+          armoredMessage: Readable.toWeb(createReadStream(path, { encoding: "utf8", highWaterMark: CHUNK })) as ReadableStream<string>,
+          config,
+        })
+      : await openpgp.readMessage({
+          binaryMessage: Readable.toWeb(createReadStream(path, { highWaterMark: CHUNK })) as ReadableStream<Uint8Array>,
+          config,
+        });
   } catch (error) {
     throw new InputError(
       `The input file ${inputName} looks OpenPGP-encrypted but cannot be read as an OpenPGP message: it is damaged or cut short.`,
@@ -112,26 +123,36 @@ export async function decryptInput(raw: Uint8Array, armored: boolean, options: D
   }
   const verificationKey = options.verifyKey ? await usableSenderKey(options.verifyKey) : undefined;
 
-  let result: openpgp.DecryptMessageResult;
+  let signatures: openpgp.DecryptMessageResult["signatures"];
+  let data: Buffer;
   try {
-    result = await openpgp.decrypt({
-      message: message as openpgp.Message<Uint8Array>,
+    const result = await openpgp.decrypt({
+      message: message as openpgp.Message<ReadableStream<Uint8Array>>,
       ...secrets,
       ...(verificationKey ? { verificationKeys: verificationKey } : {}),
       expectSigned: false,
       format: "binary",
       config,
     });
+    signatures = result.signatures;
+    // NOTE: openpgp holds the plaintext back until the integrity check (MDC) has passed
+    // (allowUnauthenticatedStream stays off), and a failure surfaces while reading; nothing
+    // is used before all of it is read and, below, the signature is checked.
+    const chunks: Uint8Array[] = [];
+    let length = 0;
+    for await (const chunk of result.data as AsyncIterable<Uint8Array>) {
+      chunks.push(chunk);
+      length += chunk.length;
+    }
+    data = Buffer.concat(chunks, length);
   } catch (error) {
     throw new InputError(decryptFailure(error, inputName, Boolean(secrets.passwords)), { cause: error });
   }
-  if (verificationKey) await requireSignature(result.signatures, verificationKey, inputName, options.verifyKey ?? "");
-  // NOTE: asked for as one binary buffer (not a stream), so that nothing is used before the
-  // integrity check and the signature have passed.
-  const data: unknown = result.data;
-  if (!(data instanceof Uint8Array)) throw new InputError(`The input file ${inputName} did not decrypt to binary data.`);
+  if (verificationKey) await requireSignature(signatures, verificationKey, inputName, options.verifyKey ?? "");
   return data;
 }
+
+const CHUNK = 1024 * 1024;
 
 /**
  * The sender's key, refused when it has expired or been revoked: a signature by it says

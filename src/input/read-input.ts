@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { open, readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { InputError } from "../shared/errors.js";
 import { decryptInput, type DecryptOptions } from "./decrypt.js";
@@ -20,33 +20,59 @@ export interface InputBytes {
  * refused with what to do about it. The sha256 is that of the (decrypted) workbook.
  */
 export async function readInput(path: string, decrypt: DecryptOptions = {}): Promise<InputBytes> {
-  let raw: Uint8Array;
-  try {
-    raw = await readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT"
-        ? "it does not exist"
-        : code === "EISDIR"
-          ? "it is a folder"
-          : code === "EACCES"
-            ? "permission denied"
-            : (error as Error).message;
-    throw new InputError(`Cannot read the input file ${basename(path)}: ${why}.`, { cause: error });
-  }
   const name = basename(path);
-  const kind = detectInput(raw);
+  // The head tells what the file is; an encrypted one is then streamed, never held whole.
+  const head = await readHead(path, name);
+  const kind = detectInput(head);
   if (kind === "pgp-armored" || kind === "pgp-binary") {
-    const bytes = await decryptInput(raw, kind === "pgp-armored", decrypt, name);
+    const bytes = await decryptInput(path, kind === "pgp-armored", decrypt, name);
     requireWorkbook(bytes, `${name} (decrypted)`);
     return { bytes, sha256: sha256(bytes), encrypted: true };
   }
   if (decrypt.verifyKey) {
     throw new InputError(`The input file ${name} is not OpenPGP-encrypted or signed, but --verify-key asks for a signature by the sender.`);
   }
+  const raw = await readWhole(path, name);
   requireWorkbook(raw, name);
   return { bytes: raw, sha256: sha256(raw), encrypted: false };
+}
+
+const HEAD = 64 * 1024;
+
+async function readHead(path: string, name: string): Promise<Uint8Array> {
+  try {
+    const file = await open(path, "r");
+    try {
+      const buffer = Buffer.alloc(HEAD);
+      const { bytesRead } = await file.read(buffer, 0, HEAD, 0);
+      return buffer.subarray(0, bytesRead);
+    } finally {
+      await file.close();
+    }
+  } catch (error) {
+    throw cannotRead(error, name);
+  }
+}
+
+async function readWhole(path: string, name: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw cannotRead(error, name);
+  }
+}
+
+function cannotRead(error: unknown, name: string): InputError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why =
+    code === "ENOENT"
+      ? "it does not exist"
+      : code === "EISDIR"
+        ? "it is a folder"
+        : code === "EACCES"
+          ? "permission denied"
+          : (error as Error).message;
+  return new InputError(`Cannot read the input file ${name}: ${why}.`, { cause: error });
 }
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
