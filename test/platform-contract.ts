@@ -1,29 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PlatformRuleError, type NewClient, type NewProfessional, type Platform } from "../src/platform/platform.js";
+import { PlatformRuleError, type Platform } from "../src/platform/platform.js";
+import { newClient, newProfessional } from "./support/accounts.js";
 
-const newClient = (n: number, fields: Partial<NewClient> = {}): NewClient => ({
-  id: `C${n}`,
-  email: `c${n}@voorbeeld.nl`,
-  first_name: "An",
-  infix: null,
-  last_name: "Vries",
-  gender: "unknown",
-  date_of_birth: null,
-  phone_number: null,
-  bsn: null,
-  active: true,
-  ...fields,
-});
-const newProfessional = (n: number, fields: Partial<NewProfessional> = {}): NewProfessional => ({
-  id: `P${n}`,
-  email: `p${n}@voorbeeld.nl`,
-  first_name: "Piet",
-  infix: null,
-  last_name: "Jansen",
-  role: "professional",
-  active: true,
-  ...fields,
-});
 const all = { clients: true, professionals: true, relations: true };
 
 const rule = async (promise: Promise<unknown>): Promise<string> => {

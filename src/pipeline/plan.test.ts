@@ -1,36 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { PlatformIndex, type ClientAccount, type PlatformSnapshot, type ProfessionalAccount } from "../platform/platform.js";
+import { clientAccount, mdId, professionalAccount } from "../../test/support/accounts.js";
+import { PlatformIndex, type PlatformSnapshot } from "../platform/platform.js";
 import { platformConfigSchema } from "./platform-config.js";
 import { planners } from "./plan.js";
 
-const id = (n: number) => n.toString(16).padStart(32, "0");
-const client = (n: number, fields: Partial<ClientAccount> = {}): ClientAccount => ({
-  md_id: id(n),
-  id: `C${n}`,
-  email: `c${n}@voorbeeld.nl`,
-  first_name: "An",
-  infix: null,
-  last_name: "Vries",
-  gender: "unknown",
-  date_of_birth: null,
-  phone_number: null,
-  bsn: null,
-  active: true,
-  external_source: null,
-  ...fields,
-});
-const professional = (n: number, fields: Partial<ProfessionalAccount> = {}): ProfessionalAccount => ({
-  md_id: id(100 + n),
-  id: `P${n}`,
-  email: `p${n}@voorbeeld.nl`,
-  first_name: "Piet",
-  infix: null,
-  last_name: "Jansen",
-  role: "professional",
-  active: true,
-  external_source: null,
-  ...fields,
-});
+const id = mdId;
+const client = clientAccount;
+const professional = professionalAccount;
 
 const index = (snapshot: Partial<PlatformSnapshot> = {}) =>
   new PlatformIndex({ config: platformConfigSchema.parse({}), clients: [], professionals: [], relations: [], ...snapshot });
