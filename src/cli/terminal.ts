@@ -25,6 +25,7 @@ export function renderTerminalSummary(report: Report, outDir: string, colour: bo
     if (warning.code === "unknown_column") lines.push(`  warning: column ${warning.column} is not a column of ${report.script}; ignored`);
     if (warning.code === "ignored_column")
       lines.push(`  warning: column ${warning.column} (${warning.field}) is ignored: the platform has no such field`);
+    if (warning.code === "macros") lines.push("  warning: the workbook holds macros; they were not run");
     if (warning.code === "other_sheets") lines.push(`  note: the workbook has ${warning.sheets} sheets; "${warning.sheet}" was read`);
   }
   lines.push(`reports: ${outDir}`);

@@ -1,4 +1,4 @@
-import { strToU8, zipSync } from "fflate";
+import { strToU8, unzipSync, zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import ExcelJS from "exceljs";
 import { buildXlsx, sheetXml, sstXml, stylesXml } from "../../test/support/xlsx.js";
@@ -85,6 +85,14 @@ describe("openWorkbook", () => {
     await expect(all(openWorkbook(bytes, { limits: { ...defaultLimits, maxRows: 10 } }))).rejects.toThrow(/more than 10 rows/);
     const wide = buildXlsx({ sheets: [{ name: "S", xml: sheetXml(`<row r="1"><c r="ZZZ1"><v>1</v></c></row>`) }] });
     await expect(all(openWorkbook(wide, { limits: { ...defaultLimits, maxColumns: 100 } }))).rejects.toThrow(/column 18278/);
+  });
+
+  it("knows a workbook with macros, and reads its data all the same", async () => {
+    const parts = unzipSync(buildXlsx({ sheets: [{ name: "S", xml: sheetXml(`<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row>`) }] }));
+    parts["xl/vbaProject.bin"] = strToU8("Sub AutoOpen()\nEnd Sub");
+    const workbook = await openWorkbook(zipSync(parts));
+    expect(workbook.macros).toBe(true);
+    expect(texts(await all(workbook))).toEqual([[1, "a"]]);
   });
 
   it("refuses a zip that is not a workbook", async () => {

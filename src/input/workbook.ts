@@ -17,6 +17,8 @@ export interface Workbook {
   /** The sheet that `rows()` reads. */
   sheet: SheetInfo;
   date1904: boolean;
+  /** The workbook carries macros (.xlsm): they are never run, but the requester should know. */
+  macros: boolean;
   /** Streams the non-empty rows of the chosen sheet in batches; may be called again. */
   batches(): AsyncGenerator<SheetRow[]>;
 }
@@ -84,6 +86,7 @@ export async function openWorkbook(bytes: Uint8Array, options: OpenWorkbookOptio
     sheets: sheets.map(({ name, hidden }) => ({ name, hidden })),
     sheet,
     date1904,
+    macros: [...entries.keys()].some((name) => /vbaProject\.bin$/i.test(name)),
     batches: () => readSheetRows(bytes, sheetEntry, new InflateBudget(limits), { strings, formats, date1904, limits }),
   };
 }

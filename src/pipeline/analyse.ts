@@ -31,7 +31,8 @@ export type Warning =
   | { code: "hidden_sheet"; sheet: string }
   | { code: "hidden_rows"; rows: number[] }
   | { code: "bsn_padded"; rows: number[] }
-  | { code: "american_dates"; column: string; rows: number[] };
+  | { code: "american_dates"; column: string; rows: number[] }
+  | { code: "macros" };
 
 export interface Analysis {
   headerMap: HeaderMap;
@@ -167,6 +168,7 @@ function sheetWarnings(workbook: Workbook, headerMap: HeaderMap, ignored: string
   const warnings: Warning[] = [];
   if (workbook.sheets.length > 1) warnings.push({ code: "other_sheets", sheet: workbook.sheet.name, sheets: workbook.sheets.length });
   if (workbook.sheet.hidden) warnings.push({ code: "hidden_sheet", sheet: workbook.sheet.name });
+  if (workbook.macros) warnings.push({ code: "macros" });
   for (const { column, header } of headerMap.unknown) warnings.push({ code: "unknown_column", column: columnLetter(column), header });
   for (const [index, column] of headerMap.columns) {
     if (ignored.includes(column.field)) warnings.push({ code: "ignored_column", column: columnLetter(index), field: column.field });

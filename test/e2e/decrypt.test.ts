@@ -152,3 +152,34 @@ describe("mdimport says clearly why an encrypted sheet does not open (exit code 
     expect(run.code).toBe(2);
   });
 });
+
+describe("secrets stay secret", () => {
+  it("the passphrase and the password appear in no output, log, report or message", () => {
+    const password = readFileSync(pgp("password.txt"), "utf8").trim();
+    const runs = [
+      { args: ["validate", pgp("new-clients.rsa.signed.xlsx.gpg"), ...rsaKey, ...verify], env: withPassphrase },
+      {
+        args: ["test-run", pgp("new-clients.password.xlsx.gpg"), "--password-file", pgp("password.txt"), "--db", join(tempDir(), "p.sqlite")],
+        env: {},
+      },
+      { args: ["validate", pgp("new-clients.other-signer.xlsx.gpg"), ...key25519, ...verify], env: {} },
+      { args: ["validate", pgp("new-clients.rsa.xlsx.gpg"), ...rsaKey, "--debug"], env: { MDIMPORT_PASSPHRASE: "wrong-but-secret-passphrase" } },
+    ];
+    for (const { args, env } of runs) {
+      const out = join(tempDir(), "out");
+      const run = runCli([...args, "--script", "new-clients", "--out", out], { env });
+      const texts = [run.stdout, run.stderr, ...readdirSyncSafe(out).map((name) => readFileSync(join(out, name)).toString("latin1"))];
+      for (const secret of [passphrase, password, "wrong-but-secret-passphrase"]) {
+        for (const text of texts) expect(text.includes(secret), `${secret} in the output of ${args[0]}`).toBe(false);
+      }
+    }
+  });
+});
+
+function readdirSyncSafe(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}

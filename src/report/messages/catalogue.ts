@@ -17,6 +17,7 @@ export interface Catalogue {
     hidden_rows: string;
     bsn_padded: string;
     american_dates: string;
+    macros: string;
   };
   labels: {
     row: string;

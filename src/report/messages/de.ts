@@ -58,6 +58,7 @@ export const de: Catalogue = {
     hidden_rows: "Ausgeblendete Zeilen wurden auch gelesen: {rows}.",
     bsn_padded: "BSNs mit weniger als 9 Ziffern wurden mit führenden Nullen ergänzt (Excel hatte sie entfernt): Zeilen {rows}.",
     american_dates: "Spalte {column}: Excel hat Datumsangaben in amerikanischer Reihenfolge gelesen: Zeilen {rows}.",
+    macros: "Die Datei enthält Makros (.xlsm); sie wurden nicht ausgeführt, nur die Daten wurden gelesen.",
   },
   labels: {
     row: "Zeile",

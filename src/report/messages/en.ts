@@ -57,6 +57,7 @@ export const en: Catalogue = {
     hidden_rows: "Hidden rows were read too: {rows}.",
     bsn_padded: "BSNs with fewer than 9 digits were padded with leading zeros (Excel had dropped them): rows {rows}.",
     american_dates: "Column {column}: Excel read dates in American order: rows {rows}.",
+    macros: "The file holds macros (.xlsm); they were not run, only the data was read.",
   },
   labels: {
     row: "Row",

@@ -58,6 +58,7 @@ export const nl: Catalogue = {
     hidden_rows: "Verborgen rijen zijn wel gelezen: {rows}.",
     bsn_padded: "BSN's met minder dan 9 cijfers zijn aangevuld met voorloopnullen (Excel had ze weggelaten): rijen {rows}.",
     american_dates: "Kolom {column}: Excel heeft datums in Amerikaanse volgorde gelezen: rijen {rows}.",
+    macros: "Het bestand bevat macro's (.xlsm); die zijn niet uitgevoerd, alleen de gegevens zijn gelezen.",
   },
   labels: {
     row: "Rij",
