@@ -86,4 +86,4 @@ mdimport(
 
 console.log(`\nReports for the requester: ${rel(out)}/*/*/report.xlsx (open them in a spreadsheet program).`);
 console.log(`The platform after the runs: mdimport platform dump --db ${rel(db)}`);
-console.log("Not yet available: the API 2 adapter (--platform https://HOST), mdimport encrypt and --encrypt-report-to.");
+console.log("Not yet available: the API 2 adapter (--platform https://HOST) and mdimport platform serve.");
