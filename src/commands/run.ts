@@ -6,7 +6,7 @@ import { checkApproval, readApproval } from "../pipeline/approval.js";
 import { executeRows } from "../pipeline/execute.js";
 import { Journal } from "../pipeline/journal.js";
 import { planners, snapshotNeeds, type Operation } from "../pipeline/plan.js";
-import { openPlatform, type PlatformOptions } from "../platform/open.js";
+import { openPlatform, platformName, type PlatformOptions } from "../platform/open.js";
 import { PlatformIndex } from "../platform/platform.js";
 import { writeJsonReport } from "../report/json.js";
 import { buildReport, reportIsClean } from "../report/report.js";
@@ -44,9 +44,10 @@ export async function runCommand(options: RunOptions): Promise<CommandResult> {
   const reportKey = options.encryptReportTo ? await readEncryptKeys(options.encryptReportTo, undefined, undefined) : undefined;
   const started = options.now();
   const input = await readInput(options.input, options.decrypt);
+  // Checked before the platform is opened: a refused run changes nothing, not even a new store file.
+  checkApproval(approval, { script: script.name, sha256: input.sha256, platform: platformName(options) });
   const platform = openPlatform(options);
   try {
-    checkApproval(approval, { script: script.name, sha256: input.sha256, platform: platform.name });
     const outDir = makeOutDir(options.cwd, options.out, script.name, started);
     const log = createFileLogger(outDir, options.debug ?? false);
     const journal = Journal.open(outDir, { script: script.name, sha256: input.sha256, platform: platform.name });

@@ -122,10 +122,13 @@ describe("mdimport run refuses what was not approved", () => {
     ],
     [["run", fixture("relations.xlsx"), "--script", "relations", "--db", db], 2, /required option '--approved <file>'/],
   ])("%j → exit %d", (args, code, message) => {
-    const run = runCli(args);
+    const out = join(dir, "refused");
+    const run = runCli([...args, "--out", out]);
     expect(run.code).toBe(code);
     expect(run.stderr).toMatch(message);
-    expect(existsSync(join(dir, "other.sqlite-out"))).toBe(false);
+    // A refused run writes nothing: no report folder, and no store for the wrong platform.
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(join(dir, "other.sqlite"))).toBe(false);
   });
 });
 

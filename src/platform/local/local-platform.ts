@@ -58,8 +58,13 @@ export class LocalPlatform implements Platform {
   readonly name: string;
   private readonly db: Database.Database;
 
+  /** How reports name a local platform: by its file, as the user gave it. */
+  static nameFor(path: string): string {
+    return `local:${path}`;
+  }
+
   private constructor(path: string, db: Database.Database) {
-    this.name = `local:${path}`;
+    this.name = LocalPlatform.nameFor(path);
     this.db = db;
   }
 
