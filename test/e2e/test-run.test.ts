@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import ExcelJS from "exceljs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fixture, flatRows, readJson, runCli, tempDir, type FlatRow } from "../support/cli.js";
 
@@ -46,11 +47,24 @@ describe("mdimport platform load → test-run → dump", () => {
     expect(runCli(["platform", "dump", "--db", db]).stdout).toBe(before);
   });
 
-  it("exits 0 when every row is planned or unchanged", () => {
+  it("keeps the sheet's invalid rows invalid and plans the rest", () => {
     const out = join(dir, "out-de");
     const run = runCli(["test-run", fixture("new-clients.de.xlsx"), "--script", "new-clients", "--db", db, "--out", out]);
     expect(flatRows(readJson(join(out, "report.json"))).map((r) => r.status)).toEqual(["planned", "planned", "planned", "invalid"]);
     expect(run.code).toBe(1);
+  });
+
+  it("exits 0 when every row is planned or unchanged", async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet("Blad1");
+    sheet.addRow(["Professional ID", "Client ID"]);
+    sheet.addRow(["PRO-1", "EXT-1001"]); // already linked: unchanged
+    sheet.addRow(["PRO-2", "EXT-1002"]); // planned
+    await workbook.xlsx.writeFile(join(dir, "clean.xlsx"));
+    const out = join(dir, "out-clean");
+    const run = runCli(["test-run", join(dir, "clean.xlsx"), "--script", "relations", "--db", db, "--out", out]);
+    expect(flatRows(readJson(join(out, "report.json"))).map((r) => r.status)).toEqual(["unchanged", "planned"]);
+    expect(run.code).toBe(0);
   });
 });
 
