@@ -8,10 +8,8 @@ import { Journal } from "../pipeline/journal.js";
 import { planners, snapshotNeeds, type Operation } from "../pipeline/plan.js";
 import { openPlatform, platformName, type PlatformOptions } from "../platform/open.js";
 import { PlatformIndex } from "../platform/platform.js";
-import { writeJsonReport } from "../report/json.js";
+import { writeReports } from "../report/write-reports.js";
 import { buildReport, reportIsClean } from "../report/report.js";
-import { writeSummaryMd } from "../report/summary-md.js";
-import { writeXlsxReport } from "../report/xlsx.js";
 import { getScript } from "../scripts/index.js";
 import { UsageError } from "../shared/errors.js";
 import { createFileLogger } from "../shared/log.js";
@@ -103,9 +101,7 @@ export async function runCommand(options: RunOptions): Promise<CommandResult> {
         platform: platform.name,
       });
       report.run = { welcome_mail: options.welcomeMail ?? null, stopped: outcome.stopped, failures: outcome.failures };
-      writeJsonReport(outDir, report);
-      await writeXlsxReport(outDir, report, analysis.texts, reportKey);
-      writeSummaryMd(outDir, report);
+      await writeReports(outDir, report, analysis.texts, reportKey);
       log.info({ summary: report.summary, stopped: outcome.stopped, failures: outcome.failures, ms: Date.now() - started.getTime() }, "run finished");
       log.flush();
       return { report, outDir, exitCode: reportIsClean(report) ? 0 : 1 };
