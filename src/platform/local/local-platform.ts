@@ -97,7 +97,7 @@ export class LocalPlatform implements Platform {
   createClient(client: NewClient): Promise<ClientAccount> {
     return settle(() => {
       const account: ClientAccount = { ...client, md_id: newMdId(), external_source: null };
-      this.write(() => this.insertAccount({ ...account, kind: "client", role: null, active: account.active ? 1 : 0 }));
+      this.write(() => this.insertClient(account));
       return account;
     });
   }
@@ -105,16 +105,7 @@ export class LocalPlatform implements Platform {
   createProfessional(professional: NewProfessional): Promise<ProfessionalAccount> {
     return settle(() => {
       const account: ProfessionalAccount = { ...professional, md_id: newMdId(), external_source: null };
-      const row = {
-        ...account,
-        kind: "professional" as const,
-        gender: null,
-        date_of_birth: null,
-        phone_number: null,
-        bsn: null,
-        active: account.active ? 1 : 0,
-      };
-      this.write(() => this.insertAccount(row));
+      this.write(() => this.insertProfessional(account));
       return account;
     });
   }
@@ -135,9 +126,7 @@ export class LocalPlatform implements Platform {
 
   link(relation: Relation): Promise<void> {
     return settle(() => {
-      this.write(() =>
-        this.db.prepare("INSERT INTO relations (professional_md_id, client_md_id) VALUES (@professional_md_id, @client_md_id)").run(relation),
-      );
+      this.write(() => this.insertRelation(relation));
     });
   }
 
@@ -150,27 +139,9 @@ export class LocalPlatform implements Platform {
   load(state: PlatformState): void {
     const load = this.db.transaction(() => {
       if (state.config) this.db.prepare("INSERT OR REPLACE INTO config (key, value) VALUES ('config', ?)").run(JSON.stringify(state.config));
-      state.clients.forEach((client, index) =>
-        at(`clients[${index}]`, () => this.insertAccount({ ...client, kind: "client", role: null, active: client.active ? 1 : 0 })),
-      );
-      state.professionals.forEach((professional, index) =>
-        at(`professionals[${index}]`, () =>
-          this.insertAccount({
-            ...professional,
-            kind: "professional",
-            gender: null,
-            date_of_birth: null,
-            phone_number: null,
-            bsn: null,
-            active: professional.active ? 1 : 0,
-          }),
-        ),
-      );
-      state.relations.forEach((relation, index) =>
-        at(`relations[${index}]`, () =>
-          this.db.prepare("INSERT INTO relations (professional_md_id, client_md_id) VALUES (@professional_md_id, @client_md_id)").run(relation),
-        ),
-      );
+      state.clients.forEach((client, index) => at(`clients[${index}]`, () => this.insertClient(client)));
+      state.professionals.forEach((professional, index) => at(`professionals[${index}]`, () => this.insertProfessional(professional)));
+      state.relations.forEach((relation, index) => at(`relations[${index}]`, () => this.insertRelation(relation)));
     });
     load();
   }
@@ -199,6 +170,19 @@ export class LocalPlatform implements Platform {
     const row = this.db.prepare("SELECT * FROM accounts WHERE md_id = ? AND kind = ?").get(mdId, kind) as AccountRow | undefined;
     if (!row) throw new PlatformRuleError("not_found", `there is no ${kind} with this Minddistrict ID`);
     return row;
+  }
+
+  private insertClient(client: ClientAccount): void {
+    this.insertAccount({ ...client, kind: "client", role: null, active: client.active ? 1 : 0 });
+  }
+
+  private insertProfessional(professional: ProfessionalAccount): void {
+    const row = { ...professional, kind: "professional" as const, gender: null, date_of_birth: null, phone_number: null, bsn: null };
+    this.insertAccount({ ...row, active: professional.active ? 1 : 0 });
+  }
+
+  private insertRelation(relation: Relation): void {
+    this.db.prepare("INSERT INTO relations (professional_md_id, client_md_id) VALUES (@professional_md_id, @client_md_id)").run(relation);
   }
 
   private insertAccount(row: AccountRow): void {
