@@ -1,6 +1,6 @@
 import type { Gender, Role } from "../scripts/fields.js";
 import type { Reason } from "../scripts/reasons.js";
-import type { ScriptName } from "../scripts/script.js";
+import { scripts, type ScriptName } from "../scripts/index.js";
 import type {
   ClientAccount,
   ClientChanges,
@@ -179,7 +179,7 @@ function updatePlanner(kind: UpdateKind): Planner {
 
 const planUpdateClient = updatePlanner({
   accounts: (index) => index.clientsByMdId,
-  fields: CLIENT_FIELDS.filter((f) => f !== "email"),
+  fields: scripts["update-clients"].changes ?? [],
   unique: [
     { field: "id", code: "external_id_in_use", taken: (index) => index.clientsById },
     { field: "bsn", code: "bsn_in_use", taken: (index) => index.clientsByBsn },
@@ -189,7 +189,7 @@ const planUpdateClient = updatePlanner({
 
 const planUpdateProfessional = updatePlanner({
   accounts: (index) => index.professionalsByMdId,
-  fields: PROFESSIONAL_FIELDS.filter((f) => f !== "email"),
+  fields: scripts["update-professionals"].changes ?? [],
   unique: [{ field: "id", code: "external_id_in_use", taken: (index) => index.professionalsById }],
   operation: (mdId, changes) => ({ kind: "update-professional", md_id: mdId, changes }),
 });

@@ -49,6 +49,4 @@ export type ReasonDetail =
   | "too_old"
   | "not_a_date"
   | "length"
-  | "checksum"
-  | "nothing_to_change"
-  | "reference";
+  | "checksum";

@@ -44,7 +44,6 @@ export interface ScriptDef {
   keys: readonly (readonly string[])[];
   /** Names of column groups of which at least one column must be present, with what the group means. */
   groups?: Readonly<Record<string, Texts>>;
-  /** Fields that an update row changes (the rest identify or cross-check). */
+  /** Fields that an update row changes (the rest identify or cross-check); the update planner reads them. */
   changes?: readonly string[];
-  /** Platform fields whose rule comes from client_fields (new-clients). */
 }

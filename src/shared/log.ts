@@ -27,6 +27,3 @@ export function createFileLogger(dir: string, debug: boolean): Logger {
   const destination = pino.destination({ dest: join(dir, "mdimport.log"), sync: true, mode: 0o600 });
   return pino({ level: debug ? "debug" : "info", redact: { paths: redactPaths, censor: "[redacted]" }, base: { tool: "mdimport" } }, destination);
 }
-
-/** A logger that writes nowhere, for commands without an output folder. */
-export const silentLogger: Logger = pino({ level: "silent" });

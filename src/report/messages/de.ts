@@ -37,8 +37,6 @@ export const de: Catalogue = {
     not_a_date: "{field} ist kein Datum (TT.MM.JJJJ verwenden)",
     length: "{field} muss 9 Ziffern haben",
     checksum: "{field} besteht die Elferprobe nicht",
-    nothing_to_change: "es gibt nichts zu aktualisieren",
-    reference: "{field} verweist auf etwas, das nicht existiert",
   },
   statuses: {
     valid: "gültig",

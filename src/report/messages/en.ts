@@ -36,8 +36,6 @@ export const en: Catalogue = {
     not_a_date: "{field} is not a date (use dd-mm-yyyy)",
     length: "{field} must have 9 digits",
     checksum: "{field} fails the eleven-test",
-    nothing_to_change: "there is nothing to update",
-    reference: "{field} refers to something that does not exist",
   },
   statuses: {
     valid: "valid",

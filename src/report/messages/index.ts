@@ -9,6 +9,16 @@ import { nl } from "./nl.js";
 
 export const catalogues: Record<Lang, Catalogue> = { nl, en, de };
 
+/** The groups as `invalid_role` lists them, per language; made once, not per message. */
+const roleLists: Record<Lang, string> = Object.fromEntries(
+  (["nl", "en", "de"] as const).map((lang) => [
+    lang,
+    Object.values(roleNames)
+      .map((r) => r[lang])
+      .join(", "),
+  ]),
+) as Record<Lang, string>;
+
 const fill = (template: string, values: Record<string, string | number | undefined>) =>
   template.replace(/\{(\w+)\}/g, (whole, key: string) => (values[key] === undefined ? whole : String(values[key])));
 
@@ -21,9 +31,7 @@ export function renderReason(reason: Reason, script: ScriptDef, lang: Lang): str
   const message = fill(template, {
     field,
     ref: reason.ref,
-    roles: Object.values(roleNames)
-      .map((r) => r[lang])
-      .join(", "),
+    roles: roleLists[lang],
     message: reason.message ?? "",
   });
   return message.charAt(0).toUpperCase() + message.slice(1);

@@ -37,8 +37,6 @@ export const nl: Catalogue = {
     not_a_date: "{field} is geen datum (gebruik dd-mm-jjjj)",
     length: "{field} moet 9 cijfers hebben",
     checksum: "{field} voldoet niet aan de elfproef",
-    nothing_to_change: "er is niets om bij te werken",
-    reference: "{field} verwijst naar iets dat niet bestaat",
   },
   statuses: {
     valid: "geldig",
