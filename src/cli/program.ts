@@ -3,11 +3,12 @@ import { Command, CommanderError, Option } from "commander";
 import { templateCommand } from "../commands/template.js";
 import type { CommandResult, SheetCommandOptions } from "../commands/check-sheet.js";
 import { encryptCommand } from "../commands/encrypt.js";
-import { platformDumpCommand, platformLoadCommand } from "../commands/platform.js";
+import { platformDumpCommand, platformLoadCommand, platformServeCommand } from "../commands/platform.js";
 import { defaultMaxFailures, runCommand } from "../commands/run.js";
 import { testRunCommand } from "../commands/test-run.js";
 import { validateCommand } from "../commands/validate.js";
-import { defaultDb } from "../platform/open.js";
+import { defaultConcurrency, defaultDb, defaultRate, defaultTimeoutSeconds } from "../platform/open.js";
+import { readPlatformConfig } from "../pipeline/platform-config.js";
 import { langs, scriptNames, type Lang } from "../scripts/index.js";
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
@@ -63,6 +64,73 @@ function parseCount(value: string): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 0) throw new UsageError(`"${value}" is not a whole number of 0 or more.`);
   return number;
+}
+
+/** A number greater than 0, from an option. */
+function parsePositive(value: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new UsageError(`"${value}" is not a number greater than 0.`);
+  return number;
+}
+
+/** A whole number greater than 0, from an option. */
+function parseWhole(value: string): number {
+  const number = parseCount(value);
+  if (number === 0) throw new UsageError(`"${value}" is not a whole number greater than 0.`);
+  return number;
+}
+
+/** A share from 0 to 1, from an option. */
+function parseShare(value: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < 0 || number > 1) throw new UsageError(`"${value}" is not a number from 0 to 1.`);
+  return number;
+}
+
+/** The API token comes from a file or the environment (MDIMPORT_TOKEN), never from an argument. */
+async function readToken(file: string | undefined, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  if (!file) return env.MDIMPORT_TOKEN?.trim() || undefined;
+  try {
+    return (await readFile(file, "utf8")).trim() || undefined;
+  } catch (error) {
+    throw new InputError(`Cannot read the token file ${basename(file)}: ${(error as Error).message}.`, { cause: error });
+  }
+}
+
+interface PlatformCliOptions {
+  platform: string;
+  db: string;
+  tokenFile?: string;
+  config?: string;
+  rate?: number;
+  concurrency?: number;
+  timeout?: number;
+}
+
+/** The platform options of test-run and run, with the token read and the configuration parsed. */
+async function platformOptions(options: PlatformCliOptions, env: NodeJS.ProcessEnv) {
+  const http = options.platform !== "local";
+  const token = http ? await readToken(options.tokenFile, env) : undefined;
+  return {
+    platform: options.platform,
+    db: options.db,
+    ...(token ? { token } : {}),
+    ...(options.config ? { config: await readPlatformConfig(options.config) } : {}),
+    ...(options.rate === undefined ? {} : { rate: options.rate }),
+    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    ...(options.timeout === undefined ? {} : { timeoutSeconds: options.timeout }),
+  };
+}
+
+/** The options that choose and reach a platform. */
+function addPlatformOptions(command: Command): Command {
+  return command
+    .option("--platform <platform>", 'the platform: "local" (the embedded one) or https://HOST (Minddistrict API 2)', "local")
+    .option("--db <file>", "the local platform's SQLite file", defaultDb)
+    .option("--token-file <file>", "over HTTP: a file holding the API token (or set MDIMPORT_TOKEN)")
+    .option("--config <file>", "over HTTP: the platform's settings (client_fields, details_protection), as in a state file")
+    .option("--timeout <seconds>", `over HTTP: seconds before a request counts as failed (default ${defaultTimeoutSeconds})`, parsePositive)
+    .option("--rate <n>", `over HTTP: requests per second, retries included (default ${defaultRate})`, parsePositive);
 }
 
 const langOption = () => new Option("--lang <lang>", "language of the requester's messages").choices(langs).default("nl");
@@ -132,6 +200,11 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
     });
     progress?.end();
     context.stdout.write(renderTerminalSummary(result.report, result.outDir, useColour(context.stdout, context.env)));
+    if (result.platformMode !== undefined) {
+      context.stdout.write(
+        `platform ${result.report.platform ?? ""}: ${result.platformMode === null ? "production" : `mode ${result.platformMode}`}\n`,
+      );
+    }
     setExit(result.exitCode);
   };
 
@@ -143,14 +216,14 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
       );
     });
 
-  sheetCommand("test-run", "plan every row against the platform and report what would happen; changes nothing")
-    .option("--platform <platform>", 'the platform: "local" (the embedded one) or https://HOST', "local")
-    .option("--db <file>", "the local platform's SQLite file", defaultDb)
-    .action(async (input: string, options: SheetCliOptions & { platform: string; db: string }) => {
-      await runSheetCommand(options, input, (common) => testRunCommand({ ...common, platform: options.platform, db: options.db }));
-    });
+  addPlatformOptions(sheetCommand("test-run", "plan every row against the platform and report what would happen; changes nothing")).action(
+    async (input: string, options: SheetCliOptions & PlatformCliOptions) => {
+      const platform = await platformOptions(options, context.env);
+      await runSheetCommand(options, input, (common) => testRunCommand({ ...common, ...platform }));
+    },
+  );
 
-  sheetCommand("run", "carry out exactly what an approved test run showed, against the live platform")
+  const run = sheetCommand("run", "carry out exactly what an approved test run showed, against the live platform")
     .requiredOption("--approved <file>", "the report.json of the approved test run")
     .addOption(
       new Option("--welcome-mail <answer>", "whether welcome e-mails may be sent (required for new-clients and new-professionals)").choices([
@@ -159,25 +232,26 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
       ]),
     )
     .option("--max-failures <n>", `stop cleanly once more rows than this have failed (default ${defaultMaxFailures})`, parseCount)
-    .option("--platform <platform>", 'the platform: "local" (the embedded one) or https://HOST', "local")
-    .option("--db <file>", "the local platform's SQLite file", defaultDb)
-    .action(
-      async (
-        input: string,
-        options: SheetCliOptions & { approved: string; welcomeMail?: "yes" | "no"; maxFailures?: number; platform: string; db: string },
-      ) => {
-        await runSheetCommand(options, input, (common) =>
-          runCommand({
-            ...common,
-            approved: options.approved,
-            platform: options.platform,
-            db: options.db,
-            ...(options.welcomeMail ? { welcomeMail: options.welcomeMail } : {}),
-            ...(options.maxFailures === undefined ? {} : { maxFailures: options.maxFailures }),
-          }),
-        );
-      },
-    );
+    .option("--concurrency <n>", `rows carried out at once (default ${defaultConcurrency})`, parseWhole)
+    .option("--production", "confirm a run against a platform whose API reports production mode");
+  addPlatformOptions(run).action(
+    async (
+      input: string,
+      options: SheetCliOptions & PlatformCliOptions & { approved: string; welcomeMail?: "yes" | "no"; maxFailures?: number; production?: boolean },
+    ) => {
+      const platform = await platformOptions(options, context.env);
+      await runSheetCommand(options, input, (common) =>
+        runCommand({
+          ...common,
+          ...platform,
+          approved: options.approved,
+          production: Boolean(options.production),
+          ...(options.welcomeMail ? { welcomeMail: options.welcomeMail } : {}),
+          ...(options.maxFailures === undefined ? {} : { maxFailures: options.maxFailures }),
+        }),
+      );
+    },
+  );
 
   program
     .command("encrypt")
@@ -202,7 +276,7 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
       setExit(0);
     });
 
-  const platform = program.command("platform").description("the embedded local platform: load a state, dump it");
+  const platform = program.command("platform").description("the embedded local platform: load a state, dump it, serve it as API 2");
   platform
     .command("load")
     .description("add the accounts and relations of a state file to the local platform (all or nothing)")
@@ -221,6 +295,28 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
     .option("--db <file>", "the local platform's SQLite file", defaultDb)
     .action(async (options: { db: string }) => {
       context.stdout.write(await platformDumpCommand({ db: options.db, cwd: context.cwd }));
+      setExit(0);
+    });
+  platform
+    .command("serve")
+    .description("answer the Minddistrict API 2 routes mdimport uses over the local platform, with latency, faults and a rate limit")
+    .option("--db <file>", "the local platform's SQLite file", defaultDb)
+    .option("--port <n>", "the port on 127.0.0.1 (0 picks a free one)", parseCount, 0)
+    .option("--token <token>", "the one token accepted (Authorization: md-token TOKEN)", "local-dev-token")
+    .option("--latency <ms>", "milliseconds every answer waits", parseCount, 0)
+    .option("--fail-rate <p>", "share of requests (0 to 1) answered 503 or with a dropped connection", parseShare, 0)
+    .option("--rate-limit <n>", "requests per second beyond which the answer is 429 with Retry-After (0: none)", parseCount, 0)
+    .option("--seed <n>", "seed of the fault dice, to repeat a run of faults", parseCount, 1)
+    .action(async (options: { db: string; port: number; token: string; latency: number; failRate: number; rateLimit: number; seed: number }) => {
+      if (options.port > 65535) throw new UsageError(`--port ${options.port} is not a port number.`);
+      const running = await platformServeCommand({ ...options, cwd: context.cwd });
+      context.stdout.write(`listening on ${running.url}\n`);
+      await new Promise<void>((resolve) => {
+        process.once("SIGTERM", resolve);
+        process.once("SIGINT", resolve);
+      });
+      await running.stop();
+      context.stderr.write("mdimport platform serve: stopped\n");
       setExit(0);
     });
   return program;

@@ -1,7 +1,7 @@
 import { readEncryptKeys } from "../input/encrypt.js";
 import { readInput, type DecryptOptions } from "../input/read-input.js";
 import { openWorkbook } from "../input/workbook.js";
-import { analyseWorkbook } from "../pipeline/analyse.js";
+import { analyseWorkbook, type RowResult } from "../pipeline/analyse.js";
 import type { PlannedRow } from "../pipeline/plan.js";
 import type { PlatformConfig } from "../pipeline/platform-config.js";
 import { writeReports } from "../report/write-reports.js";
@@ -31,6 +31,8 @@ export interface CommandResult {
   report: Report;
   outDir: string;
   exitCode: 0 | 1;
+  /** The mode a platform's API reported (null: production), where it has one. */
+  platformMode?: string | null;
 }
 
 interface CheckSheetOptions extends SheetCommandOptions {
@@ -39,6 +41,8 @@ interface CheckSheetOptions extends SheetCommandOptions {
   config: PlatformConfig;
   platform: string | null;
   plan?: (values: Readonly<Record<string, unknown>>, row: number) => PlannedRow;
+  /** After planning and duplicates: what the platform can only tell about all rows at once. */
+  settle?: (results: RowResult[]) => Promise<void>;
 }
 
 /**
@@ -58,6 +62,7 @@ export async function checkSheet(options: CheckSheetOptions): Promise<CommandRes
     ...(options.plan ? { plan: options.plan } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
+  await options.settle?.(analysis.results);
   const report = buildReport(analysis, {
     mode: options.mode,
     script,

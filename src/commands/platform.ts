@@ -3,7 +3,8 @@ import { basename } from "node:path";
 import { PlatformRuleError } from "../platform/local/local-platform.js";
 import { openLocalPlatform } from "../platform/open.js";
 import { stateSchema } from "../platform/state.js";
-import { InputError } from "../shared/errors.js";
+import { PlatformServer } from "../platform/serve/server.js";
+import { InputError, UsageError } from "../shared/errors.js";
 
 export interface PlatformStoreOptions {
   db?: string;
@@ -54,5 +55,49 @@ export async function platformDumpCommand(options: PlatformStoreOptions): Promis
     return `${JSON.stringify(platform.dump(), null, 2)}\n`;
   } finally {
     await platform.close();
+  }
+}
+
+export interface PlatformServeOptions extends PlatformStoreOptions {
+  port: number;
+  token: string;
+  latency: number;
+  failRate: number;
+  rateLimit: number;
+  seed: number;
+}
+
+/** A running `platform serve`: its URL, and how to stop it (store closed too). */
+export interface RunningServer {
+  url: string;
+  server: PlatformServer;
+  stop(): Promise<void>;
+}
+
+/** `mdimport platform serve`: the API 2 over the local store, until stopped. */
+export async function platformServeCommand(options: PlatformServeOptions): Promise<RunningServer> {
+  const store = openLocalPlatform(options.db, options.cwd);
+  const server = new PlatformServer({
+    store,
+    port: options.port,
+    token: options.token,
+    latency: options.latency,
+    failRate: options.failRate,
+    rateLimit: options.rateLimit,
+    seed: options.seed,
+  });
+  try {
+    const url = await server.listen();
+    return {
+      url,
+      server,
+      stop: async () => {
+        await server.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw new UsageError(`Cannot listen on port ${options.port}: ${(error as Error).message}.`, { cause: error });
   }
 }

@@ -6,7 +6,8 @@ import { checkApproval, readApproval } from "../pipeline/approval.js";
 import { executeRows } from "../pipeline/execute.js";
 import { Journal } from "../pipeline/journal.js";
 import { planners, snapshotNeeds, type Operation } from "../pipeline/plan.js";
-import { openPlatform, platformName, type PlatformOptions } from "../platform/open.js";
+import { defaultConcurrency, openPlatform, platformName, type PlatformOptions } from "../platform/open.js";
+import { settleExistingLinks } from "../pipeline/relations.js";
 import { PlatformIndex } from "../platform/platform.js";
 import { writeReports } from "../report/write-reports.js";
 import { buildReport, reportIsClean } from "../report/report.js";
@@ -20,6 +21,8 @@ export interface RunOptions extends SheetCommandOptions, Omit<PlatformOptions, "
   approved: string;
   welcomeMail?: "yes" | "no";
   maxFailures?: number;
+  /** The explicit acknowledgement that a platform in production mode is meant. */
+  production?: boolean;
 }
 
 /** A few refusals are the platform's to give; more in one run point at a cause to fix first. */
@@ -44,8 +47,13 @@ export async function runCommand(options: RunOptions): Promise<CommandResult> {
   const input = await readInput(options.input, options.decrypt);
   // Checked before the platform is opened: a refused run changes nothing, not even a new store file.
   checkApproval(approval, { script: script.name, sha256: input.sha256, platform: platformName(options) });
-  const platform = openPlatform(options);
+  const platform = await openPlatform(options);
   try {
+    if (platform.mode === null && !options.production) {
+      throw new UsageError(
+        `The platform ${platform.name} reports that it is a production platform: give --production to confirm that this run is meant for it.`,
+      );
+    }
     const outDir = makeOutDir(options.cwd, options.out, script.name, started);
     const log = createFileLogger(outDir, options.debug ?? false);
     const journal = Journal.open(outDir, { script: script.name, sha256: input.sha256, platform: platform.name });
@@ -63,6 +71,7 @@ export async function runCommand(options: RunOptions): Promise<CommandResult> {
           command: "run",
           script: script.name,
           platform: platform.name,
+          platform_mode: platform.mode,
           sha256: input.sha256,
           resumed_rows: journal.earlier.size,
           welcome_mail: options.welcomeMail ?? null,
@@ -79,16 +88,20 @@ export async function runCommand(options: RunOptions): Promise<CommandResult> {
         context: { today: started.toISOString().slice(0, 10) },
         plan: (values, row) => {
           const planned = plan(values, index);
-          if (planned.operation) operations.set(row, planned.operation);
+          const operation = planned.operation ?? planned.resume;
+          if (operation) operations.set(row, operation);
           return planned;
         },
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       });
+      await settleExistingLinks(analysis.results, operations, platform);
       const outcome = await executeRows(analysis.results, operations, {
         platform,
         journal,
         approval,
         maxFailures: options.maxFailures ?? defaultMaxFailures,
+        concurrency: options.concurrency ?? defaultConcurrency,
+        activate: { welcomeMail: options.welcomeMail ?? "no" },
         now: options.now,
       });
       const report = buildReport(analysis, {
@@ -104,7 +117,12 @@ export async function runCommand(options: RunOptions): Promise<CommandResult> {
       await writeReports(outDir, report, analysis.texts, reportKey);
       log.info({ summary: report.summary, stopped: outcome.stopped, failures: outcome.failures, ms: Date.now() - started.getTime() }, "run finished");
       log.flush();
-      return { report, outDir, exitCode: reportIsClean(report) ? 0 : 1 };
+      return {
+        report,
+        outDir,
+        exitCode: reportIsClean(report) ? 0 : 1,
+        ...(platform.mode === undefined ? {} : { platformMode: platform.mode }),
+      };
     } finally {
       journal.close();
     }

@@ -1,6 +1,7 @@
 import { PlatformIndex } from "../platform/platform.js";
 import { openPlatform, type PlatformOptions } from "../platform/open.js";
-import { planners, snapshotNeeds } from "../pipeline/plan.js";
+import { planners, snapshotNeeds, type Operation } from "../pipeline/plan.js";
+import { settleExistingLinks } from "../pipeline/relations.js";
 import { getScript } from "../scripts/index.js";
 import { checkSheet, type CommandResult, type SheetCommandOptions } from "./check-sheet.js";
 
@@ -12,18 +13,27 @@ export type TestRunOptions = SheetCommandOptions & Omit<PlatformOptions, "cwd">;
  */
 export async function testRunCommand(options: TestRunOptions): Promise<CommandResult> {
   const scriptDef = getScript(options.script);
-  const platform = openPlatform(options);
+  const platform = await openPlatform(options);
   try {
     const index = new PlatformIndex(await platform.snapshot(snapshotNeeds[scriptDef.name]));
     const plan = planners[scriptDef.name];
-    return await checkSheet({
+    // Links are kept only where the platform's relations must be read per client afterwards.
+    const links = new Map<number, Operation>();
+    const keepLinks = scriptDef.name === "relations" && platform.relationsOf !== undefined;
+    const result = await checkSheet({
       ...options,
       mode: "test-run",
       scriptDef,
       config: index.config,
       platform: platform.name,
-      plan: (values) => plan(values, index),
+      plan: (values, row) => {
+        const planned = plan(values, index);
+        if (keepLinks && planned.operation) links.set(row, planned.operation);
+        return planned;
+      },
+      settle: (results) => settleExistingLinks(results, links, platform),
     });
+    return platform.mode === undefined ? result : { ...result, platformMode: platform.mode };
   } finally {
     await platform.close();
   }

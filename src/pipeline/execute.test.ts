@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../../test/support/cli.js";
 import { PlatformRuleError, type Platform } from "../platform/platform.js";
+import { PlatformError } from "../shared/errors.js";
 import type { RowResult } from "./analyse.js";
 import type { Approval, ApprovedRow } from "./approval.js";
 import { executeRows } from "./execute.js";
@@ -71,6 +72,8 @@ describe("executeRows", () => {
         [7, "invalid"],
       ]),
       maxFailures: 10,
+      concurrency: 1,
+      activate: { welcomeMail: "no" },
       now: () => new Date(0),
     });
     expect(statuses(rows)).toEqual([
@@ -93,6 +96,8 @@ describe("executeRows", () => {
       journal: journal(),
       approval: approval([2, 3, 4, 5, 6].map((row) => [row, "planned"])),
       maxFailures: 1,
+      concurrency: 1,
+      activate: { welcomeMail: "no" },
       now: () => new Date(0),
     });
     expect(statuses(rows)).toEqual([
@@ -104,5 +109,98 @@ describe("executeRows", () => {
     ]);
     expect(calls).toHaveLength(3);
     expect(outcome).toEqual({ stopped: "max_failures", failures: 2 });
+  });
+
+  it("keeps at most `concurrency` rows in flight, and carries out every row once", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const seen: string[] = [];
+    const platform = {
+      name: "fake",
+      createClient: async (c: typeof client) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        seen.push(c.email);
+        await new Promise((resolve) => setImmediate(resolve));
+        inFlight--;
+        return { ...c, md_id: "e".repeat(32), external_source: null };
+      },
+    } as unknown as Platform;
+    const rowNumbers = Array.from({ length: 20 }, (_, i) => i + 2);
+    const rows = results(rowNumbers.map((row) => [row, "planned"]));
+    const operations = new Map(
+      rowNumbers.map((row): [number, Operation] => [row, { kind: "create-client", client: { ...client, email: `${row}@voorbeeld.nl` } }]),
+    );
+    await executeRows(rows, operations, {
+      platform,
+      journal: journal(),
+      approval: approval(rowNumbers.map((row) => [row, "planned"])),
+      maxFailures: 10,
+      concurrency: 4,
+      activate: { welcomeMail: "no" },
+      now: () => new Date(0),
+    });
+    expect(most).toBe(4);
+    expect(new Set(seen).size).toBe(20);
+    expect(rows.every((r) => r.status === "done")).toBe(true);
+  });
+
+  it("stops starting rows after an error that stops the command, and throws it once the started ones end", async () => {
+    let call = 0;
+    const platform = {
+      name: "fake",
+      createClient: () =>
+        ++call === 2
+          ? Promise.reject(new PlatformError("The platform refused the token (401)."))
+          : Promise.resolve({ ...client, md_id: "e".repeat(32) }),
+    } as unknown as Platform;
+    const rows = results([2, 3, 4, 5].map((row) => [row, "planned"]));
+    await expect(
+      executeRows(rows, new Map([2, 3, 4, 5].map((row) => [row, create])), {
+        platform,
+        journal: journal(),
+        approval: approval([2, 3, 4, 5].map((row) => [row, "planned"])),
+        maxFailures: 10,
+        concurrency: 1,
+        activate: { welcomeMail: "no" },
+        now: () => new Date(0),
+      }),
+    ).rejects.toThrow(/token/);
+    expect(call).toBe(2);
+    expect(statuses(rows)).toEqual([
+      [2, "done"],
+      [3, "planned"],
+      [4, "planned"],
+      [5, "planned"],
+    ]);
+  });
+
+  it("finishes a create that an interrupted run left inactive, with the welcome e-mail as asked", async () => {
+    const activated: unknown[] = [];
+    const platform = {
+      name: "fake",
+      activate: (account: unknown, options: unknown) => {
+        activated.push([account, options]);
+        return Promise.resolve();
+      },
+    } as unknown as Platform;
+    const dir = tempDir();
+    const first = Journal.open(dir, { script: "new-clients", sha256: "a".repeat(64), platform: "fake" });
+    first.write({ type: "run", time: "t", script: "new-clients", sha256: "a".repeat(64), platform: "fake", welcome_mail: "yes" });
+    first.write({ type: "start", time: "t", row: 2, action: "create" });
+    first.close();
+    const rows = results([[2, "unchanged"]]);
+    const resume: Operation = { kind: "activate", account: { kind: "client", md_id: "e".repeat(32) } };
+    await executeRows(rows, new Map([[2, resume]]), {
+      platform,
+      journal: Journal.open(dir, { script: "new-clients", sha256: "a".repeat(64), platform: "fake" }),
+      approval: approval([[2, "planned"]]),
+      maxFailures: 10,
+      concurrency: 1,
+      activate: { welcomeMail: "yes" },
+      now: () => new Date(0),
+    });
+    expect(activated).toEqual([[{ kind: "client", md_id: "e".repeat(32) }, { welcomeMail: "yes" }]]);
+    expect(statuses(rows)).toEqual([[2, "done"]]);
   });
 });

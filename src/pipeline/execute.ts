@@ -1,5 +1,7 @@
-import { PlatformRuleError, type Platform } from "../platform/platform.js";
+import { ApiUnavailable } from "../platform/http/client.js";
+import { PlatformRuleError, type ActivateOptions, type Platform } from "../platform/platform.js";
 import type { Reason } from "../scripts/reasons.js";
+import { MdimportError } from "../shared/errors.js";
 import type { RowResult } from "./analyse.js";
 import type { Approval } from "./approval.js";
 import type { Journal } from "./journal.js";
@@ -11,6 +13,10 @@ export interface ExecuteOptions {
   approval: Approval;
   /** Stop cleanly once more rows than this have failed. */
   maxFailures: number;
+  /** Rows carried out at once (the platform's client paces the requests). */
+  concurrency: number;
+  /** Whether activating a new account sends the welcome e-mail. */
+  activate: ActivateOptions;
   now: () => Date;
   onProgress?: (done: number) => void;
 }
@@ -25,18 +31,22 @@ const changed = (reasons: Reason[]): Reason[] => [{ code: "changed_since_test_ru
 
 /** The reason a refusal stands for: one of the contract's codes where one fits, else api_error. */
 function refusal(error: unknown): Reason {
-  if (error instanceof PlatformRuleError && (error.rule === "email_in_use" || error.rule === "external_id_in_use" || error.rule === "bsn_in_use")) {
-    return { code: error.rule, message: error.message };
+  if (error instanceof PlatformRuleError) {
+    if (error.rule === "email_in_use" || error.rule === "external_id_in_use" || error.rule === "bsn_in_use") {
+      return { code: error.rule, message: error.message };
+    }
+    if (error.rule === "protected") return { code: "externally_managed", message: error.message };
   }
+  if (error instanceof ApiUnavailable) return { code: "api_error", message: `the platform kept failing: ${error.message}` };
   return { code: "api_error", message: error instanceof Error ? error.message : String(error) };
 }
 
-async function carryOut(platform: Platform, operation: Operation): Promise<string | null> {
+async function carryOut(platform: Platform, operation: Operation, activate: ActivateOptions): Promise<string | null> {
   switch (operation.kind) {
     case "create-client":
-      return (await platform.createClient(operation.client)).md_id;
+      return (await platform.createClient(operation.client, activate)).md_id;
     case "create-professional":
-      return (await platform.createProfessional(operation.professional)).md_id;
+      return (await platform.createProfessional(operation.professional, activate)).md_id;
     case "update-client":
       return (await platform.updateClient(operation.md_id, operation.changes)).md_id;
     case "update-professional":
@@ -44,14 +54,19 @@ async function carryOut(platform: Platform, operation: Operation): Promise<strin
     case "link":
       await platform.link(operation.relation);
       return null;
+    case "activate":
+      await platform.activate(operation.account, activate);
+      return operation.account.md_id;
   }
 }
 
 /**
- * Carries out, row by row and in sheet order, what the approved test run planned and the
- * live platform still allows. Each action is journaled before and after; a row whose outcome
- * differs from the approval is not carried out (`changed_since_test_run`); a row that an
- * earlier, interrupted run of the same approval already did is not done again.
+ * Carries out what the approved test run planned and the live platform still allows, up to
+ * `concurrency` rows at a time, started in sheet order. Each action is journaled before and
+ * after; a row whose outcome differs from the approval is not carried out
+ * (`changed_since_test_run`); a row that an earlier, interrupted run of the same approval
+ * already did is not done again. An error that stops the command (a refused token) stops
+ * new rows, lets the started ones finish, and is then thrown.
  */
 export async function executeRows(
   results: RowResult[],
@@ -62,6 +77,29 @@ export async function executeRows(
   let failures = 0;
   let done = 0;
   let stopped: ExecuteOutcome["stopped"] = null;
+  let fatal: Error | null = null;
+  const inFlight = new Set<Promise<void>>();
+  const time = () => options.now().toISOString();
+
+  const attempt = async (result: RowResult, operation: Operation): Promise<void> => {
+    journal.write({ type: "start", time: time(), row: result.row, action: result.action });
+    try {
+      const mdId = await carryOut(platform, operation, options.activate);
+      journal.write({ type: "done", time: time(), row: result.row, action: result.action, md_id: mdId });
+      Object.assign(result, { status: "done", reasons: [] });
+    } catch (error) {
+      if (error instanceof MdimportError) {
+        fatal ??= error;
+        return;
+      }
+      const reason = refusal(error);
+      journal.write({ type: "failed", time: time(), row: result.row, action: result.action, code: reason.code });
+      Object.assign(result, { status: "failed", reasons: [reason] });
+      if (++failures > options.maxFailures) stopped = "max_failures";
+    }
+    options.onProgress?.(++done);
+  };
+
   for (const result of results) {
     const approved = approval.rows.get(result.row)?.status;
     const earlier = journal.earlier.get(result.row);
@@ -72,8 +110,13 @@ export async function executeRows(
     if (result.status === "invalid" || result.status === "duplicate") continue;
     if (result.status === "unchanged") {
       if (approved === "planned" || approved === "unchanged") {
-        // Started by the interrupted run and found on the platform: that run did it.
-        if (earlier && approved === "planned") Object.assign(result, { status: "done", reasons: [] });
+        // Started by the interrupted run and found on the platform: that run did it, perhaps
+        // all but the activation, which is finished now.
+        if (earlier && approved === "planned") {
+          const resume = operations.get(result.row);
+          if (resume && !stopped && !fatal) await attempt(result, resume);
+          else if (!resume) Object.assign(result, { status: "done", reasons: [] });
+        }
         continue;
       }
       Object.assign(result, { status: "dropout", reasons: changed(result.reasons) });
@@ -90,20 +133,14 @@ export async function executeRows(
     }
     const operation = operations.get(result.row);
     if (!operation) throw new Error(`no operation planned for row ${result.row}`);
-    if (stopped) continue;
-    const time = () => options.now().toISOString();
-    journal.write({ type: "start", time: time(), row: result.row, action: result.action });
-    try {
-      const mdId = await carryOut(platform, operation);
-      journal.write({ type: "done", time: time(), row: result.row, action: result.action, md_id: mdId });
-      Object.assign(result, { status: "done", reasons: [] });
-    } catch (error) {
-      const reason = refusal(error);
-      journal.write({ type: "failed", time: time(), row: result.row, action: result.action, code: reason.code });
-      Object.assign(result, { status: "failed", reasons: [reason] });
-      if (++failures > options.maxFailures) stopped = "max_failures";
-    }
-    options.onProgress?.(++done);
+    while (inFlight.size >= Math.max(1, options.concurrency)) await Promise.race(inFlight);
+    if (stopped || fatal) continue;
+    const task = attempt(result, operation).finally(() => inFlight.delete(task));
+    inFlight.add(task);
   }
+  await Promise.all(inFlight);
+  // Set by the tasks, which TypeScript's narrowing does not see.
+  const stop = fatal as Error | null;
+  if (stop) throw stop;
   return { stopped, failures };
 }

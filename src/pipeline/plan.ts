@@ -2,6 +2,7 @@ import type { Gender, Role } from "../scripts/fields.js";
 import type { Reason } from "../scripts/reasons.js";
 import { scripts, type ScriptName } from "../scripts/index.js";
 import type {
+  AccountToActivate,
   ClientAccount,
   ClientChanges,
   NewClient,
@@ -19,7 +20,9 @@ export type Operation =
   | { kind: "create-professional"; professional: NewProfessional }
   | { kind: "update-client"; md_id: string; changes: ClientChanges }
   | { kind: "update-professional"; md_id: string; changes: ProfessionalChanges }
-  | { kind: "link"; relation: Relation };
+  | { kind: "link"; relation: Relation }
+  /** Finishes a create that an interrupted run left inactive (carried out only on resume). */
+  | { kind: "activate"; account: AccountToActivate };
 
 /** The outcome of planning one valid row against the platform. */
 export interface PlannedRow {
@@ -27,6 +30,8 @@ export interface PlannedRow {
   action: Action;
   reasons: Reason[];
   operation?: Operation;
+  /** For a row the platform already holds, inactive: what finishes an interrupted create. */
+  resume?: Operation;
 }
 
 type Values = Readonly<Record<string, unknown>>;
@@ -51,14 +56,30 @@ function sameAs(account: Record<string, unknown>, values: Values, fields: readon
 const CLIENT_FIELDS = ["id", "email", "first_name", "infix", "last_name", "gender", "date_of_birth", "phone_number", "bsn"] as const;
 const PROFESSIONAL_FIELDS = ["id", "email", "first_name", "infix", "last_name", "role"] as const;
 
+/**
+ * The account a create row is already carried out as: the one with the row's source ID (or,
+ * without one, its e-mail) holding everything the row gives. An inactive one is what an
+ * interrupted run leaves between creating and activating.
+ */
+function existing(
+  account: ClientAccount | ProfessionalAccount | undefined,
+  values: Values,
+  fields: readonly string[],
+  resume: AccountToActivate | null,
+) {
+  if (!account || account.email !== text(values, "email") || !sameAs(account as unknown as Record<string, unknown>, values, fields)) return null;
+  const row = unchanged([{ code: "already_exists" }]);
+  return account.active || !resume ? row : { ...row, resume: { kind: "activate", account: resume } as Operation };
+}
+
 const planNewClient: Planner = (values, index) => {
   const id = text(values, "id");
   const email = text(values, "email") ?? "";
   const bsn = text(values, "bsn");
   const byId = id === null ? undefined : index.clientsById.get(id);
-  if (byId && byId.email === email && sameAs(byId as unknown as Record<string, unknown>, values, CLIENT_FIELDS)) {
-    return unchanged([{ code: "already_exists" }]);
-  }
+  const match = byId ?? (id === null ? index.accountsByEmail.get(email) : undefined);
+  const done = match && "gender" in match ? existing(match, values, CLIENT_FIELDS, { kind: "client", md_id: match.md_id }) : null;
+  if (done) return done;
   const reasons: Reason[] = [];
   if (byId) reasons.push({ code: "external_id_in_use", field: "id" });
   if (index.accountsByEmail.has(email)) reasons.push({ code: "email_in_use", field: "email" });
@@ -83,9 +104,10 @@ const planNewProfessional: Planner = (values, index) => {
   const id = text(values, "id");
   const email = text(values, "email") ?? "";
   const byId = id === null ? undefined : index.professionalsById.get(id);
-  if (byId && byId.email === email && sameAs(byId as unknown as Record<string, unknown>, values, PROFESSIONAL_FIELDS)) {
-    return unchanged([{ code: "already_exists" }]);
-  }
+  const match = byId ?? (id === null ? index.accountsByEmail.get(email) : undefined);
+  const role = (text(values, "role") as Role | null) ?? "professional";
+  const done = match && "role" in match ? existing(match, values, PROFESSIONAL_FIELDS, { kind: "professional", md_id: match.md_id, role }) : null;
+  if (done) return done;
   const reasons: Reason[] = [];
   if (byId) reasons.push({ code: "external_id_in_use", field: "id" });
   if (index.accountsByEmail.has(email)) reasons.push({ code: "email_in_use", field: "email" });
@@ -96,7 +118,7 @@ const planNewProfessional: Planner = (values, index) => {
     first_name: text(values, "first_name") ?? "",
     infix: text(values, "infix"),
     last_name: text(values, "last_name") ?? "",
-    role: (text(values, "role") as Role | null) ?? "professional",
+    role,
     active: true,
   };
   return { status: "planned", action: "create", reasons: [], operation: { kind: "create-professional", professional } };

@@ -4,7 +4,8 @@ import type { Gender, Role } from "../scripts/fields.js";
 export type { PlatformConfig };
 
 /** Which platform rule a write broke. */
-export type RuleBroken = "email_in_use" | "external_id_in_use" | "bsn_in_use" | "md_id_in_use" | "relation_exists" | "not_found" | "invalid";
+export type RuleBroken =
+  "email_in_use" | "external_id_in_use" | "bsn_in_use" | "md_id_in_use" | "relation_exists" | "not_found" | "protected" | "invalid";
 
 /** A write the platform refuses because it breaks one of its rules; the message names no value. */
 export class PlatformRuleError extends Error {
@@ -72,6 +73,14 @@ export interface SnapshotNeeds {
   relations: boolean;
 }
 
+/** How a new account is made active: whether the platform sends its welcome e-mail. */
+export interface ActivateOptions {
+  welcomeMail: "yes" | "no";
+}
+
+/** An account to make active, with the role a professional must have first. */
+export type AccountToActivate = { kind: "client"; md_id: string } | { kind: "professional"; md_id: string; role: Role };
+
 /**
  * A Minddistrict platform: the embedded local store, or the API 2 over HTTP. Reading is one
  * snapshot (lists, not one request per row); writing is one account or relation at a time,
@@ -80,9 +89,17 @@ export interface SnapshotNeeds {
 export interface Platform {
   /** How reports name this platform, e.g. `local:.mdimport/platform.sqlite`. */
   readonly name: string;
+  /** The mode the platform's API reports (null: production); undefined where there is none. */
+  readonly mode?: string | null;
+  /** Over HTTP, relations are read in the snapshot only where `relationsOf` is absent. */
   snapshot(needs: SnapshotNeeds): Promise<PlatformSnapshot>;
-  createClient(client: NewClient): Promise<ClientAccount>;
-  createProfessional(professional: NewProfessional): Promise<ProfessionalAccount>;
+  /** The relations of these clients, for a platform that cannot list them all at once. */
+  relationsOf?(clientMdIds: readonly string[]): Promise<Relation[]>;
+  /** Creates the account; an active one is activated with or without the welcome e-mail (default: without). */
+  createClient(client: NewClient, options?: ActivateOptions): Promise<ClientAccount>;
+  createProfessional(professional: NewProfessional, options?: ActivateOptions): Promise<ProfessionalAccount>;
+  /** Finishes a create that an interrupted run left inactive: the role, then activation. */
+  activate(account: AccountToActivate, options: ActivateOptions): Promise<void>;
   updateClient(mdId: string, changes: ClientChanges): Promise<ClientAccount>;
   updateProfessional(mdId: string, changes: ProfessionalChanges): Promise<ProfessionalAccount>;
   link(relation: Relation): Promise<void>;

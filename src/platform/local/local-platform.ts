@@ -5,6 +5,7 @@ import Database from "better-sqlite3";
 import { defaultPlatformConfig, platformConfigSchema } from "../../pipeline/platform-config.js";
 import { PlatformRuleError } from "../platform.js";
 import type {
+  AccountToActivate,
   ClientAccount,
   ClientChanges,
   NewClient,
@@ -95,44 +96,95 @@ export class LocalPlatform implements Platform {
   }
 
   createClient(client: NewClient): Promise<ClientAccount> {
-    return settle(() => {
-      const account: ClientAccount = { ...client, md_id: newMdId(), external_source: null };
-      this.write(() => this.insertClient(account));
-      return account;
-    });
+    return settle(() => this.createClientNow(client));
   }
 
   createProfessional(professional: NewProfessional): Promise<ProfessionalAccount> {
-    return settle(() => {
-      const account: ProfessionalAccount = { ...professional, md_id: newMdId(), external_source: null };
-      this.write(() => this.insertProfessional(account));
-      return account;
-    });
+    return settle(() => this.createProfessionalNow(professional));
   }
 
   updateClient(mdId: string, changes: ClientChanges): Promise<ClientAccount> {
-    return settle(() => {
-      this.write(() => this.update(mdId, "client", changes));
-      return toClient(this.account(mdId, "client"));
-    });
+    return settle(() => this.updateNow("client", mdId, changes) as ClientAccount);
   }
 
   updateProfessional(mdId: string, changes: ProfessionalChanges): Promise<ProfessionalAccount> {
+    return settle(() => this.updateNow("professional", mdId, changes) as ProfessionalAccount);
+  }
+
+  /** The synchronous writes, for `platform serve`; they throw PlatformRuleError. */
+  createClientNow(client: NewClient): ClientAccount {
+    const account: ClientAccount = { ...client, md_id: newMdId(), external_source: null };
+    this.write(() => this.insertClient(account));
+    return account;
+  }
+
+  createProfessionalNow(professional: NewProfessional): ProfessionalAccount {
+    const account: ProfessionalAccount = { ...professional, md_id: newMdId(), external_source: null };
+    this.write(() => this.insertProfessional(account));
+    return account;
+  }
+
+  updateNow(kind: AccountRow["kind"], mdId: string, changes: ClientChanges | ProfessionalChanges): ClientAccount | ProfessionalAccount {
+    this.write(() => this.update(mdId, kind, changes));
+    const row = this.account(mdId, kind);
+    return kind === "client" ? toClient(row) : toProfessional(row);
+  }
+
+  linkNow(relation: Relation): void {
+    this.write(() => this.insertRelation(relation));
+  }
+
+  activate(account: AccountToActivate): Promise<void> {
     return settle(() => {
-      this.write(() => this.update(mdId, "professional", changes));
-      return toProfessional(this.account(mdId, "professional"));
+      this.account(account.md_id, account.kind);
+      const role = account.kind === "professional" ? account.role : null;
+      this.write(() => this.db.prepare("UPDATE accounts SET active = 1, role = coalesce(?, role) WHERE md_id = ?").run(role, account.md_id));
     });
   }
 
   link(relation: Relation): Promise<void> {
-    return settle(() => {
-      this.write(() => this.insertRelation(relation));
-    });
+    return settle(() => this.linkNow(relation));
   }
 
   close(): Promise<void> {
     this.db.close();
     return Promise.resolve();
+  }
+
+  /** One page of accounts of a kind, in Minddistrict ID order (for `platform serve`). */
+  list(kind: "client", start: number, limit: number): ClientAccount[];
+  list(kind: "professional", start: number, limit: number): ProfessionalAccount[];
+  list(kind: AccountRow["kind"], start: number, limit: number): (ClientAccount | ProfessionalAccount)[] {
+    const rows = this.db.prepare("SELECT * FROM accounts WHERE kind = ? ORDER BY md_id LIMIT ? OFFSET ?").all(kind, limit, start) as AccountRow[];
+    return rows.map((row): ClientAccount | ProfessionalAccount => (kind === "client" ? toClient(row) : toProfessional(row)));
+  }
+
+  /** The account with this Minddistrict ID, or undefined. */
+  find(kind: "client", mdId: string): ClientAccount | undefined;
+  find(kind: "professional", mdId: string): ProfessionalAccount | undefined;
+  find(kind: AccountRow["kind"], mdId: string): ClientAccount | ProfessionalAccount | undefined {
+    const row = this.db.prepare("SELECT * FROM accounts WHERE md_id = ? AND kind = ?").get(mdId, kind) as AccountRow | undefined;
+    return row && (kind === "client" ? toClient(row) : toProfessional(row));
+  }
+
+  /** The account with this source ID, or undefined. */
+  findBySourceId(kind: AccountRow["kind"], id: string): ClientAccount | ProfessionalAccount | undefined {
+    const row = this.db.prepare("SELECT * FROM accounts WHERE id = ? AND kind = ?").get(id, kind) as AccountRow | undefined;
+    return row && (kind === "client" ? toClient(row) : toProfessional(row));
+  }
+
+  /** Activates or deactivates an account. */
+  setActive(kind: AccountRow["kind"], mdId: string, active: boolean): void {
+    this.account(mdId, kind);
+    this.db.prepare("UPDATE accounts SET active = ? WHERE md_id = ?").run(active ? 1 : 0, mdId);
+  }
+
+  /** The Minddistrict IDs of the professionals that treat this client. */
+  professionalsOf(clientMdId: string): string[] {
+    const rows = this.db.prepare("SELECT professional_md_id FROM relations WHERE client_md_id = ? ORDER BY professional_md_id").all(clientMdId) as {
+      professional_md_id: string;
+    }[];
+    return rows.map((r) => r.professional_md_id);
   }
 
   /** Adds a whole state in one transaction: all of it, or (on a broken rule) none of it. */

@@ -1,0 +1,227 @@
+import { PlatformError } from "../../shared/errors.js";
+
+/** A whole answer of the API: status, parsed JSON body (or null), and the headers we read. */
+export interface ApiAnswer {
+  status: number;
+  body: unknown;
+  retryAfter: number | null;
+}
+
+/** The platform answered with a status that is not success and not worth retrying (4xx but 429). */
+export class ApiRefusal extends Error {
+  constructor(
+    readonly status: number,
+    /** The messages of the answer's `extra` (or its `message`), in the platform's words. */
+    readonly messages: string[],
+  ) {
+    super(messages.length > 0 ? messages.join(" ") : `the platform answered ${status}`);
+    this.name = "ApiRefusal";
+  }
+}
+
+/**
+ * No answer worth having came back: a dropped connection, a timeout, or 429/5xx until the
+ * retries ran out. `sent` tells whether the platform may have carried the request out.
+ */
+export class ApiUnavailable extends Error {
+  constructor(
+    message: string,
+    readonly sent: boolean,
+    readonly status: number | null,
+  ) {
+    super(message);
+    this.name = "ApiUnavailable";
+  }
+}
+
+export interface HttpClientOptions {
+  /** Origin of the platform, e.g. https://example.minddistrict.com */
+  origin: string;
+  token: string;
+  /** Requests per second, over all requests, retries included. */
+  rate: number;
+  /** Milliseconds before a request counts as timed out. */
+  timeoutMs: number;
+  /** Tries of one request before it counts as failed (1 = no retry). */
+  attempts: number;
+  /** For tests: the random source of the jitter, and the clock. */
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Called for every request sent, with its method and status (0 when no answer came). */
+  onRequest?: (method: string, status: number) => void;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Statuses worth trying again: throttling and a gateway or platform that is briefly down. */
+const RETRY_STATUS = new Set([429, 502, 503, 504]);
+
+/** Network errors where the request certainly did not reach the platform. */
+const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT", "EHOSTUNREACH", "ENETUNREACH"]);
+
+/**
+ * Spaces requests evenly at `rate` per second, over all callers: the platform sees a steady
+ * stream, never a burst. A 429's Retry-After pauses everybody, not just the request that got it.
+ */
+export class Pacer {
+  private next = 0;
+  private readonly interval: number;
+
+  constructor(
+    rate: number,
+    private readonly wait: (ms: number) => Promise<void> = sleep,
+  ) {
+    this.interval = 1000 / rate;
+  }
+
+  async take(): Promise<void> {
+    const now = performance.now();
+    const slot = Math.max(now, this.next);
+    this.next = slot + this.interval;
+    if (slot > now) await this.wait(slot - now);
+  }
+
+  pauseFor(ms: number): void {
+    this.next = Math.max(this.next, performance.now() + ms);
+  }
+}
+
+/** The code of a network error, from fetch's `cause` chain. */
+function networkCode(error: unknown): string {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current && typeof current === "object"; depth++) {
+    const { code, name } = current as { code?: unknown; name?: unknown };
+    if (name === "TimeoutError") return "TIMEOUT";
+    if (typeof code === "string") return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return "UNKNOWN";
+}
+
+/** The messages of an error body: `{code, extra: [{message}]}` (assumed) or `{message}`. */
+function messagesOf(body: unknown): string[] {
+  if (!body || typeof body !== "object") return [];
+  const { extra, message } = body as { extra?: unknown; message?: unknown };
+  const messages = Array.isArray(extra)
+    ? (extra as unknown[])
+        .map((e): unknown => (e && typeof e === "object" ? (e as { message?: unknown }).message : e))
+        .filter((m): m is string => typeof m === "string")
+    : [];
+  if (typeof message === "string") messages.push(message);
+  return messages;
+}
+
+/** Retry-After in milliseconds: seconds or an HTTP date. */
+function retryAfterMs(header: string | null): number | null {
+  if (header === null) return null;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
+}
+
+/**
+ * The HTTP side of the adapter: md-token auth, JSON, the rate, a timeout per request, and
+ * retries with exponential backoff and full jitter that honour Retry-After. A request that
+ * changes something and may not be repeated (`once`) is never sent twice here: when its
+ * outcome is unknown, the caller finds out by looking, then decides.
+ */
+export class HttpClient {
+  readonly pacer: Pacer;
+  private readonly random: () => number;
+  private readonly wait: (ms: number) => Promise<void>;
+
+  constructor(private readonly options: HttpClientOptions) {
+    this.wait = options.sleep ?? sleep;
+    this.pacer = new Pacer(options.rate, this.wait);
+    this.random = options.random ?? Math.random;
+  }
+
+  /** Backoff before try `attempt` (1-based): full jitter over 250 ms × 2^n, at most 10 s. */
+  private backoff(attempt: number): number {
+    return this.random() * Math.min(10_000, 250 * 2 ** attempt);
+  }
+
+  /**
+   * Sends a request and returns a success answer (2xx). Throws ApiRefusal for a 4xx (but
+   * 429) and ApiUnavailable when no answer came after the tries; 401 becomes a PlatformError.
+   */
+  async request(method: string, url: string, body?: unknown, options: { once?: boolean; attempts?: number } = {}): Promise<ApiAnswer> {
+    const attempts = options.attempts ?? this.options.attempts;
+    let last: ApiUnavailable | null = null;
+    let waited = false;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      if (attempt > 1 && !waited) await this.wait(this.backoff(attempt - 1));
+      waited = false;
+      await this.pacer.take();
+      let answer: ApiAnswer;
+      try {
+        answer = await this.send(method, url, body);
+      } catch (error) {
+        const code = networkCode(error);
+        const sent = !NOT_SENT.has(code);
+        this.options.onRequest?.(method, 0);
+        last = new ApiUnavailable(describeNetworkError(code, url), sent, null);
+        if (options.once && sent) throw last;
+        continue;
+      }
+      this.options.onRequest?.(method, answer.status);
+      if (answer.status >= 200 && answer.status < 300) return answer;
+      if (answer.status === 401) {
+        throw new PlatformError(`The platform at ${new URL(url).host} refused the token (401): check MDIMPORT_TOKEN or --token-file.`);
+      }
+      if (RETRY_STATUS.has(answer.status)) {
+        last = new ApiUnavailable(`the platform answered ${answer.status}`, answer.status !== 429, answer.status);
+        if (answer.retryAfter !== null) {
+          const ms = Math.min(answer.retryAfter, 60_000);
+          if (answer.status === 429) this.pacer.pauseFor(ms);
+          await this.wait(ms);
+          waited = true;
+        }
+        // 429 means not carried out (assumed: notProcessed); a 5xx from a gateway may hide one that was.
+        if (options.once && answer.status !== 429) throw last;
+        continue;
+      }
+      throw new ApiRefusal(answer.status, messagesOf(answer.body));
+    }
+    throw last ?? new ApiUnavailable("no answer", false, null);
+  }
+
+  private async send(method: string, url: string, body: unknown): Promise<ApiAnswer> {
+    const headers: Record<string, string> = { Accept: "application/json", Authorization: `md-token ${this.options.token}` };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    const response = await fetch(url, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(this.options.timeoutMs),
+      redirect: "error",
+    });
+    // Always read the whole body, or the connection is not given back to the pool.
+    const text = await response.text();
+    let json: unknown = null;
+    if (text.length > 0) {
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = null;
+      }
+    }
+    return { status: response.status, body: json, retryAfter: retryAfterMs(response.headers.get("retry-after")) };
+  }
+}
+
+function describeNetworkError(code: string, url: string): string {
+  const host = new URL(url).host;
+  switch (code) {
+    case "ECONNREFUSED":
+      return `nothing answers at ${host} (connection refused)`;
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return `the host ${host} cannot be found`;
+    case "TIMEOUT":
+      return `${host} did not answer in time`;
+    default:
+      return `the connection to ${host} broke off (${code})`;
+  }
+}
