@@ -18,7 +18,7 @@ const rule = async (promise: Promise<unknown>): Promise<string> => {
  * The behaviour every platform adapter must show: the local store now, the API 2 adapter
  * against `platform serve` later. `open` gives a fresh, empty platform.
  */
-export function platformContract(name: string, open: () => Promise<Platform>): void {
+export function platformContract(name: string, open: () => Promise<Platform>, options: { faults?: boolean } = {}): void {
   describe(`platform contract: ${name}`, () => {
     let platform: Platform;
     beforeEach(async () => {
@@ -70,8 +70,11 @@ export function platformContract(name: string, open: () => Promise<Platform>): v
       const professional = await platform.createProfessional(newProfessional(1));
       const relation = { professional_md_id: professional.md_id, client_md_id: client.md_id };
       await platform.link(relation);
-      expect((await platform.snapshot(all)).relations).toEqual([relation]);
-      expect(await rule(platform.link(relation))).toBe("relation_exists");
+      // An adapter that cannot list all relations at once reads them per client.
+      const relations = platform.relationsOf ? await platform.relationsOf([client.md_id]) : (await platform.snapshot(all)).relations;
+      expect(relations).toEqual([relation]);
+      // Under faults, a link whose answer was lost and is then found made is as good as done.
+      expect(await rule(platform.link(relation))).toMatch(options.faults ? /^(relation_exists|accepted)$/ : /^relation_exists$/);
       expect(await rule(platform.link({ professional_md_id: client.md_id, client_md_id: professional.md_id }))).not.toBe("accepted");
     });
 
@@ -80,6 +83,26 @@ export function platformContract(name: string, open: () => Promise<Platform>): v
       const snapshot = await platform.snapshot({ clients: false, professionals: true, relations: false });
       expect(snapshot.clients).toEqual([]);
       expect(snapshot.config.details_protection).toBe("protect_external");
+    });
+  });
+}
+
+/** What every adapter must also do for a run that was interrupted between creating and activating. */
+export function activationContract(name: string, open: () => Promise<Platform>): void {
+  describe(`platform contract: ${name}, activation`, () => {
+    it("activates an inactive account, setting a professional's role first", async () => {
+      const platform = await open();
+      try {
+        const client = await platform.createClient(newClient(1, { active: false }));
+        const professional = await platform.createProfessional(newProfessional(1, { active: false }));
+        await platform.activate({ kind: "client", md_id: client.md_id }, { welcomeMail: "no" });
+        await platform.activate({ kind: "professional", md_id: professional.md_id, role: "secretary" }, { welcomeMail: "yes" });
+        const snapshot = await platform.snapshot(all);
+        expect(snapshot.clients).toEqual([{ ...client, active: true }]);
+        expect(snapshot.professionals).toEqual([{ ...professional, active: true, role: "secretary" }]);
+      } finally {
+        await platform.close();
+      }
     });
   });
 }

@@ -4,9 +4,10 @@ import { describe, expect, it } from "vitest";
 import { LocalPlatform } from "../../src/platform/local/local-platform.js";
 import { stateSchema } from "../../src/platform/state.js";
 import { tempDir } from "../support/cli.js";
-import { platformContract } from "../platform-contract.js";
+import { activationContract, platformContract } from "../platform-contract.js";
 
 platformContract("local SQLite store", () => Promise.resolve(LocalPlatform.open("platform.sqlite", tempDir())));
+activationContract("local SQLite store", () => Promise.resolve(LocalPlatform.open("platform.sqlite", tempDir())));
 
 describe("the local store", () => {
   const md = (n: number) => n.toString(16).padStart(32, "0");

@@ -30,6 +30,8 @@ export interface HttpPlatformOptions {
   concurrency: number;
   timeoutMs: number;
   attempts?: number;
+  /** Accounts asked for per list page (assumed: apiFacts.paging). */
+  pageSize?: number;
   /** The platform's settings (client_fields, details_protection): API 2 has no known route for them. */
   config?: PlatformConfig;
   onRequest?: (method: string, status: number) => void;
@@ -272,8 +274,9 @@ export class HttpPlatform implements Platform {
   private async list(kind: Kind): Promise<(ClientAccount | ProfessionalAccount)[]> {
     const accounts: (ClientAccount | ProfessionalAccount)[] = [];
     const seen = new Set<string>();
-    for (let start = 0; ; start += pageSize) {
-      const answer = await this.client.request("GET", `${this.base}/${collection[kind]}/items?start=${start}&limit=${pageSize}`);
+    const size = this.options.pageSize ?? pageSize;
+    for (let start = 0; ; start += size) {
+      const answer = await this.client.request("GET", `${this.base}/${collection[kind]}/items?start=${start}&limit=${size}`);
       const items = this.items(answer, `${collection[kind]}/items`);
       let fresh = 0;
       for (const [index, item] of items.entries()) {
@@ -284,7 +287,7 @@ export class HttpPlatform implements Platform {
         fresh++;
       }
       // A platform that ignores start/limit answers everything at once, or the same page again.
-      if (items.length !== pageSize || fresh === 0) break;
+      if (items.length !== size || fresh === 0) break;
     }
     return accounts;
   }
@@ -312,13 +315,13 @@ export class HttpPlatform implements Platform {
   }
 
   private remember(account: ClientAccount | ProfessionalAccount, url: string): void {
-    this.urls.set(account.md_id, url);
+    this.urls.set(`${"gender" in account ? "client" : "professional"}:${account.md_id}`, url);
     this.accounts.set(account.md_id, account);
   }
 
   /** An account's URL: the @url the platform gave, else the documented layout /c/{id}, /p/{id}. */
   private urlOf(kind: Kind, mdId: string): string {
-    return this.urls.get(mdId) ?? `${this.base}/${collection[kind]}/${mdId}`;
+    return this.urls.get(`${kind}:${mdId}`) ?? `${this.base}/${collection[kind]}/${mdId}`;
   }
 
   /** A write that may be repeated as it is (PATCH, activation, roles). */
