@@ -307,18 +307,30 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
     .option("--fail-rate <p>", "share of requests (0 to 1) answered 503 or with a dropped connection", parseShare, 0)
     .option("--rate-limit <n>", "requests per second beyond which the answer is 429 with Retry-After (0: none)", parseCount, 0)
     .option("--seed <n>", "seed of the fault dice, to repeat a run of faults", parseCount, 1)
-    .action(async (options: { db: string; port: number; token: string; latency: number; failRate: number; rateLimit: number; seed: number }) => {
-      if (options.port > 65535) throw new UsageError(`--port ${options.port} is not a port number.`);
-      const running = await platformServeCommand({ ...options, cwd: context.cwd });
-      context.stdout.write(`listening on ${running.url}\n`);
-      await new Promise<void>((resolve) => {
-        process.once("SIGTERM", resolve);
-        process.once("SIGINT", resolve);
-      });
-      await running.stop();
-      context.stderr.write("mdimport platform serve: stopped\n");
-      setExit(0);
-    });
+    .option("--mode <mode>", 'the mode GET /api/2 reports; "production" plays a production platform (mode null)', "training")
+    .action(
+      async (options: {
+        db: string;
+        port: number;
+        token: string;
+        latency: number;
+        failRate: number;
+        rateLimit: number;
+        seed: number;
+        mode: string;
+      }) => {
+        if (options.port > 65535) throw new UsageError(`--port ${options.port} is not a port number.`);
+        const running = await platformServeCommand({ ...options, mode: options.mode === "production" ? null : options.mode, cwd: context.cwd });
+        context.stdout.write(`listening on ${running.url}\n`);
+        await new Promise<void>((resolve) => {
+          process.once("SIGTERM", resolve);
+          process.once("SIGINT", resolve);
+        });
+        await running.stop();
+        context.stderr.write("mdimport platform serve: stopped\n");
+        setExit(0);
+      },
+    );
   return program;
 }
 

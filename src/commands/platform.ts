@@ -65,6 +65,7 @@ export interface PlatformServeOptions extends PlatformStoreOptions {
   failRate: number;
   rateLimit: number;
   seed: number;
+  mode?: string | null;
 }
 
 /** A running `platform serve`: its URL, and how to stop it (store closed too). */
@@ -85,6 +86,7 @@ export async function platformServeCommand(options: PlatformServeOptions): Promi
     failRate: options.failRate,
     rateLimit: options.rateLimit,
     seed: options.seed,
+    ...(options.mode === undefined ? {} : { mode: options.mode }),
   });
   try {
     const url = await server.listen();

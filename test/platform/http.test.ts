@@ -51,9 +51,9 @@ async function serve(serveOptions: Partial<ServeOptions> = {}, adapter: Partial<
 
 /** The adapter as a Platform whose close() also stops the server and store behind it. */
 async function served(serveOptions: Partial<ServeOptions> = {}, adapter: Partial<HttpPlatformOptions> = {}): Promise<Platform> {
-  const { platform, close } = await serve(serveOptions, adapter);
-  return new Proxy(platform, {
-    get: (target, property) => (property === "close" ? close : (Reflect.get(target, property, target) as unknown)),
+  const running = await serve(serveOptions, adapter);
+  return new Proxy(running.platform, {
+    get: (target, property) => (property === "close" ? () => running.close() : (Reflect.get(target, property, target) as unknown)),
   });
 }
 
@@ -151,11 +151,18 @@ describe("the HTTP adapter", () => {
         probe.close(() => resolve(free));
       });
     });
-    const error = await HttpPlatform.connect({ url: `http://127.0.0.1:${port}`, token, rate: 100, concurrency: 1, timeoutMs: 5000, attempts: 1 }).catch(
-      (e: unknown) => e,
-    );
+    const error = await HttpPlatform.connect({
+      url: `http://127.0.0.1:${port}`,
+      token,
+      rate: 100,
+      concurrency: 1,
+      timeoutMs: 5000,
+      attempts: 1,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PlatformError);
-    expect((error as Error).message).toBe(`Cannot reach the platform at 127.0.0.1:${port}: nothing answers at 127.0.0.1:${port} (connection refused).`);
+    expect((error as Error).message).toBe(
+      `Cannot reach the platform at 127.0.0.1:${port}: nothing answers at 127.0.0.1:${port} (connection refused).`,
+    );
   });
 
   it("takes https, and plain http only on a loopback address", () => {

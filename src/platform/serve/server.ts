@@ -17,6 +17,8 @@ export interface ServeOptions {
   rateLimit: number;
   /** Seed of the fault dice, so that a run of faults can be repeated. */
   seed: number;
+  /** The mode GET /api/2 reports; null plays a production platform. */
+  mode?: string | null;
 }
 
 /** What the server did, for tests and benchmarks (GET /_mdimport/stats). */
@@ -139,7 +141,10 @@ export class PlatformServer {
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const body = await readBody(request);
     const url = new URL(request.url ?? "/", this.origin);
-    if (url.pathname === "/_mdimport/stats") return this.answer(response, 200, this.stats);
+    if (url.pathname === "/_mdimport/stats") {
+      response.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(this.stats));
+      return;
+    }
     this.stats.requests++;
     if (this.options.rateLimit > 0) {
       const now = performance.now();
@@ -208,7 +213,7 @@ export class PlatformServer {
           "@type": "http://ns.minddistrict.com/application",
           "@url": `${this.origin}${apiRoot}`,
           name: "mdimport local platform",
-          mode: "training",
+          mode: this.options.mode === undefined ? "training" : this.options.mode,
           warning: "for_testing_only",
           "@links": [
             { name: "clients", url: `${this.origin}${apiRoot}/c/items` },

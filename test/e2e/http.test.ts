@@ -1,0 +1,288 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import ExcelJS from "exceljs";
+import { afterAll, describe, expect, it } from "vitest";
+import { generateBsns } from "../support/bsn.js";
+import { binPath, fixture, flatRows, readJson, runCli, tempDir } from "../support/cli.js";
+
+type Report = {
+  platform: string;
+  rows: { row: number; status: string; reasons: { code: string }[] }[];
+  summary: Record<string, number>;
+};
+const scripts = ["new-clients", "new-professionals", "relations", "update-clients", "update-professionals"] as const;
+const token = "e2e-token-3c9d41";
+const env = { MDIMPORT_TOKEN: token };
+
+interface Serve {
+  url: string;
+  child: ChildProcess;
+  stats(): Promise<{ requests: number; byStatus: Record<string, number>; dropped: number; droppedAfterWrite: number; welcomeMails: number }>;
+  stop(): Promise<number | null>;
+}
+
+const running = new Set<ChildProcess>();
+afterAll(() => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
+/** `mdimport platform serve` as a child process, ready once it says where it listens. */
+async function serve(db: string, ...args: string[]): Promise<Serve> {
+  const child = spawn(process.execPath, [binPath, "platform", "serve", "--db", db, "--port", "0", "--token", token, ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  running.add(child);
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.on("exit", (code) => reject(new Error(`platform serve exited with ${code}: ${out}`)));
+  });
+  return {
+    url,
+    child,
+    stats: async () => (await (await fetch(`${url}/_mdimport/stats`)).json()) as Awaited<ReturnType<Serve["stats"]>>,
+    stop: async () => {
+      child.kill("SIGTERM");
+      const code = await exited;
+      running.delete(child);
+      return code;
+    },
+  };
+}
+
+function loaded(): { dir: string; db: string } {
+  const dir = tempDir();
+  const db = join(dir, "platform.sqlite");
+  expect(runCli(["platform", "load", fixture("platform-state.json"), "--db", db]).code).toBe(0);
+  return { dir, db };
+}
+
+const dump = (db: string) =>
+  JSON.parse(runCli(["platform", "dump", "--db", db]).stdout) as {
+    clients: { email: string; id: string; active: boolean }[];
+    professionals: { email: string }[];
+    relations: unknown[];
+  };
+
+/** A new-clients sheet of `rows` synthetic clients. */
+async function manyClients(dir: string, rows: number, prefix: string): Promise<string> {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet("Blad1");
+  sheet.addRow(["E-mailadres", "Voornaam", "Tussenvoegsel", "Achternaam", "Client ID", "BSN"]);
+  const bsns = generateBsns(30_000_000);
+  for (let i = 0; i < rows; i++)
+    sheet.addRow([`${prefix}${i}@voorbeeld.nl`, "Kim", "", `Test${i}`, `${prefix.toUpperCase()}-${i}`, bsns.next().value]);
+  const path = join(dir, `${prefix}.xlsx`);
+  await workbook.xlsx.writeFile(path);
+  return path;
+}
+
+const journalRows = (path: string, type: string) =>
+  readFileSync(path, "utf8")
+    .split("\n")
+    .filter((l) => l.startsWith("{") && l.endsWith("}"))
+    .map((l) => JSON.parse(l) as { type: string; row: number })
+    .filter((e) => e.type === type)
+    .map((e) => e.row);
+
+describe("mdimport over HTTP against platform serve", () => {
+  it.each(scripts)("test-run of %s gives the same report as against the local platform, and changes nothing", async (script) => {
+    const { dir, db } = loaded();
+    const local = runCli(["test-run", fixture(`${script}.xlsx`), "--script", script, "--db", db, "--out", join(dir, "local")]);
+    const before = dump(db);
+    const server = await serve(db);
+    try {
+      const http = runCli(
+        [
+          "test-run",
+          fixture(`${script}.xlsx`),
+          "--script",
+          script,
+          "--platform",
+          server.url,
+          "--config",
+          fixture("platform-state.json"),
+          "--out",
+          join(dir, "http"),
+        ],
+        { env },
+      );
+      expect(http.stderr).toBe("");
+      expect(http.code).toBe(local.code);
+      expect(http.stdout).toContain(`platform ${server.url}: mode training`);
+      const report = readJson<Report>(join(dir, "http", "report.json"));
+      expect(report.platform).toBe(server.url);
+      expect(flatRows(report)).toEqual(flatRows(readJson<Report>(join(dir, "local", "report.json"))));
+      const stats = await server.stats();
+      // GET /api/2, the two lists, and for relations one read per client named: never one per row.
+      expect(stats.requests).toBeLessThanOrEqual(script === "relations" ? 3 + 6 : 3);
+      expect(stats.byStatus).toEqual({ 200: stats.requests });
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+    expect(dump(db)).toEqual(before);
+  });
+
+  it("runs with 5% failures and a tight rate limit: every row done exactly once, welcome e-mails as asked", async () => {
+    const { dir, db } = loaded();
+    const input = await manyClients(dir, 150, "rl");
+    const server = await serve(db, "--fail-rate", "0.05", "--rate-limit", "40", "--seed", "5");
+    try {
+      const common = ["--script", "new-clients", "--platform", server.url, "--token-file", join(dir, "token")];
+      writeFileSync(join(dir, "token"), `${token}\n`, { mode: 0o600 });
+      expect(runCli(["test-run", input, ...common, "--out", join(dir, "tr")]).code).toBe(0);
+      // Asking for more than the platform allows: the 429s are waited out.
+      const run = runCli(
+        [
+          "run",
+          input,
+          ...common,
+          "--approved",
+          join(dir, "tr", "report.json"),
+          "--welcome-mail",
+          "yes",
+          "--rate",
+          "60",
+          "--concurrency",
+          "6",
+          "--out",
+          join(dir, "run"),
+        ],
+        { env: { MDIMPORT_TOKEN: "" } },
+      );
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      expect(readJson<Report>(join(dir, "run", "report.json")).summary).toMatchObject({ done: 150, failed: 0, dropout: 0 });
+      const done = journalRows(join(dir, "run", "journal.jsonl"), "done");
+      expect(done).toHaveLength(150);
+      expect(new Set(done).size).toBe(150);
+      const stats = await server.stats();
+      expect(stats.byStatus["429"]).toBeGreaterThan(0);
+      expect(stats.dropped + (stats.byStatus["503"] ?? 0)).toBeGreaterThan(0);
+      expect(stats.welcomeMails).toBe(150);
+    } finally {
+      await server.stop();
+    }
+    const state = dump(db);
+    const ours = state.clients.filter((c) => c.email.startsWith("rl"));
+    expect(ours).toHaveLength(150);
+    expect(new Set(ours.map((c) => c.id)).size).toBe(150);
+    expect(ours.every((c) => c.active)).toBe(true);
+  });
+
+  it("resumes a run killed with SIGKILL part-way: every row done exactly once, none left inactive", async () => {
+    const { dir, db } = loaded();
+    const rows = 400;
+    const input = await manyClients(dir, rows, "kill");
+    const server = await serve(db, "--fail-rate", "0.05", "--latency", "2", "--seed", "9");
+    try {
+      const common = ["--script", "new-clients", "--platform", server.url];
+      expect(runCli(["test-run", input, ...common, "--out", join(dir, "tr")], { env }).code).toBe(0);
+      const args = [
+        "run",
+        input,
+        ...common,
+        "--approved",
+        join(dir, "tr", "report.json"),
+        "--welcome-mail",
+        "no",
+        "--rate",
+        "500",
+        "--out",
+        join(dir, "run"),
+      ];
+      const journalPath = join(dir, "run", "journal.jsonl");
+      const child = spawn(process.execPath, [binPath, ...args], { stdio: "ignore", env: { ...process.env, ...env, CI: "1" } });
+      const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+      await new Promise<void>((resolve, reject) => {
+        // Killed when the journal shows progress, not after a sleep.
+        const poll = () => {
+          if (existsSync(journalPath) && statSync(journalPath).size >= 8_000) resolve();
+          else if (child.exitCode !== null) reject(new Error(`the run finished before it could be killed (exit ${child.exitCode})`));
+          else setTimeout(poll, 2);
+        };
+        poll();
+      });
+      child.kill("SIGKILL");
+      await exited;
+      const doneBefore = journalRows(journalPath, "done").length;
+      expect(doneBefore).toBeGreaterThan(0);
+      expect(doneBefore).toBeLessThan(rows);
+
+      const again = runCli(args, { env });
+      expect(again.stderr).toBe("");
+      expect(again.code).toBe(0);
+      expect(readJson<Report>(join(dir, "run", "report.json")).summary).toMatchObject({ done: rows, failed: 0, dropout: 0 });
+      const done = journalRows(journalPath, "done");
+      expect(new Set(done).size).toBe(done.length);
+    } finally {
+      await server.stop();
+    }
+    const ours = dump(db).clients.filter((c) => c.email.startsWith("kill"));
+    expect(ours).toHaveLength(rows);
+    expect(new Set(ours.map((c) => c.id)).size).toBe(rows);
+    expect(ours.every((c) => c.active)).toBe(true);
+  });
+
+  it("stops with exit 4 when the token is refused or nothing answers, and exit 2 without a token or on plain http elsewhere", async () => {
+    const { dir, db } = loaded();
+    const server = await serve(db);
+    const input = fixture("new-clients.xlsx");
+    try {
+      const wrong = runCli(["test-run", input, "--script", "new-clients", "--platform", server.url, "--out", join(dir, "a")], {
+        env: { MDIMPORT_TOKEN: "not-the-token" },
+      });
+      expect(wrong.code).toBe(4);
+      expect(wrong.stderr).toMatch(
+        /^mdimport: The platform at 127\.0\.0\.1:\d+ refused the token \(401\): check MDIMPORT_TOKEN or --token-file\.\n$/,
+      );
+      expect(wrong.stderr).not.toContain("not-the-token");
+      const none = runCli(["test-run", input, "--script", "new-clients", "--platform", server.url], { env: { MDIMPORT_TOKEN: "" } });
+      expect(none.code).toBe(2);
+      expect(none.stderr).toContain("needs the API token: set MDIMPORT_TOKEN or give --token-file");
+      // The token is never an argument.
+      expect(runCli(["test-run", input, "--script", "new-clients", "--platform", server.url, "--token", token]).code).toBe(2);
+    } finally {
+      await server.stop();
+    }
+    const gone = runCli(["test-run", input, "--script", "new-clients", "--platform", server.url, "--out", join(dir, "b")], { env });
+    expect(gone.code).toBe(4);
+    expect(gone.stderr).toContain(`Cannot reach the platform at ${server.url.slice("http://".length)}`);
+    const plain = runCli(["test-run", input, "--script", "new-clients", "--platform", "http://voorbeeld.minddistrict.com"], { env });
+    expect(plain.code).toBe(2);
+    expect(plain.stderr).toContain("plain http:// is allowed only on a loopback address");
+  });
+
+  it("asks for --production before a run against a platform in production mode", async () => {
+    const { dir, db } = loaded();
+    const server = await serve(db, "--mode", "production");
+    try {
+      const input = fixture("update-clients.xlsx");
+      const common = ["--script", "update-clients", "--platform", server.url, "--config", fixture("platform-state.json")];
+      const testRun = runCli(["test-run", input, ...common, "--out", join(dir, "tr")], { env });
+      expect(testRun.stdout).toContain(`platform ${server.url}: production`);
+      const refused = runCli(["run", input, ...common, "--approved", join(dir, "tr", "report.json"), "--out", join(dir, "r1")], { env });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain("give --production to confirm");
+      expect(existsSync(join(dir, "r1"))).toBe(false);
+      const confirmed = runCli(["run", input, ...common, "--approved", join(dir, "tr", "report.json"), "--production", "--out", join(dir, "r2")], {
+        env,
+      });
+      expect(confirmed.stderr).toBe("");
+      expect(readJson<Report>(join(dir, "r2", "report.json")).summary.done).toBeGreaterThan(0);
+      // The token appears in no output.
+      for (const out of ["tr", "r2"]) {
+        for (const file of readdirSync(join(dir, out))) expect(readFileSync(join(dir, out, file)).includes(token)).toBe(false);
+      }
+      expect(testRun.stdout + testRun.stderr + confirmed.stdout).not.toContain(token);
+    } finally {
+      await server.stop();
+    }
+  });
+});
