@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -97,18 +97,16 @@ describe("mdimport platform load refuses a state that breaks a rule, and loads n
     expect(JSON.parse(runCli(["platform", "dump", "--db", db]).stdout)).toMatchObject({ clients: [], professionals: [], relations: [] });
   });
 
-  it("refuses a platform it cannot speak to yet, as a usage error", () => {
-    const run = runCli([
-      "test-run",
-      fixture("relations.xlsx"),
-      "--script",
-      "relations",
-      "--platform",
-      "https://naam.e-behandeling.nl",
-      "--out",
-      join(dir, "o"),
-    ]);
+  it("refuses an HTTP platform without a token, and an unknown platform, as usage errors", () => {
+    const run = runCli(
+      ["test-run", fixture("relations.xlsx"), "--script", "relations", "--platform", "https://naam.e-behandeling.nl", "--out", join(dir, "o")],
+      { env: { MDIMPORT_TOKEN: "" } },
+    );
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/API 2 adapter is not available/);
+    expect(run.stderr).toBe("mdimport: --platform https://naam.e-behandeling.nl needs the API token: set MDIMPORT_TOKEN or give --token-file.\n");
+    expect(existsSync(join(dir, "o"))).toBe(false);
+    const unknown = runCli(["test-run", fixture("relations.xlsx"), "--script", "relations", "--platform", "ftp-ish", "--out", join(dir, "p")]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--platform must be "local" or https://HOST');
   });
 });
