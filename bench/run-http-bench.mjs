@@ -62,7 +62,22 @@ for (let i = 0; i < runs; i++) {
     const started = performance.now();
     const run = spawnSync(
       process.execPath,
-      [cli, "run", sheet, ...common, "--approved", join(dir, "tr", "report.json"), "--welcome-mail", "no", "--rate", String(rate), "--concurrency", "16", "--out", join(dir, "run")],
+      [
+        cli,
+        "run",
+        sheet,
+        ...common,
+        "--approved",
+        join(dir, "tr", "report.json"),
+        "--welcome-mail",
+        "no",
+        "--rate",
+        String(rate),
+        "--concurrency",
+        "16",
+        "--out",
+        join(dir, "run"),
+      ],
       { env, encoding: "utf8" },
     );
     const wall = (performance.now() - started) / 1000;

@@ -137,9 +137,19 @@ export class HttpClient {
     this.random = options.random ?? Math.random;
   }
 
+  /** Tries of one request before it counts as failed. */
+  get attempts(): number {
+    return this.options.attempts;
+  }
+
   /** Backoff before try `attempt` (1-based): full jitter over 250 ms × 2^n, at most 10 s. */
   private backoff(attempt: number): number {
     return this.random() * Math.min(10_000, 250 * 2 ** attempt);
+  }
+
+  /** Waits the backoff before another try of something the caller repeats itself. */
+  backOff(attempt: number): Promise<void> {
+    return this.wait(this.backoff(attempt));
   }
 
   /**

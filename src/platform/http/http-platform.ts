@@ -262,7 +262,12 @@ export class HttpPlatform implements Platform {
       // Unknown outcome: look before linking again.
       const existing = await this.relationsOf([relation.client_md_id]);
       if (existing.some((r) => r.professional_md_id === relation.professional_md_id)) return;
-      await this.write("POST", target, body);
+      try {
+        await this.write("POST", target, body);
+      } catch (again) {
+        // It was not there a moment ago: a retry of ours made it.
+        if (!(again instanceof PlatformRuleError && again.rule === "relation_exists")) throw again;
+      }
     }
   }
 
@@ -357,9 +362,10 @@ export class HttpPlatform implements Platform {
         if (found) return found;
         throw new PlatformError(`The platform created an account but did not say where (POST ${collection[kind]} answered ${answer.status}).`);
       } catch (error) {
-        if (!(error instanceof ApiUnavailable && error.sent) || tries >= 3) throw this.refusal(error);
+        if (!(error instanceof ApiUnavailable && error.sent) || tries >= this.client.attempts) throw this.refusal(error);
         const found = await this.lookUp(kind, wanted);
         if (found) return found;
+        await this.client.backOff(tries);
       }
     }
   }
