@@ -37,7 +37,7 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       ...tseslint.configs.disableTypeChecked.languageOptions,
-      globals: { process: "readonly", console: "readonly", Buffer: "readonly", performance: "readonly", setTimeout: "readonly" },
+      globals: { process: "readonly", console: "readonly", Buffer: "readonly", performance: "readonly", setTimeout: "readonly", fetch: "readonly" },
     },
   },
 );
