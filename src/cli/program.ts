@@ -9,6 +9,7 @@ import { testRunCommand } from "../commands/test-run.js";
 import { validateCommand } from "../commands/validate.js";
 import { defaultConcurrency, defaultDb, defaultRate, defaultTimeoutSeconds } from "../platform/open.js";
 import { readPlatformConfig } from "../pipeline/platform-config.js";
+import { defaultLimits } from "../input/limits.js";
 import { langs, scriptNames, type Lang } from "../scripts/index.js";
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
@@ -25,6 +26,8 @@ export interface CliContext extends Streams {
 }
 
 interface SheetCliOptions {
+  maxRatio?: number;
+  maxSize?: number;
   encryptReportTo?: string;
   key?: string;
   passphraseFile?: string;
@@ -174,6 +177,16 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
       .option("--passphrase-file <file>", "a file holding the private key's passphrase")
       .option("--password-file <file>", "a file holding the password of a password-encrypted input")
       .option("--verify-key <file>", "the sender's public key: the input must carry a valid signature by it")
+      .option(
+        "--max-ratio <n>",
+        `largest ratio of a workbook part's inflated to packed size (default ${defaultLimits.maxCompressionRatio})`,
+        parseWhole,
+      )
+      .option(
+        "--max-size <MiB>",
+        `largest inflated size of the workbook's parts together, in MiB (default ${defaultLimits.maxTotalBytes / 1024 ** 2})`,
+        parseWhole,
+      )
       .option("--encrypt-report-to <file>", "the requester's public key: report.xlsx is written only encrypted to it (report.xlsx.gpg)")
       .option("--debug", "show stack traces of errors");
 
@@ -196,6 +209,12 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
       debug: Boolean(program.opts().debug || options.debug),
       ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
       ...(options.out === undefined ? {} : { out: options.out }),
+      limits: {
+        ...(options.maxRatio === undefined ? {} : { maxCompressionRatio: options.maxRatio }),
+        ...(options.maxSize === undefined
+          ? {}
+          : { maxTotalBytes: options.maxSize * 1024 ** 2, maxEntryBytes: Math.min(options.maxSize * 1024 ** 2, defaultLimits.maxEntryBytes) }),
+      },
       ...(progress ? { onProgress: (rows: number) => progress.update(rows) } : {}),
     });
     progress?.end();

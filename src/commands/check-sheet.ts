@@ -1,5 +1,6 @@
 import { readEncryptKeys } from "../input/encrypt.js";
 import { readInput, type DecryptOptions } from "../input/read-input.js";
+import { defaultLimits, type ReadLimits } from "../input/limits.js";
 import { openWorkbook } from "../input/workbook.js";
 import { analyseWorkbook, type RowResult } from "../pipeline/analyse.js";
 import type { PlannedRow } from "../pipeline/plan.js";
@@ -25,7 +26,15 @@ export interface SheetCommandOptions {
   decrypt?: DecryptOptions;
   /** The requester's public key: report.xlsx is then written only encrypted to it. */
   encryptReportTo?: string;
+  /** Limits a user raised for a genuine workbook (the rest stay at their defaults). */
+  limits?: Partial<ReadLimits>;
 }
+
+/** How a sheet command opens its workbook: the chosen sheet, within the limits. */
+export const workbookOptions = (options: SheetCommandOptions) => ({
+  ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
+  limits: { ...defaultLimits, ...options.limits },
+});
 
 export interface CommandResult {
   report: Report;
@@ -54,7 +63,7 @@ export async function checkSheet(options: CheckSheetOptions): Promise<CommandRes
   const started = options.now();
   const reportKey = options.encryptReportTo ? await readEncryptKeys(options.encryptReportTo, undefined, undefined) : undefined;
   const input = await readInput(options.input, options.decrypt);
-  const workbook = await openWorkbook(input.bytes, options.sheet === undefined ? {} : { sheet: options.sheet });
+  const workbook = await openWorkbook(input.bytes, workbookOptions(options));
   const analysis = await analyseWorkbook(workbook, {
     script,
     config: options.config,

@@ -15,7 +15,7 @@ import { getScript } from "../scripts/index.js";
 import { UsageError } from "../shared/errors.js";
 import { createFileLogger } from "../shared/log.js";
 import { makeOutDir } from "../shared/out-dir.js";
-import type { CommandResult, SheetCommandOptions } from "./check-sheet.js";
+import { workbookOptions, type CommandResult, type SheetCommandOptions } from "./check-sheet.js";
 
 export interface RunOptions extends SheetCommandOptions, Omit<PlatformOptions, "cwd"> {
   approved: string;
@@ -81,7 +81,7 @@ export async function runCommand(options: RunOptions): Promise<CommandResult> {
       const index = new PlatformIndex(await platform.snapshot(snapshotNeeds[script.name]));
       const plan = planners[script.name];
       const operations = new Map<number, Operation>();
-      const workbook = await openWorkbook(input.bytes, options.sheet === undefined ? {} : { sheet: options.sheet });
+      const workbook = await openWorkbook(input.bytes, workbookOptions(options));
       const analysis = await analyseWorkbook(workbook, {
         script,
         config: index.config,

@@ -21,7 +21,12 @@ export interface Workbook {
   macros: boolean;
   /** Streams the non-empty rows of the chosen sheet in batches; may be called again. */
   batches(): AsyncGenerator<SheetRow[]>;
+  /** Ranges of merged cells in the chosen sheet (e.g. "A2:A3"), known once batches() has ended. */
+  merged: string[];
 }
+
+/** How many merged ranges are kept to report; a sheet may hold thousands. */
+const MAX_MERGED = 100;
 
 /** The rows of a workbook one by one, for callers that do not care about batches. */
 export async function* rowsOf(workbook: Workbook): AsyncGenerator<SheetRow> {
@@ -82,12 +87,17 @@ export async function openWorkbook(bytes: Uint8Array, options: OpenWorkbookOptio
   const formats = stylesEntry ? await readCellFormats(bytes, stylesEntry, budget) : [];
 
   const sheet = { name: chosen.name, hidden: chosen.hidden };
+  const merged: string[] = [];
   return {
     sheets: sheets.map(({ name, hidden }) => ({ name, hidden })),
     sheet,
     date1904,
     macros: [...entries.keys()].some((name) => /vbaProject\.bin$/i.test(name)),
-    batches: () => readSheetRows(bytes, sheetEntry, new InflateBudget(limits), { strings, formats, date1904, limits }),
+    batches: () => {
+      merged.length = 0;
+      return readSheetRows(bytes, sheetEntry, new InflateBudget(limits), { strings, formats, date1904, limits, merged });
+    },
+    merged,
   };
 }
 
@@ -131,6 +141,8 @@ interface SheetContext {
   formats: NumberFormatKind[];
   date1904: boolean;
   limits: ReadLimits;
+  /** Filled with the merged ranges found after the rows. */
+  merged: string[];
 }
 
 /** Column letters of a cell reference ("AB12") to a 0-based index; -1 where there are none. */
@@ -158,7 +170,6 @@ async function* readSheetRows(bytes: Uint8Array, entry: ZipEntry, budget: Inflat
   for await (const chunk of inflateEntry(bytes, entry, budget)) {
     scanner.feed(chunk);
     if (out.length > 0) yield take();
-    if (handler.done) return;
   }
   scanner.end();
   if (out.length > 0) yield take();
@@ -226,7 +237,6 @@ function columnAt(source: Buffer, from: number, to: number): number {
 
 /** Turns the elements of a worksheet part into rows, one at a time. */
 class SheetHandler {
-  done = false;
   private rowNumber = 0;
   private rowCount = 0;
   private cells: (Cell | undefined)[] = [];
@@ -260,6 +270,19 @@ class SheetHandler {
     else if (name === "is") this.inInline = true;
     else if (this.inInline) this.inline.open(name);
     else if (name === "row") this.openRow(source, from, to);
+    else if (name === "mergeCell") this.mergeCell(source, from, to);
+  }
+
+  /** Notes a merged range (after sheetData): only its top-left cell holds the value. */
+  private mergeCell(source: Buffer, from: number, to: number): void {
+    if (this.context.merged.length >= MAX_MERGED) return;
+    const cursor = this.cursor;
+    cursor.at = from;
+    while (nextAttribute(source, to, cursor)) {
+      if (!bytesEqual(source, cursor.nameFrom, cursor.nameTo, "ref")) continue;
+      const ref = textOf(source, cursor.valueFrom, cursor.valueTo, false);
+      if (/^[A-Z]{1,3}\d{1,7}(:[A-Z]{1,3}\d{1,7})?$/.test(ref)) this.context.merged.push(ref);
+    }
   }
 
   close(name: string): void {
@@ -268,7 +291,6 @@ class SheetHandler {
     else if (name === "is") this.inInline = false;
     else if (this.inInline) this.inline.close(name);
     else if (name === "row") this.closeRow();
-    else if (name === "sheetData") this.done = true;
   }
 
   text(source: Buffer, from: number, to: number, cdata: boolean): void {

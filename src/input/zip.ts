@@ -128,12 +128,12 @@ export class InflateBudget {
     const { maxEntryBytes, maxTotalBytes, maxCompressionRatio } = this.limits;
     if (entrySoFar > maxEntryBytes || this.total > maxTotalBytes) {
       throw new InputError(
-        `The workbook part ${entry.name} inflates to more than ${formatBytes(Math.min(maxEntryBytes, maxTotalBytes))}; it is refused as a possible zip bomb.`,
+        `The workbook part ${entry.name} inflates to more than ${formatBytes(Math.min(maxEntryBytes, maxTotalBytes))}; it is refused as a possible zip bomb (if the workbook is genuine, raise --max-size).`,
       );
     }
     if (entrySoFar > 1024 ** 2 && entrySoFar > maxCompressionRatio * Math.max(entry.compressedSize, 1)) {
       throw new InputError(
-        `The workbook part ${entry.name} inflates more than ${maxCompressionRatio} times its packed size; it is refused as a possible zip bomb.`,
+        `The workbook part ${entry.name} inflates more than ${maxCompressionRatio} times its packed size; it is refused as a possible zip bomb (if the workbook is genuine, raise --max-ratio).`,
       );
     }
   }

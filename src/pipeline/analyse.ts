@@ -1,4 +1,4 @@
-import { cellText, type SheetRow } from "../input/cells.js";
+import { cellText, isBlank, type SheetRow } from "../input/cells.js";
 import { columnLetter, type HeaderMap, mapHeaders } from "../input/headers.js";
 import type { Workbook } from "../input/workbook.js";
 import { InputError } from "../shared/errors.js";
@@ -32,7 +32,9 @@ export type Warning =
   | { code: "hidden_rows"; rows: number[] }
   | { code: "bsn_padded"; rows: number[] }
   | { code: "american_dates"; column: string; rows: number[] }
-  | { code: "macros" };
+  | { code: "macros" }
+  | { code: "merged_cells"; ranges: string }
+  | { code: "unnamed_column"; column: string };
 
 export interface Analysis {
   headerMap: HeaderMap;
@@ -88,6 +90,9 @@ export async function analyseWorkbook(workbook: Workbook, options: AnalyseOption
     headerMap,
     validator.ignored.map((c) => c.field),
   );
+  for (const index of [...state.unnamedWithData].sort((a, b) => a - b)) warnings.push({ code: "unnamed_column", column: columnLetter(index) });
+  if (workbook.merged.length > 0)
+    warnings.push({ code: "merged_cells", ranges: workbook.merged.slice(0, 20).join(", ") + (workbook.merged.length > 20 ? ", …" : "") });
   if (hiddenRows.length > 0) warnings.push({ code: "hidden_rows", rows: hiddenRows });
   if (paddedRows.length > 0) warnings.push({ code: "bsn_padded", rows: paddedRows });
   warnings.push(...americanWarnings);
@@ -106,6 +111,10 @@ interface RowState {
   plan: AnalyseOptions["plan"];
   /** Per date column (sheet index): whether it was read the American way. */
   dates: Map<number, AmericanDateDetector>;
+  /** Columns inside the header row's width whose header is empty. */
+  unnamed: number[];
+  /** Columns without a header in which some row has data. */
+  unnamedWithData: Set<number>;
 }
 
 /** The first non-empty row is the header row: match it, and get ready for the data rows. */
@@ -124,6 +133,8 @@ function startRows(script: ScriptDef, header: SheetRow, options: AnalyseOptions)
     paddedRows: [],
     plan: options.plan,
     dates: new Map([...headerMap.columns].filter(([, c]) => c.field === "date_of_birth").map(([index]) => [index, new AmericanDateDetector()])),
+    unnamed: headerMap.headers.flatMap((header, index) => (header === "" ? [index] : [])),
+    unnamedWithData: new Set(),
   };
 }
 
@@ -132,6 +143,10 @@ function checkRow(state: RowState, sheetRow: SheetRow): void {
   state.texts.add(Array.from(sheetRow.cells, cellText));
   state.finder.add(sheetRow.row, checked.values, fingerprint(checked.values));
   if (sheetRow.hidden) state.hiddenRows.push(sheetRow.row);
+  for (const index of state.unnamed) if (!isBlank(sheetRow.cells[index])) state.unnamedWithData.add(index);
+  for (let index = state.headerMap.headers.length; index < sheetRow.cells.length; index++) {
+    if (!isBlank(sheetRow.cells[index])) state.unnamedWithData.add(index);
+  }
   if (checked.notes.includes("bsn_padded")) state.paddedRows.push(sheetRow.row);
   for (const [index, detector] of state.dates) detector.add(state.results.length, sheetRow.cells[index]);
   const ok = checked.reasons.length === 0;

@@ -18,6 +18,8 @@ export interface Catalogue {
     bsn_padded: string;
     american_dates: string;
     macros: string;
+    merged_cells: string;
+    unnamed_column: string;
   };
   labels: {
     row: string;

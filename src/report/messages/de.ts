@@ -57,6 +57,9 @@ export const de: Catalogue = {
     bsn_padded: "BSNs mit weniger als 9 Ziffern wurden mit führenden Nullen ergänzt (Excel hatte sie entfernt): Zeilen {rows}.",
     american_dates: "Spalte {column}: Excel hat Datumsangaben in amerikanischer Reihenfolge gelesen: Zeilen {rows}.",
     macros: "Die Datei enthält Makros (.xlsm); sie wurden nicht ausgeführt, nur die Daten wurden gelesen.",
+    merged_cells:
+      "Verbundene Zellen ({ranges}): nur die Zelle links oben eines solchen Bereichs enthält einen Wert; die anderen Zellen wurden als leer gelesen.",
+    unnamed_column: "Spalte {column} hat keine Überschrift, enthält aber Daten; diese Spalte wurde nicht gelesen.",
   },
   labels: {
     row: "Zeile",

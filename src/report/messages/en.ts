@@ -56,6 +56,8 @@ export const en: Catalogue = {
     bsn_padded: "BSNs with fewer than 9 digits were padded with leading zeros (Excel had dropped them): rows {rows}.",
     american_dates: "Column {column}: Excel read dates in American order: rows {rows}.",
     macros: "The file holds macros (.xlsm); they were not run, only the data was read.",
+    merged_cells: "Merged cells ({ranges}): only the top-left cell of such a range holds a value; the other cells were read as empty.",
+    unnamed_column: "Column {column} has no header but holds data; that column was not read.",
   },
   labels: {
     row: "Row",

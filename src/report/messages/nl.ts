@@ -57,6 +57,9 @@ export const nl: Catalogue = {
     bsn_padded: "BSN's met minder dan 9 cijfers zijn aangevuld met voorloopnullen (Excel had ze weggelaten): rijen {rows}.",
     american_dates: "Kolom {column}: Excel heeft datums in Amerikaanse volgorde gelezen: rijen {rows}.",
     macros: "Het bestand bevat macro's (.xlsm); die zijn niet uitgevoerd, alleen de gegevens zijn gelezen.",
+    merged_cells:
+      "Samengevoegde cellen ({ranges}): alleen de cel linksboven van zo'n bereik bevat een waarde; de andere cellen zijn als leeg gelezen.",
+    unnamed_column: "Kolom {column} heeft geen kop maar wel gegevens; die kolom is niet gelezen.",
   },
   labels: {
     row: "Rij",
