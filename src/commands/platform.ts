@@ -3,7 +3,7 @@ import { basename } from "node:path";
 import { PlatformRuleError } from "../platform/local/local-platform.js";
 import { openLocalPlatform } from "../platform/open.js";
 import { stateSchema } from "../platform/state.js";
-import { PlatformServer } from "../platform/serve/server.js";
+import { PlatformServer, type ServeOptions } from "../platform/serve/server.js";
 import { InputError, UsageError } from "../shared/errors.js";
 
 export interface PlatformStoreOptions {
@@ -58,15 +58,7 @@ export async function platformDumpCommand(options: PlatformStoreOptions): Promis
   }
 }
 
-export interface PlatformServeOptions extends PlatformStoreOptions {
-  port: number;
-  token: string;
-  latency: number;
-  failRate: number;
-  rateLimit: number;
-  seed: number;
-  mode?: string | null;
-}
+export type PlatformServeOptions = PlatformStoreOptions & Omit<ServeOptions, "store">;
 
 /** A running `platform serve`: its URL, and how to stop it (store closed too). */
 export interface RunningServer {
@@ -78,16 +70,9 @@ export interface RunningServer {
 /** `mdimport platform serve`: the API 2 over the local store, until stopped. */
 export async function platformServeCommand(options: PlatformServeOptions): Promise<RunningServer> {
   const store = openLocalPlatform(options.db, options.cwd);
-  const server = new PlatformServer({
-    store,
-    port: options.port,
-    token: options.token,
-    latency: options.latency,
-    failRate: options.failRate,
-    rateLimit: options.rateLimit,
-    seed: options.seed,
-    ...(options.mode === undefined ? {} : { mode: options.mode }),
-  });
+  const { db, cwd, ...serve } = options;
+  void [db, cwd];
+  const server = new PlatformServer({ ...serve, store });
   try {
     const url = await server.listen();
     return {

@@ -56,7 +56,8 @@ const messageOf: Partial<Record<RuleBroken, string>> = Object.fromEntries(refusa
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-const clientFields = z.strictObject({
+/** What clients and professionals share; each kind adds its own fields. */
+const accountFields = {
   first_name: z.string().min(1),
   infix: z.string().nullish(),
   last_name: z.string().min(1),
@@ -65,30 +66,22 @@ const clientFields = z.strictObject({
     .string()
     .min(3)
     .refine((e) => e === e.toLowerCase(), "may not contain upper-case characters"),
+  id: z.string().min(1).nullish(),
+};
+const clientFields = z.strictObject({
+  ...accountFields,
   gender: z.enum(["m", "f", "other", "unknown"]).optional(),
   date_of_birth: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/)
     .nullish(),
   phone_number: z.string().nullish(),
-  id: z.string().min(1).nullish(),
   bsn: z
     .string()
     .regex(/^\d{9}$/)
     .nullish(),
 });
-const professionalFields = z.strictObject({
-  first_name: z.string().min(1),
-  infix: z.string().nullish(),
-  last_name: z.string().min(1),
-  active: z.boolean().optional(),
-  email: z
-    .string()
-    .min(3)
-    .refine((e) => e === e.toLowerCase(), "may not contain upper-case characters"),
-  id: z.string().min(1).nullish(),
-  description: z.string().nullish(),
-});
+const professionalFields = z.strictObject({ ...accountFields, description: z.string().nullish() });
 const activation = z.strictObject({ active: z.boolean(), send_email: z.enum(["yes", "no"]).optional() });
 const roles = z.strictObject({ roles: z.array(z.string()).min(1) });
 const linkBody = z.strictObject({ professional: z.string() });
