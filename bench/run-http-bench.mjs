@@ -4,10 +4,11 @@
 // second as a share of what the rate limit allows for the requests each row needs (a new
 // client needs 2: POST /c, then POST activation), and the requests per row the platform saw,
 // retries and 429s included. Target: share ≥ 0.9.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
+import { startServe } from "../scripts/serve.mjs";
 import { cli, median, out } from "./lib.mjs";
 
 const rows = Number(process.env.BENCH_ROWS ?? 2000);
@@ -27,25 +28,9 @@ const sheet = join(out, `http-clients-${rows}.xlsx`);
   await workbook.xlsx.writeFile(sheet);
 }
 
-/** Starts `platform serve` on a fresh store; resolves with its URL and a stop function. */
-async function serve(db) {
-  const child = spawn(
-    process.execPath,
-    [cli, "platform", "serve", "--db", db, "--port", "0", "--token", token, "--latency", "20", "--rate-limit", String(limit), "--fail-rate", "0.05"],
-    { stdio: ["ignore", "pipe", "inherit"] },
-  );
-  const url = await new Promise((resolve, reject) => {
-    let text = "";
-    child.stdout.on("data", (d) => {
-      text += d;
-      const match = /listening on (\S+)\n/.exec(text);
-      if (match) resolve(match[1]);
-    });
-    child.on("exit", (code) => reject(new Error(`serve exited ${code}`)));
-  });
-  const stats = async () => (await fetch(`${url}/_mdimport/stats`)).json();
-  return { url, stats, stop: () => new Promise((resolve) => (child.on("exit", resolve), child.kill("SIGTERM"))) };
-}
+/** Starts `platform serve` on a fresh store, with the benchmark's latency, limit and faults. */
+const serve = (db) =>
+  startServe(cli, ["--db", db, "--port", "0", "--token", token, "--latency", "20", "--rate-limit", String(limit), "--fail-rate", "0.05"]);
 
 const env = { ...process.env, CI: "1", MDIMPORT_TOKEN: token };
 const results = new Map(rates.map((rate) => [rate, []]));

@@ -3,10 +3,11 @@
 // into a fresh local platform, then validates, test-runs and runs (as approved) each shipped
 // sample sheet with the built CLI, as a developer would, shows the summaries, and runs each
 // once more to show that nothing is done twice.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { startServe } from "./serve.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(root, "demo-out");
@@ -87,22 +88,8 @@ mdimport(
 // The same platform behind the API 2, as a real one would be reached (over loopback here),
 // with a little latency and the odd failure.
 console.log("\n$ mdimport platform serve --db demo-out/platform.sqlite --port 0 --latency 5 --fail-rate 0.05 &");
-const server = spawn(
-  process.execPath,
-  [join(root, "dist/cli/main.js"), "platform", "serve", "--db", db, "--port", "0", "--latency", "5", "--fail-rate", "0.05"],
-  {
-    stdio: ["ignore", "pipe", "inherit"],
-  },
-);
-const url = await new Promise((resolve, reject) => {
-  let text = "";
-  server.stdout.on("data", (d) => {
-    text += d;
-    const match = /listening on (\S+)\n/.exec(text);
-    if (match) resolve(match[1]);
-  });
-  server.on("exit", (code) => reject(new Error(`platform serve exited with ${code}`)));
-});
+const server = await startServe(join(root, "dist/cli/main.js"), ["--db", db, "--port", "0", "--latency", "5", "--fail-rate", "0.05"]);
+const { url } = server;
 console.log(`listening on ${url}`);
 process.env.MDIMPORT_TOKEN = "local-dev-token";
 mdimport(
@@ -120,9 +107,7 @@ mdimport(
   ],
   [0, 1],
 );
-const stopped = new Promise((resolve) => server.on("exit", resolve));
-server.kill("SIGTERM");
-await stopped;
+await server.stop();
 
 console.log(`\nReports for the requester: ${rel(out)}/*/*/report.xlsx (open them in a spreadsheet program).`);
 console.log(`The platform after the runs: mdimport platform dump --db ${rel(db)}`);

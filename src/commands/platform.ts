@@ -63,7 +63,6 @@ export type PlatformServeOptions = PlatformStoreOptions & Omit<ServeOptions, "st
 /** A running `platform serve`: its URL, and how to stop it (store closed too). */
 export interface RunningServer {
   url: string;
-  server: PlatformServer;
   stop(): Promise<void>;
 }
 
@@ -77,7 +76,6 @@ export async function platformServeCommand(options: PlatformServeOptions): Promi
     const url = await server.listen();
     return {
       url,
-      server,
       stop: async () => {
         await server.close();
         await store.close();

@@ -62,14 +62,22 @@ const PROFESSIONAL_FIELDS = ["id", "email", "first_name", "infix", "last_name", 
  * interrupted run leaves between creating and activating.
  */
 function existing(
-  account: ClientAccount | ProfessionalAccount | undefined,
+  account: ClientAccount | ProfessionalAccount,
   values: Values,
   fields: readonly string[],
-  resume: AccountToActivate | null,
-) {
-  if (!account || account.email !== text(values, "email") || !sameAs(account as unknown as Record<string, unknown>, values, fields)) return null;
+  resume: AccountToActivate,
+): PlannedRow | null {
+  if (account.email !== text(values, "email") || !sameAs(account as unknown as Record<string, unknown>, values, fields)) return null;
   const row = unchanged([{ code: "already_exists" }]);
-  return account.active || !resume ? row : { ...row, resume: { kind: "activate", account: resume } as Operation };
+  return account.active ? row : { ...row, resume: { kind: "activate", account: resume } };
+}
+
+/** Why a new account cannot be created: its source ID or e-mail address is taken. */
+function taken(byId: unknown, email: string, index: PlatformIndex): Reason[] {
+  const reasons: Reason[] = [];
+  if (byId) reasons.push({ code: "external_id_in_use", field: "id" });
+  if (index.accountsByEmail.has(email)) reasons.push({ code: "email_in_use", field: "email" });
+  return reasons;
 }
 
 const planNewClient: Planner = (values, index) => {
@@ -80,9 +88,7 @@ const planNewClient: Planner = (values, index) => {
   const match = byId ?? (id === null ? index.accountsByEmail.get(email) : undefined);
   const done = match && "gender" in match ? existing(match, values, CLIENT_FIELDS, { kind: "client", md_id: match.md_id }) : null;
   if (done) return done;
-  const reasons: Reason[] = [];
-  if (byId) reasons.push({ code: "external_id_in_use", field: "id" });
-  if (index.accountsByEmail.has(email)) reasons.push({ code: "email_in_use", field: "email" });
+  const reasons = taken(byId, email, index);
   if (bsn !== null && index.clientsByBsn.has(bsn)) reasons.push({ code: "bsn_in_use", field: "bsn" });
   if (reasons.length > 0) return dropout("create", reasons);
   const client: NewClient = {
@@ -108,9 +114,7 @@ const planNewProfessional: Planner = (values, index) => {
   const role = (text(values, "role") as Role | null) ?? "professional";
   const done = match && "role" in match ? existing(match, values, PROFESSIONAL_FIELDS, { kind: "professional", md_id: match.md_id, role }) : null;
   if (done) return done;
-  const reasons: Reason[] = [];
-  if (byId) reasons.push({ code: "external_id_in_use", field: "id" });
-  if (index.accountsByEmail.has(email)) reasons.push({ code: "email_in_use", field: "email" });
+  const reasons = taken(byId, email, index);
   if (reasons.length > 0) return dropout("create", reasons);
   const professional: NewProfessional = {
     id,

@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import ExcelJS from "exceljs";
 import { afterAll, describe, expect, it } from "vitest";
-import { generateBsns } from "../support/bsn.js";
-import { binPath, fixture, flatRows, readJson, runCli, tempDir } from "../support/cli.js";
+import { binPath, fixture, flatRows, readJson, runCli } from "../support/cli.js";
+import { clientsSheet, dump, freshPlatform, journalRows, killWhenJournalGrows } from "../support/platform.js";
 
 type Report = {
   platform: string;
@@ -56,44 +55,9 @@ async function serve(db: string, ...args: string[]): Promise<Serve> {
   };
 }
 
-function loaded(): { dir: string; db: string } {
-  const dir = tempDir();
-  const db = join(dir, "platform.sqlite");
-  expect(runCli(["platform", "load", fixture("platform-state.json"), "--db", db]).code).toBe(0);
-  return { dir, db };
-}
-
-const dump = (db: string) =>
-  JSON.parse(runCli(["platform", "dump", "--db", db]).stdout) as {
-    clients: { email: string; id: string; active: boolean }[];
-    professionals: { email: string }[];
-    relations: unknown[];
-  };
-
-/** A new-clients sheet of `rows` synthetic clients. */
-async function manyClients(dir: string, rows: number, prefix: string): Promise<string> {
-  const workbook = new ExcelJS.Workbook();
-  const sheet = workbook.addWorksheet("Blad1");
-  sheet.addRow(["E-mailadres", "Voornaam", "Tussenvoegsel", "Achternaam", "Client ID", "BSN"]);
-  const bsns = generateBsns(30_000_000);
-  for (let i = 0; i < rows; i++)
-    sheet.addRow([`${prefix}${i}@voorbeeld.nl`, "Kim", "", `Test${i}`, `${prefix.toUpperCase()}-${i}`, bsns.next().value]);
-  const path = join(dir, `${prefix}.xlsx`);
-  await workbook.xlsx.writeFile(path);
-  return path;
-}
-
-const journalRows = (path: string, type: string) =>
-  readFileSync(path, "utf8")
-    .split("\n")
-    .filter((l) => l.startsWith("{") && l.endsWith("}"))
-    .map((l) => JSON.parse(l) as { type: string; row: number })
-    .filter((e) => e.type === type)
-    .map((e) => e.row);
-
 describe("mdimport over HTTP against platform serve", () => {
   it.each(scripts)("test-run of %s gives the same report as against the local platform, and changes nothing", async (script) => {
-    const { dir, db } = loaded();
+    const { dir, db } = freshPlatform();
     const local = runCli(["test-run", fixture(`${script}.xlsx`), "--script", script, "--db", db, "--out", join(dir, "local")]);
     const before = dump(db);
     const server = await serve(db);
@@ -130,8 +94,8 @@ describe("mdimport over HTTP against platform serve", () => {
   });
 
   it("runs with 5% failures and a tight rate limit: every row done exactly once, welcome e-mails as asked", async () => {
-    const { dir, db } = loaded();
-    const input = await manyClients(dir, 150, "rl");
+    const { dir, db } = freshPlatform();
+    const input = await clientsSheet(dir, 150, "rl", 30_000_000);
     const server = await serve(db, "--fail-rate", "0.05", "--rate-limit", "40", "--seed", "5");
     try {
       const common = ["--script", "new-clients", "--platform", server.url, "--token-file", join(dir, "token")];
@@ -177,9 +141,9 @@ describe("mdimport over HTTP against platform serve", () => {
   });
 
   it("resumes a run killed with SIGKILL part-way: every row done exactly once, none left inactive", async () => {
-    const { dir, db } = loaded();
+    const { dir, db } = freshPlatform();
     const rows = 400;
-    const input = await manyClients(dir, rows, "kill");
+    const input = await clientsSheet(dir, rows, "kill", 30_000_000);
     const server = await serve(db, "--fail-rate", "0.05", "--latency", "2", "--seed", "9");
     try {
       const common = ["--script", "new-clients", "--platform", server.url];
@@ -198,19 +162,7 @@ describe("mdimport over HTTP against platform serve", () => {
         join(dir, "run"),
       ];
       const journalPath = join(dir, "run", "journal.jsonl");
-      const child = spawn(process.execPath, [binPath, ...args], { stdio: "ignore", env: { ...process.env, ...env, CI: "1" } });
-      const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
-      await new Promise<void>((resolve, reject) => {
-        // Killed when the journal shows progress, not after a sleep.
-        const poll = () => {
-          if (existsSync(journalPath) && statSync(journalPath).size >= 8_000) resolve();
-          else if (child.exitCode !== null) reject(new Error(`the run finished before it could be killed (exit ${child.exitCode})`));
-          else setTimeout(poll, 2);
-        };
-        poll();
-      });
-      child.kill("SIGKILL");
-      await exited;
+      await killWhenJournalGrows(args, journalPath, 8_000, env);
       const doneBefore = journalRows(journalPath, "done").length;
       expect(doneBefore).toBeGreaterThan(0);
       expect(doneBefore).toBeLessThan(rows);
@@ -231,7 +183,7 @@ describe("mdimport over HTTP against platform serve", () => {
   });
 
   it("stops with exit 4 when the token is refused or nothing answers, and exit 2 without a token or on plain http elsewhere", async () => {
-    const { dir, db } = loaded();
+    const { dir, db } = freshPlatform();
     const server = await serve(db);
     const input = fixture("new-clients.xlsx");
     try {
@@ -260,7 +212,7 @@ describe("mdimport over HTTP against platform serve", () => {
   });
 
   it("asks for --production before a run against a platform in production mode", async () => {
-    const { dir, db } = loaded();
+    const { dir, db } = freshPlatform();
     const server = await serve(db, "--mode", "production");
     try {
       const input = fixture("update-clients.xlsx");

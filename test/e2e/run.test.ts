@@ -1,10 +1,8 @@
-import { spawn } from "node:child_process";
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
-import { generateBsns } from "../support/bsn.js";
-import { binPath, fixture, flatRows, readJson, runCli, tempDir } from "../support/cli.js";
+import { clientsSheet, dump, freshPlatform, journalRows, killWhenJournalGrows } from "../support/platform.js";
+import { fixture, flatRows, readJson, runCli, tempDir } from "../support/cli.js";
 
 type Report = {
   rows: { row: number; status: string; reasons: { code: string }[] }[];
@@ -12,20 +10,6 @@ type Report = {
   run?: { welcome_mail: string };
 };
 const scripts = ["new-clients", "new-professionals", "relations", "update-clients", "update-professionals"] as const;
-
-function freshPlatform(): { dir: string; db: string } {
-  const dir = tempDir();
-  const db = join(dir, "platform.sqlite");
-  expect(runCli(["platform", "load", fixture("platform-state.json"), "--db", db]).code).toBe(0);
-  return { dir, db };
-}
-
-const dump = (db: string) =>
-  JSON.parse(runCli(["platform", "dump", "--db", db]).stdout) as {
-    clients: { email: string; id: string }[];
-    professionals: { email: string }[];
-    relations: unknown[];
-  };
 
 describe.each(scripts)("mdimport load → test-run → run → run again → dump: %s", (script) => {
   it("carries out every planned row once, and finds them unchanged the second time", () => {
@@ -167,16 +151,11 @@ describe("mdimport run killed with SIGKILL part-way, and started again", () => {
     const dir = tempDir();
     const db = join(dir, "platform.sqlite");
     const rows = 5000;
-    const workbook = new ExcelJS.Workbook();
-    const sheet = workbook.addWorksheet("Blad1");
-    sheet.addRow(["E-mailadres", "Voornaam", "Tussenvoegsel", "Achternaam", "Client ID", "BSN"]);
-    const bsns = generateBsns(20_000_000);
-    for (let i = 0; i < rows; i++) sheet.addRow([`kill${i}@voorbeeld.nl`, "Kim", "", `Test${i}`, `K-${i}`, bsns.next().value]);
-    await workbook.xlsx.writeFile(join(dir, "many.xlsx"));
-    runCli(["test-run", join(dir, "many.xlsx"), "--script", "new-clients", "--db", db, "--out", join(dir, "tr")]);
+    const input = await clientsSheet(dir, rows, "kill");
+    runCli(["test-run", input, "--script", "new-clients", "--db", db, "--out", join(dir, "tr")]);
     const args = [
       "run",
-      join(dir, "many.xlsx"),
+      input,
       "--script",
       "new-clients",
       "--db",
@@ -189,27 +168,9 @@ describe("mdimport run killed with SIGKILL part-way, and started again", () => {
       "no",
     ];
     const journalPath = join(dir, "run", "journal.jsonl");
-    const journalBytes = () => (existsSync(journalPath) ? statSync(journalPath).size : 0);
-
-    // Killed when the journal shows progress, not after a sleep.
-    const child = spawn(process.execPath, [binPath, ...args], { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, CI: "1" } });
-    let stderr = "";
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
-    await new Promise<void>((resolve, reject) => {
-      // About 100 journal lines: the run is under way, and far from done.
-      const poll = () => {
-        if (journalBytes() >= 10_000) resolve();
-        else if (child.exitCode !== null) reject(new Error(`the run finished before it could be killed (exit ${child.exitCode}): ${stderr}`));
-        else setTimeout(poll, 2);
-      };
-      poll();
-    });
-    child.kill("SIGKILL");
-    await exited;
-    const doneBefore = readFileSync(journalPath, "utf8")
-      .split("\n")
-      .filter((l) => l.includes('"type":"done"')).length;
+    // About 100 journal lines: the run is under way, and far from done.
+    await killWhenJournalGrows(args, journalPath, 10_000);
+    const doneBefore = journalRows(journalPath, "done").length;
     expect(doneBefore).toBeGreaterThan(0);
     expect(doneBefore).toBeLessThan(rows);
 
@@ -217,12 +178,7 @@ describe("mdimport run killed with SIGKILL part-way, and started again", () => {
     expect(again.stderr).toBe("");
     expect(again.code).toBe(0);
     expect(readJson<Report>(join(dir, "run", "report.json")).summary).toMatchObject({ done: rows, failed: 0, dropout: 0 });
-    const done = readFileSync(journalPath, "utf8")
-      .split("\n")
-      .filter((l) => l.startsWith("{") && l.endsWith("}"))
-      .map((l) => JSON.parse(l) as { type: string; row: number })
-      .filter((e) => e.type === "done")
-      .map((e) => e.row);
+    const done = journalRows(journalPath, "done");
     expect(new Set(done).size).toBe(done.length);
     const state = dump(db);
     expect(state.clients).toHaveLength(rows);

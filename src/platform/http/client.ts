@@ -27,7 +27,6 @@ export class ApiUnavailable extends Error {
   constructor(
     message: string,
     readonly sent: boolean,
-    readonly status: number | null,
   ) {
     super(message);
     this.name = "ApiUnavailable";
@@ -35,8 +34,6 @@ export class ApiUnavailable extends Error {
 }
 
 export interface HttpClientOptions {
-  /** Origin of the platform, e.g. https://example.minddistrict.com */
-  origin: string;
   token: string;
   /** Requests per second, over all requests, retries included. */
   rate: number;
@@ -75,11 +72,6 @@ export class Pacer {
     private readonly wait: (ms: number) => Promise<void> = sleep,
   ) {
     this.rate = configured;
-  }
-
-  /** Requests per second now. */
-  get current(): number {
-    return this.rate;
   }
 
   async take(): Promise<void> {
@@ -191,7 +183,7 @@ export class HttpClient {
         const code = networkCode(error);
         const sent = !NOT_SENT.has(code);
         this.options.onRequest?.(method, 0);
-        last = new ApiUnavailable(describeNetworkError(code, url), sent, null);
+        last = new ApiUnavailable(describeNetworkError(code, url), sent);
         if (options.once && sent) throw last;
         continue;
       }
@@ -202,7 +194,7 @@ export class HttpClient {
         throw new PlatformError(`The platform at ${new URL(url).host} refused the token (401): check MDIMPORT_TOKEN or --token-file.`);
       }
       if (RETRY_STATUS.has(answer.status)) {
-        last = new ApiUnavailable(`the platform answered ${answer.status}`, answer.status !== 429, answer.status);
+        last = new ApiUnavailable(`the platform answered ${answer.status}`, answer.status !== 429);
         if (answer.status === 429) {
           if (answer.retryAfter !== null && answer.retryAfter > 1000) this.pacer.pauseFor(Math.min(answer.retryAfter, 60_000));
           else this.pacer.throttled();
@@ -217,7 +209,7 @@ export class HttpClient {
       }
       throw new ApiRefusal(answer.status, messagesOf(answer.body));
     }
-    throw last ?? new ApiUnavailable("no answer", false, null);
+    throw last ?? new ApiUnavailable("no answer", false);
   }
 
   private async send(method: string, url: string, body: unknown): Promise<ApiAnswer> {

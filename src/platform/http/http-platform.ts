@@ -118,9 +118,9 @@ function parseItem<T extends z.ZodType>(schema: T, item: unknown, where: string)
   return parsed.data;
 }
 
-/** The fields of a client as the API takes them; empty optional fields are left out. */
-function clientBody(client: NewClient | ClientChanges): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(client).filter(([, value]) => value !== null && value !== undefined));
+/** An account's fields as the API takes them; empty optional fields are left out. */
+function fieldsOf(fields: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== null && value !== undefined));
 }
 
 /**
@@ -158,7 +158,6 @@ export class HttpPlatform implements Platform {
   static async connect(options: HttpPlatformOptions): Promise<HttpPlatform> {
     const url = platformUrl(options.url);
     const client = new HttpClient({
-      origin: url.origin,
       token: options.token,
       rate: options.rate,
       timeoutMs: options.timeoutMs,
@@ -212,7 +211,7 @@ export class HttpPlatform implements Platform {
   }
 
   async createClient(client: NewClient, options: ActivateOptions = { welcomeMail: "no" }): Promise<ClientAccount> {
-    const url = await this.createOnce("client", { ...clientBody(client), active: false }, client);
+    const url = await this.createOnce("client", { ...fieldsOf(client), active: false }, client);
     if (client.active) await this.activateUrl(url, options);
     const account: ClientAccount = { ...client, md_id: mdIdOf(url), external_source: null };
     this.remember(account, url);
@@ -221,7 +220,7 @@ export class HttpPlatform implements Platform {
 
   async createProfessional(professional: NewProfessional, options: ActivateOptions = { welcomeMail: "no" }): Promise<ProfessionalAccount> {
     const { role, ...fields } = professional;
-    const url = await this.createOnce("professional", { ...clientBody(fields), active: false }, professional);
+    const url = await this.createOnce("professional", { ...fieldsOf(fields), active: false }, professional);
     await this.setRole(url, role);
     if (professional.active) await this.activateUrl(url, options);
     const account: ProfessionalAccount = { ...professional, md_id: mdIdOf(url), external_source: null };
@@ -237,7 +236,7 @@ export class HttpPlatform implements Platform {
 
   async updateClient(mdId: string, changes: ClientChanges): Promise<ClientAccount> {
     const url = this.urlOf("client", mdId);
-    const answer = await this.write("PATCH", url, clientBody(changes));
+    const answer = await this.write("PATCH", url, fieldsOf(changes));
     const account = await this.accountAfter("client", url, answer, changes);
     return account as ClientAccount;
   }
@@ -246,7 +245,7 @@ export class HttpPlatform implements Platform {
     const url = this.urlOf("professional", mdId);
     const { role, ...fields } = changes;
     let answer: ApiAnswer | null = null;
-    if (Object.keys(fields).length > 0) answer = await this.write("PATCH", url, clientBody(fields));
+    if (Object.keys(fields).length > 0) answer = await this.write("PATCH", url, fieldsOf(fields));
     if (role) await this.setRole(url, role);
     const account = await this.accountAfter("professional", url, answer, changes);
     return account as ProfessionalAccount;
@@ -310,11 +309,11 @@ export class HttpPlatform implements Platform {
       this.remember(account, url);
       return account;
     }
-    const { "@url": url, roles, ...fields } = parseItem(professionalItem, item, where);
+    const { "@url": url, "@links": links, roles, ...fields } = parseItem(professionalItem, item, where);
+    void links;
     const role = roleOfGroups(roles);
     if (!role) throw new PlatformError(`The platform's answer at ${where} names no group that mdimport knows (${roles.join(", ") || "none"}).`);
     const account: ProfessionalAccount = { md_id: mdIdOf(url), ...fields, role };
-    delete (account as Partial<{ "@links": unknown }>)["@links"];
     this.remember(account, url);
     return account;
   }
@@ -329,7 +328,12 @@ export class HttpPlatform implements Platform {
     return this.urls.get(`${kind}:${mdId}`) ?? `${this.base}/${collection[kind]}/${mdId}`;
   }
 
-  /** A write that may be repeated as it is (PATCH, activation, roles). */
+  /** A read; a refusal as the Platform interface speaks of it. */
+  private read(url: string): Promise<ApiAnswer> {
+    return this.write("GET", url, undefined);
+  }
+
+  /** A request that may be repeated as it is (GET, PATCH, activation, roles). */
   private async write(method: string, url: string, body: unknown): Promise<ApiAnswer> {
     try {
       return await this.client.request(method, url, body);
@@ -393,7 +397,7 @@ export class HttpPlatform implements Platform {
   private async professionalsLink(clientMdId: string): Promise<string> {
     const known = this.professionalLinks.get(clientMdId);
     if (known) return known;
-    const answer = await this.write("GET", this.urlOf("client", clientMdId), undefined);
+    const answer = await this.read(this.urlOf("client", clientMdId));
     const client = parseItem(z.object({ "@links": z.array(link).optional() }), answer.body, "client");
     const found = client["@links"]?.find((l) => l.name === "professionals");
     if (!found) {
@@ -422,7 +426,7 @@ export class HttpPlatform implements Platform {
       this.accounts.set(mdId, account);
       return account;
     }
-    return this.parseAccount(kind, (await this.write("GET", url, undefined)).body, kind);
+    return this.parseAccount(kind, (await this.read(url)).body, kind);
   }
 
   /** A failure as the Platform interface speaks of it: a broken rule, a protected account, or as it is. */

@@ -126,8 +126,7 @@ export class LocalPlatform implements Platform {
 
   updateNow(kind: AccountRow["kind"], mdId: string, changes: ClientChanges | ProfessionalChanges): ClientAccount | ProfessionalAccount {
     this.write(() => this.update(mdId, kind, changes));
-    const row = this.account(mdId, kind);
-    return kind === "client" ? toClient(row) : toProfessional(row);
+    return toAccount(this.account(mdId, kind));
   }
 
   linkNow(relation: Relation): void {
@@ -156,21 +155,21 @@ export class LocalPlatform implements Platform {
   list(kind: "professional", start: number, limit: number): ProfessionalAccount[];
   list(kind: AccountRow["kind"], start: number, limit: number): (ClientAccount | ProfessionalAccount)[] {
     const rows = this.db.prepare("SELECT * FROM accounts WHERE kind = ? ORDER BY md_id LIMIT ? OFFSET ?").all(kind, limit, start) as AccountRow[];
-    return rows.map((row): ClientAccount | ProfessionalAccount => (kind === "client" ? toClient(row) : toProfessional(row)));
+    return rows.map(toAccount);
   }
 
   /** The account with this Minddistrict ID, or undefined. */
   find(kind: "client", mdId: string): ClientAccount | undefined;
   find(kind: "professional", mdId: string): ProfessionalAccount | undefined;
   find(kind: AccountRow["kind"], mdId: string): ClientAccount | ProfessionalAccount | undefined {
-    const row = this.db.prepare("SELECT * FROM accounts WHERE md_id = ? AND kind = ?").get(mdId, kind) as AccountRow | undefined;
-    return row && (kind === "client" ? toClient(row) : toProfessional(row));
+    const row = this.rowOf(mdId, kind);
+    return row && toAccount(row);
   }
 
   /** The account with this source ID, or undefined. */
   findBySourceId(kind: AccountRow["kind"], id: string): ClientAccount | ProfessionalAccount | undefined {
     const row = this.db.prepare("SELECT * FROM accounts WHERE id = ? AND kind = ?").get(id, kind) as AccountRow | undefined;
-    return row && (kind === "client" ? toClient(row) : toProfessional(row));
+    return row && toAccount(row);
   }
 
   /** Activates or deactivates an account. */
@@ -218,8 +217,12 @@ export class LocalPlatform implements Platform {
     return this.db.prepare("SELECT professional_md_id, client_md_id FROM relations ORDER BY professional_md_id, client_md_id").all() as Relation[];
   }
 
+  private rowOf(mdId: string, kind: AccountRow["kind"]): AccountRow | undefined {
+    return this.db.prepare("SELECT * FROM accounts WHERE md_id = ? AND kind = ?").get(mdId, kind) as AccountRow | undefined;
+  }
+
   private account(mdId: string, kind: AccountRow["kind"]): AccountRow {
-    const row = this.db.prepare("SELECT * FROM accounts WHERE md_id = ? AND kind = ?").get(mdId, kind) as AccountRow | undefined;
+    const row = this.rowOf(mdId, kind);
     if (!row) throw new PlatformRuleError("not_found", `there is no ${kind} with this Minddistrict ID`);
     return row;
   }
@@ -291,6 +294,10 @@ export function ruleError(error: unknown): PlatformRuleError {
   if (/relation must link/.test(message)) return new PlatformRuleError("invalid", "a relation must link a professional to a client");
   if (/CHECK constraint failed/.test(message)) return new PlatformRuleError("invalid", "a value breaks a rule of the platform");
   throw error;
+}
+
+function toAccount(row: AccountRow): ClientAccount | ProfessionalAccount {
+  return row.kind === "client" ? toClient(row) : toProfessional(row);
 }
 
 function toClient(row: AccountRow): ClientAccount {

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import { z } from "zod";
 import type { LocalPlatform } from "../local/local-platform.js";
+import { emailSchema } from "../state.js";
 import { apiRoot, groupOfRole, pageSize, refusalMessages, roleOfGroups } from "../http/api.js";
 import { PlatformRuleError, type ClientAccount, type ProfessionalAccount, type RuleBroken } from "../platform.js";
 
@@ -62,10 +63,7 @@ const accountFields = {
   infix: z.string().nullish(),
   last_name: z.string().min(1),
   active: z.boolean().optional(),
-  email: z
-    .string()
-    .min(3)
-    .refine((e) => e === e.toLowerCase(), "may not contain upper-case characters"),
+  email: emailSchema,
   id: z.string().min(1).nullish(),
 };
 const clientFields = z.strictObject({

@@ -1,0 +1,66 @@
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import ExcelJS from "exceljs";
+import { expect } from "vitest";
+import { generateBsns } from "./bsn.js";
+import { binPath, fixture, runCli, tempDir } from "./cli.js";
+
+/** A new folder with a local platform loaded from the sample state. */
+export function freshPlatform(): { dir: string; db: string } {
+  const dir = tempDir();
+  const db = join(dir, "platform.sqlite");
+  expect(runCli(["platform", "load", fixture("platform-state.json"), "--db", db]).code).toBe(0);
+  return { dir, db };
+}
+
+/** The local platform's state, as `platform dump` prints it. */
+export const dump = (db: string) =>
+  JSON.parse(runCli(["platform", "dump", "--db", db]).stdout) as {
+    clients: { email: string; id: string; active: boolean }[];
+    professionals: { email: string }[];
+    relations: unknown[];
+  };
+
+/** The rows of the journal's entries of one type; a line cut short by a kill is skipped. */
+export const journalRows = (path: string, type: string): number[] =>
+  readFileSync(path, "utf8")
+    .split("\n")
+    .filter((l) => l.startsWith("{") && l.endsWith("}"))
+    .map((l) => JSON.parse(l) as { type: string; row: number })
+    .filter((e) => e.type === type)
+    .map((e) => e.row);
+
+/** A new-clients sheet of `rows` synthetic clients: `<prefix><i>@voorbeeld.nl`, source ID `<PREFIX>-<i>`, a BSN each. */
+export async function clientsSheet(dir: string, rows: number, prefix: string, firstBsn = 20_000_000): Promise<string> {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet("Blad1");
+  sheet.addRow(["E-mailadres", "Voornaam", "Tussenvoegsel", "Achternaam", "Client ID", "BSN"]);
+  const bsns = generateBsns(firstBsn);
+  for (let i = 0; i < rows; i++)
+    sheet.addRow([`${prefix}${i}@voorbeeld.nl`, "Kim", "", `Test${i}`, `${prefix.toUpperCase()}-${i}`, bsns.next().value]);
+  const path = join(dir, `${prefix}.xlsx`);
+  await workbook.xlsx.writeFile(path);
+  return path;
+}
+
+/**
+ * Runs the CLI with `args` and kills it with SIGKILL once its journal holds `bytes` bytes:
+ * when the run is under way, not after a sleep.
+ */
+export async function killWhenJournalGrows(args: string[], journalPath: string, bytes: number, env: NodeJS.ProcessEnv = {}): Promise<void> {
+  const child = spawn(process.execPath, [binPath, ...args], { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, CI: "1", ...env } });
+  let stderr = "";
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    const poll = () => {
+      if (existsSync(journalPath) && statSync(journalPath).size >= bytes) resolve();
+      else if (child.exitCode !== null) reject(new Error(`the run finished before it could be killed (exit ${child.exitCode}): ${stderr}`));
+      else setTimeout(poll, 2);
+    };
+    poll();
+  });
+  child.kill("SIGKILL");
+  await exited;
+}
