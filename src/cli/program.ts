@@ -1,9 +1,8 @@
 import { createRequire } from "node:module";
 import { Command, CommanderError, Option } from "commander";
-import { templateCommand } from "../commands/template.js";
+// The commands that need exceljs (templates), openpgp (encrypt) or the local store (platform)
+// are imported when they run: exceljs alone costs a quarter of a second at every start.
 import type { CommandResult, SheetCommandOptions } from "../commands/check-sheet.js";
-import { encryptCommand } from "../commands/encrypt.js";
-import { platformDumpCommand, platformLoadCommand, platformServeCommand } from "../commands/platform.js";
 import { defaultMaxFailures, runCommand } from "../commands/run.js";
 import { testRunCommand } from "../commands/test-run.js";
 import { validateCommand } from "../commands/validate.js";
@@ -156,7 +155,9 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
     .addOption(langOption())
     .option("--debug", "show stack traces of errors")
     .action(async (script: string, options: { out?: string; lang: Lang }) => {
-      const path = await templateCommand({ script, lang: options.lang, cwd: context.cwd, ...(options.out ? { out: options.out } : {}) });
+      const path = await (
+        await import("../commands/template.js")
+      ).templateCommand({ script, lang: options.lang, cwd: context.cwd, ...(options.out ? { out: options.out } : {}) });
       context.stdout.write(`template written: ${path}\n`);
       setExit(0);
     });
@@ -283,7 +284,9 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
     .option("--debug", "show stack traces of errors")
     .action(async (file: string, options: { to: string; signKey?: string; passphraseFile?: string; out?: string }) => {
       const passphrase = await readPassphrase(options.passphraseFile, context.env);
-      const path = await encryptCommand({
+      const path = await (
+        await import("../commands/encrypt.js")
+      ).encryptCommand({
         file,
         to: options.to,
         cwd: context.cwd,
@@ -302,7 +305,7 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
     .argument("<state>", "a state JSON file (config, clients, professionals, relations)")
     .option("--db <file>", "the local platform's SQLite file", defaultDb)
     .action(async (state: string, options: { db: string }) => {
-      const loaded = await platformLoadCommand(state, { db: options.db, cwd: context.cwd });
+      const loaded = await (await import("../commands/platform.js")).platformLoadCommand(state, { db: options.db, cwd: context.cwd });
       context.stdout.write(
         `loaded ${loaded.clients} clients, ${loaded.professionals} professionals, ${loaded.relations} relations into ${options.db}\n`,
       );
@@ -313,7 +316,7 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
     .description("print the local platform's whole state as JSON, sorted")
     .option("--db <file>", "the local platform's SQLite file", defaultDb)
     .action(async (options: { db: string }) => {
-      context.stdout.write(await platformDumpCommand({ db: options.db, cwd: context.cwd }));
+      context.stdout.write(await (await import("../commands/platform.js")).platformDumpCommand({ db: options.db, cwd: context.cwd }));
       setExit(0);
     });
   platform
@@ -339,7 +342,9 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
         mode: string;
       }) => {
         if (options.port > 65535) throw new UsageError(`--port ${options.port} is not a port number.`);
-        const running = await platformServeCommand({ ...options, mode: options.mode === "production" ? null : options.mode, cwd: context.cwd });
+        const running = await (
+          await import("../commands/platform.js")
+        ).platformServeCommand({ ...options, mode: options.mode === "production" ? null : options.mode, cwd: context.cwd });
         context.stdout.write(`listening on ${running.url}\n`);
         await new Promise<void>((resolve) => {
           process.once("SIGTERM", resolve);

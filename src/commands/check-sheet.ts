@@ -1,4 +1,3 @@
-import { readEncryptKeys } from "../input/encrypt.js";
 import { readInput, type DecryptOptions } from "../input/read-input.js";
 import { defaultLimits, type ReadLimits } from "../input/limits.js";
 import { openWorkbook } from "../input/workbook.js";
@@ -61,7 +60,9 @@ interface CheckSheetOptions extends SheetCommandOptions {
 export async function checkSheet(options: CheckSheetOptions): Promise<CommandResult> {
   const { scriptDef: script } = options;
   const started = options.now();
-  const reportKey = options.encryptReportTo ? await readEncryptKeys(options.encryptReportTo, undefined, undefined) : undefined;
+  const reportKey = options.encryptReportTo
+    ? await (await import("../input/encrypt.js")).readEncryptKeys(options.encryptReportTo, undefined, undefined)
+    : undefined;
   const input = await readInput(options.input, options.decrypt);
   const workbook = await openWorkbook(input.bytes, workbookOptions(options));
   const analysis = await analyseWorkbook(workbook, {

@@ -1,4 +1,3 @@
-import { readEncryptKeys } from "../input/encrypt.js";
 import { readInput } from "../input/read-input.js";
 import { openWorkbook } from "../input/workbook.js";
 import { analyseWorkbook } from "../pipeline/analyse.js";
@@ -42,7 +41,9 @@ export async function runCommand(options: RunOptions): Promise<CommandResult> {
     );
   }
   const approval = await readApproval(options.approved);
-  const reportKey = options.encryptReportTo ? await readEncryptKeys(options.encryptReportTo, undefined, undefined) : undefined;
+  const reportKey = options.encryptReportTo
+    ? await (await import("../input/encrypt.js")).readEncryptKeys(options.encryptReportTo, undefined, undefined)
+    : undefined;
   const started = options.now();
   const input = await readInput(options.input, options.decrypt);
   // Checked before the platform is opened: a refused run changes nothing, not even a new store file.

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { open, readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { InputError } from "../shared/errors.js";
-import { decryptInput, type DecryptOptions } from "./decrypt.js";
+import type { DecryptOptions } from "./decrypt.js";
 import { detectInput } from "./detect.js";
 
 export type { DecryptOptions };
@@ -25,6 +25,8 @@ export async function readInput(path: string, decrypt: DecryptOptions = {}): Pro
   const head = await readHead(path, name);
   const kind = detectInput(head);
   if (kind === "pgp-armored" || kind === "pgp-binary") {
+    // openpgp is loaded only for encrypted input: it costs a tenth of a second at start.
+    const { decryptInput } = await import("./decrypt.js");
     const bytes = await decryptInput(path, kind === "pgp-armored", decrypt, name);
     requireWorkbook(bytes, `${name} (decrypted)`);
     return { bytes, sha256: sha256(bytes), encrypted: true };

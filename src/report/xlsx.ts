@@ -1,6 +1,6 @@
 import type { Status } from "../pipeline/analyse.js";
 import type { RowTextStore } from "../pipeline/row-store.js";
-import { encryptBytes, type EncryptKeys } from "../input/encrypt.js";
+import type { EncryptKeys } from "../input/encrypt.js";
 import { OutFile, writeOutFile } from "../shared/out-dir.js";
 import { catalogues } from "./messages/index.js";
 import type { Report } from "./report.js";
@@ -30,6 +30,7 @@ export async function writeXlsxReport(dir: string, report: Report, texts: RowTex
     // Only the encrypted report reaches the disk: the workbook is built in memory first.
     const chunks: Uint8Array[] = [];
     await writeWorkbook((chunk) => chunks.push(chunk), report, texts);
+    const { encryptBytes } = await import("../input/encrypt.js");
     writeOutFile(dir, "report.xlsx.gpg", await encryptBytes(Buffer.concat(chunks), encryptTo));
     return;
   }

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
+import { createRequire } from "node:module";
 import { closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import { defaultPlatformConfig, platformConfigSchema } from "../../pipeline/platform-config.js";
 import { PlatformRuleError } from "../platform.js";
 import type {
@@ -20,6 +21,11 @@ import type {
 } from "../platform.js";
 import type { PlatformState } from "../state.js";
 import { schemaSql } from "./schema.js";
+
+/** better-sqlite3, loaded when a local store is opened rather than whenever mdimport starts. */
+const require = createRequire(import.meta.url);
+let sqlite: typeof Database | undefined;
+const loadSqlite = (): typeof Database => (sqlite ??= require("better-sqlite3") as typeof Database);
 
 export { PlatformRuleError };
 
@@ -76,7 +82,7 @@ export class LocalPlatform implements Platform {
       mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
       closeSync(openSync(file, "a", 0o600));
     }
-    const db = new Database(file);
+    const db = new (loadSqlite())(file);
     db.pragma("journal_mode = WAL");
     db.pragma("foreign_keys = ON");
     db.exec(schemaSql);
