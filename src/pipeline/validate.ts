@@ -40,7 +40,9 @@ export function buildRowValidator(script: ScriptDef, headerMap: HeaderMap, confi
   const shape: Record<string, z.ZodType> = {};
   for (const { column } of used) {
     const required = ruleFor(column, config) === "required";
-    shape[column.field] = z.unknown().transform((input, ctx) => {
+    // z.transform alone, not z.unknown().transform(): the pipe between them cost a third of
+    // the validation time of a 100,000-row sheet.
+    shape[column.field] = z.transform((input: unknown, ctx) => {
       const cell = input as Cell | undefined;
       // An update leaves a field alone where its cell is empty.
       if (isUpdate && isBlank(cell) && !required) return null;
@@ -51,13 +53,18 @@ export function buildRowValidator(script: ScriptDef, headerMap: HeaderMap, confi
       return result.value;
     });
   }
-  const schema = z.object(shape).superRefine((values, ctx) => {
-    for (const [group] of Object.entries(script.groups ?? {})) {
-      if (group === "changes") continue;
+  // "One of these columns" groups (but the update scripts' changes), worked out once, not per row.
+  const groups = Object.keys(script.groups ?? {})
+    .filter((group) => group !== "changes")
+    .map((group) => {
       const members = script.columns.filter((c) => typeof c.column === "object" && c.column.oneOf === group);
+      const first = members.find((c) => shape[c.field]) ?? members[0];
+      return { members, path: [first?.field ?? group] };
+    });
+  const schema = z.object(shape).superRefine((values, ctx) => {
+    for (const { members, path } of groups) {
       if (members.every((c) => values[c.field] === null || values[c.field] === undefined)) {
-        const first = members.find((c) => shape[c.field]) ?? members[0];
-        ctx.addIssue({ code: "custom", path: [first?.field ?? group], message: "required", params: { code: "required" } });
+        ctx.addIssue({ code: "custom", path, message: "required", params: { code: "required" } });
       }
     }
   });
