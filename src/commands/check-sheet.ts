@@ -1,6 +1,6 @@
 import { readInput, type DecryptOptions } from "../input/read-input.js";
 import { defaultLimits, type ReadLimits } from "../input/limits.js";
-import { openWorkbook } from "../input/workbook.js";
+import { openWorkbookOffThread } from "../input/workbook-thread.js";
 import { analyseWorkbook, type RowResult } from "../pipeline/analyse.js";
 import type { PlannedRow } from "../pipeline/plan.js";
 import type { PlatformConfig } from "../pipeline/platform-config.js";
@@ -64,7 +64,8 @@ export async function checkSheet(options: CheckSheetOptions): Promise<CommandRes
     ? await (await import("../input/encrypt.js")).readEncryptKeys(options.encryptReportTo, undefined, undefined)
     : undefined;
   const input = await readInput(options.input, options.decrypt);
-  const workbook = await openWorkbook(input.bytes, workbookOptions(options));
+  const size = input.bytes.length;
+  const workbook = await openWorkbookOffThread(input.bytes, workbookOptions(options));
   const analysis = await analyseWorkbook(workbook, {
     script,
     config: options.config,
@@ -91,7 +92,7 @@ export async function checkSheet(options: CheckSheetOptions): Promise<CommandRes
       script: script.name,
       platform: options.platform,
       sha256: input.sha256,
-      bytes: input.bytes.length,
+      bytes: size,
       encrypted: input.encrypted,
       sheet: workbook.sheet.name,
     },

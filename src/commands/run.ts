@@ -1,5 +1,5 @@
 import { readInput } from "../input/read-input.js";
-import { openWorkbook } from "../input/workbook.js";
+import { openWorkbookOffThread } from "../input/workbook-thread.js";
 import { analyseWorkbook } from "../pipeline/analyse.js";
 import { checkApproval, readApproval } from "../pipeline/approval.js";
 import { executeRows } from "../pipeline/execute.js";
@@ -82,7 +82,7 @@ export async function runCommand(options: RunOptions): Promise<CommandResult> {
       const index = new PlatformIndex(await platform.snapshot(snapshotNeeds[script.name]));
       const plan = planners[script.name];
       const operations = new Map<number, Operation>();
-      const workbook = await openWorkbook(input.bytes, workbookOptions(options));
+      const workbook = await openWorkbookOffThread(input.bytes, workbookOptions(options));
       const analysis = await analyseWorkbook(workbook, {
         script,
         config: index.config,

@@ -16,6 +16,8 @@ export interface RawWorkbook {
   /** Put the sheets before the workbook, styles and shared strings in the zip, as LibreOffice does. */
   sheetsFirst?: boolean;
   prefix?: string;
+  /** Deflate level of the zip (0 stores the parts as they are). */
+  level?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
 }
 
 const NS =
@@ -60,7 +62,7 @@ export function buildXlsx(workbook: RawWorkbook): Uint8Array {
   if (workbook.sharedStrings) files["xl/sharedStrings.xml"] = strToU8(workbook.sharedStrings);
   if (workbook.styles) files["xl/styles.xml"] = strToU8(workbook.styles);
   if (!workbook.sheetsFirst) Object.assign(files, sheetFiles);
-  return zipSync(files);
+  return zipSync(files, workbook.level === undefined ? {} : { level: workbook.level });
 }
 
 /** Styles with cell formats: 0 general, 1 built-in date (14), 2 custom date, 3 text, 4 scientific, 5 custom number. */
