@@ -5,6 +5,7 @@ import type { ReadableStream } from "node:stream/web";
 import { basename } from "node:path";
 import * as openpgp from "openpgp";
 import { InputError } from "../shared/errors.js";
+import { useFastS2K } from "./s2k.js";
 
 /** How to open an OpenPGP-encrypted input. Secrets come from files or the environment, never arguments. */
 export interface DecryptOptions {
@@ -70,6 +71,7 @@ export async function unlock(key: openpgp.PrivateKey, passphrase: string | undef
   if (passphrase === undefined) {
     throw new InputError(`The private key ${name} is protected by a passphrase: set MDIMPORT_PASSPHRASE or give --passphrase-file.`);
   }
+  useFastS2K(key.getKeys().map((k) => k.keyPacket));
   try {
     return await openpgp.decryptKey({ privateKey: key, passphrase });
   } catch (error) {
