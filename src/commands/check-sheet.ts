@@ -10,6 +10,12 @@ import type { Lang, ScriptDef } from "../scripts/index.js";
 import { createFileLogger } from "../shared/log.js";
 import { makeOutDir } from "../shared/out-dir.js";
 
+/** The platform's side of checking a sheet. */
+export interface PlatformSide {
+  config: PlatformConfig;
+  plan?: (values: Readonly<Record<string, unknown>>, row: number) => PlannedRow;
+}
+
 /** Options every command that reads a sheet and reports on it takes. */
 export interface SheetCommandOptions {
   input: string;
@@ -46,9 +52,13 @@ export interface CommandResult {
 interface CheckSheetOptions extends SheetCommandOptions {
   mode: Mode;
   scriptDef: ScriptDef;
-  config: PlatformConfig;
   platform: string | null;
-  plan?: (values: Readonly<Record<string, unknown>>, row: number) => PlannedRow;
+  /**
+   * What the platform side brings: its configuration and, for a test run, the planner.
+   * Called once the workbook's reader has started on its own thread, so that a snapshot of
+   * the platform is taken while the workbook is being opened.
+   */
+  prepare: () => PlatformSide | Promise<PlatformSide>;
   /** After planning and duplicates: what the platform can only tell about all rows at once. */
   settle?: (results: RowResult[]) => Promise<void>;
 }
@@ -65,12 +75,24 @@ export async function checkSheet(options: CheckSheetOptions): Promise<CommandRes
     : undefined;
   const input = await readInput(options.input, options.decrypt);
   const size = input.bytes.length;
-  const workbook = await openWorkbookOffThread(input.bytes, workbookOptions(options));
+  const opening = openWorkbookOffThread(input.bytes, workbookOptions(options));
+  let side: PlatformSide;
+  try {
+    side = await options.prepare();
+  } catch (error) {
+    // The platform failed first: the reader has nothing more to do.
+    void opening.then(
+      (workbook) => workbook.close(),
+      () => undefined,
+    );
+    throw error;
+  }
+  const workbook = await opening;
   const analysis = await analyseWorkbook(workbook, {
     script,
-    config: options.config,
+    config: side.config,
     context: { today: started.toISOString().slice(0, 10) },
-    ...(options.plan ? { plan: options.plan } : {}),
+    ...(side.plan ? { plan: side.plan } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   await options.settle?.(analysis.results);

@@ -79,10 +79,21 @@ export async function runCommand(options: RunOptions): Promise<CommandResult> {
         },
         "run started",
       );
-      const index = new PlatformIndex(await platform.snapshot(snapshotNeeds[script.name]));
+      // The workbook's reader opens the workbook on its own thread while the snapshot is taken.
+      const opening = openWorkbookOffThread(input.bytes, workbookOptions(options));
+      let index: PlatformIndex;
+      try {
+        index = new PlatformIndex(await platform.snapshot(snapshotNeeds[script.name]));
+      } catch (error) {
+        void opening.then(
+          (workbook) => workbook.close(),
+          () => undefined,
+        );
+        throw error;
+      }
       const plan = planners[script.name];
       const operations = new Map<number, Operation>();
-      const workbook = await openWorkbookOffThread(input.bytes, workbookOptions(options));
+      const workbook = await opening;
       const analysis = await analyseWorkbook(workbook, {
         script,
         config: index.config,

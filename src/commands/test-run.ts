@@ -15,7 +15,6 @@ export async function testRunCommand(options: TestRunOptions): Promise<CommandRe
   const scriptDef = getScript(options.script);
   const platform = await openPlatform(options);
   try {
-    const index = new PlatformIndex(await platform.snapshot(snapshotNeeds[scriptDef.name]));
     const plan = planners[scriptDef.name];
     // Links are kept only where the platform's relations must be read per client afterwards.
     const links = new Map<number, Operation>();
@@ -24,12 +23,18 @@ export async function testRunCommand(options: TestRunOptions): Promise<CommandRe
       ...options,
       mode: "test-run",
       scriptDef,
-      config: index.config,
       platform: platform.name,
-      plan: (values, row) => {
-        const planned = plan(values, index);
-        if (keepLinks && planned.operation) links.set(row, planned.operation);
-        return planned;
+      // The snapshot is taken while the workbook's reader opens the workbook on its thread.
+      prepare: async () => {
+        const index = new PlatformIndex(await platform.snapshot(snapshotNeeds[scriptDef.name]));
+        return {
+          config: index.config,
+          plan: (values, row) => {
+            const planned = plan(values, index);
+            if (keepLinks && planned.operation) links.set(row, planned.operation);
+            return planned;
+          },
+        };
       },
       settle: (results) => settleExistingLinks(results, links, platform),
     });

@@ -15,5 +15,5 @@ export interface ValidateOptions extends SheetCommandOptions {
 export async function validateCommand(options: ValidateOptions): Promise<CommandResult> {
   const scriptDef = getScript(options.script);
   const config = options.config ? await readPlatformConfig(options.config) : defaultPlatformConfig;
-  return checkSheet({ ...options, mode: "validate", scriptDef, config, platform: null });
+  return checkSheet({ ...options, mode: "validate", scriptDef, platform: null, prepare: () => ({ config }) });
 }

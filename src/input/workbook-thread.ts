@@ -54,6 +54,9 @@ export async function openWorkbookOffThread(bytes: Uint8Array, options: OpenWork
   return {
     ...first.info,
     merged,
+    close: async () => {
+      await worker.terminate();
+    },
     async *batches(): AsyncGenerator<SheetRow[]> {
       merged.length = 0;
       worker.ref();

@@ -23,6 +23,8 @@ export interface Workbook {
   batches(): AsyncGenerator<SheetRow[]>;
   /** Ranges of merged cells in the chosen sheet (e.g. "A2:A3"), known once batches() has ended. */
   merged: string[];
+  /** Lets go of the workbook when it will not be read (again). */
+  close(): Promise<void>;
 }
 
 /** How many merged ranges are kept to report; a sheet may hold thousands. */
@@ -98,6 +100,7 @@ export async function openWorkbook(bytes: Uint8Array, options: OpenWorkbookOptio
       return readSheetRows(bytes, sheetEntry, new InflateBudget(limits), { strings, formats, date1904, limits, merged });
     },
     merged,
+    close: () => Promise.resolve(),
   };
 }
 

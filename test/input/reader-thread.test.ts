@@ -35,7 +35,7 @@ describe("the workbook reader's own thread", () => {
     it(`reads ${name} exactly as the reader on this thread does`, async () => {
       const here = await openWorkbook(fixture(name));
       const there = await openWorkbookOffThread(fixture(name));
-      expect({ ...there, batches: null }).toEqual({ ...here, batches: null });
+      expect({ ...there, batches: null, close: null }).toEqual({ ...here, batches: null, close: null });
       expect(await read(there)).toEqual(await read(here));
       expect(there.merged).toEqual(here.merged);
     });
@@ -76,5 +76,11 @@ describe("the workbook reader's own thread", () => {
       break;
     }
     // Nothing hangs: the test ends, and so would the process.
+  });
+
+  it("lets go of the workbook when it will not be read", async () => {
+    const workbook = await openWorkbookOffThread(bigWorkbook(40_000));
+    await workbook.close();
+    await expect(read(workbook)).rejects.toThrow(/stopped/);
   });
 });
