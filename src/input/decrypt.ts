@@ -195,7 +195,7 @@ function decryptFailure(error: unknown, inputName: string, password: boolean): s
   const message = error instanceof Error ? error.message : String(error);
   // With the plaintext streamed, a wrong session key (a wrong password) or an altered file may
   // also show as decrypted bytes that do not parse, before the integrity check is reached.
-  if (/Modification detected|tag mismatch|authentication|MDC|integrity|Error during parsing|does not conform/i.test(message)) {
+  if (/Modification detected|tag mismatch|authenticat|MDC|integrity|Error during parsing|does not conform/i.test(message)) {
     // NOTE: with a password, a wrong one yields a wrong session key, which fails the same
     // integrity check as an altered file; OpenPGP offers no way to tell the two apart.
     return password

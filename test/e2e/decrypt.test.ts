@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import * as openpgp from "openpgp";
 import { describe, expect, it } from "vitest";
 import { fixture, flatRows, readJson, runCli, tempDir, type FlatRow } from "../support/cli.js";
 
@@ -58,6 +59,36 @@ describe("mdimport reads OpenPGP-encrypted sheets made by GnuPG", () => {
     ]);
     expect(run.code).toBe(1);
   });
+});
+
+describe("mdimport reads AEAD-encrypted sheets (RFC 9580 SEIPDv2), as newer OpenPGP tools make them", () => {
+  // NOTE: the machine's GnuPG (2.2) cannot make AEAD files, so openpgp makes them here; GnuPG
+  // 2.4's own OCB packets (LibrePGP) remain untested against a real GnuPG 2.4.
+  for (const aead of ["ocb", "eax", "gcm"] as const) {
+    it(`${aead}: opens, and an altered file stops with exit 3`, async () => {
+      const dir = tempDir();
+      const encrypted = await openpgp.encrypt({
+        message: await openpgp.createMessage({ binary: plain }),
+        passwords: "geheim wachtwoord",
+        format: "binary",
+        config: { aeadProtect: true, preferredAEADAlgorithm: openpgp.enums.aead[aead] },
+      });
+      const file = join(dir, `new-clients.${aead}.xlsx.gpg`);
+      const password = join(dir, "password.txt");
+      writeFileSync(file, encrypted);
+      writeFileSync(password, "geheim wachtwoord\n");
+      const run = runCli(["validate", file, "--script", "new-clients", "--out", join(dir, "out"), "--password-file", password]);
+      expect(run.stderr).toBe("");
+      expect(readJson<{ input: { sha256: string } }>(join(dir, "out", "report.json")).input.sha256).toBe(sha256);
+
+      const altered = Uint8Array.from(encrypted);
+      altered[altered.length - 40]! ^= 1;
+      writeFileSync(file, altered);
+      const refused = runCli(["validate", file, "--script", "new-clients", "--out", join(dir, "out2"), "--password-file", password]);
+      expect(refused.code).toBe(3);
+      expect(refused.stderr).toMatch(/altered after it was encrypted \(its integrity check failed\)/);
+    });
+  }
 });
 
 describe("mdimport says clearly why an encrypted sheet does not open (exit code 3)", () => {
