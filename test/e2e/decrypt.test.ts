@@ -67,12 +67,15 @@ describe("mdimport reads AEAD-encrypted sheets (RFC 9580 SEIPDv2), as newer Open
   for (const aead of ["ocb", "eax", "gcm"] as const) {
     it(`${aead}: opens, and an altered file stops with exit 3`, async () => {
       const dir = tempDir();
-      const encrypted = await openpgp.encrypt({
-        message: await openpgp.createMessage({ binary: plain }),
+      const message: openpgp.Message<Uint8Array> = await openpgp.createMessage({ binary: new Uint8Array(plain) });
+      const made: unknown = await openpgp.encrypt({
+        message,
         passwords: "geheim wachtwoord",
         format: "binary",
         config: { aeadProtect: true, preferredAEADAlgorithm: openpgp.enums.aead[aead] },
       });
+      if (!(made instanceof Uint8Array)) throw new Error("openpgp did not return binary data");
+      const encrypted = made;
       const file = join(dir, `new-clients.${aead}.xlsx.gpg`);
       const password = join(dir, "password.txt");
       writeFileSync(file, encrypted);
