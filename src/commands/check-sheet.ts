@@ -76,6 +76,9 @@ export async function checkSheet(options: CheckSheetOptions): Promise<CommandRes
   const input = await readInput(options.input, options.decrypt);
   const size = input.bytes.length;
   const opening = openWorkbookOffThread(input.bytes, workbookOptions(options));
+  // A workbook that fails to open is reported below, once the platform side is ready; until
+  // then its rejection is handled here, or it would end the process with a stack trace.
+  opening.catch(() => undefined);
   let side: PlatformSide;
   try {
     side = await options.prepare();

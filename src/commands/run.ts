@@ -81,6 +81,7 @@ export async function runCommand(options: RunOptions): Promise<CommandResult> {
       );
       // The workbook's reader opens the workbook on its own thread while the snapshot is taken.
       const opening = openWorkbookOffThread(input.bytes, workbookOptions(options));
+      opening.catch(() => undefined); // reported below, after the snapshot (see check-sheet.ts)
       let index: PlatformIndex;
       try {
         index = new PlatformIndex(await platform.snapshot(snapshotNeeds[script.name]));

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { strToU8, zipSync } from "fflate";
 import { afterAll, describe, expect, it } from "vitest";
 import { binPath, fixture, flatRows, readJson, runCli } from "../support/cli.js";
 import { clientsSheet, dump, freshPlatform, journalRows, killWhenJournalGrows } from "../support/platform.js";
@@ -209,6 +210,21 @@ describe("mdimport over HTTP against platform serve", () => {
     const plain = runCli(["test-run", input, "--script", "new-clients", "--platform", "http://voorbeeld.minddistrict.com"], { env });
     expect(plain.code).toBe(2);
     expect(plain.stderr).toContain("plain http:// is allowed only on a loopback address");
+  });
+
+  it("reports a workbook that fails to open while the snapshot is still being read: exit 3, one sentence", async () => {
+    const { dir, db } = freshPlatform();
+    // Slow answers: the reader's thread fails long before the snapshot is in.
+    const server = await serve(db, "--latency", "300");
+    const sheet = join(dir, "not-a-workbook.xlsx");
+    writeFileSync(sheet, zipSync({ "hello.txt": strToU8("no workbook part here") }));
+    try {
+      const run = runCli(["test-run", sheet, "--script", "new-clients", "--platform", server.url, "--out", join(dir, "out")], { env });
+      expect(run.code).toBe(3);
+      expect(run.stderr).toBe("mdimport: The file is a zip archive but not an Excel workbook (.xlsx): it has no workbook part.\n");
+    } finally {
+      await server.stop();
+    }
   });
 
   it("asks for --production before a run against a platform in production mode", async () => {
