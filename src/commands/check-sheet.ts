@@ -1,6 +1,6 @@
 import { readInput, type DecryptOptions } from "../input/read-input.js";
 import { defaultLimits, type ReadLimits } from "../input/limits.js";
-import { openWorkbookOffThread } from "../input/workbook-thread.js";
+import { openWorkbookWhile } from "../input/workbook-thread.js";
 import { analyseWorkbook, type RowResult } from "../pipeline/analyse.js";
 import type { PlannedRow } from "../pipeline/plan.js";
 import type { PlatformConfig } from "../pipeline/platform-config.js";
@@ -75,22 +75,7 @@ export async function checkSheet(options: CheckSheetOptions): Promise<CommandRes
     : undefined;
   const input = await readInput(options.input, options.decrypt);
   const size = input.bytes.length;
-  const opening = openWorkbookOffThread(input.bytes, workbookOptions(options));
-  // A workbook that fails to open is reported below, once the platform side is ready; until
-  // then its rejection is handled here, or it would end the process with a stack trace.
-  opening.catch(() => undefined);
-  let side: PlatformSide;
-  try {
-    side = await options.prepare();
-  } catch (error) {
-    // The platform failed first: the reader has nothing more to do.
-    void opening.then(
-      (workbook) => workbook.close(),
-      () => undefined,
-    );
-    throw error;
-  }
-  const workbook = await opening;
+  const { workbook, result: side } = await openWorkbookWhile(input.bytes, workbookOptions(options), options.prepare);
   const analysis = await analyseWorkbook(workbook, {
     script,
     config: side.config,

@@ -1,5 +1,5 @@
 import { readInput } from "../input/read-input.js";
-import { openWorkbookOffThread } from "../input/workbook-thread.js";
+import { openWorkbookWhile } from "../input/workbook-thread.js";
 import { analyseWorkbook } from "../pipeline/analyse.js";
 import { checkApproval, readApproval } from "../pipeline/approval.js";
 import { executeRows } from "../pipeline/execute.js";
@@ -80,21 +80,13 @@ export async function runCommand(options: RunOptions): Promise<CommandResult> {
         "run started",
       );
       // The workbook's reader opens the workbook on its own thread while the snapshot is taken.
-      const opening = openWorkbookOffThread(input.bytes, workbookOptions(options));
-      opening.catch(() => undefined); // reported below, after the snapshot (see check-sheet.ts)
-      let index: PlatformIndex;
-      try {
-        index = new PlatformIndex(await platform.snapshot(snapshotNeeds[script.name]));
-      } catch (error) {
-        void opening.then(
-          (workbook) => workbook.close(),
-          () => undefined,
-        );
-        throw error;
-      }
+      const { workbook, result: index } = await openWorkbookWhile(
+        input.bytes,
+        workbookOptions(options),
+        async () => new PlatformIndex(await platform.snapshot(snapshotNeeds[script.name])),
+      );
       const plan = planners[script.name];
       const operations = new Map<number, Operation>();
-      const workbook = await opening;
       const analysis = await analyseWorkbook(workbook, {
         script,
         config: index.config,

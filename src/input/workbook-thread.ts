@@ -88,6 +88,32 @@ export async function openWorkbookOffThread(bytes: Uint8Array, options: OpenWork
   };
 }
 
+/**
+ * Opens a workbook off this thread while `meanwhile` runs here (a platform's snapshot), and
+ * gives both. When `meanwhile` fails, its error is the one thrown and the reader is let go;
+ * a workbook that fails to open is reported only after `meanwhile` is done, never as an
+ * unhandled rejection in between.
+ */
+export async function openWorkbookWhile<T>(
+  bytes: Uint8Array,
+  options: OpenWorkbookOptions,
+  meanwhile: () => T | Promise<T>,
+): Promise<{ workbook: Workbook; result: T }> {
+  const opening = openWorkbookOffThread(bytes, options);
+  opening.catch(() => undefined);
+  let result: T;
+  try {
+    result = await meanwhile();
+  } catch (error) {
+    void opening.then(
+      (workbook) => workbook.close(),
+      () => undefined,
+    );
+    throw error;
+  }
+  return { workbook: await opening, result };
+}
+
 /** The worker's messages in order, and its death as an error. */
 class Inbox {
   private readonly queue: FromReader[] = [];

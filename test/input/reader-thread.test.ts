@@ -7,7 +7,9 @@ import { describe, expect, it } from "vitest";
 import { buildXlsx, sheetXml, sstXml } from "../support/xlsx.js";
 
 const dist = join(import.meta.dirname, "..", "..", "dist");
-const { openWorkbookOffThread } = (await import(join(dist, "input", "workbook-thread.js"))) as typeof import("../../src/input/workbook-thread.js");
+const { openWorkbookOffThread, openWorkbookWhile } = (await import(
+  join(dist, "input", "workbook-thread.js")
+)) as typeof import("../../src/input/workbook-thread.js");
 const { openWorkbook } = (await import(join(dist, "input", "workbook.js"))) as typeof import("../../src/input/workbook.js");
 const { InputError } = (await import(join(dist, "shared", "errors.js"))) as typeof import("../../src/shared/errors.js");
 type Workbook = import("../../src/input/workbook.js").Workbook;
@@ -75,7 +77,27 @@ describe("the workbook reader's own thread", () => {
       expect(batch.length).toBeGreaterThan(0);
       break;
     }
-    // Nothing hangs: the test ends, and so would the process.
+    // The thread was ended, not left reading: another read finds it gone.
+    await expect(read(workbook)).rejects.toThrow(/stopped/);
+  });
+
+  it("opens a workbook while other work runs, and reports each failure in its turn", async () => {
+    const { workbook, result } = await openWorkbookWhile(fixture("new-clients.xlsx"), {}, () => "snapshot");
+    expect(result).toBe("snapshot");
+    expect((await read(workbook)).length).toBeGreaterThan(1);
+
+    // The workbook fails while the other work is still going: no unhandled rejection (vitest
+    // fails a test that has one), and the workbook's error comes once the work is done.
+    const notAWorkbook = new TextEncoder().encode("PK\u0003\u0004 not really");
+    let done = false;
+    const slow = () => new Promise<string>((resolve) => setTimeout(() => resolve("late"), 300)).finally(() => (done = true));
+    await expect(openWorkbookWhile(notAWorkbook, {}, slow)).rejects.toBeInstanceOf(InputError);
+    expect(done).toBe(true);
+
+    // The other work fails: its error is the one given.
+    await expect(openWorkbookWhile(fixture("new-clients.xlsx"), {}, () => Promise.reject(new Error("platform down")))).rejects.toThrow(
+      "platform down",
+    );
   });
 
   it("lets go of the workbook when it will not be read", async () => {
