@@ -30,8 +30,10 @@ const sheet = join(out, `http-clients-${rows}.xlsx`);
 }
 
 /** Starts `platform serve` on a fresh store, with the benchmark's latency, limit and faults. */
-const serve = (db) =>
-  startServe(cli, ["--db", db, "--port", "0", "--token", token, "--latency", "20", "--rate-limit", String(limit), "--fail-rate", "0.05"]);
+const serve = (db) => {
+  spawnSync(process.execPath, [cli, "platform", "init", "--db", db], { encoding: "utf8" });
+  return startServe(cli, ["--db", db, "--port", "0", "--token", token, "--latency", "20", "--rate-limit", String(limit), "--fail-rate", "0.05"]);
+};
 
 const env = { ...process.env, CI: "1", MDIMPORT_TOKEN: token };
 const results = new Map(rates.map((rate) => [rate, []]));

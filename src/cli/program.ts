@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from "commander";
 // are imported when they run: exceljs alone costs a quarter of a second at every start.
 import type { CommandResult, SheetCommandOptions } from "../commands/check-sheet.js";
 import { defaultMaxFailures, runCommand } from "../commands/run.js";
+import type { ExecuteProgress } from "../pipeline/execute.js";
 import { testRunCommand } from "../commands/test-run.js";
 import { validateCommand } from "../commands/validate.js";
 import { defaultConcurrency, defaultDb, defaultRate, defaultTimeoutSeconds } from "../platform/open.js";
@@ -14,7 +15,7 @@ import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { DecryptOptions } from "../input/read-input.js";
 import { InputError, MdimportError, UsageError } from "../shared/errors.js";
-import { progressReporter, renderTerminalSummary, type Streams, useColour } from "./terminal.js";
+import { progressReporter, renderTerminalSummary, runProgressReporter, type Streams, useColour } from "./terminal.js";
 
 const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
 
@@ -138,7 +139,7 @@ function addPlatformOptions(command: Command): Command {
 const langOption = () => new Option("--lang <lang>", "language of the requester's messages").choices(langs).default("nl");
 
 /** Declares the commands and options; each action calls a command function and prints. */
-export function buildProgram(context: CliContext, setExit: (code: number) => void): Command {
+export function buildProgram(context: CliContext, setExit: (code: number) => void, argv: readonly string[] = []): Command {
   const program = new Command("mdimport")
     .description("Bulk account work on a Minddistrict platform from (encrypted) Excel sheets: validate, test-run, run.")
     .version(version)
@@ -260,16 +261,52 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
       options: SheetCliOptions & PlatformCliOptions & { approved: string; welcomeMail?: "yes" | "no"; maxFailures?: number; production?: boolean },
     ) => {
       const platform = await platformOptions(options, context.env);
-      await runSheetCommand(options, input, (common) =>
-        runCommand({
-          ...common,
-          ...platform,
-          approved: options.approved,
-          production: Boolean(options.production),
-          ...(options.welcomeMail ? { welcomeMail: options.welcomeMail } : {}),
-          ...(options.maxFailures === undefined ? {} : { maxFailures: options.maxFailures }),
-        }),
-      );
+      // SIGINT/SIGTERM: no new row is started, the rows in flight finish, the reports are
+      // written, and the command that resumes is shown. A second signal ends at once.
+      const stop = new AbortController();
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (stop.signal.aborted) {
+          process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
+          process.kill(process.pid, signal);
+          return;
+        }
+        context.stderr.write(`\nmdimport: ${signal}: finishing the rows in flight and writing the reports (again to stop at once)\n`);
+        stop.abort();
+      };
+      process.on("SIGINT", onSignal).on("SIGTERM", onSignal);
+      const progress = runProgressReporter(context, context.env);
+      let stopped: string | null = null;
+      let outDir = "";
+      try {
+        await runSheetCommand(options, input, async (common) => {
+          const result = await runCommand({
+            ...common,
+            ...platform,
+            approved: options.approved,
+            production: Boolean(options.production),
+            signal: stop.signal,
+            ...(progress ? { onRunProgress: (p: ExecuteProgress) => progress.update(p) } : {}),
+            ...(options.welcomeMail ? { welcomeMail: options.welcomeMail } : {}),
+            ...(options.maxFailures === undefined ? {} : { maxFailures: options.maxFailures }),
+          });
+          progress?.end();
+          stopped = result.stopped;
+          outDir = result.outDir;
+          return result;
+        });
+      } finally {
+        progress?.end();
+        process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
+      }
+      const resume = resumeCommand(argv, outDir);
+      if (stopped === "interrupted") {
+        context.stderr.write(`mdimport: interrupted; the rows not tried are still planned. To resume: ${resume}\n`);
+        setExit(130);
+      } else if (stopped === "max_failures") {
+        context.stderr.write(
+          `mdimport: stopped after more than ${options.maxFailures ?? defaultMaxFailures} failed rows; fix the cause, then resume: ${resume}\n`,
+        );
+      }
     },
   );
 
@@ -309,6 +346,15 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
       context.stdout.write(
         `loaded ${loaded.clients} clients, ${loaded.professionals} professionals, ${loaded.relations} relations into ${options.db}\n`,
       );
+      setExit(0);
+    });
+  platform
+    .command("init")
+    .description("make an empty local platform with a platform ID of its own (an existing one is left as it is)")
+    .option("--db <file>", "the local platform's SQLite file", defaultDb)
+    .action(async (options: { db: string }) => {
+      const id = await (await import("../commands/platform.js")).platformInitCommand({ db: options.db, cwd: context.cwd });
+      context.stdout.write(`local platform ${options.db}: platform ID ${id}\n`);
       setExit(0);
     });
   platform
@@ -358,10 +404,23 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
   return program;
 }
 
+/** A shell word, quoted where it needs to be. */
+const shellWord = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`);
+
+/**
+ * The command that resumes a run: the same arguments (argv as node gave it: node, script,
+ * arguments), with --out added where the run chose its folder itself.
+ */
+export function resumeCommand(argv: readonly string[], outDir: string): string {
+  const args = argv.slice(2);
+  const hasOut = args.some((a) => a === "--out" || a.startsWith("--out="));
+  return ["mdimport", ...args, ...(hasOut ? [] : ["--out", outDir])].map(shellWord).join(" ");
+}
+
 /** Runs the CLI and returns the exit code; errors become one sentence, stacks only with --debug. */
 export async function runCli(argv: string[], context: CliContext): Promise<number> {
   let exitCode = 0;
-  const program = buildProgram(context, (code) => (exitCode = code));
+  const program = buildProgram(context, (code) => (exitCode = code), argv);
   const debug = argv.includes("--debug");
   try {
     await program.parseAsync(argv);

@@ -1,3 +1,4 @@
+import type { ExecuteProgress } from "../pipeline/execute.js";
 import type { Report } from "../report/report.js";
 
 export interface Streams {
@@ -53,6 +54,41 @@ export function progressReporter(streams: Streams, env: NodeJS.ProcessEnv, now: 
     },
     end() {
       if (shown > 0) streams.stderr.write("\r\u001b[K");
+    },
+  };
+}
+
+export interface RunProgress {
+  update(progress: ExecuteProgress): void;
+  end(): void;
+}
+
+/** "12m 5s", "45s": a duration for the ETA. */
+const duration = (ms: number) => {
+  const seconds = Math.max(1, Math.round(ms / 1000));
+  return seconds >= 60 ? `${Math.floor(seconds / 60)}m ${seconds % 60}s` : `${seconds}s`;
+};
+
+/**
+ * Progress while `run` writes to the platform: rows tried of the total, failures, and an ETA
+ * from the pace so far. On stderr, only on a terminal and not in CI, at most four times a second.
+ */
+export function runProgressReporter(streams: Streams, env: NodeJS.ProcessEnv, now: () => number = Date.now): RunProgress | undefined {
+  if (!streams.stderr.isTTY || env.CI) return undefined;
+  const started = now();
+  let shown = 0;
+  return {
+    update({ tried, total, failures }) {
+      const time = now();
+      if (time - shown < 250 && tried < total) return;
+      shown = time;
+      const left = tried > 0 ? ((time - started) / tried) * (total - tried) : 0;
+      const eta = tried < total && tried > 0 ? `, about ${duration(left)} left` : "";
+      streams.stderr.write(`\r\u001b[Kcarried out ${tried}/${total} rows, ${failures} failed${eta}`);
+    },
+    end() {
+      if (shown > 0) streams.stderr.write("\r\u001b[K");
+      shown = 0;
     },
   };
 }

@@ -1,6 +1,7 @@
 import { readInput, type DecryptOptions } from "../input/read-input.js";
 import { defaultLimits, type ReadLimits } from "../input/limits.js";
 import { openWorkbookWhile } from "../input/workbook-thread.js";
+import type { Workbook } from "../input/workbook.js";
 import { analyseWorkbook, type RowResult } from "../pipeline/analyse.js";
 import type { PlannedRow } from "../pipeline/plan.js";
 import type { PlatformConfig } from "../pipeline/platform-config.js";
@@ -35,6 +36,10 @@ export interface SheetCommandOptions {
   limits?: Partial<ReadLimits>;
 }
 
+/** The 1-based position of the sheet read among the workbook's sheets (hidden ones counted). */
+export const sheetPosition = (workbook: Pick<Workbook, "sheets" | "sheet">): number =>
+  workbook.sheets.findIndex((sheet) => sheet.name === workbook.sheet.name) + 1;
+
 /** How a sheet command opens its workbook: the chosen sheet, within the limits. */
 export const workbookOptions = (options: SheetCommandOptions) => ({
   ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
@@ -52,7 +57,8 @@ export interface CommandResult {
 interface CheckSheetOptions extends SheetCommandOptions {
   mode: Mode;
   scriptDef: ScriptDef;
-  platform: string | null;
+  /** The platform's name for people and its identity for approvals; null for validate. */
+  platform: { name: string; id: string } | null;
   /**
    * What the platform side brings: its configuration and, for a test run, the planner.
    * Called once the workbook's reader has started on its own thread, so that a snapshot of
@@ -91,7 +97,9 @@ export async function checkSheet(options: CheckSheetOptions): Promise<CommandRes
     now: started,
     sha256: input.sha256,
     sheet: workbook.sheet.name,
+    sheetPosition: sheetPosition(workbook),
     platform: options.platform,
+    config: side.config,
   });
 
   const outDir = makeOutDir(options.cwd, options.out, script.name, started);
@@ -100,7 +108,7 @@ export async function checkSheet(options: CheckSheetOptions): Promise<CommandRes
     {
       command: options.mode,
       script: script.name,
-      platform: options.platform,
+      platform: options.platform?.name ?? null,
       sha256: input.sha256,
       bytes: size,
       encrypted: input.encrypted,

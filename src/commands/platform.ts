@@ -32,7 +32,7 @@ export async function platformLoadCommand(
       `The state file ${basename(path)} is not valid: ${issue?.path.join(".") || "(top)"} ${issue?.message ?? ""}; nothing was loaded.`,
     );
   }
-  const platform = openLocalPlatform(options.db, options.cwd);
+  const platform = openLocalPlatform(options.db, options.cwd, { create: true });
   try {
     platform.load(parsed.data);
   } catch (error) {
@@ -46,6 +46,16 @@ export async function platformLoadCommand(
     await platform.close();
   }
   return { clients: parsed.data.clients.length, professionals: parsed.data.professionals.length, relations: parsed.data.relations.length };
+}
+
+/** `mdimport platform init`: makes an empty local platform (nothing if one is there); returns its platform ID. */
+export async function platformInitCommand(options: PlatformStoreOptions): Promise<string> {
+  const platform = openLocalPlatform(options.db, options.cwd, { create: true });
+  try {
+    return platform.id;
+  } finally {
+    await platform.close();
+  }
 }
 
 /** `mdimport platform dump`: the local platform's whole state, sorted, as JSON text. */

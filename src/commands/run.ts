@@ -1,20 +1,23 @@
+import { existsSync, realpathSync } from "node:fs";
+import { resolve } from "node:path";
 import { readInput } from "../input/read-input.js";
 import { openWorkbookWhile } from "../input/workbook-thread.js";
 import { analyseWorkbook } from "../pipeline/analyse.js";
-import { checkApproval, readApproval } from "../pipeline/approval.js";
-import { executeRows } from "../pipeline/execute.js";
+import { checkApprovedInput, checkApprovedPlatform, checkApprovedSheet, readApproval } from "../pipeline/approval.js";
+import { executeRows, type ExecuteProgress, type StopReason } from "../pipeline/execute.js";
 import { Journal } from "../pipeline/journal.js";
 import { planners, snapshotNeeds, type Operation } from "../pipeline/plan.js";
 import { defaultConcurrency, openPlatform, platformName, type PlatformOptions } from "../platform/open.js";
 import { settleExistingLinks } from "../pipeline/relations.js";
 import { PlatformIndex } from "../platform/platform.js";
 import { writeReports } from "../report/write-reports.js";
-import { buildReport, reportIsClean } from "../report/report.js";
+import { buildReport, columnMapping, reportIsClean } from "../report/report.js";
 import { getScript } from "../scripts/index.js";
 import { UsageError } from "../shared/errors.js";
+import { lockFolder } from "../shared/lock.js";
 import { createFileLogger } from "../shared/log.js";
 import { makeOutDir } from "../shared/out-dir.js";
-import { workbookOptions, type CommandResult, type SheetCommandOptions } from "./check-sheet.js";
+import { sheetPosition, workbookOptions, type CommandResult, type SheetCommandOptions } from "./check-sheet.js";
 
 export interface RunOptions extends SheetCommandOptions, Omit<PlatformOptions, "cwd"> {
   approved: string;
@@ -22,114 +25,168 @@ export interface RunOptions extends SheetCommandOptions, Omit<PlatformOptions, "
   maxFailures?: number;
   /** The explicit acknowledgement that a platform in production mode is meant. */
   production?: boolean;
+  /** Aborted on SIGINT/SIGTERM: the rows in flight finish, the reports are written, the run can be resumed. */
+  signal?: AbortSignal;
+  /** Called after each row carried out, for progress on a terminal. */
+  onRunProgress?: (progress: ExecuteProgress) => void;
+}
+
+export interface RunResult extends CommandResult {
+  /** Set when the run stopped before it had tried every row. */
+  stopped: StopReason | null;
 }
 
 /** A few refusals are the platform's to give; more in one run point at a cause to fix first. */
 export const defaultMaxFailures = 10;
 
 /**
- * `mdimport run`: carries out exactly what the approved test run showed. Every row is planned
- * again against the live platform; rows whose outcome changed are not carried out; every
- * action is journaled so that an interrupted run, started again with the same --out, does
- * nothing twice.
+ * The folder a run writes into by default: derived from the approval, so that repeating the
+ * same command resumes an interrupted run instead of starting a second one.
  */
-export async function runCommand(options: RunOptions): Promise<CommandResult> {
+export const defaultRunFolder = (digest: string) => `mdimport-out/run-${digest.slice(0, 16)}`;
+
+/**
+ * `mdimport run`: carries out exactly what the approved test run showed. The approval binds
+ * the workbook, script, sheet, header row and column mapping, the platform's identity and its
+ * configuration; every row is planned again against the live platform; rows whose outcome
+ * changed are not carried out; every action is journaled so that an interrupted run, started
+ * again with the same --out, does nothing twice. Nothing is written (no folder, no journal)
+ * until everything the approval binds has been checked.
+ */
+export async function runCommand(options: RunOptions): Promise<RunResult> {
   const script = getScript(options.script);
-  if ((script.name === "new-clients" || script.name === "new-professionals") && !options.welcomeMail) {
+  if (script.welcomeMail && !options.welcomeMail) {
     throw new UsageError(
       `run of ${script.name} needs --welcome-mail yes or --welcome-mail no: the organisation must have said whether welcome e-mails may be sent.`,
     );
   }
-  const approval = await readApproval(options.approved);
+  const welcomeMail = script.welcomeMail ? (options.welcomeMail ?? null) : null;
+  const approval = readApproval(options.approved);
   const reportKey = options.encryptReportTo
     ? await (await import("../input/encrypt.js")).readEncryptKeys(options.encryptReportTo, undefined, undefined)
     : undefined;
   const started = options.now();
+  // Refuses a platform this version cannot use before the input is read.
+  platformName(options);
   const input = await readInput(options.input, options.decrypt);
-  // Checked before the platform is opened: a refused run changes nothing, not even a new store file.
-  checkApproval(approval, { script: script.name, sha256: input.sha256, platform: platformName(options) });
+  checkApprovedInput(approval, { script: script.name, sha256: input.sha256 });
+  const outPath = resolve(options.cwd, options.out ?? defaultRunFolder(approval.digest));
+  if ((existsSync(outPath) ? realpathSync(outPath) : outPath) === approval.folder) {
+    throw new UsageError(
+      `--out ${options.out ?? outPath} is the folder of the approval ${approval.name}; a run never writes there: give another --out.`,
+    );
+  }
+  // Opening never creates a store; the approval names the platform by its identity.
   const platform = await openPlatform(options);
   try {
+    checkApprovedPlatform(approval, platform);
     if (platform.mode === null && !options.production) {
       throw new UsageError(
         `The platform ${platform.name} reports that it is a production platform: give --production to confirm that this run is meant for it.`,
       );
     }
-    const outDir = makeOutDir(options.cwd, options.out, script.name, started);
-    const log = createFileLogger(outDir, options.debug ?? false);
-    const journal = Journal.open(outDir, { script: script.name, sha256: input.sha256, platform: platform.name });
+    // The workbook's reader opens the workbook on its own thread while the snapshot is taken.
+    const { workbook, result: index } = await openWorkbookWhile(
+      input.bytes,
+      workbookOptions(options),
+      async () => new PlatformIndex(await platform.snapshot(snapshotNeeds[script.name])),
+    );
+    const plan = planners[script.name];
+    const operations = new Map<number, Operation>();
+    const analysis = await analyseWorkbook(workbook, {
+      script,
+      config: index.config,
+      context: { today: started.toISOString().slice(0, 10) },
+      plan: (values, row) => {
+        const planned = plan(values, index);
+        const operation = planned.operation ?? planned.resume;
+        if (operation) operations.set(row, operation);
+        return planned;
+      },
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+    checkApprovedSheet(approval, {
+      sheet: { name: workbook.sheet.name, position: sheetPosition(workbook) },
+      headerRow: analysis.headerMap.row,
+      columns: columnMapping(analysis),
+      config: index.config,
+    });
+    await settleExistingLinks(analysis.results, operations, platform);
+
+    const outDir = makeOutDir(options.cwd, outPath, script.name, started);
+    const lock = lockFolder(outDir, started);
     try {
-      journal.write({
-        type: "run",
-        time: started.toISOString(),
-        script: script.name,
-        sha256: input.sha256,
-        platform: platform.name,
-        welcome_mail: options.welcomeMail ?? null,
-      });
-      log.info(
-        {
-          command: "run",
-          script: script.name,
-          platform: platform.name,
-          platform_mode: platform.mode,
-          sha256: input.sha256,
-          resumed_rows: journal.earlier.size,
-          welcome_mail: options.welcomeMail ?? null,
-        },
-        "run started",
-      );
-      // The workbook's reader opens the workbook on its own thread while the snapshot is taken.
-      const { workbook, result: index } = await openWorkbookWhile(
-        input.bytes,
-        workbookOptions(options),
-        async () => new PlatformIndex(await platform.snapshot(snapshotNeeds[script.name])),
-      );
-      const plan = planners[script.name];
-      const operations = new Map<number, Operation>();
-      const analysis = await analyseWorkbook(workbook, {
-        script,
-        config: index.config,
-        context: { today: started.toISOString().slice(0, 10) },
-        plan: (values, row) => {
-          const planned = plan(values, index);
-          const operation = planned.operation ?? planned.resume;
-          if (operation) operations.set(row, operation);
-          return planned;
-        },
-        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-      });
-      await settleExistingLinks(analysis.results, operations, platform);
-      const outcome = await executeRows(analysis.results, operations, {
-        platform,
-        journal,
-        approval,
-        maxFailures: options.maxFailures ?? defaultMaxFailures,
-        concurrency: options.concurrency ?? defaultConcurrency,
-        activate: { welcomeMail: options.welcomeMail ?? "no" },
-        now: options.now,
-      });
-      const report = buildReport(analysis, {
-        mode: "run",
-        script,
-        lang: options.lang,
-        now: started,
-        sha256: input.sha256,
-        sheet: workbook.sheet.name,
-        platform: platform.name,
-      });
-      report.run = { welcome_mail: options.welcomeMail ?? null, stopped: outcome.stopped, failures: outcome.failures };
-      await writeReports(outDir, report, analysis.texts, reportKey);
-      log.info({ summary: report.summary, stopped: outcome.stopped, failures: outcome.failures, ms: Date.now() - started.getTime() }, "run finished");
-      log.flush();
-      return {
-        report,
+      const log = createFileLogger(outDir, options.debug ?? false);
+      const journal = Journal.open(
         outDir,
-        exitCode: reportIsClean(report) ? 0 : 1,
-        ...(platform.mode === undefined ? {} : { platformMode: platform.mode }),
-      };
+        { approval: approval.digest, script: script.name, sha256: input.sha256, platform_id: platform.id, welcome_mail: welcomeMail },
+        { time: started.toISOString(), platform: platform.name },
+      );
+      try {
+        log.info(
+          {
+            command: "run",
+            script: script.name,
+            platform: platform.name,
+            platform_id: platform.id,
+            platform_mode: platform.mode,
+            sha256: input.sha256,
+            resumed_rows: journal.earlier.size,
+            journal_recovered: journal.recoveredTornLine,
+            welcome_mail: welcomeMail,
+          },
+          "run started",
+        );
+        if (journal.recoveredTornLine) log.warn("the journal's last line was cut short by an interruption; it was cut off");
+        const outcome = await executeRows(analysis.results, operations, {
+          platform,
+          journal,
+          approval,
+          maxFailures: options.maxFailures ?? defaultMaxFailures,
+          concurrency: options.concurrency ?? defaultConcurrency,
+          activate: { welcomeMail: welcomeMail ?? "no" },
+          now: options.now,
+          ...(options.signal ? { signal: options.signal } : {}),
+          ...(options.onRunProgress ? { onProgress: options.onRunProgress } : {}),
+        });
+        const report = buildReport(analysis, {
+          mode: "run",
+          script,
+          lang: options.lang,
+          now: started,
+          sha256: input.sha256,
+          sheet: workbook.sheet.name,
+          sheetPosition: sheetPosition(workbook),
+          platform: { name: platform.name, id: platform.id },
+          config: index.config,
+        });
+        report.run = {
+          welcome_mail: welcomeMail,
+          stopped: outcome.stopped,
+          failures: outcome.failures,
+          resumed: journal.earlier.size > 0,
+          journal_recovered: journal.recoveredTornLine,
+        };
+        await writeReports(outDir, report, analysis.texts, reportKey);
+        log.info(
+          { summary: report.summary, stopped: outcome.stopped, failures: outcome.failures, ms: Date.now() - started.getTime() },
+          "run finished",
+        );
+        log.flush();
+        // A refused token or a platform gone mid-run: the reports are written, the command stops as it says.
+        if (outcome.fatal) throw outcome.fatal;
+        return {
+          report,
+          outDir,
+          exitCode: reportIsClean(report) ? 0 : 1,
+          stopped: outcome.stopped,
+          ...(platform.mode === undefined ? {} : { platformMode: platform.mode }),
+        };
+      } finally {
+        journal.close();
+      }
     } finally {
-      journal.close();
+      lock.release();
     }
   } finally {
     await platform.close();

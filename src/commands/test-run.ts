@@ -23,7 +23,7 @@ export async function testRunCommand(options: TestRunOptions): Promise<CommandRe
       ...options,
       mode: "test-run",
       scriptDef,
-      platform: platform.name,
+      platform: { name: platform.name, id: platform.id },
       // The snapshot is taken while the workbook's reader opens the workbook on its thread.
       prepare: async () => {
         const index = new PlatformIndex(await platform.snapshot(snapshotNeeds[scriptDef.name]));

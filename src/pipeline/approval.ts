@@ -1,8 +1,10 @@
-import { readFile } from "node:fs/promises";
-import { basename } from "node:path";
+import { createHash } from "node:crypto";
+import { readFileSync, realpathSync } from "node:fs";
+import { basename, dirname } from "node:path";
 import { z } from "zod";
 import { ApprovalError } from "../shared/errors.js";
 import { scriptNames, type ScriptName } from "../scripts/script.js";
+import { platformConfigSchema, type PlatformConfig } from "./platform-config.js";
 
 const approvedRow = z.object({
   row: z.number().int().positive(),
@@ -10,31 +12,65 @@ const approvedRow = z.object({
   action: z.enum(["create", "update", "link", "none"]),
 });
 
-/** The parts of a test run's report.json that a run is held to. */
+/**
+ * The parts of a test run's report.json that a run is held to: everything that decides what
+ * the rows mean (the workbook, the script, the sheet, the header row and column mapping, the
+ * platform and its configuration) and each row's approved outcome.
+ */
 const approvalSchema = z.object({
-  format: z.literal("mdimport-report/1"),
-  mode: z.literal("test-run"),
   script: z.enum(scriptNames),
-  input: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+  input: z.object({
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    sheet: z.string(),
+    sheet_position: z.number().int().positive(),
+    header_row: z.number().int().positive(),
+    columns: z.record(z.string(), z.string()),
+  }),
   platform: z.string(),
+  platform_id: z.string().min(1),
+  config: platformConfigSchema,
   rows: z.array(approvedRow),
 });
 
 export type ApprovedRow = z.infer<typeof approvedRow>;
 
 export interface Approval {
+  /** The file's name, for messages. */
+  name: string;
+  /** The real folder the approval lies in: a run never writes there. */
+  folder: string;
+  /** The sha256 of the approval file's bytes: what the run's journal and default folder are tied to. */
+  digest: string;
   script: ScriptName;
   sha256: string;
+  sheet: { name: string; position: number };
+  headerRow: number;
+  columns: Record<string, string>;
   platform: string;
+  platformId: string;
+  config: PlatformConfig;
   rows: Map<number, ApprovedRow>;
 }
 
 /** Reads an approved test run's report.json; anything else is refused with exit code 5. */
-export async function readApproval(path: string): Promise<Approval> {
+export function readApproval(path: string): Approval {
   const name = basename(path);
+  let bytes: Buffer;
+  let folder: string;
+  try {
+    bytes = readFileSync(path);
+    folder = dirname(realpathSync(path));
+  } catch (error) {
+    throw new ApprovalError(
+      `The approval ${name} cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"}): give the report.json of the approved test run.`,
+      {
+        cause: error,
+      },
+    );
+  }
   let json: unknown;
   try {
-    json = JSON.parse(await readFile(path, "utf8"));
+    json = JSON.parse(bytes.toString("utf8"));
   } catch (error) {
     throw new ApprovalError(
       `The approval ${name} cannot be read as JSON (${(error as Error).message}); give the report.json of the approved test run.`,
@@ -43,25 +79,103 @@ export async function readApproval(path: string): Promise<Approval> {
       },
     );
   }
-  const parsed = approvalSchema.safeParse(json);
-  if (!parsed.success) {
+  const head = (json ?? {}) as { format?: unknown; mode?: unknown };
+  if (head.format !== "mdimport-report/1") {
     throw new ApprovalError(
-      `The approval ${name} is not the report.json of a test run (${parsed.error.issues[0]?.path.join(".") || "format"} does not fit).`,
+      `The approval ${name} is not an mdimport report of format mdimport-report/1; give the report.json of the approved test run.`,
     );
   }
-  const { script, input, platform, rows } = parsed.data;
-  return { script, sha256: input.sha256, platform, rows: new Map(rows.map((r) => [r.row, r])) };
+  if (head.mode !== "test-run") {
+    throw new ApprovalError(
+      `The approval ${name} is the report of a ${typeof head.mode === "string" ? head.mode : "command"}, not of a test run (it is not the report.json of a test run); give the report.json of the approved test run.`,
+    );
+  }
+  const parsed = approvalSchema.safeParse(json);
+  if (!parsed.success) {
+    const field = parsed.error.issues[0]?.path.join(".") || "format";
+    throw new ApprovalError(
+      `The approval ${name} is not the report.json of a test run of this version (${field} is missing or does not fit); make the test run again and have it approved.`,
+    );
+  }
+  const { script, input, platform, platform_id, config, rows } = parsed.data;
+  return {
+    name,
+    folder,
+    digest: createHash("sha256").update(bytes).digest("hex"),
+    script,
+    sha256: input.sha256,
+    sheet: { name: input.sheet, position: input.sheet_position },
+    headerRow: input.header_row,
+    columns: input.columns,
+    platform,
+    platformId: platform_id,
+    config,
+    rows: new Map(rows.map((r) => [r.row, r])),
+  };
 }
 
-/** Refuses a run whose input, script or platform is not the one the test run was approved for. */
-export function checkApproval(approval: Approval, actual: { script: ScriptName; sha256: string; platform: string }): void {
+/** Refuses a run whose input or script is not the one the test run was approved for (before anything is opened). */
+export function checkApprovedInput(approval: Approval, actual: { script: ScriptName; sha256: string }): void {
   if (approval.script !== actual.script) {
     throw new ApprovalError(`The approved test run was for the script ${approval.script}, not ${actual.script}; run exactly what was approved.`);
   }
   if (approval.sha256 !== actual.sha256) {
     throw new ApprovalError("The input is not the workbook the test run was approved for (its sha256 differs); run exactly what was approved.");
   }
-  if (approval.platform !== actual.platform) {
-    throw new ApprovalError(`The approved test run was against ${approval.platform}, not ${actual.platform}; run against the approved platform.`);
+}
+
+/** Refuses a run against another platform than the approved one: compared by identity, not by how it was named. */
+export function checkApprovedPlatform(approval: Approval, platform: { name: string; id: string }): void {
+  if (approval.platformId !== platform.id) {
+    throw new ApprovalError(
+      `The approved test run was against ${approval.platform} (platform ID ${approval.platformId}), not ${platform.name} (platform ID ${platform.id}); run against the approved platform.`,
+    );
   }
+}
+
+/** What a run read, to hold against the approval: the sheet, its header row and mapping, the configuration. */
+export interface SheetRead {
+  sheet: { name: string; position: number };
+  headerRow: number;
+  columns: Record<string, string>;
+  config: PlatformConfig;
+}
+
+/** Refuses a run that read another sheet, header row or column mapping, or checked against another configuration. */
+export function checkApprovedSheet(approval: Approval, actual: SheetRead): void {
+  const quote = (sheet: { name: string; position: number }) => `"${sheet.name}" (sheet ${sheet.position})`;
+  if (approval.sheet.name !== actual.sheet.name || approval.sheet.position !== actual.sheet.position) {
+    throw new ApprovalError(
+      `The approved test run read the sheet ${quote(approval.sheet)}, and this run reads ${quote(actual.sheet)}; give the same --sheet as the test run.`,
+    );
+  }
+  if (approval.headerRow !== actual.headerRow) {
+    throw new ApprovalError(
+      `The approved test run found the header in row ${approval.headerRow}, and this run in row ${actual.headerRow}; run exactly what was approved.`,
+    );
+  }
+  const columns = (mapping: Record<string, string>) =>
+    Object.entries(mapping)
+      .map(([letter, field]) => `${letter}=${field}`)
+      .join(", ");
+  if (columns(approval.columns) !== columns(actual.columns)) {
+    throw new ApprovalError(
+      `The columns are not mapped as in the approved test run (approved: ${columns(approval.columns)}; now: ${columns(actual.columns)}); run exactly what was approved.`,
+    );
+  }
+  if (canonical(approval.config) !== canonical(actual.config)) {
+    throw new ApprovalError(
+      `The platform's configuration differs from the approved test run's (approved: ${canonical(approval.config)}; now: ${canonical(actual.config)}); make the test run again.`,
+    );
+  }
+}
+
+/** JSON with sorted keys, so that two equal configurations compare equal. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
 }

@@ -4,8 +4,9 @@ import { PlatformRuleError, type Platform } from "../platform/platform.js";
 import { PlatformError } from "../shared/errors.js";
 import type { RowResult } from "./analyse.js";
 import type { Approval, ApprovedRow } from "./approval.js";
-import { executeRows } from "./execute.js";
-import { Journal } from "./journal.js";
+import { executeRows, reconcile, type Decision } from "./execute.js";
+import { Journal, type EarlierRow, type JournalRun } from "./journal.js";
+import { defaultPlatformConfig } from "./platform-config.js";
 import type { Operation } from "./plan.js";
 
 const client = {
@@ -39,13 +40,23 @@ function fakePlatform(refuse: (row: number) => boolean) {
 }
 
 const approval = (rows: [number, ApprovedRow["status"]][]): Approval => ({
+  name: "report.json",
+  folder: "/nowhere",
+  digest: "c".repeat(64),
   script: "new-clients",
   sha256: "a".repeat(64),
+  sheet: { name: "Blad1", position: 1 },
+  headerRow: 1,
+  columns: {},
   platform: "fake",
+  platformId: "fake",
+  config: defaultPlatformConfig,
   rows: new Map(rows.map(([row, status]) => [row, { row, status, action: "create" }])),
 });
 const results = (rows: [number, RowResult["status"]][]): RowResult[] => rows.map(([row, status]) => ({ row, status, action: "create", reasons: [] }));
-const journal = () => Journal.open(tempDir(), { script: "new-clients", sha256: "a".repeat(64), platform: "fake" });
+const run: JournalRun = { approval: "c".repeat(64), script: "new-clients", sha256: "a".repeat(64), platform_id: "fake", welcome_mail: "yes" };
+const started = { time: "t", platform: "fake" };
+const journal = () => Journal.open(tempDir(), run, started);
 const statuses = (rows: RowResult[]) => rows.map((r) => [r.row, r.status, ...r.reasons.map((x) => x.code)]);
 
 describe("executeRows", () => {
@@ -85,7 +96,7 @@ describe("executeRows", () => {
       [7, "invalid"],
     ]);
     expect(calls).toHaveLength(2);
-    expect(outcome).toEqual({ stopped: null, failures: 0 });
+    expect(outcome).toEqual({ stopped: null, failures: 0, fatal: null });
   });
 
   it("marks refused rows failed, goes on, and stops cleanly past the failure limit", async () => {
@@ -108,7 +119,7 @@ describe("executeRows", () => {
       [6, "planned"],
     ]);
     expect(calls).toHaveLength(3);
-    expect(outcome).toEqual({ stopped: "max_failures", failures: 2 });
+    expect(outcome).toEqual({ stopped: "max_failures", failures: 2, fatal: null });
   });
 
   it("keeps at most `concurrency` rows in flight, and carries out every row once", async () => {
@@ -145,7 +156,7 @@ describe("executeRows", () => {
     expect(rows.every((r) => r.status === "done")).toBe(true);
   });
 
-  it("stops starting rows after an error that stops the command, and throws it once the started ones end", async () => {
+  it("stops starting rows after an error that stops the command, and returns it once the started ones end", async () => {
     let call = 0;
     const platform = {
       name: "fake",
@@ -155,17 +166,17 @@ describe("executeRows", () => {
           : Promise.resolve({ ...client, md_id: "e".repeat(32) }),
     } as unknown as Platform;
     const rows = results([2, 3, 4, 5].map((row) => [row, "planned"]));
-    await expect(
-      executeRows(rows, new Map([2, 3, 4, 5].map((row) => [row, create])), {
-        platform,
-        journal: journal(),
-        approval: approval([2, 3, 4, 5].map((row) => [row, "planned"])),
-        maxFailures: 10,
-        concurrency: 1,
-        activate: { welcomeMail: "no" },
-        now: () => new Date(0),
-      }),
-    ).rejects.toThrow(/token/);
+    const outcome = await executeRows(rows, new Map([2, 3, 4, 5].map((row) => [row, create])), {
+      platform,
+      journal: journal(),
+      approval: approval([2, 3, 4, 5].map((row) => [row, "planned"])),
+      maxFailures: 10,
+      concurrency: 1,
+      activate: { welcomeMail: "no" },
+      now: () => new Date(0),
+    });
+    expect(outcome.stopped).toBe("platform_error");
+    expect(outcome.fatal?.message).toMatch(/token/);
     expect(call).toBe(2);
     expect(statuses(rows)).toEqual([
       [2, "done"],
@@ -185,15 +196,14 @@ describe("executeRows", () => {
       },
     } as unknown as Platform;
     const dir = tempDir();
-    const first = Journal.open(dir, { script: "new-clients", sha256: "a".repeat(64), platform: "fake" });
-    first.write({ type: "run", time: "t", script: "new-clients", sha256: "a".repeat(64), platform: "fake", welcome_mail: "yes" });
+    const first = Journal.open(dir, run, started);
     first.write({ type: "start", time: "t", row: 2, action: "create" });
     first.close();
-    const rows = results([[2, "unchanged"]]);
+    const rows: RowResult[] = [{ row: 2, status: "dropout", action: "create", reasons: [{ code: "inactive_account" }] }];
     const resume: Operation = { kind: "activate", account: { kind: "client", md_id: "e".repeat(32) } };
     await executeRows(rows, new Map([[2, resume]]), {
       platform,
-      journal: Journal.open(dir, { script: "new-clients", sha256: "a".repeat(64), platform: "fake" }),
+      journal: Journal.open(dir, run, started),
       approval: approval([[2, "planned"]]),
       maxFailures: 10,
       concurrency: 1,
@@ -202,5 +212,104 @@ describe("executeRows", () => {
     });
     expect(activated).toEqual([[{ kind: "client", md_id: "e".repeat(32) }, { welcomeMail: "yes" }]]);
     expect(statuses(rows)).toEqual([[2, "done"]]);
+  });
+
+  it("starts no new row once the stop signal is given, and says it was interrupted", async () => {
+    const stop = new AbortController();
+    let call = 0;
+    const platform = {
+      name: "fake",
+      createClient: () => {
+        if (++call === 2) stop.abort();
+        return Promise.resolve({ ...client, md_id: "e".repeat(32), external_source: null });
+      },
+    } as unknown as Platform;
+    const rows = results([2, 3, 4, 5].map((row) => [row, "planned"]));
+    const progress: number[] = [];
+    const outcome = await executeRows(rows, new Map([2, 3, 4, 5].map((row) => [row, create])), {
+      platform,
+      journal: journal(),
+      approval: approval([2, 3, 4, 5].map((row) => [row, "planned"])),
+      maxFailures: 10,
+      concurrency: 1,
+      activate: { welcomeMail: "no" },
+      now: () => new Date(0),
+      signal: stop.signal,
+      onProgress: (p) => progress.push(p.tried * 10 + p.total),
+    });
+    expect(outcome.stopped).toBe("interrupted");
+    expect(statuses(rows)).toEqual([
+      [2, "done"],
+      [3, "done"],
+      [4, "planned"],
+      [5, "planned"],
+    ]);
+    expect(progress).toEqual([14, 24]);
+  });
+});
+
+describe("reconcile: what a run does with a row", () => {
+  const op = create;
+  const activate: Operation = { kind: "activate", account: { kind: "client", md_id: "e".repeat(32) } };
+  const now = (status: RowResult["status"], ...codes: string[]) => ({ status, reasons: codes.map((code) => ({ code })) as RowResult["reasons"] });
+  const started: EarlierRow = { done: false, md_id: null };
+  const done: EarlierRow = { done: true, md_id: "e".repeat(32) };
+  const carry = (operation: Operation): Decision => ({ kind: "carry", operation });
+  const set = (status: RowResult["status"], ...codes: string[]): Decision => ({
+    kind: "set",
+    status,
+    reasons: codes.map((code) => ({ code })) as RowResult["reasons"],
+  });
+  const keep: Decision = { kind: "keep" };
+
+  it.each<[string, ReturnType<typeof now>, ApprovedRow["status"] | undefined, EarlierRow | undefined, Operation | undefined, Decision]>([
+    ["planned as approved: carried out", now("planned"), "planned", undefined, op, carry(op)],
+    ["planned, approved as a dropout", now("planned"), "dropout", undefined, op, set("dropout", "changed_since_test_run")],
+    ["already there, approved as planned: a repeated run", now("unchanged", "already_exists"), "planned", undefined, undefined, keep],
+    ["unchanged, approved as a dropout", now("unchanged"), "dropout", undefined, undefined, set("dropout", "changed_since_test_run")],
+    ["unchanged as approved", now("unchanged", "already_exists"), "unchanged", undefined, undefined, keep],
+    ["a dropout as approved", now("dropout", "email_in_use"), "dropout", undefined, undefined, keep],
+    ["a new dropout", now("dropout", "email_in_use"), "planned", undefined, undefined, set("dropout", "changed_since_test_run", "email_in_use")],
+    ["invalid", now("invalid", "required"), "invalid", undefined, undefined, keep],
+    ["duplicate", now("duplicate", "duplicate_in_file"), "duplicate", done, undefined, keep],
+    ["done in the journal and on the platform", now("unchanged", "already_exists"), "planned", done, undefined, set("done")],
+    ["done in the journal, missing on the platform", now("planned"), "planned", done, op, set("failed", "missing_on_platform")],
+    [
+      "done in the journal, the e-mail now taken",
+      now("dropout", "email_in_use"),
+      "planned",
+      done,
+      undefined,
+      set("failed", "missing_on_platform", "email_in_use"),
+    ],
+    [
+      "done in the journal, the account now inactive",
+      now("dropout", "inactive_account"),
+      "planned",
+      done,
+      activate,
+      set("failed", "missing_on_platform", "inactive_account"),
+    ],
+    ["started, and found done", now("unchanged", "already_exists"), "planned", started, undefined, set("done")],
+    ["started, left inactive: activated", now("dropout", "inactive_account"), "planned", started, activate, carry(activate)],
+    ["started, nothing on the platform: carried out", now("planned"), "planned", started, op, carry(op)],
+    [
+      "started, the e-mail taken by another account",
+      now("dropout", "email_in_use"),
+      "planned",
+      started,
+      undefined,
+      set("dropout", "changed_since_test_run", "email_in_use"),
+    ],
+    [
+      "inactive without a journal: a dropout that says so",
+      now("dropout", "inactive_account"),
+      "planned",
+      undefined,
+      activate,
+      set("dropout", "changed_since_test_run", "inactive_account"),
+    ],
+  ])("%s", (_, current, approved, earlier, operation, decision) => {
+    expect(reconcile(current, approved, earlier, operation)).toEqual(decision);
   });
 });

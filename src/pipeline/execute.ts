@@ -2,9 +2,9 @@ import { ApiUnavailable } from "../platform/http/client.js";
 import { PlatformRuleError, type ActivateOptions, type Platform } from "../platform/platform.js";
 import type { Reason } from "../scripts/reasons.js";
 import { MdimportError } from "../shared/errors.js";
-import type { RowResult } from "./analyse.js";
-import type { Approval } from "./approval.js";
-import type { Journal } from "./journal.js";
+import type { RowResult, Status } from "./analyse.js";
+import type { Approval, ApprovedRow } from "./approval.js";
+import type { EarlierRow, Journal } from "./journal.js";
 import type { Operation } from "./plan.js";
 
 export interface ExecuteOptions {
@@ -18,14 +18,37 @@ export interface ExecuteOptions {
   /** Whether activating a new account sends the welcome e-mail. */
   activate: ActivateOptions;
   now: () => Date;
-  onProgress?: (done: number) => void;
+  /** Called after each row carried out (or refused), with the counts so far. */
+  onProgress?: (progress: ExecuteProgress) => void;
+  /** Aborted on SIGINT/SIGTERM: no new row is started; the rows in flight finish. */
+  signal?: AbortSignal;
 }
 
-export interface ExecuteOutcome {
-  /** Set when the run stopped early; the rows not tried are still `planned`. */
-  stopped: "max_failures" | null;
+export interface ExecuteProgress {
+  /** Rows tried so far (done or failed), of `total` rows to carry out. */
+  tried: number;
+  total: number;
   failures: number;
 }
+
+/** Why a run stopped before it had tried every row; the rows not tried are still `planned`. */
+export type StopReason = "max_failures" | "interrupted" | "platform_error";
+
+export interface ExecuteOutcome {
+  stopped: StopReason | null;
+  failures: number;
+  /** The error that stopped the run (a refused token, a platform gone), to be raised once the reports are written. */
+  fatal: Error | null;
+}
+
+/** What to do with one row in a run. */
+export type Decision =
+  /** Carry out this operation on the platform, journaled before and after. */
+  | { kind: "carry"; operation: Operation }
+  /** The row's outcome is settled without a write. */
+  | { kind: "set"; status: Status; reasons: Reason[] }
+  /** The row stays as planned against the live platform (invalid, duplicate, unchanged or dropout as approved). */
+  | { kind: "keep" };
 
 const changed = (reasons: Reason[]): Reason[] => [{ code: "changed_since_test_run" }, ...reasons];
 
@@ -61,12 +84,54 @@ async function carryOut(platform: Platform, operation: Operation, activate: Acti
 }
 
 /**
+ * What a run does with one row, from what the live platform says now (`now`, planned again),
+ * what the requester approved, and what an earlier, interrupted start of this run did
+ * (`earlier`, from the journal). Pure: the whole policy of `run` is this table.
+ *
+ * The platform is the truth: a row the journal shows done is `done` only where the platform
+ * holds its outcome (planned again, it is `unchanged`), and `failed` `missing_on_platform`
+ * otherwise. A row the interrupted start began is finished (an account it left inactive is
+ * activated), found done, or carried out. Anything else is carried out only where it is
+ * planned now and was approved as planned; a row already on the platform as it describes is
+ * `unchanged` (a repeated run); any other outcome that differs from the approval is a dropout,
+ * `changed_since_test_run`.
+ */
+export function reconcile(
+  now: Pick<RowResult, "status" | "reasons">,
+  approved: ApprovedRow["status"] | undefined,
+  earlier: EarlierRow | undefined,
+  operation: Operation | undefined,
+): Decision {
+  if (now.status === "invalid" || now.status === "duplicate") return { kind: "keep" };
+  if (earlier?.done) {
+    if (now.status === "unchanged") return { kind: "set", status: "done", reasons: [] };
+    return { kind: "set", status: "failed", reasons: [{ code: "missing_on_platform" }, ...now.reasons] };
+  }
+  if (earlier && approved === "planned") {
+    if (now.status === "unchanged") return { kind: "set", status: "done", reasons: [] };
+    if (now.status === "planned" && operation) return { kind: "carry", operation };
+    if (now.status === "dropout" && operation?.kind === "activate" && now.reasons.every((r) => r.code === "inactive_account")) {
+      return { kind: "carry", operation };
+    }
+  }
+  if (now.status === "planned") {
+    if (approved !== "planned") return { kind: "set", status: "dropout", reasons: changed([]) };
+    if (!operation) throw new Error("no operation planned for a planned row");
+    return { kind: "carry", operation };
+  }
+  // Already there as the row describes it: a repeat of the approved run (or the approved
+  // `unchanged`). Nothing is done twice.
+  if (now.status === "unchanged" && (approved === "planned" || approved === "unchanged")) return { kind: "keep" };
+  if (now.status === "dropout" && approved === "dropout") return { kind: "keep" };
+  return { kind: "set", status: "dropout", reasons: changed(now.reasons) };
+}
+
+/**
  * Carries out what the approved test run planned and the live platform still allows, up to
- * `concurrency` rows at a time, started in sheet order. Each action is journaled before and
- * after; a row whose outcome differs from the approval is not carried out
- * (`changed_since_test_run`); a row that an earlier, interrupted run of the same approval
- * already did is not done again. An error that stops the command (a refused token) stops
- * new rows, lets the started ones finish, and is then thrown.
+ * `concurrency` rows at a time, started in sheet order; each row's fate is `reconcile`'s.
+ * Each action is journaled before and after. Past --max-failures, on a stop signal, or on an
+ * error that stops the command (a refused token), no new row is started and the started ones
+ * finish; the rows not tried stay `planned`, and the outcome says why.
  */
 export async function executeRows(
   results: RowResult[],
@@ -74,12 +139,20 @@ export async function executeRows(
   options: ExecuteOptions,
 ): Promise<ExecuteOutcome> {
   const { journal, approval, platform } = options;
+  const decisions = results.map((result) =>
+    reconcile(result, approval.rows.get(result.row)?.status, journal.earlier.get(result.row), operations.get(result.row)),
+  );
+  const total = decisions.filter((d) => d.kind === "carry").length;
   let failures = 0;
-  let done = 0;
-  let stopped: ExecuteOutcome["stopped"] = null;
+  let tried = 0;
+  let stopped: StopReason | null = null;
   let fatal: Error | null = null;
   const inFlight = new Set<Promise<void>>();
   const time = () => options.now().toISOString();
+  const stopNow = (): boolean => {
+    if (!stopped && options.signal?.aborted) stopped = "interrupted";
+    return stopped !== null;
+  };
 
   const attempt = async (result: RowResult, operation: Operation): Promise<void> => {
     journal.write({ type: "start", time: time(), row: result.row, action: result.action });
@@ -89,58 +162,32 @@ export async function executeRows(
       Object.assign(result, { status: "done", reasons: [] });
     } catch (error) {
       if (error instanceof MdimportError) {
+        // The platform stopped answering as it should (a refused token): this row stays
+        // planned and the start in the journal makes a resume check it on the platform.
         fatal ??= error;
+        stopped ??= "platform_error";
         return;
       }
       const reason = refusal(error);
       journal.write({ type: "failed", time: time(), row: result.row, action: result.action, code: reason.code });
       Object.assign(result, { status: "failed", reasons: [reason] });
-      if (++failures > options.maxFailures) stopped = "max_failures";
+      if (++failures > options.maxFailures) stopped ??= "max_failures";
     }
-    options.onProgress?.(++done);
+    options.onProgress?.({ tried: ++tried, total, failures });
   };
 
-  for (const result of results) {
-    const approved = approval.rows.get(result.row)?.status;
-    const earlier = journal.earlier.get(result.row);
-    if (earlier?.done) {
-      Object.assign(result, { status: "done", reasons: [] });
+  for (const [index, result] of results.entries()) {
+    const decision = decisions[index] as Decision;
+    if (decision.kind === "keep") continue;
+    if (decision.kind === "set") {
+      Object.assign(result, { status: decision.status, reasons: decision.reasons });
       continue;
     }
-    if (result.status === "invalid" || result.status === "duplicate") continue;
-    if (result.status === "unchanged") {
-      if (approved === "planned" || approved === "unchanged") {
-        // Started by the interrupted run and found on the platform: that run did it, perhaps
-        // all but the activation, which is finished now.
-        if (earlier && approved === "planned") {
-          const resume = operations.get(result.row);
-          if (resume && !stopped && !fatal) await attempt(result, resume);
-          else if (!resume) Object.assign(result, { status: "done", reasons: [] });
-        }
-        continue;
-      }
-      Object.assign(result, { status: "dropout", reasons: changed(result.reasons) });
-      continue;
-    }
-    if (result.status === "dropout") {
-      if (approved !== "dropout") result.reasons = changed(result.reasons);
-      continue;
-    }
-    // planned now
-    if (approved !== "planned") {
-      Object.assign(result, { status: "dropout", reasons: changed([]) });
-      continue;
-    }
-    const operation = operations.get(result.row);
-    if (!operation) throw new Error(`no operation planned for row ${result.row}`);
     while (inFlight.size >= Math.max(1, options.concurrency)) await Promise.race(inFlight);
-    if (stopped || fatal) continue;
-    const task = attempt(result, operation).finally(() => inFlight.delete(task));
+    if (stopNow()) continue;
+    const task = attempt(result, decision.operation).finally(() => inFlight.delete(task));
     inFlight.add(task);
   }
   await Promise.all(inFlight);
-  // Set by the tasks, which TypeScript's narrowing does not see.
-  const stop = fatal as Error | null;
-  if (stop) throw stop;
-  return { stopped, failures };
+  return { stopped, failures, fatal };
 }

@@ -1,39 +1,82 @@
-import { appendFileSync, readFileSync, statSync } from "node:fs";
+import { appendFileSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../../test/support/cli.js";
-import { Journal } from "./journal.js";
+import { ApprovalError } from "../shared/errors.js";
+import { Journal, type JournalRun } from "./journal.js";
 
-const run = { script: "new-clients", sha256: "a".repeat(64), platform: "local:x" };
+const run: JournalRun = { approval: "c".repeat(64), script: "new-clients", sha256: "a".repeat(64), platform_id: "local:p1", welcome_mail: "no" };
 const time = "2026-11-23T00:00:00.000Z";
+const started = { time, platform: "local:x" };
+const lines = (dir: string) => readFileSync(join(dir, "journal.jsonl"), "utf8").split("\n").filter(Boolean);
 
 describe("Journal", () => {
-  it("appends lines (mode 0600) and reads back what an earlier run of the same approval did", () => {
+  it("appends lines (mode 0600), starts with the run, and reads back what an earlier start of the run did", () => {
     const dir = tempDir();
-    const first = Journal.open(dir, run);
-    first.write({ type: "run", time, ...run, welcome_mail: "no" });
+    const first = Journal.open(dir, run, started);
     first.write({ type: "start", time, row: 2, action: "create" });
     first.write({ type: "done", time, row: 2, action: "create", md_id: "f".repeat(32) });
     first.write({ type: "start", time, row: 3, action: "create" });
     first.close();
-    // A kill in the middle of a line leaves it torn.
-    appendFileSync(join(dir, "journal.jsonl"), '{"type":"done","time":"2026');
     expect(statSync(join(dir, "journal.jsonl")).mode & 0o777).toBe(0o600);
-    const second = Journal.open(dir, run);
+    const second = Journal.open(dir, run, started);
     expect([...second.earlier]).toEqual([
       [2, { done: true, md_id: "f".repeat(32) }],
       [3, { done: false, md_id: null }],
     ]);
+    expect(second.recoveredTornLine).toBe(false);
     second.close();
-    expect(readFileSync(join(dir, "journal.jsonl"), "utf8").split("\n").filter(Boolean)).toHaveLength(5);
+    expect(lines(dir).map((l) => (JSON.parse(l) as { type: string }).type)).toEqual(["run", "start", "done", "start", "run"]);
   });
 
-  it("ignores what a run of another approval wrote", () => {
+  it("cuts off a last line torn by a kill instead of appending to it, and says so", () => {
     const dir = tempDir();
-    const other = Journal.open(dir, run);
-    other.write({ type: "run", time, ...run, sha256: "b".repeat(64), welcome_mail: null });
-    other.write({ type: "done", time, row: 2, action: "create", md_id: null });
-    other.close();
-    expect(Journal.open(dir, run).earlier.size).toBe(0);
+    const first = Journal.open(dir, run, started);
+    first.write({ type: "start", time, row: 2, action: "create" });
+    first.close();
+    appendFileSync(join(dir, "journal.jsonl"), '{"type":"done","time":"2026');
+    const second = Journal.open(dir, run, started);
+    expect(second.recoveredTornLine).toBe(true);
+    expect([...second.earlier]).toEqual([[2, { done: false, md_id: null }]]);
+    second.close();
+    // Every line whole: the next start's header is not glued to the torn piece.
+    for (const line of lines(dir)) expect(() => JSON.parse(line) as unknown).not.toThrow();
+    expect(lines(dir)).toHaveLength(3);
+  });
+
+  it.each([
+    ["another approval", { ...run, approval: "d".repeat(64) }, /journal of a run of another approval/],
+    ["another workbook", { ...run, sha256: "b".repeat(64) }, /journal of a run of another approval/],
+    ["another platform", { ...run, platform_id: "local:p2" }, /against another platform \(platform ID local:p1, not local:p2\)/],
+    [
+      "another welcome e-mail answer",
+      { ...run, welcome_mail: "yes" as const },
+      /started with --welcome-mail no; resume it with the same answer, not yes/,
+    ],
+  ])("refuses (exit 5) to go on with the journal of %s", (_, other, message) => {
+    const dir = tempDir();
+    Journal.open(dir, run, started).close();
+    const error = (() => {
+      try {
+        Journal.open(dir, other, started);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ApprovalError);
+    expect((error as Error).message).toMatch(message);
+    expect(lines(dir)).toHaveLength(1);
+  });
+
+  it("refuses a journal altered in the middle, and one planted as a link", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "journal.jsonl"), `not json\n${JSON.stringify({ type: "run", time, platform: "x", ...run })}\n`);
+    expect(() => Journal.open(dir, run, started)).toThrow(/Line 1 of journal.jsonl .* altered/);
+    const linked = tempDir();
+    const victim = join(tempDir(), "victim.txt");
+    writeFileSync(victim, "mine\n");
+    symlinkSync(victim, join(linked, "journal.jsonl"));
+    expect(() => Journal.open(linked, run, started)).toThrow(/ELOOP/);
+    expect(readFileSync(victim, "utf8")).toBe("mine\n");
   });
 });

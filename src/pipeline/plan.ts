@@ -30,7 +30,7 @@ export interface PlannedRow {
   action: Action;
   reasons: Reason[];
   operation?: Operation;
-  /** For a row the platform already holds, inactive: what finishes an interrupted create. */
+  /** For a create the platform holds inactive (`inactive_account`): what finishes an interrupted create. */
   resume?: Operation;
 }
 
@@ -68,8 +68,11 @@ function existing(
   resume: AccountToActivate,
 ): PlannedRow | null {
   if (account.email !== text(values, "email") || !sameAs(account as unknown as Record<string, unknown>, values, fields)) return null;
-  const row = unchanged([{ code: "already_exists" }]);
-  return account.active ? row : { ...row, resume: { kind: "activate", account: resume } };
+  if (account.active) return unchanged([{ code: "already_exists" }]);
+  // Being active is part of what a create row asks for: an inactive account is not the row
+  // carried out. A run that created it and was interrupted before activating it finishes it on
+  // resume (the journal shows it started); anyone else sees a dropout that says so.
+  return { ...dropout("create", [{ code: "inactive_account" }]), resume: { kind: "activate", account: resume } };
 }
 
 /** Why a new account cannot be created: its source ID or e-mail address is taken. */

@@ -62,4 +62,5 @@ export async function openPlatform(options: PlatformOptions): Promise<Platform> 
 }
 
 /** The local store itself, for `platform load`, `dump` and `serve`. */
-export const openLocalPlatform = (db: string | undefined, cwd: string): LocalPlatform => LocalPlatform.open(db ?? defaultDb, cwd);
+export const openLocalPlatform = (db: string | undefined, cwd: string, options: { create?: boolean } = {}): LocalPlatform =>
+  LocalPlatform.open(db ?? defaultDb, cwd, options);

@@ -89,6 +89,11 @@ export type AccountToActivate = { kind: "client"; md_id: string } | { kind: "pro
 export interface Platform {
   /** How reports name this platform, e.g. `local:.mdimport/platform.sqlite`. */
   readonly name: string;
+  /**
+   * What an approval names: a local store's own platform ID (`local:<random hex>`, written into
+   * the store when it was made), or an API's normalised origin (`https://host`).
+   */
+  readonly id: string;
   /** The mode the platform's API reports (null: production); undefined where there is none. */
   readonly mode?: string | null;
   /** Over HTTP, relations are read in the snapshot only where `relationsOf` is absent. */

@@ -1,4 +1,7 @@
+import { columnLetter } from "../input/headers.js";
 import type { Analysis, RowResult, Status, Warning } from "../pipeline/analyse.js";
+import type { StopReason } from "../pipeline/execute.js";
+import type { PlatformConfig } from "../pipeline/platform-config.js";
 import type { Reason } from "../scripts/reasons.js";
 import type { Lang, ScriptDef, ScriptName } from "../scripts/script.js";
 import { renderReason, renderWarning } from "./messages/index.js";
@@ -30,13 +33,32 @@ export interface Report {
   script: ScriptName;
   lang: Lang;
   created: string;
-  input: { sha256: string; rows: number; sheet: string; header_row: number };
+  /**
+   * What the rows mean depends on: the workbook (sha256), the sheet (name and 1-based position
+   * among the workbook's sheets), the header row and which column holds which field. A run
+   * is held to all of it.
+   */
+  input: { sha256: string; rows: number; sheet: string; sheet_position: number; header_row: number; columns: Record<string, string> };
+  /** How the user named the platform (e.g. `local:.mdimport/platform.sqlite`), for people. */
   platform: string | null;
+  /** The platform's identity, which a run is held to: a local store's own ID, or an API's origin. */
+  platform_id: string | null;
+  /** The platform configuration the rows were checked against (which client fields are required, protection). */
+  config: PlatformConfig | null;
   summary: Record<string, number>;
   notes: { bsn_padded: number; hidden_rows: number };
   warnings: (Warning & { message: string })[];
   /** For `run`: what the organisation said of welcome e-mails, and whether the run stopped early. */
-  run?: { welcome_mail: "yes" | "no" | null; stopped: "max_failures" | null; failures: number };
+  run?: {
+    welcome_mail: "yes" | "no" | null;
+    /** Why the run stopped before it had tried every row (those stay `planned`); null when it tried them all. */
+    stopped: StopReason | null;
+    failures: number;
+    /** Whether this start went on from an interrupted one (the journal in --out showed rows started). */
+    resumed: boolean;
+    /** Whether the journal's last line, cut short by an interruption, was cut off. */
+    journal_recovered: boolean;
+  };
   rows: ReportRow[];
 }
 
@@ -47,7 +69,9 @@ export interface BuildReportOptions {
   now: Date;
   sha256: string;
   sheet: string;
-  platform: string | null;
+  sheetPosition: number;
+  platform: { name: string; id: string } | null;
+  config: PlatformConfig | null;
 }
 
 export function buildReport(analysis: Analysis, options: BuildReportOptions): Report {
@@ -61,8 +85,17 @@ export function buildReport(analysis: Analysis, options: BuildReportOptions): Re
     script: script.name,
     lang,
     created: options.now.toISOString(),
-    input: { sha256: options.sha256, rows: analysis.results.length, sheet: options.sheet, header_row: analysis.headerMap.row },
-    platform: options.platform,
+    input: {
+      sha256: options.sha256,
+      rows: analysis.results.length,
+      sheet: options.sheet,
+      sheet_position: options.sheetPosition,
+      header_row: analysis.headerMap.row,
+      columns: columnMapping(analysis),
+    },
+    platform: options.platform?.name ?? null,
+    platform_id: options.platform?.id ?? null,
+    config: options.config,
     summary,
     notes: { bsn_padded: countRows("bsn_padded"), hidden_rows: countRows("hidden_rows") },
     warnings: analysis.warnings.map((w) => ({ ...w, message: renderWarning(w, lang) })),
@@ -77,3 +110,9 @@ export function buildReport(analysis: Analysis, options: BuildReportOptions): Re
 
 /** Whether every row went as asked: exit code 0 rather than 1. */
 export const reportIsClean = (report: Report): boolean => report.rows.every((row) => !problemStatuses.has(row.status));
+
+/** Which sheet column holds which field, by column letter, in sheet order. */
+export function columnMapping(analysis: Pick<Analysis, "headerMap">): Record<string, string> {
+  const entries = [...analysis.headerMap.columns.entries()].sort(([a], [b]) => a - b);
+  return Object.fromEntries(entries.map(([index, column]) => [columnLetter(index), column.field]));
+}

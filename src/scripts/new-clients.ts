@@ -4,6 +4,7 @@ import type { ScriptDef } from "./script.js";
 /** Aanmaken nieuwe cliëntaccounts. Optional fields may be required by the platform's configuration. */
 export const newClients: ScriptDef = {
   name: "new-clients",
+  welcomeMail: true,
   title: { nl: "Aanmaken nieuwe cliëntaccounts", en: "Create new client accounts", de: "Erstellen neuer Klientenkonten" },
   action: "create",
   columns: [

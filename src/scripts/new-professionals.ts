@@ -4,6 +4,7 @@ import type { ScriptDef } from "./script.js";
 /** Aanmaken nieuwe professionalaccounts, each in one platform group (role). */
 export const newProfessionals: ScriptDef = {
   name: "new-professionals",
+  welcomeMail: true,
   title: { nl: "Aanmaken nieuwe professionalaccounts", en: "Create new professional accounts", de: "Erstellen neuer Professionalkonten" },
   action: "create",
   columns: [

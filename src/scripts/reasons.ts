@@ -21,6 +21,8 @@ export const reasonCodes = [
   "already_exists",
   "changed_since_test_run",
   "api_error",
+  "inactive_account",
+  "missing_on_platform",
 ] as const;
 
 export type ReasonCode = (typeof reasonCodes)[number];

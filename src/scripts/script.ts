@@ -46,4 +46,6 @@ export interface ScriptDef {
   groups?: Readonly<Record<string, Texts>>;
   /** Fields that an update row changes (the rest identify or cross-check); the update planner reads them. */
   changes?: readonly string[];
+  /** Whether the script makes accounts whose activation may send a welcome e-mail: `run` then needs --welcome-mail. */
+  welcomeMail?: boolean;
 }

@@ -29,6 +29,8 @@ afterAll(() => {
 
 /** `mdimport platform serve` as a child process, ready once it says where it listens. */
 async function serve(db: string, ...args: string[]): Promise<Serve> {
+  // Only `platform load` and `platform init` make a store; serve, like every other command, needs one.
+  if (!existsSync(db)) expect(runCli(["platform", "init", "--db", db]).code).toBe(0);
   const child = spawn(process.execPath, [binPath, "platform", "serve", "--db", db, "--port", "0", "--token", token, ...args], {
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { clientsSheet, dump, freshPlatform, journalRows, killWhenJournalGrows } from "../support/platform.js";
+import { clientsSheet, dump, emptyPlatform, freshPlatform, journalRows, killWhenJournalGrows } from "../support/platform.js";
 import { fixture, flatRows, readJson, runCli, tempDir } from "../support/cli.js";
 
 type Report = {
@@ -75,6 +76,8 @@ describe.each(scripts)("mdimport load → test-run → run → run again → dum
 describe("mdimport run refuses what was not approved", () => {
   const { dir, db } = freshPlatform();
   runCli(["test-run", fixture("relations.xlsx"), "--script", "relations", "--db", db, "--out", join(dir, "tr")]);
+  // Another store, with the same state: still another platform.
+  expect(runCli(["platform", "load", fixture("platform-state.json"), "--db", join(dir, "other.sqlite")]).code).toBe(0);
   const approval = join(dir, "tr", "report.json");
   writeFileSync(join(dir, "validate.json"), JSON.stringify({ ...readJson<object>(approval), mode: "validate" }));
 
@@ -82,7 +85,7 @@ describe("mdimport run refuses what was not approved", () => {
     [
       ["run", fixture("relations.xlsx"), "--script", "relations", "--db", join(dir, "other.sqlite"), "--approved", approval],
       5,
-      /approved test run was against local:/,
+      /approved test run was against local:.*platform ID local:[0-9a-f]{32}\), not local:.*other\.sqlite \(platform ID local:[0-9a-f]{32}\)/,
     ],
     [
       ["run", fixture("new-professionals.xlsx"), "--script", "relations", "--db", db, "--approved", approval],
@@ -110,9 +113,8 @@ describe("mdimport run refuses what was not approved", () => {
     const run = runCli([...args, "--out", out]);
     expect(run.code).toBe(code);
     expect(run.stderr).toMatch(message);
-    // A refused run writes nothing: no report folder, and no store for the wrong platform.
+    // A refused run writes nothing: no report folder.
     expect(existsSync(out)).toBe(false);
-    expect(existsSync(join(dir, "other.sqlite"))).toBe(false);
   });
 });
 
@@ -146,42 +148,37 @@ describe("mdimport run checks every row against the live platform again", () => 
   });
 });
 
-describe("mdimport run killed with SIGKILL part-way, and started again", () => {
-  it("finishes the work with every row done exactly once", async () => {
-    const dir = tempDir();
-    const db = join(dir, "platform.sqlite");
+describe("mdimport run killed with SIGKILL part-way, and started again with the same command", () => {
+  it("finishes the work with every row done exactly once, in the folder derived from the approval", async () => {
+    const { dir, db } = emptyPlatform();
     const rows = 5000;
     const input = await clientsSheet(dir, rows, "kill");
     runCli(["test-run", input, "--script", "new-clients", "--db", db, "--out", join(dir, "tr")]);
-    const args = [
-      "run",
-      input,
-      "--script",
-      "new-clients",
-      "--db",
-      db,
-      "--approved",
-      join(dir, "tr", "report.json"),
-      "--out",
-      join(dir, "run"),
-      "--welcome-mail",
-      "no",
-    ];
-    const journalPath = join(dir, "run", "journal.jsonl");
+    // No --out: the default folder is derived from the approval, so the same command resumes.
+    const args = ["run", input, "--script", "new-clients", "--db", db, "--approved", join(dir, "tr", "report.json"), "--welcome-mail", "no"];
+    const outs = () => (existsSync(join(dir, "mdimport-out")) ? readdirSync(join(dir, "mdimport-out")) : []);
+    const digest = createHash("sha256")
+      .update(readFileSync(join(dir, "tr", "report.json")))
+      .digest("hex");
+    const journalPath = join(dir, "mdimport-out", `run-${digest.slice(0, 16)}`, "journal.jsonl");
     // About 100 journal lines: the run is under way, and far from done.
-    await killWhenJournalGrows(args, journalPath, 10_000);
+    await killWhenJournalGrows(args, journalPath, 10_000, {}, { cwd: dir });
     const doneBefore = journalRows(journalPath, "done").length;
     expect(doneBefore).toBeGreaterThan(0);
     expect(doneBefore).toBeLessThan(rows);
 
-    const again = runCli(args);
+    const again = runCli(args, { cwd: dir });
     expect(again.stderr).toBe("");
     expect(again.code).toBe(0);
-    expect(readJson<Report>(join(dir, "run", "report.json")).summary).toMatchObject({ done: rows, failed: 0, dropout: 0 });
+    expect(outs()).toEqual([`run-${digest.slice(0, 16)}`]);
+    const report = readJson<Report & { run: { resumed: boolean } }>(join(dirname(journalPath), "report.json"));
+    expect(report.summary).toMatchObject({ done: rows, failed: 0, dropout: 0 });
+    expect(report.run.resumed).toBe(true);
     const done = journalRows(journalPath, "done");
     expect(new Set(done).size).toBe(done.length);
     const state = dump(db);
     expect(state.clients).toHaveLength(rows);
     expect(new Set(state.clients.map((c) => c.id)).size).toBe(rows);
+    expect(state.clients.every((c) => c.active)).toBe(true);
   });
 });

@@ -36,7 +36,9 @@ async function check(bytes: Uint8Array, script: ScriptName): Promise<string> {
       now: new Date(0),
       sha256: "",
       sheet: workbook.sheet.name,
+      sheetPosition: 1,
       platform: null,
+      config: null,
     });
     for (const row of analysis.texts.read()) if (!Array.isArray(row)) throw new Error("a stored row is not a row");
     return "report";

@@ -23,7 +23,7 @@ interface Served {
 
 /** A fresh local store behind `platform serve` on a free port, and the HTTP adapter talking to it. */
 async function serve(serveOptions: Partial<ServeOptions> = {}, adapter: Partial<HttpPlatformOptions> = {}): Promise<Served> {
-  const store = LocalPlatform.open("platform.sqlite", tempDir());
+  const store = LocalPlatform.open("platform.sqlite", tempDir(), { create: true });
   const server = new PlatformServer({ store, port: 0, token, latency: 0, failRate: 0, rateLimit: 0, seed: 7, ...serveOptions });
   const url = await server.listen();
   const requests: { method: string; status: number }[] = [];
@@ -129,7 +129,7 @@ describe("the HTTP adapter", () => {
   });
 
   it("stops with a platform error (exit 4) when the token is refused", async () => {
-    const store = LocalPlatform.open("platform.sqlite", tempDir());
+    const store = LocalPlatform.open("platform.sqlite", tempDir(), { create: true });
     const server = new PlatformServer({ store, port: 0, token, latency: 0, failRate: 0, rateLimit: 0, seed: 1 });
     const url = await server.listen();
     try {

@@ -6,8 +6,8 @@ import { stateSchema } from "../../src/platform/state.js";
 import { tempDir } from "../support/cli.js";
 import { activationContract, platformContract } from "../platform-contract.js";
 
-platformContract("local SQLite store", () => Promise.resolve(LocalPlatform.open("platform.sqlite", tempDir())));
-activationContract("local SQLite store", () => Promise.resolve(LocalPlatform.open("platform.sqlite", tempDir())));
+platformContract("local SQLite store", () => Promise.resolve(LocalPlatform.open("platform.sqlite", tempDir(), { create: true })));
+activationContract("local SQLite store", () => Promise.resolve(LocalPlatform.open("platform.sqlite", tempDir(), { create: true })));
 
 describe("the local store", () => {
   const md = (n: number) => n.toString(16).padStart(32, "0");
@@ -22,7 +22,7 @@ describe("the local store", () => {
   });
 
   it("loads a state and dumps it sorted, with its configuration", () => {
-    const platform = LocalPlatform.open("p.sqlite", tempDir());
+    const platform = LocalPlatform.open("p.sqlite", tempDir(), { create: true });
     platform.load(state);
     const dump = platform.dump();
     expect(dump.clients.map((c) => c.md_id)).toEqual([md(1), md(2)]);
@@ -45,7 +45,7 @@ describe("the local store", () => {
   });
 
   it("loads all of a state or, when it breaks a rule, none of it", () => {
-    const platform = LocalPlatform.open("p.sqlite", tempDir());
+    const platform = LocalPlatform.open("p.sqlite", tempDir(), { create: true });
     const broken = { ...state, clients: [...state.clients, { ...state.clients[0]!, md_id: md(3), id: "C3" }] };
     expect(() => platform.load(broken)).toThrow(/clients\[2\]: the e-mail address is already used by another account/);
     expect(platform.dump().clients).toEqual([]);
@@ -53,7 +53,7 @@ describe("the local store", () => {
 
   it("keeps its file private (0600, in a 0700 folder)", () => {
     const dir = tempDir();
-    LocalPlatform.open(".mdimport/platform.sqlite", dir);
+    LocalPlatform.open(".mdimport/platform.sqlite", dir, { create: true });
     expect(statSync(join(dir, ".mdimport")).mode & 0o777).toBe(0o700);
     expect(statSync(join(dir, ".mdimport", "platform.sqlite")).mode & 0o777).toBe(0o600);
   });

@@ -6,6 +6,13 @@ import { expect } from "vitest";
 import { generateBsns } from "./bsn.js";
 import { binPath, fixture, runCli, tempDir } from "./cli.js";
 
+/** A new, empty local platform (only `platform init` and `platform load` make one). */
+export function emptyPlatform(dir: string = tempDir()): { dir: string; db: string } {
+  const db = join(dir, "platform.sqlite");
+  expect(runCli(["platform", "init", "--db", db]).code).toBe(0);
+  return { dir, db };
+}
+
 /** A new folder with a local platform loaded from the sample state. */
 export function freshPlatform(): { dir: string; db: string } {
   const dir = tempDir();
@@ -45,14 +52,24 @@ export async function clientsSheet(dir: string, rows: number, prefix: string, fi
 }
 
 /**
- * Runs the CLI with `args` and kills it with SIGKILL once its journal holds `bytes` bytes:
- * when the run is under way, not after a sleep.
+ * Runs the CLI with `args` and kills it (SIGKILL unless told otherwise) once its journal holds
+ * `bytes` bytes: when the run is under way, not after a sleep. Resolves with how it ended.
  */
-export async function killWhenJournalGrows(args: string[], journalPath: string, bytes: number, env: NodeJS.ProcessEnv = {}): Promise<void> {
-  const child = spawn(process.execPath, [binPath, ...args], { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, CI: "1", ...env } });
+export async function killWhenJournalGrows(
+  args: string[],
+  journalPath: string,
+  bytes: number,
+  env: NodeJS.ProcessEnv = {},
+  options: { cwd?: string; signal?: NodeJS.Signals } = {},
+): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [binPath, ...args], {
+    stdio: ["ignore", "ignore", "pipe"],
+    env: { ...process.env, CI: "1", ...env },
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+  });
   let stderr = "";
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
     const poll = () => {
       if (existsSync(journalPath) && statSync(journalPath).size >= bytes) resolve();
@@ -61,6 +78,7 @@ export async function killWhenJournalGrows(args: string[], journalPath: string, 
     };
     poll();
   });
-  child.kill("SIGKILL");
-  await exited;
+  child.kill(options.signal ?? "SIGKILL");
+  const code = await exited;
+  return { code, stderr };
 }

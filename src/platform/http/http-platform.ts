@@ -131,6 +131,8 @@ function fieldsOf(fields: object): Record<string, unknown> {
  */
 export class HttpPlatform implements Platform {
   readonly name: string;
+  /** The normalised origin (scheme, lower-case host, port only where not the default). */
+  readonly id: string;
   private readonly base: string;
   private readonly client: HttpClient;
   /** What the snapshot and our own writes taught us: URLs, relation links, accounts. */
@@ -145,6 +147,7 @@ export class HttpPlatform implements Platform {
     client: HttpClient,
   ) {
     this.name = url.origin;
+    this.id = url.origin;
     this.base = `${url.origin}${apiRoot}`;
     this.client = client;
   }

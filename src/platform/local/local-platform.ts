@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
-import { closeSync, existsSync, mkdirSync, openSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type Database from "better-sqlite3";
 import { defaultPlatformConfig, platformConfigSchema } from "../../pipeline/platform-config.js";
+import { PlatformError } from "../../shared/errors.js";
 import { PlatformRuleError } from "../platform.js";
 import type {
   AccountToActivate,
@@ -63,6 +64,8 @@ function settle<T>(run: () => T): Promise<T> {
  */
 export class LocalPlatform implements Platform {
   readonly name: string;
+  /** The store's own platform ID, written into it when it was made: what an approval names. */
+  readonly id: string;
   private readonly db: Database.Database;
 
   /** How reports name a local platform: by its file, as the user gave it. */
@@ -73,20 +76,46 @@ export class LocalPlatform implements Platform {
   private constructor(path: string, db: Database.Database) {
     this.name = LocalPlatform.nameFor(path);
     this.db = db;
+    this.id = `local:${this.platformId()}`;
   }
 
-  /** Opens (or creates, mode 0600 in a 0700 folder) the store in `path`, relative to `cwd`. */
-  static open(path: string, cwd: string): LocalPlatform {
+  /**
+   * Opens the store in `path`, relative to `cwd`. Only `create` (for `platform load` and
+   * `platform init`) makes a new one, mode 0600 in a 0700 folder: a typo in --db must never
+   * plan against an empty platform.
+   */
+  static open(path: string, cwd: string, options: { create?: boolean } = {}): LocalPlatform {
     const file = resolve(cwd, path);
-    if (!existsSync(file)) {
+    const exists = existsSync(file);
+    if (!exists && !options.create) {
+      throw new PlatformError(
+        `There is no local platform at ${path}: check --db, or make one with "mdimport platform load STATE.json --db ${path}".`,
+      );
+    }
+    if (exists && !statSync(file).isFile()) throw new PlatformError(`The local platform ${path} is not a file: check --db.`);
+    if (!exists) {
       mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
       closeSync(openSync(file, "a", 0o600));
     }
-    const db = new (loadSqlite())(file);
-    db.pragma("journal_mode = WAL");
-    db.pragma("foreign_keys = ON");
-    db.exec(schemaSql);
+    let db: Database.Database;
+    try {
+      db = new (loadSqlite())(file, { fileMustExist: true });
+      db.pragma("journal_mode = WAL");
+      db.pragma("foreign_keys = ON");
+      db.exec(schemaSql);
+    } catch (error) {
+      throw new PlatformError(`The local platform ${path} cannot be opened as a store (${(error as Error).message}): check --db.`, { cause: error });
+    }
     return new LocalPlatform(path, db);
+  }
+
+  /** The store's platform ID; a store made before IDs existed is given one now, once. */
+  private platformId(): string {
+    const read = () => (this.db.prepare("SELECT value FROM config WHERE key = 'platform_id'").get() as { value: string } | undefined)?.value;
+    const id = read();
+    if (id) return id;
+    this.db.prepare("INSERT OR IGNORE INTO config (key, value) VALUES ('platform_id', ?)").run(newMdId());
+    return read() as string;
   }
 
   snapshot(needs: SnapshotNeeds): Promise<PlatformSnapshot> {

@@ -23,6 +23,9 @@ export const en: Catalogue = {
     already_exists: "the account already exists as this row describes it",
     changed_since_test_run: "the outcome changed since the approved test run; not carried out",
     api_error: "the platform refused: {message}",
+    inactive_account:
+      "an inactive account as this row describes already exists; an interrupted run may have made it: resume that run with the same command (the same --out) and it is activated",
+    missing_on_platform: "the journal shows this row carried out, but the platform does not hold its outcome",
   },
   details: {
     excel_number: "Excel turned this ID into a number and lost digits: format the column as text",

@@ -1,0 +1,85 @@
+import { closeSync, constants, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { ApprovalError } from "./errors.js";
+
+/** Who holds a lock: written into the lock file. */
+interface Holder {
+  pid: number;
+  host: string;
+  started: string;
+}
+
+/** A lock on a folder: released by `release()`, or found stale once its process is gone. */
+export interface FolderLock {
+  release(): void;
+}
+
+const lockName = "run.lock";
+
+/**
+ * Takes the exclusive lock of an output folder: a file made with O_EXCL that holds the pid.
+ * A lock whose process (on this host) is gone is stale and taken over; a live holder makes
+ * this run stop with one sentence naming it (exit 5, the run is refused).
+ */
+export function lockFolder(dir: string, now: Date): FolderLock {
+  const path = join(dir, lockName);
+  const holder: Holder = { pid: process.pid, host: hostname(), started: now.toISOString() };
+  for (let attempt = 0; attempt < 2; attempt++) {
+    let fd: number;
+    try {
+      fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const other = readHolder(path);
+      // A lock file not yet written is a run that is starting this very moment, unless it is old.
+      if (!other && Date.now() - statSync(path).mtimeMs < 10_000) {
+        throw new ApprovalError("Another run is starting in this output folder; wait for it to end, or give another --out.");
+      }
+      if (other && isAlive(other)) {
+        throw new ApprovalError(
+          `Another run (pid ${other.pid} on ${other.host}, started ${other.started}) is writing to this output folder; wait for it to end, or give another --out.`,
+        );
+      }
+      // Stale: its process is gone (killed, or the machine restarted).
+      unlinkSync(path);
+      continue;
+    }
+    try {
+      writeSync(fd, JSON.stringify(holder));
+    } finally {
+      closeSync(fd);
+    }
+    let released = false;
+    return {
+      release() {
+        if (released) return;
+        released = true;
+        if (readHolder(path)?.pid === process.pid) unlinkSync(path);
+      },
+    };
+  }
+  throw new ApprovalError("The output folder's lock keeps changing hands; another run is starting there, so give another --out.");
+}
+
+function readHolder(path: string): Holder | null {
+  try {
+    const holder = JSON.parse(readFileSync(path, "utf8")) as Partial<Holder>;
+    return typeof holder.pid === "number" ? { pid: holder.pid, host: String(holder.host ?? ""), started: String(holder.started ?? "") } : null;
+  } catch {
+    // A lock file cut short: the process that made it died while writing it.
+    return null;
+  }
+}
+
+/** Whether the holder's process still runs. One on another host cannot be checked: taken as alive. */
+function isAlive(holder: Holder): boolean {
+  if (holder.host !== hostname()) return true;
+  if (holder.pid === process.pid) return false;
+  try {
+    process.kill(holder.pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
