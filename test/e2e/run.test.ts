@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { clientsSheet, dump, emptyPlatform, freshPlatform, journalRows, killWhenJournalGrows } from "../support/platform.js";
-import { fixture, flatRows, readJson, runCli, tempDir } from "../support/cli.js";
+import { fixture, flatRows, readJson, runCli } from "../support/cli.js";
 
 type Report = {
   rows: { row: number; status: string; reasons: { code: string }[] }[];
