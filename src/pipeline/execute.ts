@@ -176,7 +176,14 @@ export async function executeRows(
     options.onProgress?.({ tried: ++tried, total, failures });
   };
 
+  let yielded = Date.now();
   for (const [index, result] of results.entries()) {
+    // The local store answers at once, so the loop would never give signals (SIGINT) or
+    // the terminal's progress a turn: it does, every few milliseconds.
+    if (Date.now() - yielded > 10) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      yielded = Date.now();
+    }
     const decision = decisions[index] as Decision;
     if (decision.kind === "keep") continue;
     if (decision.kind === "set") {
