@@ -13,7 +13,7 @@ import { buildReport, reportIsClean } from "../report/report.js";
 import { getScript } from "../scripts/index.js";
 import { UsageError } from "../shared/errors.js";
 import { createFileLogger } from "../shared/log.js";
-import { makeOutDir } from "../shared/out-dir.js";
+import { makeOutDir, uniqueOutName } from "../shared/out-dir.js";
 import { workbookOptions, type CommandResult, type SheetCommandOptions } from "./check-sheet.js";
 
 export interface RunOptions extends SheetCommandOptions, Omit<PlatformOptions, "cwd"> {
@@ -55,7 +55,7 @@ export async function runCommand(options: RunOptions): Promise<CommandResult> {
         `The platform ${platform.name} reports that it is a production platform: give --production to confirm that this run is meant for it.`,
       );
     }
-    const outDir = makeOutDir(options.cwd, options.out, script.name, started);
+    const outDir = makeOutDir({ cwd: options.cwd, given: options.out, mode: "run", defaultName: uniqueOutName(script.name, started) });
     const log = createFileLogger(outDir, options.debug ?? false);
     const journal = Journal.open(outDir, { script: script.name, sha256: input.sha256, platform: platform.name });
     try {
