@@ -154,11 +154,18 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
     .argument("<script>", `one of ${scriptNames.join(", ")}`)
     .option("--out <file>", "where to write the template (default: <script>.<lang>.xlsx here)")
     .addOption(langOption())
+    .option("--force", "replace a file of that name (without it, an existing file is never overwritten)")
     .option("--debug", "show stack traces of errors")
-    .action(async (script: string, options: { out?: string; lang: Lang }) => {
+    .action(async (script: string, options: { out?: string; lang: Lang; force?: boolean }) => {
       const path = await (
         await import("../commands/template.js")
-      ).templateCommand({ script, lang: options.lang, cwd: context.cwd, ...(options.out ? { out: options.out } : {}) });
+      ).templateCommand({
+        script,
+        lang: options.lang,
+        cwd: context.cwd,
+        force: Boolean(options.force),
+        ...(options.out ? { out: options.out } : {}),
+      });
       context.stdout.write(`template written: ${path}\n`);
       setExit(0);
     });

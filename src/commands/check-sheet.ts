@@ -9,7 +9,7 @@ import { writeReports } from "../report/write-reports.js";
 import { buildReport, type Mode, type Report, reportIsClean } from "../report/report.js";
 import type { Lang, ScriptDef } from "../scripts/index.js";
 import { createFileLogger } from "../shared/log.js";
-import { makeOutDir } from "../shared/out-dir.js";
+import { makeOutDir, uniqueOutName } from "../shared/out-dir.js";
 
 /** The platform's side of checking a sheet. */
 export interface PlatformSide {
@@ -102,7 +102,7 @@ export async function checkSheet(options: CheckSheetOptions): Promise<CommandRes
     config: side.config,
   });
 
-  const outDir = makeOutDir(options.cwd, options.out, script.name, started);
+  const outDir = makeOutDir({ cwd: options.cwd, given: options.out, mode: options.mode, defaultName: uniqueOutName(script.name, started) });
   const log = createFileLogger(outDir, options.debug ?? false);
   log.info(
     {

@@ -1,5 +1,5 @@
 import { existsSync, realpathSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { readInput } from "../input/read-input.js";
 import { openWorkbookWhile } from "../input/workbook-thread.js";
 import { analyseWorkbook } from "../pipeline/analyse.js";
@@ -43,7 +43,7 @@ export const defaultMaxFailures = 10;
  * The folder a run writes into by default: derived from the approval, so that repeating the
  * same command resumes an interrupted run instead of starting a second one.
  */
-export const defaultRunFolder = (digest: string) => `mdimport-out/run-${digest.slice(0, 16)}`;
+export const defaultRunFolder = (digest: string) => `run-${digest.slice(0, 16)}`;
 
 /**
  * `mdimport run`: carries out exactly what the approved test run showed. The approval binds
@@ -70,7 +70,7 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
   platformName(options);
   const input = await readInput(options.input, options.decrypt);
   checkApprovedInput(approval, { script: script.name, sha256: input.sha256 });
-  const outPath = resolve(options.cwd, options.out ?? defaultRunFolder(approval.digest));
+  const outPath = resolve(options.cwd, options.out ?? join("mdimport-out", defaultRunFolder(approval.digest)));
   if ((existsSync(outPath) ? realpathSync(outPath) : outPath) === approval.folder) {
     throw new UsageError(
       `--out ${options.out ?? outPath} is the folder of the approval ${approval.name}; a run never writes there: give another --out.`,
@@ -113,7 +113,7 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
     });
     await settleExistingLinks(analysis.results, operations, platform);
 
-    const outDir = makeOutDir(options.cwd, outPath, script.name, started);
+    const outDir = makeOutDir({ cwd: options.cwd, given: options.out, mode: "run", defaultName: defaultRunFolder(approval.digest), reuse: true });
     const lock = lockFolder(outDir, started);
     try {
       const log = createFileLogger(outDir, options.debug ?? false);

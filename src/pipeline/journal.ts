@@ -1,6 +1,6 @@
-import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
+import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { ApprovalError } from "../shared/errors.js";
+import { ApprovalError, UsageError } from "../shared/errors.js";
 import type { Action } from "./analyse.js";
 
 /** What a journal belongs to: one approval carried out on one platform. */
@@ -58,8 +58,13 @@ export class Journal {
   static open(dir: string, run: JournalRun, started: { time: string; platform: string }): Journal {
     const path = join(dir, "journal.jsonl");
     // O_NOFOLLOW: a journal planted as a link to another file is never written through.
-    const fd = openSync(path, constants.O_RDWR | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW, 0o600);
+    const fd = openSync(path, constants.O_RDWR | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o600);
     try {
+      const stat = fstatSync(fd);
+      if (!stat.isFile() || stat.uid !== process.getuid?.()) {
+        throw new UsageError(`The journal.jsonl in ${dir} is not a file of your own; give a new --out.`);
+      }
+      fchmodSync(fd, 0o600);
       const { entries, cut } = readJournal(fd);
       let recovered = false;
       if (cut !== null) {

@@ -37,9 +37,12 @@ export async function writeXlsxReport(dir: string, report: Report, texts: RowTex
   const file = new OutFile(dir, "report.xlsx");
   try {
     await writeWorkbook((chunk) => file.write(chunk), report, texts);
-  } finally {
-    file.close();
+  } catch (error) {
+    // A half-written report never takes the place of a whole one.
+    file.discard();
+    throw error;
   }
+  file.close();
 }
 
 async function writeWorkbook(sink: (chunk: Uint8Array) => void, report: Report, texts: RowTextStore): Promise<void> {

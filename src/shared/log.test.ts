@@ -1,5 +1,4 @@
-import { readFileSync } from "node:fs";
-import { mkdtempSync } from "node:fs";
+import { lstatSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -24,5 +23,18 @@ describe("the log", () => {
     const text = readFileSync(join(dir, "mdimport.log"), "utf8");
     for (const secret of ["an@voorbeeld.nl", "111222333", '"An"', "geheim", '"x"']) expect(text).not.toContain(secret);
     expect(text).toContain("[redacted]");
+  });
+
+  it("writes a new file of its own, never through a symlink planted as mdimport.log", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mdimport-log-"));
+    writeFileSync(join(dir, "victim"), "precious");
+    symlinkSync(join(dir, "victim"), join(dir, "mdimport.log"));
+    const log = createFileLogger(dir, false);
+    log.info("started");
+    log.flush();
+    expect(readFileSync(join(dir, "victim"), "utf8")).toBe("precious");
+    expect(lstatSync(join(dir, "mdimport.log")).isFile()).toBe(true);
+    expect(statSync(join(dir, "mdimport.log")).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(dir, "mdimport.log"), "utf8")).toContain("started");
   });
 });

@@ -1,6 +1,6 @@
-import { join } from "node:path";
 import { pino, type Logger } from "pino";
 import { personalFields } from "../scripts/index.js";
+import { openFresh } from "./safe-fs.js";
 
 export type { Logger };
 
@@ -22,8 +22,12 @@ export const redactPaths: string[] = [
   "*.headers.authorization",
 ];
 
-/** JSON log lines into <out>/mdimport.log, written synchronously so nothing is lost at exit. */
+/**
+ * JSON log lines into <out>/mdimport.log, written synchronously so nothing is lost at exit.
+ * The file is always a new one of the user's own (made under a temporary name, then renamed):
+ * a planted symlink or another user's file by that name is replaced, never written through.
+ */
 export function createFileLogger(dir: string, debug: boolean): Logger {
-  const destination = pino.destination({ dest: join(dir, "mdimport.log"), sync: true, mode: 0o600 });
+  const destination = pino.destination({ fd: openFresh(dir, "mdimport.log"), sync: true });
   return pino({ level: debug ? "debug" : "info", redact: { paths: redactPaths, censor: "[redacted]" }, base: { tool: "mdimport" } }, destination);
 }
