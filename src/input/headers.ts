@@ -118,14 +118,19 @@ function checkTypos(script: ScriptDef, headers: string[], columns: Map<number, C
 }
 
 /**
- * Whether a name `distance` edits away from a column's (folded) name is a typo of it.
+ * Whether `text` is a typo of a column's (folded) `name`.
  * NOTE: at most 2 edits, and fewer edits than a third of the name's letters. One edit in a
  * three-letter name (BSN, DOB, Rol, Sex) makes another word ("BSM", "Bon", "Rel"), not a slip
- * of the pen, so such names count only when they are exact (after a separator's hint, say);
- * names of 4 to 6 letters may be 1 edit off ("Mail" → "Mal", "Gendr"), longer ones 2
- * ("Geboortedatun", "Date of brith").
+ * of the pen, so such names count only when they are exact (before a separator's hint, say);
+ * names of 4 to 6 letters may be 1 edit off ("Mal", "Gendr"), longer ones 2 ("Geboortedatun",
+ * "Date of brith"). Two edits count only when the first letter is right: a slip rarely hits
+ * the first letter, and a word that starts otherwise is usually another word ("Username" is
+ * not "Surname").
  */
-export const isTypo = (distance: number, name: string): boolean => distance <= 2 && distance * 3 < name.length;
+export function isTypo(text: string, name: string): boolean {
+  const distance = editDistance(text, name);
+  return distance * 3 < name.length && (distance <= 1 || (distance === 2 && text[0] === name[0]));
+}
 
 /** The script column an unknown header is a typo of, if any, and the languages of the names it is closest to. */
 export function closestColumn(candidates: readonly ColumnDef[], header: string): { column: ColumnDef; langs: Lang[] } | undefined {
@@ -137,8 +142,9 @@ export function closestColumn(candidates: readonly ColumnDef[], header: string):
     const mismatch = column.idKind !== undefined && (column.idKind === "md") !== md ? 0.5 : 0;
     for (const [lang, text] of columnNames(column)) {
       const name = splitHeader(text).name;
-      const distance = Math.min(...variants.map((v) => editDistance(v, name)));
-      if (!isTypo(distance, name)) continue;
+      const typos = variants.filter((v) => isTypo(v, name));
+      if (typos.length === 0) continue;
+      const distance = Math.min(...typos.map((v) => editDistance(v, name)));
       const rank = distance + mismatch;
       if (!best || rank < best.rank) best = { column, langs: [], rank };
       if (best.column === column && rank === best.rank && lang && !best.langs.includes(lang)) best.langs.push(lang);
