@@ -15,6 +15,7 @@ import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { DecryptOptions } from "../input/read-input.js";
 import { InputError, MdimportError, UsageError } from "../shared/errors.js";
+import { printable, printableLines } from "../shared/printable.js";
 import { progressReporter, renderTerminalSummary, runProgressReporter, type Streams, useColour } from "./terminal.js";
 
 const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
@@ -145,7 +146,8 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
     .version(version)
     .option("--debug", "show stack traces of errors")
     .exitOverride()
-    .configureOutput({ writeOut: (s) => context.stdout.write(s), writeErr: (s) => context.stderr.write(s) })
+    // Commander's own errors quote the arguments as given; they may hold control characters.
+    .configureOutput({ writeOut: (s) => context.stdout.write(s), writeErr: (s) => context.stderr.write(printableLines(s)) })
     .showSuggestionAfterError(true);
 
   program
@@ -305,7 +307,7 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
         progress?.end();
         process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
       }
-      const resume = resumeCommand(argv, outDir);
+      const resume = printable(resumeCommand(argv, outDir));
       if (stopped === "interrupted") {
         context.stderr.write(`mdimport: interrupted; the rows not tried are still planned. To resume: ${resume}\n`);
         setExit(130);
@@ -436,13 +438,16 @@ export async function runCli(argv: string[], context: CliContext): Promise<numbe
     if (error instanceof CommanderError) {
       return error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0 ? 0 : 2;
     }
+    // A message may quote a sheet name, a header or a file name: nothing in it may drive the terminal.
     if (error instanceof MdimportError) {
-      context.stderr.write(`mdimport: ${error.message}\n`);
-      if (debug) context.stderr.write(`${error.stack ?? ""}\n`);
+      context.stderr.write(`mdimport: ${printable(error.message)}\n`);
+      if (debug) context.stderr.write(`${printableLines(error.stack ?? "")}\n`);
       return error.exitCode;
     }
-    context.stderr.write(`mdimport: unexpected error: ${(error as Error).message ?? String(error)} (run again with --debug for details)\n`);
-    if (debug) context.stderr.write(`${(error as Error).stack ?? ""}\n`);
+    context.stderr.write(
+      `mdimport: unexpected error: ${printable((error as Error).message ?? String(error))} (run again with --debug for details)\n`,
+    );
+    if (debug) context.stderr.write(`${printableLines((error as Error).stack ?? "")}\n`);
     return 70;
   }
 }

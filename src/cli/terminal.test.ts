@@ -1,3 +1,4 @@
+/* eslint-disable no-control-regex -- these tests look for control characters */
 import { describe, expect, it } from "vitest";
 import { progressReporter, renderTerminalSummary, useColour } from "./terminal.js";
 import type { Report } from "../report/report.js";
@@ -32,19 +33,65 @@ describe("terminal", () => {
     expect(progressReporter({ stdout: out.stream, stderr: out.stream }, { CI: "true" })).toBeUndefined();
   });
 
-  it("summarises counts and where the reports are, without colour codes when asked", () => {
-    const report = {
+  const report = (fields: Partial<Report> = {}) =>
+    ({
       mode: "validate",
       script: "new-clients",
       input: { rows: 3, sheet: "Blad1" },
       summary: { valid: 2, invalid: 1, duplicate: 0 },
       notes: { bsn_padded: 1, hidden_rows: 0 },
-      warnings: [],
-    } as unknown as Report;
-    const text = renderTerminalSummary(report, "/tmp/out", false);
+      warnings: [
+        { code: "bsn_padded", rows: [3], message: "BSNs with fewer than 9 digits were padded with leading zeros (Excel had dropped them): rows 3." },
+      ],
+      ...fields,
+    }) as unknown as Report;
+
+  it("summarises counts and where the reports are, without colour codes when asked", () => {
+    const text = renderTerminalSummary(report(), "/tmp/out", false);
     expect(text).toContain("valid            2");
-    expect(text).toContain("note: 1 BSNs were padded");
+    expect(text).toContain("note: BSNs with fewer than 9 digits were padded with leading zeros (Excel had dropped them): rows 3.");
+    expect(text).toContain("reports: /tmp/out");
     expect(text).not.toContain("\u001b[");
-    expect(renderTerminalSummary(report, "/tmp/out", true)).toContain("\u001b[31m");
+    expect(renderTerminalSummary(report(), "/tmp/out", true)).toContain("\u001b[31m");
+  });
+
+  it("shows every warning of the report, in the report's own words", () => {
+    const warnings = [
+      { code: "unknown_column", column: "F", header: "Opmerking", message: 'Kolom F ("Opmerking") is onbekend en wordt genegeerd.' },
+      { code: "american_dates", column: "G", rows: [2, 3], message: "Kolom G: Excel las datums in Amerikaanse volgorde: rijen 2-3." },
+      { code: "macros", message: "Het bestand bevat macro's." },
+      { code: "merged_cells", ranges: "C2:C3", message: "Samengevoegde cellen (C2:C3)." },
+      { code: "other_sheets", sheet: "Blad1", sheets: 2, message: 'Het bestand heeft 2 bladen; alleen "Blad1" is gelezen.' },
+    ];
+    const text = renderTerminalSummary(report({ warnings } as Partial<Report>), "/tmp/out", false);
+    expect(text).toContain('  warning: Kolom F ("Opmerking") is onbekend en wordt genegeerd.\n');
+    expect(text).toContain("  warning: Kolom G: Excel las datums in Amerikaanse volgorde: rijen 2-3.\n");
+    expect(text).toContain("  warning: Het bestand bevat macro's.\n");
+    expect(text).toContain("  warning: Samengevoegde cellen (C2:C3).\n");
+    expect(text).toContain('  note: Het bestand heeft 2 bladen; alleen "Blad1" is gelezen.\n');
+  });
+
+  it("shortens a warning that lists very many rows", () => {
+    const message = `Hidden rows were read too: ${Array.from({ length: 1000 }, (_, i) => 2 * i + 2).join(", ")}.`;
+    const text = renderTerminalSummary(report({ warnings: [{ code: "hidden_rows", rows: [], message }] }), "/tmp/out", false);
+    const line = text.split("\n").find((l) => l.includes("Hidden rows")) ?? "";
+    expect(line.length).toBeLessThan(450);
+    expect(line).toMatch(/… \(see report\.json\)$/);
+  });
+
+  it("prints no control character from the sheet, the platform or a warning", () => {
+    const text = renderTerminalSummary(
+      report({
+        input: { rows: 1, sheet: "Blad\u001b[2J\u00071\u202e" },
+        platform: "local:/tmp/\u001b]0;x\u0007db",
+        warnings: [{ code: "unknown_column", column: "F", header: "x", message: 'Column F ("Op\u001b[31mmerking\r\n") is unknown and ignored.' }],
+      } as Partial<Report>),
+      "/tmp/out\u0007",
+      false,
+    );
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    expect(text).toContain('sheet "Blad[2J1\ufffd"');
+    expect(text).toContain("platform: local:/tmp/]0;xdb");
+    expect(text).toContain('Column F ("Op[31mmerking  ") is unknown and ignored.');
   });
 });

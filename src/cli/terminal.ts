@@ -1,5 +1,6 @@
 import type { ExecuteProgress } from "../pipeline/execute.js";
 import type { Report } from "../report/report.js";
+import { printable } from "../shared/printable.js";
 
 export interface Streams {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -12,24 +13,32 @@ const colours: Record<string, number> = { valid: 32, planned: 32, done: 32, unch
 export const useColour = (stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean =>
   Boolean(stream.isTTY) && !("NO_COLOR" in env && env.NO_COLOR !== "") && env.TERM !== "dumb";
 
-/** The short summary on the terminal: counts per status, notes, and where the reports are. */
+/** Warnings that only inform; the others ask the requester to look at something. */
+const noteCodes: ReadonlySet<string> = new Set(["other_sheets", "bsn_padded", "hidden_rows"]);
+
+/**
+ * A warning that lists rows (padded BSNs, hidden rows, American dates) can name thousands of
+ * them; the terminal shows the start, and the reports keep the whole list.
+ */
+const maxWarningLength = 400;
+const shorten = (message: string) => (message.length <= maxWarningLength ? message : `${message.slice(0, maxWarningLength)}… (see report.json)`);
+
+/**
+ * The short summary on the terminal: counts per status, the sheet's warnings, and where the
+ * reports are. Warnings are the report's own messages, in the requester's language, so that
+ * every warning the report holds is shown and none is worded twice. Every value that comes
+ * from the sheet or the command line goes through `printable`: a sheet name must not be able
+ * to drive the terminal.
+ */
 export function renderTerminalSummary(report: Report, outDir: string, colour: boolean): string {
   const paint = (status: string, text: string) => (colour && colours[status] ? `\u001b[${colours[status]}m${text}\u001b[0m` : text);
-  const lines = [`mdimport ${report.mode} · ${report.script} · ${report.input.rows} rows · sheet "${report.input.sheet}"`];
-  if (report.platform) lines.push(`  platform: ${report.platform}`);
+  const lines = [`mdimport ${report.mode} · ${report.script} · ${report.input.rows} rows · sheet "${printable(report.input.sheet)}"`];
+  if (report.platform) lines.push(`  platform: ${printable(report.platform)}`);
   for (const [status, count] of Object.entries(report.summary)) {
     lines.push(`  ${paint(count > 0 ? status : "", status.padEnd(10))} ${String(count).padStart(7)}`);
   }
-  if (report.notes.bsn_padded > 0) lines.push(`  note: ${report.notes.bsn_padded} BSNs were padded with leading zeros`);
-  if (report.notes.hidden_rows > 0) lines.push(`  note: ${report.notes.hidden_rows} hidden rows were read`);
-  for (const warning of report.warnings) {
-    if (warning.code === "unknown_column") lines.push(`  warning: column ${warning.column} is not a column of ${report.script}; ignored`);
-    if (warning.code === "ignored_column")
-      lines.push(`  warning: column ${warning.column} (${warning.field}) is ignored: the platform has no such field`);
-    if (warning.code === "macros") lines.push("  warning: the workbook holds macros; they were not run");
-    if (warning.code === "other_sheets") lines.push(`  note: the workbook has ${warning.sheets} sheets; "${warning.sheet}" was read`);
-  }
-  lines.push(`reports: ${outDir}`);
+  for (const warning of report.warnings) lines.push(`  ${noteCodes.has(warning.code) ? "note" : "warning"}: ${printable(shorten(warning.message))}`);
+  lines.push(`reports: ${printable(outDir)}`);
   return `${lines.join("\n")}\n`;
 }
 

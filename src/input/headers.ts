@@ -1,7 +1,8 @@
 import { type Cell, cellText, trimAll } from "./cells.js";
 import { InputError } from "../shared/errors.js";
 import { fold } from "../scripts/fields.js";
-import type { ColumnDef, ScriptDef } from "../scripts/script.js";
+import { scripts } from "../scripts/index.js";
+import { type ColumnDef, type Lang, langs, type ScriptDef } from "../scripts/script.js";
 
 /** Which sheet column (0-based) holds which field, and what was left over. */
 export interface HeaderMap {
@@ -68,6 +69,8 @@ export function mapHeaders(script: ScriptDef, row: number, cells: (Cell | undefi
     seen.set(column.field, index);
     columns.set(index, column);
   });
+  // Before the required columns: "Voornam" is better told as a typo than as a missing "Voornaam".
+  checkTypos(script, headers, columns, unknown);
   checkRequired(script, seen);
   return { columns, headers, unknown, row };
 }
@@ -89,6 +92,106 @@ function checkRequired(script: ScriptDef, seen: Map<string, number>): void {
       );
     }
   }
+}
+
+/**
+ * Stops on an unknown column whose name is close to a column of the script that the sheet
+ * lacks: its data would otherwise be dropped without anyone noticing (a "Geboortedatun"
+ * column, and no client would get a date of birth). A header that names a column of another
+ * script is not a typo of this one's; it stays a warning, as do all other unknown columns.
+ */
+function checkTypos(script: ScriptDef, headers: string[], columns: Map<number, ColumnDef>, unknown: HeaderMap["unknown"]): void {
+  const matched = new Set([...columns.values()].map((c) => c.field));
+  const candidates = script.columns.filter((c) => !matched.has(c.field));
+  if (candidates.length === 0) return;
+  const others = Object.values(scripts).filter((s) => s.name !== script.name);
+  for (const { column: index, header } of unknown) {
+    if (others.some((other) => matchHeader(other, header).length > 0)) continue;
+    const typo = closestColumn(candidates, header);
+    if (!typo) continue;
+    // The language of the name it is closest to; where that is an alias, or a name all languages
+    // share (BSN), the language of the sheet's other headers; else Dutch, the templates' first.
+    const sheetLang = sheetLanguage(headers, columns);
+    const name = typo.column.headers[typo.langs.find((l) => l === sheetLang) ?? typo.langs[0] ?? sheetLang ?? "nl"];
+    throw new InputError(`column ${columnLetter(index)} "${header}" looks like "${name}"; correct the header or remove the column`);
+  }
+}
+
+/**
+ * Whether `text` is a typo of a column's (folded) `name`.
+ * NOTE: at most 2 edits, and fewer edits than a third of the name's letters. One edit in a
+ * three-letter name (BSN, DOB, Rol, Sex) makes another word ("BSM", "Bon", "Rel"), not a slip
+ * of the pen, so such names count only when they are exact (before a separator's hint, say);
+ * names of 4 to 6 letters may be 1 edit off ("Mal", "Gendr"), longer ones 2 ("Geboortedatun",
+ * "Date of brith"). Two edits count only when the first letter is right: a slip rarely hits
+ * the first letter, and a word that starts otherwise is usually another word ("Username" is
+ * not "Surname").
+ */
+export function isTypo(text: string, name: string): boolean {
+  const distance = editDistance(text, name);
+  return distance * 3 < name.length && (distance <= 1 || (distance === 2 && text[0] === name[0]));
+}
+
+/** The script column an unknown header is a typo of, if any, and the languages of the names it is closest to. */
+export function closestColumn(candidates: readonly ColumnDef[], header: string): { column: ColumnDef; langs: Lang[] } | undefined {
+  const variants = headerVariants(header);
+  const md = mentionsMinddistrict(splitHeader(header).name, splitHeader(header).hint);
+  let best: { column: ColumnDef; langs: Lang[]; rank: number } | undefined;
+  for (const column of candidates) {
+    // A source ID and a Minddistrict ID share names; the header's "Minddistrict" decides between them.
+    const mismatch = column.idKind !== undefined && (column.idKind === "md") !== md ? 0.5 : 0;
+    for (const [lang, text] of columnNames(column)) {
+      const name = splitHeader(text).name;
+      const typos = variants.filter((v) => isTypo(v, name));
+      if (typos.length === 0) continue;
+      const distance = Math.min(...typos.map((v) => editDistance(v, name)));
+      const rank = distance + mismatch;
+      if (!best || rank < best.rank) best = { column, langs: [], rank };
+      if (best.column === column && rank === best.rank && lang && !best.langs.includes(lang)) best.langs.push(lang);
+    }
+  }
+  return best && { column: best.column, langs: best.langs };
+}
+
+/** A column's names: its headers per language, then its aliases (of no one language). */
+const columnNames = (column: ColumnDef): [Lang | undefined, string][] => [
+  ...langs.map((lang): [Lang, string] => [lang, column.headers[lang]]),
+  ...(column.aliases ?? []).map((alias): [undefined, string] => [undefined, alias]),
+];
+
+/**
+ * What an unknown header may be a name for: its folded name without the hints in brackets,
+ * and the part before a separator (":", ";", ",", "|", " - ", " / ") or an unclosed bracket,
+ * for a hint written as "Geboortedatum: dd-mm-jjjj".
+ */
+function headerVariants(header: string): string[] {
+  const before = fold(trimAll(header).split(/[:;,|([]|\s[-–—/]\s/)[0] ?? "");
+  return [...new Set([splitHeader(header).name, before])].filter((v) => v !== "");
+}
+
+/** The language most of the sheet's matched headers are written in, if any is. */
+function sheetLanguage(headers: string[], columns: Map<number, ColumnDef>): Lang | undefined {
+  const votes = new Map<Lang, number>();
+  for (const [index, column] of columns) {
+    const name = splitHeader(headers[index] ?? "").name;
+    for (const lang of langs) if (splitHeader(column.headers[lang]).name === name) votes.set(lang, (votes.get(lang) ?? 0) + 1);
+  }
+  const [top, second] = [...votes].sort((a, b) => b[1] - a[1]);
+  return top && (!second || second[1] < top[1]) ? top[0] : undefined;
+}
+
+/** Levenshtein distance: the fewest insertions, deletions and substitutions from `a` to `b`. */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
 }
 
 /** Column index (0-based) to its letters, as a spreadsheet shows them. */

@@ -1,10 +1,12 @@
 import { writeOutFile } from "../shared/out-dir.js";
+import { printable } from "../shared/printable.js";
 import { catalogues, compactRows } from "./messages/index.js";
 import type { Report } from "./report.js";
 
 /**
  * summary.md: counts, row numbers and reason codes only, so it can be pasted into a ticket
- * or an e-mail. It holds no value from the sheet.
+ * or an e-mail. It holds no value from the sheet but the sheet's name (and a warning's words
+ * about it), and those go through `printable`: the file is meant to be read, also with `cat`.
  */
 export function renderSummaryMd(report: Report): string {
   const words = catalogues[report.lang];
@@ -13,10 +15,10 @@ export function renderSummaryMd(report: Report): string {
     "",
     `- ${words.labels.created}: ${report.created}`,
     `- ${words.labels.file}: \`${report.input.sha256}\``,
-    `- ${words.labels.sheet}: ${report.input.sheet}`,
+    `- ${words.labels.sheet}: ${printable(report.input.sheet)}`,
     `- ${words.labels.rows}: ${report.input.rows}`,
   ];
-  if (report.platform) lines.push(`- ${words.labels.platform}: ${report.platform}`);
+  if (report.platform) lines.push(`- ${words.labels.platform}: ${printable(report.platform)}`);
   lines.push("", `| ${words.labels.status} | ${words.labels.count} |`, "| --- | ---: |");
   for (const [status, count] of Object.entries(report.summary)) {
     const word = words.statuses[status as keyof typeof words.statuses] ?? status;
@@ -39,7 +41,7 @@ export function renderSummaryMd(report: Report): string {
   if (report.warnings.length > 0) {
     lines.push("", `## ${words.labels.notes}`, "");
     for (const warning of report.warnings) {
-      lines.push(`- ${warning.code === "unknown_column" ? `${warning.code}: ${warning.column}` : warning.message}`);
+      lines.push(`- ${warning.code === "unknown_column" ? `${warning.code}: ${warning.column}` : printable(warning.message)}`);
     }
   }
   return `${lines.join("\n")}\n`;
