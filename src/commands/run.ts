@@ -8,6 +8,7 @@ import { planners, snapshotNeeds, type Operation } from "../pipeline/plan.js";
 import { defaultConcurrency, openPlatform, platformName, type PlatformOptions } from "../platform/open.js";
 import { settleExistingLinks } from "../pipeline/relations.js";
 import { PlatformIndex } from "../platform/platform.js";
+import { reportEncryption } from "../report/encryption.js";
 import { writeReports } from "../report/write-reports.js";
 import { buildReport, reportIsClean } from "../report/report.js";
 import { getScript } from "../scripts/index.js";
@@ -41,11 +42,9 @@ export async function runCommand(options: RunOptions): Promise<CommandResult> {
     );
   }
   const approval = await readApproval(options.approved);
-  const reportKey = options.encryptReportTo
-    ? await (await import("../input/encrypt.js")).readEncryptKeys(options.encryptReportTo, undefined, undefined)
-    : undefined;
   const started = options.now();
   const input = await readInput(options.input, options.decrypt);
+  const reportKey = await reportEncryption({ ...options, encrypted: input.encrypted });
   // Checked before the platform is opened: a refused run changes nothing, not even a new store file.
   checkApproval(approval, { script: script.name, sha256: input.sha256, platform: platformName(options) });
   const platform = await openPlatform(options);

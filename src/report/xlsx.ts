@@ -25,7 +25,7 @@ const styleOf = (status: Status) => statuses.indexOf(status) + 2;
  * then a status and a reason column in the requester's language
  * and the row number in the original sheet; a summary sheet after it.
  */
-export async function writeXlsxReport(dir: string, report: Report, texts: RowTextStore, encryptTo?: EncryptKeys): Promise<void> {
+export async function writeXlsxReport(dir: string, report: Report, texts: RowTextStore, encryptTo?: EncryptKeys | null): Promise<void> {
   if (encryptTo) {
     // Only the encrypted report reaches the disk: the workbook is built in memory first.
     const chunks: Uint8Array[] = [];
