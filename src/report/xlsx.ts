@@ -72,7 +72,8 @@ async function writeRowsSheet(writer: XlsxWriter, report: Report, texts: RowText
     if (!result) throw new Error("report rows out of step with the sheet");
     for (let i = 0; i < width; i++) values[i] = cells[i] ?? "";
     values[width] = words.statuses[result.status];
-    values[width + 1] = result.reasons.map((r) => r.message).join("; ");
+    // Only here, for the requester, does a refusal show the platform's own words.
+    values[width + 1] = result.reasons.map((r) => (r.platform_text ? `${r.message}: ${r.platform_text}` : r.message)).join("; ");
     values[width + 2] = String(result.row);
     const style = styleOf(result.status);
     writer.addRow(values, () => style);

@@ -218,7 +218,19 @@ describe("the platform's own words reach report.xlsx only", () => {
 
     const report = readJson<{ rows: { row: number; status: string; reasons: Record<string, unknown>[] }[] }>(join(dir, "run", "report.json"));
     expect(report.rows.map((r) => [r.row, r.status, r.reasons])).toEqual([
-      [2, "failed", [{ code: "email_in_use", http_status: 400, rule: "email_in_use", message: expect.any(String) as string }]],
+      [
+        2,
+        "failed",
+        [
+          {
+            code: "email_in_use",
+            field: "email",
+            http_status: 400,
+            rule: "email_in_use",
+            message: expect.stringMatching(/^Email address is already in use/) as string,
+          },
+        ],
+      ],
       [3, "failed", [{ code: "api_error", http_status: 400, rule: "invalid", message: "The platform refused" }]],
     ]);
     const personal = ["echo0@", "echo1@", "Kim", "Test0", "Test1", "BSN ", "already exists", "cannot be saved"];

@@ -22,9 +22,10 @@ export const de: Catalogue = {
     externally_managed: "das Konto wird von einem externen System verwaltet und darf hier nicht geändert werden",
     already_exists: "das Konto existiert bereits so, wie diese Zeile es beschreibt",
     changed_since_test_run: "das Ergebnis hat sich seit dem genehmigten Testlauf geändert; nicht ausgeführt",
-    api_error: "die Plattform lehnte ab: {message}",
+    api_error: "die Plattform lehnte ab",
   },
   details: {
+    unavailable: "die Plattform versagte immer wieder (keine Antwort nach jedem Versuch)",
     excel_number: "Excel hat diese ID in eine Zahl verwandelt und Ziffern verloren: formatieren Sie die Spalte als Text",
     too_long: "{field} ist zu lang (mehr als 255 Zeichen)",
     wrong_kind: "{field} ist die URL einer anderen Art von Konto",
