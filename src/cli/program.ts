@@ -29,7 +29,8 @@ export interface CliContext extends Streams {
 interface SheetCliOptions {
   maxRatio?: number;
   maxSize?: number;
-  encryptReportTo?: string;
+  encryptReportTo?: string[];
+  plainReport?: boolean;
   key?: string;
   passphraseFile?: string;
   passwordFile?: string;
@@ -198,7 +199,16 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
         `largest inflated size of the workbook's parts together, in MiB (default ${defaultLimits.maxTotalBytes / 1024 ** 2})`,
         parseWhole,
       )
-      .option("--encrypt-report-to <file>", "the requester's public key: report.xlsx is written only encrypted to it (report.xlsx.gpg)")
+      .option(
+        "--encrypt-report-to <file>",
+        "a requester's public key (repeatable): report.xlsx is written only encrypted (report.xlsx.gpg), to each",
+        (file: string, files: string[] = []) => [...files, file],
+      )
+      .addOption(
+        new Option("--plain-report", "write report.xlsx of an encrypted input unencrypted all the same (with a warning)").conflicts(
+          "encryptReportTo",
+        ),
+      )
       .option("--debug", "show stack traces of errors");
 
   /** Runs a sheet command with progress on a terminal, then prints its summary. */
@@ -212,6 +222,8 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
     const result = await command({
       decrypt,
       ...(options.encryptReportTo ? { encryptReportTo: options.encryptReportTo } : {}),
+      ...(options.plainReport ? { plainReport: true } : {}),
+      onWarning: (sentence: string) => context.stderr.write(`mdimport: warning: ${sentence}\n`),
       input,
       script: options.script,
       lang: options.lang,

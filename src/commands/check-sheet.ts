@@ -5,6 +5,7 @@ import type { Workbook } from "../input/workbook.js";
 import { analyseWorkbook, type RowResult } from "../pipeline/analyse.js";
 import type { PlannedRow } from "../pipeline/plan.js";
 import type { PlatformConfig } from "../pipeline/platform-config.js";
+import { reportEncryption } from "../report/encryption.js";
 import { writeReports } from "../report/write-reports.js";
 import { buildReport, type Mode, type Report, reportIsClean } from "../report/report.js";
 import type { Lang, ScriptDef } from "../scripts/index.js";
@@ -30,8 +31,12 @@ export interface SheetCommandOptions {
   onProgress?: (rows: number) => void;
   /** How to open an encrypted input. */
   decrypt?: DecryptOptions;
-  /** The requester's public key: report.xlsx is then written only encrypted to it. */
-  encryptReportTo?: string;
+  /** The requesters' public keys: report.xlsx is then written only encrypted to them (see reportEncryption). */
+  encryptReportTo?: readonly string[];
+  /** Write an encrypted input's report.xlsx unencrypted all the same (with a warning). */
+  plainReport?: boolean;
+  /** Hears a warning of one sentence for the user. */
+  onWarning?: (sentence: string) => void;
   /** Limits a user raised for a genuine workbook (the rest stay at their defaults). */
   limits?: Partial<ReadLimits>;
 }
@@ -76,10 +81,8 @@ interface CheckSheetOptions extends SheetCommandOptions {
 export async function checkSheet(options: CheckSheetOptions): Promise<CommandResult> {
   const { scriptDef: script } = options;
   const started = options.now();
-  const reportKey = options.encryptReportTo
-    ? await (await import("../input/encrypt.js")).readEncryptKeys(options.encryptReportTo, undefined, undefined)
-    : undefined;
   const input = await readInput(options.input, options.decrypt);
+  const reportKey = await reportEncryption({ ...options, encrypted: input.encrypted });
   const size = input.bytes.length;
   const { workbook, result: side } = await openWorkbookWhile(input.bytes, workbookOptions(options), options.prepare);
   const analysis = await analyseWorkbook(workbook, {

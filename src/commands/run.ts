@@ -10,6 +10,7 @@ import { planners, snapshotNeeds, type Operation } from "../pipeline/plan.js";
 import { defaultConcurrency, openPlatform, platformName, type PlatformOptions } from "../platform/open.js";
 import { settleExistingLinks } from "../pipeline/relations.js";
 import { PlatformIndex } from "../platform/platform.js";
+import { reportEncryption } from "../report/encryption.js";
 import { writeReports } from "../report/write-reports.js";
 import { buildReport, columnMapping, reportIsClean } from "../report/report.js";
 import { getScript } from "../scripts/index.js";
@@ -62,13 +63,11 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
   }
   const welcomeMail = script.welcomeMail ? (options.welcomeMail ?? null) : null;
   const approval = readApproval(options.approved);
-  const reportKey = options.encryptReportTo
-    ? await (await import("../input/encrypt.js")).readEncryptKeys(options.encryptReportTo, undefined, undefined)
-    : undefined;
   const started = options.now();
   // Refuses a platform this version cannot use before the input is read.
   platformName(options);
   const input = await readInput(options.input, options.decrypt);
+  const reportKey = await reportEncryption({ ...options, encrypted: input.encrypted });
   checkApprovedInput(approval, { script: script.name, sha256: input.sha256 });
   const outPath = resolve(options.cwd, options.out ?? join("mdimport-out", defaultRunFolder(approval.digest)));
   if ((existsSync(outPath) ? realpathSync(outPath) : outPath) === approval.folder) {

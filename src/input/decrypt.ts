@@ -40,6 +40,11 @@ async function readKeyFile(path: string, what: string): Promise<Uint8Array> {
 
 const asText = (bytes: Uint8Array) => Buffer.from(bytes).toString("utf8");
 
+/** The password in a password file: its text without the line break at its end. */
+export async function readPassword(path: string): Promise<string> {
+  return asText(await readKeyFile(path, "password file")).replace(/\r?\n$/, "");
+}
+
 export async function readPrivateKey(path: string): Promise<openpgp.PrivateKey> {
   const bytes = await readKeyFile(path, "private key");
   try {
@@ -123,8 +128,7 @@ export async function decryptInput(path: string, armored: boolean, options: Decr
     }
     secrets.decryptionKeys = key;
   } else if (options.passwordFile) {
-    const password = asText(await readKeyFile(options.passwordFile, "password file")).replace(/\r?\n$/, "");
-    secrets.passwords = password;
+    secrets.passwords = await readPassword(options.passwordFile);
   } else {
     throw new InputError(`The input file ${inputName} is OpenPGP-encrypted: give --key (the private key it was encrypted to) or --password-file.`);
   }

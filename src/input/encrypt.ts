@@ -3,21 +3,40 @@ import * as openpgp from "openpgp";
 import { InputError } from "../shared/errors.js";
 import { readPrivateKey, readPublicKey, unlock } from "./decrypt.js";
 
+/** Whom bytes are encrypted to: public keys and passwords (any one opens them), and who signs. */
 export interface EncryptKeys {
-  to: openpgp.PublicKey;
+  to: openpgp.PublicKey[];
+  passwords?: string[];
   sign?: openpgp.PrivateKey;
 }
 
-/** Reads the recipient's public key and, to sign, the sender's private key (unlocked). */
-export async function readEncryptKeys(to: string, signKey: string | undefined, passphrase: string | undefined): Promise<EncryptKeys> {
-  const recipient = await readPublicKey(to);
+/** A public key that can be encrypted to; `name` is how the message names it. */
+export async function encryptionKey(key: openpgp.PublicKey, name: string): Promise<openpgp.PublicKey> {
   try {
-    await recipient.getEncryptionKey();
+    await key.getEncryptionKey();
   } catch (error) {
-    throw new InputError(`The key ${basename(to)} cannot be encrypted to: ${(error as Error).message}.`, { cause: error });
+    throw new InputError(`The key ${name} cannot be encrypted to: ${(error as Error).message}.`, { cause: error });
   }
-  if (!signKey) return { to: recipient };
-  return { to: recipient, sign: await unlock(await readPrivateKey(signKey), passphrase, basename(signKey)) };
+  return key;
+}
+
+/**
+ * Reads the recipients' public key files and, to sign, the sender's private key (unlocked);
+ * `passwords` open the message as well as any of the keys.
+ */
+export async function readEncryptKeys(
+  to: string | readonly string[],
+  signKey?: string,
+  passphrase?: string,
+  passwords: readonly string[] = [],
+): Promise<EncryptKeys> {
+  const recipients: openpgp.PublicKey[] = [];
+  for (const path of typeof to === "string" ? [to] : to) recipients.push(await encryptionKey(await readPublicKey(path), basename(path)));
+  return {
+    to: recipients,
+    ...(passwords.length > 0 ? { passwords: [...passwords] } : {}),
+    ...(signKey ? { sign: await unlock(await readPrivateKey(signKey), passphrase, basename(signKey)) } : {}),
+  };
 }
 
 /** Encrypts (and signs) bytes to an OpenPGP binary message, in memory, as GnuPG reads it. */
@@ -25,7 +44,8 @@ export async function encryptBytes(bytes: Uint8Array, keys: EncryptKeys): Promis
   const message = await openpgp.createMessage({ binary: bytes });
   const encrypted: unknown = await openpgp.encrypt({
     message,
-    encryptionKeys: keys.to,
+    ...(keys.to.length > 0 ? { encryptionKeys: keys.to } : {}),
+    ...(keys.passwords ? { passwords: keys.passwords } : {}),
     ...(keys.sign ? { signingKeys: keys.sign } : {}),
     format: "binary",
   });

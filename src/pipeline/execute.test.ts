@@ -122,6 +122,33 @@ describe("executeRows", () => {
     expect(outcome).toEqual({ stopped: "max_failures", failures: 2, fatal: null });
   });
 
+  it("keeps the platform's own words of a refusal apart from its code, field, HTTP status and rule", async () => {
+    const echo = "A user with this email address already exists: a@voorbeeld.nl (A B).";
+    const refusals = [
+      new PlatformRuleError("email_in_use", "the platform refused: email_in_use (HTTP 400)", { status: 400, platformText: echo }),
+      new PlatformRuleError("invalid", "the platform refused (HTTP 400)", { status: 400, platformText: "A B may not be saved." }),
+      new PlatformRuleError("invalid", "a value breaks a rule of the platform"),
+      new Error("something else went wrong"),
+    ];
+    const platform = { name: "fake", createClient: () => Promise.reject(refusals.shift()!) } as unknown as Platform;
+    const rows = results([2, 3, 4, 5].map((row) => [row, "planned"]));
+    await executeRows(rows, new Map([2, 3, 4, 5].map((row) => [row, create])), {
+      platform,
+      journal: journal(),
+      approval: approval([2, 3, 4, 5].map((row) => [row, "planned"])),
+      maxFailures: 10,
+      concurrency: 1,
+      activate: { welcomeMail: "no" },
+      now: () => new Date(0),
+    });
+    expect(rows.map((r) => r.reasons)).toEqual([
+      [{ code: "email_in_use", field: "email", http_status: 400, rule: "email_in_use", platform_text: echo }],
+      [{ code: "api_error", http_status: 400, rule: "invalid", platform_text: "A B may not be saved." }],
+      [{ code: "api_error", rule: "invalid", platform_text: "a value breaks a rule of the platform" }],
+      [{ code: "api_error", platform_text: "something else went wrong" }],
+    ]);
+  });
+
   it("keeps at most `concurrency` rows in flight, and carries out every row once", async () => {
     let inFlight = 0;
     let most = 0;

@@ -7,14 +7,30 @@ export type { PlatformConfig };
 export type RuleBroken =
   "email_in_use" | "external_id_in_use" | "bsn_in_use" | "md_id_in_use" | "relation_exists" | "not_found" | "protected" | "invalid";
 
-/** A write the platform refuses because it breaks one of its rules; the message names no value. */
+/** What a refusal over HTTP brought besides the rule. */
+export interface RefusalAnswer {
+  /** The HTTP status of the answer. */
+  status?: number;
+  /** The platform's own words, which may repeat the row's personal data: for report.xlsx only. */
+  platformText?: string;
+}
+
+/**
+ * A write the platform refuses because it breaks one of its rules. The message is ours and
+ * names no value; the platform's own words, if any, are kept apart in `platformText`.
+ */
 export class PlatformRuleError extends Error {
+  readonly status: number | undefined;
+  readonly platformText: string | undefined;
   constructor(
     readonly rule: RuleBroken,
     message: string,
+    answer: RefusalAnswer = {},
   ) {
     super(message);
     this.name = "PlatformRuleError";
+    this.status = answer.status;
+    this.platformText = answer.platformText;
   }
 }
 

@@ -6,7 +6,7 @@ import { writeSummaryMd } from "./summary-md.js";
 import { writeXlsxReport } from "./xlsx.js";
 
 /** Renders the one report into the output folder: report.json, report.xlsx (or .xlsx.gpg), summary.md. */
-export async function writeReports(outDir: string, report: Report, texts: RowTextStore, encryptTo: EncryptKeys | undefined): Promise<void> {
+export async function writeReports(outDir: string, report: Report, texts: RowTextStore, encryptTo: EncryptKeys | null | undefined): Promise<void> {
   writeJsonReport(outDir, report);
   await writeXlsxReport(outDir, report, texts, encryptTo);
   writeSummaryMd(outDir, report);

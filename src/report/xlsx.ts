@@ -25,7 +25,7 @@ const styleOf = (status: Status) => statuses.indexOf(status) + 2;
  * then a status and a reason column in the requester's language
  * and the row number in the original sheet; a summary sheet after it.
  */
-export async function writeXlsxReport(dir: string, report: Report, texts: RowTextStore, encryptTo?: EncryptKeys): Promise<void> {
+export async function writeXlsxReport(dir: string, report: Report, texts: RowTextStore, encryptTo?: EncryptKeys | null): Promise<void> {
   if (encryptTo) {
     // Only the encrypted report reaches the disk: the workbook is built in memory first.
     const chunks: Uint8Array[] = [];
@@ -75,7 +75,8 @@ async function writeRowsSheet(writer: XlsxWriter, report: Report, texts: RowText
     if (!result) throw new Error("report rows out of step with the sheet");
     for (let i = 0; i < width; i++) values[i] = cells[i] ?? "";
     values[width] = words.statuses[result.status];
-    values[width + 1] = result.reasons.map((r) => r.message).join("; ");
+    // Only here, for the requester, does a refusal show the platform's own words.
+    values[width + 1] = result.reasons.map((r) => (r.platform_text ? `${r.message}: ${r.platform_text}` : r.message)).join("; ");
     values[width + 2] = String(result.row);
     const style = styleOf(result.status);
     writer.addRow(values, () => style);

@@ -36,8 +36,15 @@ export interface Reason {
   field?: string;
   ref?: number;
   detail?: ReasonDetail;
-  /** The platform's own words, for `api_error` only. */
-  message?: string;
+  /** A platform's refusal: the HTTP status of its answer (report.json keeps it). */
+  http_status?: number;
+  /** A platform's refusal: the platform rule it matched (report.json keeps it). */
+  rule?: string;
+  /**
+   * A platform's refusal: the platform's own words. They may repeat the row's personal data,
+   * so only report.xlsx shows them; report.json, summary.md, the log and the terminal never do.
+   */
+  platform_text?: string;
 }
 
 export type ReasonDetail =
@@ -51,4 +58,5 @@ export type ReasonDetail =
   | "too_old"
   | "not_a_date"
   | "length"
-  | "checksum";
+  | "checksum"
+  | "unavailable";

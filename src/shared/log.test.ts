@@ -2,6 +2,8 @@ import { lstatSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileS
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ApiRefusal } from "../platform/http/client.js";
+import { PlatformRuleError } from "../platform/platform.js";
 import { scripts } from "../scripts/index.js";
 import { createFileLogger, redactPaths } from "./log.js";
 
@@ -36,5 +38,23 @@ describe("the log", () => {
     expect(lstatSync(join(dir, "mdimport.log")).isFile()).toBe(true);
     expect(statSync(join(dir, "mdimport.log")).mode & 0o777).toBe(0o600);
     expect(readFileSync(join(dir, "mdimport.log"), "utf8")).toContain("started");
+  });
+
+  it("never holds a platform's own words, even when a refusal or a reason is logged by mistake", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mdimport-log-"));
+    const log = createFileLogger(dir, false);
+    const words = "A user with this email address already exists: an@voorbeeld.nl (An de Vries)";
+    log.warn(
+      { err: new PlatformRuleError("email_in_use", "the platform refused the request (400, email_in_use)", { status: 400, platformText: words }) },
+      "refused",
+    );
+    log.warn({ err: new ApiRefusal(400, [words]) }, "refused");
+    log.warn({ reason: { code: "api_error", platform_text: words } }, "refused");
+    log.warn({ row: 2, reasons: [{ code: "api_error", platform_text: words }] }, "refused");
+    log.flush();
+    const text = readFileSync(join(dir, "mdimport.log"), "utf8");
+    expect(text).not.toContain("an@voorbeeld.nl");
+    expect(text).not.toContain("Vries");
+    expect(text).toContain("email_in_use");
   });
 });

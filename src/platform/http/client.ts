@@ -7,14 +7,18 @@ export interface ApiAnswer {
   retryAfter: number | null;
 }
 
-/** The platform answered with a status that is not success and not worth retrying (4xx but 429). */
+/**
+ * The platform answered with a status that is not success and not worth retrying (4xx but
+ * 429). Its message holds only the status: the platform's words may repeat the row's personal
+ * data, so they are kept apart in `messages`, and only report.xlsx shows them.
+ */
 export class ApiRefusal extends Error {
   constructor(
     readonly status: number,
     /** The messages of the answer's `extra` (or its `message`), in the platform's words. */
     readonly messages: string[],
   ) {
-    super(messages.length > 0 ? messages.join(" ") : `the platform answered ${status}`);
+    super(`the platform answered ${status}`);
     this.name = "ApiRefusal";
   }
 }

@@ -435,10 +435,12 @@ export class HttpPlatform implements Platform {
   /** A failure as the Platform interface speaks of it: a broken rule, a protected account, or as it is. */
   private refusal(error: unknown): Error {
     if (error instanceof ApiRefusal) {
-      if (error.status === 404) return new PlatformRuleError("not_found", "the platform has no such account");
-      if (error.status === 403) return new PlatformRuleError("protected", "the platform protects this account from changes");
-      const rule = ruleOfMessages(error.messages);
-      return new PlatformRuleError(rule ?? "invalid", error.messages.join(" ") || `the platform answered ${error.status}`);
+      // The platform's words stay out of the message (see ApiRefusal): status and rule do not.
+      const answer = { status: error.status, ...(error.messages.length > 0 ? { platformText: error.messages.join(" ") } : {}) };
+      if (error.status === 404) return new PlatformRuleError("not_found", "the platform has no such account", answer);
+      if (error.status === 403) return new PlatformRuleError("protected", "the platform protects this account from changes", answer);
+      const rule = ruleOfMessages(error.messages) ?? "invalid";
+      return new PlatformRuleError(rule, `the platform refused the request (${error.status}, ${rule})`, answer);
     }
     return error instanceof Error ? error : new Error(String(error));
   }

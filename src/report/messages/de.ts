@@ -22,12 +22,13 @@ export const de: Catalogue = {
     externally_managed: "das Konto wird von einem externen System verwaltet und darf hier nicht geändert werden",
     already_exists: "das Konto existiert bereits so, wie diese Zeile es beschreibt",
     changed_since_test_run: "das Ergebnis hat sich seit dem genehmigten Testlauf geändert; nicht ausgeführt",
-    api_error: "die Plattform lehnte ab: {message}",
+    api_error: "die Plattform lehnte ab",
     inactive_account:
       "ein inaktives Konto, wie diese Zeile es beschreibt, existiert bereits; ein unterbrochener Lauf kann es angelegt haben: setzen Sie diesen Lauf mit demselben Befehl (demselben --out) fort, dann wird es aktiviert",
     missing_on_platform: "laut Journal wurde diese Zeile ausgeführt, aber die Plattform hat das Ergebnis nicht (mehr)",
   },
   details: {
+    unavailable: "die Plattform versagte immer wieder (keine Antwort nach jedem Versuch)",
     excel_number: "Excel hat diese ID in eine Zahl verwandelt und Ziffern verloren: formatieren Sie die Spalte als Text",
     too_long: "{field} ist zu lang (mehr als 255 Zeichen)",
     wrong_kind: "{field} ist die URL einer anderen Art von Konto",

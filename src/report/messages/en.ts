@@ -22,12 +22,13 @@ export const en: Catalogue = {
     externally_managed: "the account is managed by an external system and may not be changed here",
     already_exists: "the account already exists as this row describes it",
     changed_since_test_run: "the outcome changed since the approved test run; not carried out",
-    api_error: "the platform refused: {message}",
+    api_error: "the platform refused",
     inactive_account:
       "an inactive account as this row describes already exists; an interrupted run may have made it: resume that run with the same command (the same --out) and it is activated",
     missing_on_platform: "the journal shows this row carried out, but the platform does not hold its outcome",
   },
   details: {
+    unavailable: "the platform kept failing (no answer after every try)",
     excel_number: "Excel turned this ID into a number and lost digits: format the column as text",
     too_long: "{field} is too long (more than 255 characters)",
     wrong_kind: "{field} is the URL of another kind of account",

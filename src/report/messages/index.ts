@@ -32,7 +32,6 @@ export function renderReason(reason: Reason, script: ScriptDef, lang: Lang): str
     field,
     ref: reason.ref,
     roles: roleLists[lang],
-    message: reason.message ?? "",
   });
   return message.charAt(0).toUpperCase() + message.slice(1);
 }

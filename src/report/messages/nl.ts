@@ -22,12 +22,13 @@ export const nl: Catalogue = {
     externally_managed: "het account wordt beheerd door een extern systeem en mag hier niet worden gewijzigd",
     already_exists: "het account bestaat al zoals in deze rij beschreven",
     changed_since_test_run: "de uitkomst is veranderd sinds de goedgekeurde testrun; niet uitgevoerd",
-    api_error: "het platform weigerde: {message}",
+    api_error: "het platform weigerde",
     inactive_account:
       "er is al een inactief account zoals in deze rij beschreven; een onderbroken run kan het hebben aangemaakt: hervat die run met dezelfde opdracht (dezelfde --out), dan wordt het geactiveerd",
     missing_on_platform: "het journaal zegt dat deze rij is uitgevoerd, maar het platform heeft de uitkomst niet (meer)",
   },
   details: {
+    unavailable: "het platform bleef falen (geen antwoord na elke poging)",
     excel_number: "Excel heeft dit ID in een getal veranderd en cijfers verloren: maak de kolom tekst",
     too_long: "{field} is te lang (meer dan 255 tekens)",
     wrong_kind: "{field} is de URL van een ander soort account",
