@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { createHash } from "node:crypto";
 import { strToU8, zipSync } from "fflate";
 import { afterAll, describe, expect, it } from "vitest";
 import { binPath, fixture, flatRows, readJson, runCli } from "../support/cli.js";
@@ -182,6 +183,49 @@ describe("mdimport over HTTP against platform serve", () => {
     const ours = dump(db).clients.filter((c) => c.email.startsWith("kill"));
     expect(ours).toHaveLength(rows);
     expect(new Set(ours.map((c) => c.id)).size).toBe(rows);
+    expect(ours.every((c) => c.active)).toBe(true);
+  });
+
+  it("a run killed between create and activation: elsewhere its inactive accounts are dropouts inactive_account; the same command resumes and activates them", async () => {
+    const { dir, db } = freshPlatform();
+    const rows = 300;
+    const input = await clientsSheet(dir, rows, "half", 40_000_000);
+    // Every answer waits, so that a kill finds rows between their create and their activation.
+    const server = await serve(db, "--latency", "25");
+    try {
+      const common = ["--script", "new-clients", "--platform", server.url];
+      expect(runCli(["test-run", input, ...common, "--out", join(dir, "tr")], { env }).code).toBe(0);
+      const approval = join(dir, "tr", "report.json");
+      // No --out: the folder is derived from the approval.
+      const args = ["run", input, ...common, "--approved", approval, "--welcome-mail", "no", "--rate", "500", "--concurrency", "8"];
+      const digest = createHash("sha256").update(readFileSync(approval)).digest("hex");
+      const journalPath = join(dir, "mdimport-out", `run-${digest.slice(0, 16)}`, "journal.jsonl");
+      await killWhenJournalGrows(args, journalPath, 4_000, env, { cwd: dir });
+      const inactive = dump(db).clients.filter((c) => c.email.startsWith("half") && !c.active);
+
+      // Started again elsewhere: an inactive account is never taken for the row carried out.
+      const elsewhere = runCli([...args, "--out", join(dir, "elsewhere")], { env, cwd: dir });
+      expect(elsewhere.code).toBe(1);
+      const report = readJson<Report>(join(dir, "elsewhere", "report.json"));
+      const inactiveRows = report.rows.filter((r) => r.reasons.some((x) => x.code === "inactive_account"));
+      expect(inactiveRows).toHaveLength(inactive.length);
+      for (const row of inactiveRows) expect(row.status).toBe("dropout");
+      expect(dump(db).clients.filter((c) => c.email.startsWith("half") && !c.active)).toHaveLength(inactive.length);
+
+      // The same command resumes the interrupted run: what it began is done (the inactive
+      // accounts activated), what the run elsewhere did is unchanged, nothing is left over.
+      const again = runCli(args, { env, cwd: dir });
+      expect(again.stderr).toBe("");
+      expect(again.code).toBe(0);
+      const summary = readJson<Report>(join(dirname(journalPath), "report.json")).summary;
+      expect(summary).toMatchObject({ failed: 0, dropout: 0 });
+      expect((summary.done ?? 0) + (summary.unchanged ?? 0)).toBe(rows);
+      expect(summary.done).toBeGreaterThanOrEqual(inactive.length);
+    } finally {
+      await server.stop();
+    }
+    const ours = dump(db).clients.filter((c) => c.email.startsWith("half"));
+    expect(ours).toHaveLength(rows);
     expect(ours.every((c) => c.active)).toBe(true);
   });
 

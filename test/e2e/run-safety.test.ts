@@ -108,12 +108,27 @@ describe("only platform load and platform init make a store (defect 3)", () => {
   const typo = join(dir, "typo", "p.sqllite");
   it.each([
     ["test-run", ["test-run", fixture("new-clients.xlsx"), "--script", "new-clients", "--db", typo, "--out", join(dir, "out")]],
-    ["run", ["run", fixture("new-clients.xlsx"), "--script", "new-clients", "--db", typo, "--approved", fixture("platform-state.json"), "--welcome-mail", "no"]],
+    [
+      "run",
+      [
+        "run",
+        fixture("new-clients.xlsx"),
+        "--script",
+        "new-clients",
+        "--db",
+        typo,
+        "--approved",
+        fixture("platform-state.json"),
+        "--welcome-mail",
+        "no",
+      ],
+    ],
     ["platform dump", ["platform", "dump", "--db", typo]],
     ["platform serve", ["platform", "serve", "--db", typo, "--port", "0"]],
   ])("%s on a store that is not there: exit 4 naming the path, and no store made", (_, args) => {
     const result = runCli(args, { cwd: dir });
-    if (args[0] === "run") expect(result.code).toBe(5); // the approval is checked first, and this one is no approval
+    if (args[0] === "run")
+      expect(result.code).toBe(5); // the approval is checked first, and this one is no approval
     else {
       expect(result.code).toBe(4);
       expect(result.stderr).toMatch(/^mdimport: There is no local platform at .*typo\/p\.sqllite: check --db/);
@@ -125,7 +140,18 @@ describe("only platform load and platform init make a store (defect 3)", () => {
   it("run against a store that was removed after the test run: exit 4", () => {
     const { dir: folder, db } = freshPlatform();
     const approval = approve(fixture("new-clients.xlsx"), db, folder);
-    const run = runCli(["run", fixture("new-clients.xlsx"), "--script", "new-clients", "--db", `${db}x`, "--approved", approval, "--welcome-mail", "no"]);
+    const run = runCli([
+      "run",
+      fixture("new-clients.xlsx"),
+      "--script",
+      "new-clients",
+      "--db",
+      `${db}x`,
+      "--approved",
+      approval,
+      "--welcome-mail",
+      "no",
+    ]);
     expect(run.code).toBe(4);
     expect(existsSync(`${db}x`)).toBe(false);
   });
@@ -176,7 +202,20 @@ describe("a resumed run keeps the first start's answers and folder (defects 4, 5
     const testRun = runCli(["test-run", input, "--script", "new-clients", "--db", db, "--out", join(dir, "tr2")]);
     expect(testRun.code).toBe(1);
     expect(flatRows(readJson<Report>(join(dir, "tr2", "report.json")))[0]).toEqual({ row: 2, status: "dropout", codes: ["inactive_account"] });
-    const run = runCli(["run", input, "--script", "new-clients", "--db", db, "--approved", approval, "--welcome-mail", "no", "--out", join(dir, "other")]);
+    const run = runCli([
+      "run",
+      input,
+      "--script",
+      "new-clients",
+      "--db",
+      db,
+      "--approved",
+      approval,
+      "--welcome-mail",
+      "no",
+      "--out",
+      join(dir, "other"),
+    ]);
     expect(run.code).toBe(1);
     const rows = flatRows(readJson<Report>(join(dir, "other", "report.json")));
     expect(rows).toEqual([
@@ -192,7 +231,13 @@ describe("a resumed run keeps the first start's answers and folder (defects 4, 5
     const folder = runFolder(dir, approval);
     mkdirSync(folder, { recursive: true, mode: 0o700 });
     // The journal as the killed start left it: row 2 started, not done.
-    const run = { approval: digestOf(approval), script: "new-clients", sha256: report.input.sha256, platform_id: report.platform_id, welcome_mail: "no" };
+    const run = {
+      approval: digestOf(approval),
+      script: "new-clients",
+      sha256: report.input.sha256,
+      platform_id: report.platform_id,
+      welcome_mail: "no",
+    };
     writeFileSync(
       join(folder, "journal.jsonl"),
       [
@@ -212,7 +257,8 @@ describe("a resumed run keeps the first start's answers and folder (defects 4, 5
     expect(state.clients).toHaveLength(2);
     expect(state.clients.every((c) => c.active)).toBe(true);
     // The torn line was cut off: every line of the journal is whole.
-    for (const line of readFileSync(join(folder, "journal.jsonl"), "utf8").trim().split("\n")) expect(() => JSON.parse(line) as unknown).not.toThrow();
+    for (const line of readFileSync(join(folder, "journal.jsonl"), "utf8").trim().split("\n"))
+      expect(() => JSON.parse(line) as unknown).not.toThrow();
   });
 
   it("a row the journal shows done but the platform lacks is failed missing_on_platform, not done", async () => {
@@ -222,7 +268,13 @@ describe("a resumed run keeps the first start's answers and folder (defects 4, 5
     const report = readJson<Report>(approval);
     const folder = join(dir, "run");
     mkdirSync(folder, { mode: 0o700 });
-    const run = { approval: digestOf(approval), script: "new-clients", sha256: report.input.sha256, platform_id: report.platform_id, welcome_mail: "no" };
+    const run = {
+      approval: digestOf(approval),
+      script: "new-clients",
+      sha256: report.input.sha256,
+      platform_id: report.platform_id,
+      welcome_mail: "no",
+    };
     writeFileSync(
       join(folder, "journal.jsonl"),
       `${[
@@ -243,7 +295,20 @@ describe("a resumed run keeps the first start's answers and folder (defects 4, 5
   it("a rehearsal's journal in --out is refused for the run of another approval (a new store, a new test run)", () => {
     const first = freshPlatform();
     const out = join(first.dir, "run");
-    const args = (db: string, approval: string) => ["run", fixture("new-clients.xlsx"), "--script", "new-clients", "--db", db, "--approved", approval, "--welcome-mail", "no", "--out", out];
+    const args = (db: string, approval: string) => [
+      "run",
+      fixture("new-clients.xlsx"),
+      "--script",
+      "new-clients",
+      "--db",
+      db,
+      "--approved",
+      approval,
+      "--welcome-mail",
+      "no",
+      "--out",
+      out,
+    ];
     expect(runCli(args(first.db, approve(fixture("new-clients.xlsx"), first.db, first.dir))).code).toBe(1);
     const second = freshPlatform();
     const approval = approve(fixture("new-clients.xlsx"), second.db, second.dir);
@@ -262,7 +327,21 @@ describe("one run at a time in one folder (defect 7)", () => {
     const rows = 3000;
     const input = await clientsSheet(dir, rows, "lk");
     const approval = approve(input, db, dir);
-    const args = [binPath, "run", input, "--script", "new-clients", "--db", db, "--approved", approval, "--welcome-mail", "no", "--out", join(dir, "run")];
+    const args = [
+      binPath,
+      "run",
+      input,
+      "--script",
+      "new-clients",
+      "--db",
+      db,
+      "--approved",
+      approval,
+      "--welcome-mail",
+      "no",
+      "--out",
+      join(dir, "run"),
+    ];
     const start = () =>
       new Promise<{ code: number | null; stderr: string }>((resolve) => {
         const child = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, CI: "1" } });
@@ -287,7 +366,20 @@ describe("one run at a time in one folder (defect 7)", () => {
     const approval = approve(fixture("new-clients.xlsx"), db, dir);
     const out = join(dir, "run");
     mkdirSync(out, { mode: 0o700 });
-    const args = ["run", fixture("new-clients.xlsx"), "--script", "new-clients", "--db", db, "--approved", approval, "--welcome-mail", "no", "--out", out];
+    const args = [
+      "run",
+      fixture("new-clients.xlsx"),
+      "--script",
+      "new-clients",
+      "--db",
+      db,
+      "--approved",
+      approval,
+      "--welcome-mail",
+      "no",
+      "--out",
+      out,
+    ];
     writeFileSync(join(out, "run.lock"), JSON.stringify({ pid: process.pid, host: hostname(), started: "2026-12-01T00:00:00.000Z" }));
     const held = runCli(args);
     expect(held.code).toBe(5);
@@ -311,7 +403,20 @@ describe("the approval's folder is never written into (defect 8, in part)", () =
     const { dir, db } = freshPlatform();
     const approval = approve(fixture("new-clients.xlsx"), db, dir);
     const before = readFileSync(approval, "utf8");
-    const run = runCli(["run", fixture("new-clients.xlsx"), "--script", "new-clients", "--db", db, "--approved", approval, "--welcome-mail", "no", "--out", join(dir, "tr", ".")]);
+    const run = runCli([
+      "run",
+      fixture("new-clients.xlsx"),
+      "--script",
+      "new-clients",
+      "--db",
+      db,
+      "--approved",
+      approval,
+      "--welcome-mail",
+      "no",
+      "--out",
+      join(dir, "tr", "."),
+    ]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/is the folder of the approval report\.json; a run never writes there/);
     expect(readFileSync(approval, "utf8")).toBe(before);
@@ -319,29 +424,32 @@ describe("the approval's folder is never written into (defect 8, in part)", () =
 });
 
 describe("SIGINT and SIGTERM stop a run cleanly (defect 15)", () => {
-  it.each(["SIGINT", "SIGTERM"] as const)("%s: the rows in flight finish, the reports are written, exit 130, and the printed command resumes", async (signal) => {
-    const { dir, db } = emptyPlatform();
-    const rows = 4000;
-    const input = await clientsSheet(dir, rows, "si");
-    const approval = approve(input, db, dir);
-    const args = ["run", input, "--script", "new-clients", "--db", db, "--approved", approval, "--welcome-mail", "no"];
-    const folder = runFolder(dir, approval);
-    const stopped = await killWhenJournalGrows(args, join(folder, "journal.jsonl"), 8_000, {}, { cwd: dir, signal });
-    expect(stopped.code).toBe(130);
-    const resume = /To resume: (mdimport run .*)$/m.exec(stopped.stderr)?.[1];
-    expect(resume).toContain(`--out ${folder}`);
-    const report = readJson<Report>(join(folder, "report.json"));
-    expect(report.run?.stopped).toBe("interrupted");
-    expect(report.summary.done).toBeGreaterThan(0);
-    expect(report.summary.planned).toBe(rows - report.summary.done!);
-    // Every start in the journal has its end: nothing was left half done.
-    const journal = join(folder, "journal.jsonl");
-    expect(journalRows(journal, "start").sort()).toEqual(journalRows(journal, "done").sort());
-    const again = runCli(resume!.split(" ").slice(1), { cwd: dir });
-    expect(again.code).toBe(0);
-    const summary = readJson<Report>(join(folder, "report.json")).summary;
-    expect(summary.done).toBe(rows);
-    expect(summary.planned ?? 0).toBe(0);
-    expect(dump(db).clients).toHaveLength(rows);
-  });
+  it.each(["SIGINT", "SIGTERM"] as const)(
+    "%s: the rows in flight finish, the reports are written, exit 130, and the printed command resumes",
+    async (signal) => {
+      const { dir, db } = emptyPlatform();
+      const rows = 4000;
+      const input = await clientsSheet(dir, rows, "si");
+      const approval = approve(input, db, dir);
+      const args = ["run", input, "--script", "new-clients", "--db", db, "--approved", approval, "--welcome-mail", "no"];
+      const folder = runFolder(dir, approval);
+      const stopped = await killWhenJournalGrows(args, join(folder, "journal.jsonl"), 8_000, {}, { cwd: dir, signal });
+      expect(stopped.code).toBe(130);
+      const resume = /To resume: (mdimport run .*)$/m.exec(stopped.stderr)?.[1];
+      expect(resume).toContain(`--out ${folder}`);
+      const report = readJson<Report>(join(folder, "report.json"));
+      expect(report.run?.stopped).toBe("interrupted");
+      expect(report.summary.done).toBeGreaterThan(0);
+      expect(report.summary.planned).toBe(rows - report.summary.done!);
+      // Every start in the journal has its end: nothing was left half done.
+      const journal = join(folder, "journal.jsonl");
+      expect(journalRows(journal, "start").sort()).toEqual(journalRows(journal, "done").sort());
+      const again = runCli(resume!.split(" ").slice(1), { cwd: dir });
+      expect(again.code).toBe(0);
+      const summary = readJson<Report>(join(folder, "report.json")).summary;
+      expect(summary.done).toBe(rows);
+      expect(summary.planned ?? 0).toBe(0);
+      expect(dump(db).clients).toHaveLength(rows);
+    },
+  );
 });
