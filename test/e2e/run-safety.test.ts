@@ -453,3 +453,90 @@ describe("SIGINT and SIGTERM stop a run cleanly (defect 15)", () => {
     },
   );
 });
+
+/** `platform serve` on a store, as a child process; resolves with its URL and a stop(). */
+async function serveStore(db: string, token: string): Promise<{ url: string; stop: () => void }> {
+  const child = spawn(process.execPath, [binPath, "platform", "serve", "--db", db, "--port", "0", "--token", token], {
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.on("exit", (code) => reject(new Error(`platform serve exited with ${code}`)));
+  });
+  return { url, stop: () => child.kill("SIGKILL") };
+}
+
+describe("a token refused in the middle of a run (defect 13, in part)", () => {
+  it("stops with exit 4 after writing every report; the rows not tried stay planned, and the run resumes once the token works", async () => {
+    const { dir, db } = emptyPlatform();
+    const rows = 40;
+    const input = await clientsSheet(dir, rows, "tk");
+    const token = "mid-run-token";
+    const upstream = await serveStore(db, token);
+    // A proxy that plays a platform revoking the token after the tenth write.
+    let writes = 0;
+    let revoked = true;
+    const { createServer } = await import("node:http");
+    const proxy = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on("data", (c: Buffer) => chunks.push(c));
+      request.on("end", () => {
+        if (request.method !== "GET" && ++writes > 10 && revoked) {
+          response.writeHead(401, { "content-type": "application/json" }).end('{"message":"token revoked"}');
+          return;
+        }
+        void fetch(`${upstream.url}${request.url ?? "/"}`, {
+          method: request.method ?? "GET",
+          headers: { authorization: String(request.headers.authorization ?? ""), "content-type": "application/json" },
+          ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}),
+        }).then(async (answer) => {
+          response.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "application/json" });
+          response.end(Buffer.from(await answer.arrayBuffer()));
+        });
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+    const env = { MDIMPORT_TOKEN: token };
+    const run = (args: string[]) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [binPath, ...args], {
+          cwd: dir,
+          stdio: ["ignore", "ignore", "pipe"],
+          env: { ...process.env, CI: "1", ...env },
+        });
+        let stderr = "";
+        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        child.on("exit", (code) => resolve({ code, stderr }));
+      });
+    try {
+      const common = ["--script", "new-clients", "--platform", url, "--rate", "500"];
+      const testRun = await run(["test-run", input, ...common, "--out", join(dir, "tr")]);
+      expect(testRun.code, testRun.stderr).toBe(0);
+      const approval = join(dir, "tr", "report.json");
+      const args = ["run", input, ...common, "--concurrency", "1", "--approved", approval, "--welcome-mail", "no"];
+      const stopped = await run(args);
+      expect(stopped.code).toBe(4);
+      expect(stopped.stderr).toMatch(/refused the token \(401\)/);
+      const report = readJson<Report>(join(runFolder(dir, approval), "report.json"));
+      expect(report.run?.stopped).toBe("platform_error");
+      expect(report.summary.done).toBeGreaterThan(0);
+      expect((report.summary.done ?? 0) + (report.summary.planned ?? 0)).toBe(rows);
+      revoked = false;
+      const resumed = await run(args);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(readJson<Report>(join(runFolder(dir, approval), "report.json")).summary.done).toBe(rows);
+    } finally {
+      proxy.close();
+      upstream.stop();
+    }
+    const clients = dump(db).clients;
+    expect(clients).toHaveLength(rows);
+    expect(clients.every((c) => c.active)).toBe(true);
+  });
+});
