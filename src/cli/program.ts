@@ -92,14 +92,40 @@ function parseShare(value: string): number {
   return number;
 }
 
-/** The API token comes from a file or the environment (MDIMPORT_TOKEN), never from an argument. */
+/**
+ * The API token comes from a file or the environment (MDIMPORT_TOKEN), never from an argument.
+ * What is wrong with it is said in one sentence; the token itself is never shown.
+ */
 async function readToken(file: string | undefined, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  if (!file) return env.MDIMPORT_TOKEN?.trim() || undefined;
-  try {
-    return (await readFile(file, "utf8")).trim() || undefined;
-  } catch (error) {
-    throw new InputError(`Cannot read the token file ${basename(file)}: ${(error as Error).message}.`, { cause: error });
+  let token: string;
+  if (!file) {
+    token = env.MDIMPORT_TOKEN?.trim() ?? "";
+    if (!token) return undefined;
+  } else {
+    try {
+      token = (await readFile(file, "utf8")).trim();
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why =
+        code === "ENOENT"
+          ? "it does not exist"
+          : code === "EISDIR"
+            ? "it is a folder"
+            : code === "EACCES" || code === "EPERM"
+              ? "permission denied"
+              : code;
+      throw new InputError(`Cannot read the token file ${basename(file)}: ${why ?? (error as Error).message}.`, { cause: error });
+    }
+    if (!token) throw new InputError(`The token file ${basename(file)} is empty.`);
   }
+  // NOTE: visible ASCII only, what an Authorization header can carry; fetch would refuse
+  // anything else with the token in its message.
+  if (!/^[\x21-\x7e]+$/.test(token)) {
+    const where = file ? `The token file ${basename(file)}` : "MDIMPORT_TOKEN";
+    const flaw = /\s/.test(token) ? "it has a line break or a space inside" : "it has characters other than ASCII letters, digits and punctuation";
+    throw new InputError(`${where} holds more than a token: ${flaw}.`);
+  }
+  return token;
 }
 
 interface PlatformCliOptions {

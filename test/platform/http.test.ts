@@ -144,7 +144,7 @@ describe("the HTTP adapter", () => {
     }
   });
 
-  it("stops with a platform error naming the host when nothing answers", async () => {
+  it("stops with a platform error naming the host and port when the connection is refused", async () => {
     const port = await new Promise<number>((resolve) => {
       const probe = createServer().listen(0, "127.0.0.1", () => {
         const { port: free } = probe.address() as AddressInfo;
@@ -161,7 +161,7 @@ describe("the HTTP adapter", () => {
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PlatformError);
     expect((error as Error).message).toBe(
-      `Cannot reach the platform at 127.0.0.1:${port}: nothing answers at 127.0.0.1:${port} (connection refused).`,
+      `Cannot reach the platform at 127.0.0.1:${port}: 127.0.0.1 refused the connection on port ${port} (is the platform running there?).`,
     );
   });
 

@@ -1,10 +1,13 @@
 import { PlatformError } from "../../shared/errors.js";
+import { answerKindWords, answerLimits, mebibytes, readLimited, redirectTarget, routeOf, type AnswerKind } from "./answer-body.js";
 
 /** A whole answer of the API: status, parsed JSON body (or null), and the headers we read. */
 export interface ApiAnswer {
   status: number;
   body: unknown;
   retryAfter: number | null;
+  /** For a redirect (3xx): where it points. */
+  location?: string | null;
 }
 
 /**
@@ -56,6 +59,22 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /** Statuses worth trying again: throttling and a gateway or platform that is briefly down. */
 const RETRY_STATUS = new Set([429, 502, 503, 504]);
+
+/** Redirect statuses: followed, the token would go to another address, so none is followed. */
+const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
+
+/** What fetch can put in an Authorization header, and a token is made of: visible ASCII. */
+const TOKEN_CHARACTERS = /^[\x21-\x7e]+$/;
+
+/** A success answer whose body went over its cap (answer-body.ts `answerLimits`). */
+class AnswerTooLarge extends Error {
+  constructor(
+    readonly status: number,
+    readonly limit: number,
+  ) {
+    super(`the answer is larger than ${mebibytes(limit)}`);
+  }
+}
 
 /** Network errors where the request certainly did not reach the platform. */
 const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT", "EHOSTUNREACH", "ENETUNREACH"]);
@@ -123,10 +142,13 @@ export class Pacer {
 function networkCode(error: unknown): string {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && current && typeof current === "object"; depth++) {
-    const { code, name } = current as { code?: unknown; name?: unknown };
+    const { code, name, message, errors } = current as { code?: unknown; name?: unknown; message?: unknown; errors?: unknown };
     if (name === "TimeoutError") return "TIMEOUT";
     if (typeof code === "string") return code;
-    current = (current as { cause?: unknown }).cause;
+    // fetch refuses the ports of the Fetch standard's block list (6000, 6667, ...) itself.
+    if (message === "bad port") return "BAD_PORT";
+    // Several addresses tried (IPv4 and IPv6): the first one's reason.
+    current = Array.isArray(errors) && errors.length > 0 ? (errors[0] as unknown) : (current as { cause?: unknown }).cause;
   }
   return "UNKNOWN";
 }
@@ -165,6 +187,12 @@ export class HttpClient {
   private readonly wait: (ms: number) => Promise<void>;
 
   constructor(private readonly options: HttpClientOptions) {
+    // fetch would refuse the header with the token in its message; say so without the token.
+    if (!TOKEN_CHARACTERS.test(options.token)) {
+      throw new PlatformError(
+        "The API token holds characters that cannot be sent in an HTTP header (a line break, a space or a non-ASCII character): check MDIMPORT_TOKEN or --token-file.",
+      );
+    }
     this.wait = options.sleep ?? sleep;
     this.pacer = new Pacer(options.rate, this.wait);
     this.random = options.random ?? Math.random;
@@ -187,9 +215,17 @@ export class HttpClient {
 
   /**
    * Sends a request and returns a success answer (2xx). Throws ApiRefusal for a 4xx (but
-   * 429) and ApiUnavailable when no answer came after the tries; 401 becomes a PlatformError.
+   * 429) and ApiUnavailable when no answer came after the tries (a timeout counts as a dropped
+   * connection). A 401, a redirect and a success answer over its size cap (`answer`: what it
+   * holds, default one object) are PlatformErrors: they stop the command.
    */
-  async request(method: string, url: string, body?: unknown, options: { once?: boolean; attempts?: number } = {}): Promise<ApiAnswer> {
+  async request(
+    method: string,
+    url: string,
+    body?: unknown,
+    options: { once?: boolean; attempts?: number; answer?: AnswerKind } = {},
+  ): Promise<ApiAnswer> {
+    const kind = options.answer ?? "object";
     const attempts = options.attempts ?? this.options.attempts;
     let last: ApiUnavailable | null = null;
     let waited = false;
@@ -199,8 +235,15 @@ export class HttpClient {
       await this.pacer.take();
       let answer: ApiAnswer;
       try {
-        answer = await this.send(method, url, body);
+        answer = await this.send(method, url, body, answerLimits[kind]);
       } catch (error) {
+        if (error instanceof AnswerTooLarge) {
+          this.options.onRequest?.(method, error.status);
+          throw new PlatformError(
+            `The platform at ${new URL(url).host} sent an answer larger than ${mebibytes(error.limit)} to ${method} ${routeOf(url)} (the most mdimport reads of ${answerKindWords[kind]}), so it stopped reading.`,
+            { cause: error },
+          );
+        }
         const code = networkCode(error);
         const sent = !NOT_SENT.has(code);
         this.options.onRequest?.(method, 0);
@@ -213,6 +256,11 @@ export class HttpClient {
       if (answer.status >= 200 && answer.status < 300) return answer;
       if (answer.status === 401) {
         throw new PlatformError(`The platform at ${new URL(url).host} refused the token (401): check MDIMPORT_TOKEN or --token-file.`);
+      }
+      if (REDIRECT_STATUS.has(answer.status)) {
+        throw new PlatformError(
+          `The platform at ${new URL(url).host} answered with a redirect to ${redirectTarget(answer.location ?? null, url)}; give the platform's own https address.`,
+        );
       }
       if (RETRY_STATUS.has(answer.status)) {
         last = new ApiUnavailable(`the platform answered ${answer.status}`, answer.status !== 429);
@@ -233,35 +281,70 @@ export class HttpClient {
     throw last ?? new ApiUnavailable("no answer", false);
   }
 
-  private async send(method: string, url: string, body: unknown): Promise<ApiAnswer> {
+  /**
+   * One exchange, headers and body, within the timeout. The body is read as a stream up to
+   * `limit` bytes; beyond it the connection is cut. A redirect is not followed.
+   */
+  private async send(method: string, url: string, body: unknown, limit: number): Promise<ApiAnswer> {
     const headers: Record<string, string> = { Accept: "application/json", Authorization: `md-token ${this.options.token}` };
     if (body !== undefined) headers["Content-Type"] = "application/json";
-    const response = await fetch(url, {
-      method,
-      headers,
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(this.options.timeoutMs),
-      redirect: "error",
-    });
-    // Always read the whole body, or the connection is not given back to the pool.
-    const text = await response.text();
-    let json: unknown = null;
-    if (text.length > 0) {
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = null;
+    // NOTE: our own timer, not AbortSignal.timeout(): fetch keeps that signal only weakly, so a
+    // garbage collection while a body trickles in lets the request hang for ever; and the
+    // timeout must cover the body read, where a slow platform hangs, not only the headers.
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.options.timeoutMs);
+    try {
+      const response = await fetch(url, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: controller.signal,
+        redirect: "manual",
+      });
+      const retryAfter = retryAfterMs(response.headers.get("retry-after"));
+      if (REDIRECT_STATUS.has(response.status)) {
+        controller.abort();
+        return { status: response.status, body: null, retryAfter, location: response.headers.get("location") };
       }
+      // The whole body is read (within its cap), or the connection is not given back to the pool.
+      const text = await readLimited(response, limit);
+      if (text === null) {
+        controller.abort();
+        // An error answer's words are not worth that much; its status says enough.
+        if (response.ok) throw new AnswerTooLarge(response.status, limit);
+        return { status: response.status, body: null, retryAfter };
+      }
+      return { status: response.status, body: parseJson(text), retryAfter };
+    } catch (error) {
+      if (timedOut) throw Object.assign(new Error("the exchange timed out"), { name: "TimeoutError" });
+      throw error;
+    } finally {
+      clearTimeout(timer);
     }
-    return { status: response.status, body: json, retryAfter: retryAfterMs(response.headers.get("retry-after")) };
+  }
+}
+
+/** The JSON of a body, or null for an empty or non-JSON one. */
+function parseJson(text: string): unknown {
+  if (text.length === 0) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
   }
 }
 
 function describeNetworkError(code: string, url: string): string {
-  const host = new URL(url).host;
+  const { host, hostname, port, protocol } = new URL(url);
   switch (code) {
     case "ECONNREFUSED":
-      return `nothing answers at ${host} (connection refused)`;
+      return `${hostname} refused the connection on port ${port || (protocol === "https:" ? "443" : "80")} (is the platform running there?)`;
+    case "BAD_PORT":
+      return `fetch does not connect to port ${port}, a port browsers block; use another port`;
     case "ENOTFOUND":
     case "EAI_AGAIN":
       return `the host ${host} cannot be found`;

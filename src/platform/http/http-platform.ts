@@ -202,7 +202,7 @@ export class HttpPlatform implements Platform {
     const queue = [...new Set(clientMdIds)];
     const worker = async () => {
       for (let clientMdId = queue.pop(); clientMdId !== undefined; clientMdId = queue.pop()) {
-        const answer = await this.client.request("GET", await this.professionalsLink(clientMdId));
+        const answer = await this.client.request("GET", await this.professionalsLink(clientMdId), undefined, { answer: "page" });
         for (const [index, item] of this.items(answer, "professionals").entries()) {
           const professional = parseItem(z.object({ "@url": z.string() }), item, `professionals[${index}]`);
           relations.push({ professional_md_id: mdIdOf(professional["@url"]), client_md_id: clientMdId });
@@ -283,7 +283,9 @@ export class HttpPlatform implements Platform {
     const seen = new Set<string>();
     const size = this.options.pageSize ?? pageSize;
     for (let start = 0; ; start += size) {
-      const answer = await this.client.request("GET", `${this.base}/${collection[kind]}/items?start=${start}&limit=${size}`);
+      const answer = await this.client.request("GET", `${this.base}/${collection[kind]}/items?start=${start}&limit=${size}`, undefined, {
+        answer: "page",
+      });
       const items = this.items(answer, `${collection[kind]}/items`);
       let fresh = 0;
       for (const [index, item] of items.entries()) {
