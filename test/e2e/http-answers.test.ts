@@ -2,9 +2,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { spawn } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
-import { binPath, fixture, runCli, tempDir, type CliRun } from "../support/cli.js";
+import { fixture, runCli, runCliAsync, tempDir } from "../support/cli.js";
 
 const input = fixture("new-clients.xlsx");
 const MiB = 1024 * 1024;
@@ -27,26 +26,6 @@ async function serve(answer: (res: ServerResponse) => void): Promise<{ url: stri
   );
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, host: `127.0.0.1:${port}` };
-}
-
-/**
- * The built CLI as a child process, without blocking this process (the server above lives
- * here); `limitMs` is a generous bound after which the child is killed, not a timing claim.
- */
-function runAsync(args: string[], env: NodeJS.ProcessEnv, nodeArgs: string[] = [], limitMs = 45_000): Promise<CliRun & { ms: number }> {
-  const started = Date.now();
-  const child = spawn(process.execPath, [...nodeArgs, binPath, ...args], { env: { ...process.env, NO_COLOR: "1", CI: "1", ...env } });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const killer = setTimeout(() => child.kill("SIGKILL"), limitMs);
-  return new Promise((resolve) =>
-    child.on("exit", (code) => {
-      clearTimeout(killer);
-      resolve({ code, stdout, stderr, ms: Date.now() - started });
-    }),
-  );
 }
 
 const testRun = (url: string, dir: string, ...more: string[]) => [
@@ -72,7 +51,7 @@ describe("mdimport against a platform whose answers misbehave", () => {
     });
     // Frequent garbage collections, as a busy process has: fetch held AbortSignal.timeout() only
     // weakly, and once collected it never fired, so the body read hung past any --timeout.
-    const run = await runAsync(testRun(s.url, tempDir(), "--timeout", "3"), env, ["--gc-interval=2000"]);
+    const run = await runCliAsync(testRun(s.url, tempDir(), "--timeout", "3"), { env, nodeArgs: ["--gc-interval=2000"], limitMs: 45_000 });
     expect(run.code).toBe(4);
     expect(run.stderr).toBe(`mdimport: Cannot reach the platform at ${s.host}: ${s.host} did not answer in time.\n`);
     // Three tries of 3 s and their backoff, with a wide margin: not the 90 s of a hung read.
@@ -97,7 +76,7 @@ describe("mdimport against a platform whose answers misbehave", () => {
       res.write("{");
       pump();
     });
-    const run = await runAsync(testRun(s.url, tempDir()), env);
+    const run = await runCliAsync(testRun(s.url, tempDir()), { env, limitMs: 45_000 });
     expect(run.code).toBe(4);
     expect(run.stderr).toBe(
       `mdimport: The platform at ${s.host} sent an answer larger than 4 MiB to GET /api/2 (the most mdimport reads of one object), so it stopped reading.\n`,
@@ -109,7 +88,7 @@ describe("mdimport against a platform whose answers misbehave", () => {
       res.writeHead(301, { Location: "https://elders.example.com/api/2?session=5ecret" });
       res.end();
     });
-    const run = await runAsync(testRun(s.url, tempDir()), env);
+    const run = await runCliAsync(testRun(s.url, tempDir()), { env, limitMs: 45_000 });
     expect(run.code).toBe(4);
     expect(run.stderr).toBe(
       `mdimport: The platform at ${s.host} answered with a redirect to https://elders.example.com/api/2; give the platform's own https address.\n`,

@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createHash } from "node:crypto";
 import { strToU8, zipSync } from "fflate";
-import { afterAll, describe, expect, it } from "vitest";
-import { binPath, fixture, flatRows, readJson, runCli } from "../support/cli.js";
-import { clientsSheet, dump, freshPlatform, journalRows, killWhenJournalGrows } from "../support/platform.js";
+import { describe, expect, it } from "vitest";
+import { fixture, flatRows, readJson, runCli } from "../support/cli.js";
+import { clientsSheet, dump, freshPlatform, journalRows, killWhenJournalGrows, servePlatform } from "../support/platform.js";
 
 type Report = {
   platform: string;
@@ -16,48 +15,7 @@ const scripts = ["new-clients", "new-professionals", "relations", "update-client
 const token = "e2e-token-3c9d41";
 const env = { MDIMPORT_TOKEN: token };
 
-interface Serve {
-  url: string;
-  child: ChildProcess;
-  stats(): Promise<{ requests: number; byStatus: Record<string, number>; dropped: number; droppedAfterWrite: number; welcomeMails: number }>;
-  stop(): Promise<number | null>;
-}
-
-const running = new Set<ChildProcess>();
-afterAll(() => {
-  for (const child of running) child.kill("SIGKILL");
-});
-
-/** `mdimport platform serve` as a child process, ready once it says where it listens. */
-async function serve(db: string, ...args: string[]): Promise<Serve> {
-  // Only `platform load` and `platform init` make a store; serve, like every other command, needs one.
-  if (!existsSync(db)) expect(runCli(["platform", "init", "--db", db]).code).toBe(0);
-  const child = spawn(process.execPath, [binPath, "platform", "serve", "--db", db, "--port", "0", "--token", token, ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  running.add(child);
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.on("exit", (code) => reject(new Error(`platform serve exited with ${code}: ${out}`)));
-  });
-  return {
-    url,
-    child,
-    stats: async () => (await (await fetch(`${url}/_mdimport/stats`)).json()) as Awaited<ReturnType<Serve["stats"]>>,
-    stop: async () => {
-      child.kill("SIGTERM");
-      const code = await exited;
-      running.delete(child);
-      return code;
-    },
-  };
-}
+const serve = (db: string, ...args: string[]) => servePlatform(db, "--token", token, ...args);
 
 describe("mdimport over HTTP against platform serve", () => {
   it.each(scripts)("test-run of %s gives the same report as against the local platform, and changes nothing", async (script) => {

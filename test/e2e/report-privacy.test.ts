@@ -1,11 +1,10 @@
-import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import * as openpgp from "openpgp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { binPath, fixture, readJson, runCli, tempDir, type CliRun } from "../support/cli.js";
+import { fixture, readJson, runCli, runCliAsync, tempDir } from "../support/cli.js";
 import { fixturePassphrase, gpgWithFixtureKeys } from "../support/gpg.js";
 import { clientsSheet, freshPlatform } from "../support/platform.js";
 import { readSheet } from "../support/xlsx.js";
@@ -152,19 +151,6 @@ describe("report.xlsx of an encrypted input is written only encrypted", () => {
   });
 });
 
-/** The built CLI as a child process, without blocking this process (which serves the stub platform). */
-function runCliAsync(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath, ...args], { env: { ...process.env, NO_COLOR: "1", CI: "1", ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 /**
  * A stub API 2 platform with no accounts that refuses every new client with 400 and a message
  * that echoes the row's e-mail address, name and BSN, as a careless platform might.
@@ -208,11 +194,11 @@ describe("the platform's own words reach report.xlsx only", () => {
     const input = await clientsSheet(dir, 2, "echo");
     const env = { MDIMPORT_TOKEN: "stub-token" };
     const common = ["--script", "new-clients", "--platform", url, "--lang", "en"];
-    const testRun = await runCliAsync(["test-run", input, ...common, "--out", join(dir, "test-run")], env);
+    const testRun = await runCliAsync(["test-run", input, ...common, "--out", join(dir, "test-run")], { env });
     expect(testRun.stderr).toBe("");
     const run = await runCliAsync(
       ["run", input, ...common, "--approved", join(dir, "test-run", "report.json"), "--welcome-mail", "no", "--out", join(dir, "run")],
-      env,
+      { env },
     );
     expect(run.code).toBe(1);
 

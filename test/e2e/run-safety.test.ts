@@ -1,5 +1,5 @@
 // Issue 11: `run` does exactly what was approved, once, under mistakes, crashes and concurrency.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
@@ -7,8 +7,8 @@ import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import { generateBsns } from "../support/bsn.js";
-import { binPath, fixture, flatRows, readJson, runCli, tempDir } from "../support/cli.js";
-import { clientsSheet, dump, emptyPlatform, freshPlatform, journalRows, killWhenJournalGrows } from "../support/platform.js";
+import { fixture, flatRows, readJson, runCli, runCliAsync, tempDir } from "../support/cli.js";
+import { clientsSheet, dump, emptyPlatform, freshPlatform, journalRows, killWhenJournalGrows, servePlatform } from "../support/platform.js";
 
 interface Report {
   platform: string;
@@ -327,28 +327,8 @@ describe("one run at a time in one folder (defect 7)", () => {
     const rows = 3000;
     const input = await clientsSheet(dir, rows, "lk");
     const approval = approve(input, db, dir);
-    const args = [
-      binPath,
-      "run",
-      input,
-      "--script",
-      "new-clients",
-      "--db",
-      db,
-      "--approved",
-      approval,
-      "--welcome-mail",
-      "no",
-      "--out",
-      join(dir, "run"),
-    ];
-    const start = () =>
-      new Promise<{ code: number | null; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, CI: "1" } });
-        let stderr = "";
-        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-        child.on("exit", (code) => resolve({ code, stderr }));
-      });
+    const args = ["run", input, "--script", "new-clients", "--db", db, "--approved", approval, "--welcome-mail", "no", "--out", join(dir, "run")];
+    const start = () => runCliAsync(args);
     const results = await Promise.all([start(), start()]);
     for (const result of results) {
       if (result.code === 5) expect(result.stderr).toMatch(/^mdimport: Another run \(pid \d+ on .*\) is writing to this output folder/);
@@ -454,30 +434,13 @@ describe("SIGINT and SIGTERM stop a run cleanly (defect 15)", () => {
   );
 });
 
-/** `platform serve` on a store, as a child process; resolves with its URL and a stop(). */
-async function serveStore(db: string, token: string): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, [binPath, "platform", "serve", "--db", db, "--port", "0", "--token", token], {
-    stdio: ["ignore", "pipe", "ignore"],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.on("exit", (code) => reject(new Error(`platform serve exited with ${code}`)));
-  });
-  return { url, stop: () => child.kill("SIGKILL") };
-}
-
 describe("a token refused in the middle of a run (defect 13, in part)", () => {
   it("stops with exit 4 after writing every report; the rows not tried stay planned, and the run resumes once the token works", async () => {
     const { dir, db } = emptyPlatform();
     const rows = 40;
     const input = await clientsSheet(dir, rows, "tk");
     const token = "mid-run-token";
-    const upstream = await serveStore(db, token);
+    const upstream = await servePlatform(db, "--token", token);
     // A proxy that plays a platform revoking the token after the tenth write.
     let writes = 0;
     let revoked = true;
@@ -503,17 +466,7 @@ describe("a token refused in the middle of a run (defect 13, in part)", () => {
     await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
     const url = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
     const env = { MDIMPORT_TOKEN: token };
-    const run = (args: string[]) =>
-      new Promise<{ code: number | null; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, [binPath, ...args], {
-          cwd: dir,
-          stdio: ["ignore", "ignore", "pipe"],
-          env: { ...process.env, CI: "1", ...env },
-        });
-        let stderr = "";
-        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-        child.on("exit", (code) => resolve({ code, stderr }));
-      });
+    const run = (args: string[]) => runCliAsync(args, { cwd: dir, env });
     try {
       const common = ["--script", "new-clients", "--platform", url, "--rate", "500"];
       const testRun = await run(["test-run", input, ...common, "--out", join(dir, "tr")]);
@@ -533,7 +486,7 @@ describe("a token refused in the middle of a run (defect 13, in part)", () => {
       expect(readJson<Report>(join(runFolder(dir, approval), "report.json")).summary.done).toBe(rows);
     } finally {
       proxy.close();
-      upstream.stop();
+      await upstream.stop();
     }
     const clients = dump(db).clients;
     expect(clients).toHaveLength(rows);

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -23,6 +23,34 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
     maxBuffer: 256 * 1024 * 1024,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * The built CLI as a child process, without blocking this process (for tests that serve a
+ * platform in it, or run two at once); `limitMs` is a generous bound after which the child is
+ * killed, not a timing claim.
+ */
+export function runCliAsync(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[]; limitMs?: number } = {},
+): Promise<CliRun & { ms: number }> {
+  const started = Date.now();
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), binPath, ...args], {
+    cwd: options.cwd ?? repoRoot,
+    env: { ...process.env, NO_COLOR: "1", CI: "1", ...options.env },
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const killer = setTimeout(() => child.kill("SIGKILL"), options.limitMs ?? 120_000);
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(killer);
+      resolve({ code, stdout, stderr, ms: Date.now() - started });
+    });
+  });
 }
 
 export const tempDir = (prefix = "mdimport-test-") => mkdtempSync(join(tmpdir(), prefix));

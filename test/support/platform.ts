@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
-import { expect } from "vitest";
+import { afterAll, expect } from "vitest";
 import { generateBsns } from "./bsn.js";
 import { binPath, fixture, runCli, tempDir } from "./cli.js";
 
@@ -81,4 +81,45 @@ export async function killWhenJournalGrows(
   child.kill(options.signal ?? "SIGKILL");
   const code = await exited;
   return { code, stderr };
+}
+
+export interface Serve {
+  url: string;
+  child: ChildProcess;
+  stats(): Promise<{ requests: number; byStatus: Record<string, number>; dropped: number; droppedAfterWrite: number; welcomeMails: number }>;
+  stop(): Promise<number | null>;
+}
+
+const serving = new Set<ChildProcess>();
+afterAll(() => {
+  for (const child of serving) child.kill("SIGKILL");
+});
+
+/** `mdimport platform serve` on a store (made with `platform init` if missing) as a child process, ready once it says where it listens. */
+export async function servePlatform(db: string, ...args: string[]): Promise<Serve> {
+  // Only `platform load` and `platform init` make a store; serve, like every other command, needs one.
+  if (!existsSync(db)) expect(runCli(["platform", "init", "--db", db]).code).toBe(0);
+  const child = spawn(process.execPath, [binPath, "platform", "serve", "--db", db, "--port", "0", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  serving.add(child);
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.on("exit", (code) => reject(new Error(`platform serve exited with ${code}: ${out}`)));
+  });
+  return {
+    url,
+    child,
+    stats: async () => (await (await fetch(`${url}/_mdimport/stats`)).json()) as Awaited<ReturnType<Serve["stats"]>>,
+    stop: async () => {
+      child.kill("SIGTERM");
+      const code = await exited;
+      serving.delete(child);
+      return code;
+    },
+  };
 }
