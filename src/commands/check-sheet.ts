@@ -1,9 +1,14 @@
 import { readInput, type DecryptOptions } from "../input/read-input.js";
+import type { Logger } from "pino";
 import { defaultLimits, type ReadLimits } from "../input/limits.js";
 import { openWorkbookWhile } from "../input/workbook-thread.js";
 import type { Workbook } from "../input/workbook.js";
-import { analyseWorkbook, type RowResult } from "../pipeline/analyse.js";
-import type { PlannedRow } from "../pipeline/plan.js";
+import { analyseWorkbook, type Analysis } from "../pipeline/analyse.js";
+import { planners, snapshotNeeds, type Operation, type PlannedRow } from "../pipeline/plan.js";
+import { settleExistingLinks } from "../pipeline/relations.js";
+import { PlatformIndex, type Platform } from "../platform/platform.js";
+import type { EncryptKeys } from "../input/encrypt.js";
+import type { InputBytes } from "../input/read-input.js";
 import type { PlatformConfig } from "../pipeline/platform-config.js";
 import { reportEncryption } from "../report/encryption.js";
 import { writeReports } from "../report/write-reports.js";
@@ -59,32 +64,55 @@ export interface CommandResult {
   platformMode?: string | null;
 }
 
-interface CheckSheetOptions extends SheetCommandOptions {
-  mode: Mode;
-  scriptDef: ScriptDef;
-  /** The platform's name for people and its identity for approvals; null for validate. */
-  platform: { name: string; id: string } | null;
-  /**
-   * What the platform side brings: its configuration and, for a test run, the planner.
-   * Called once the workbook's reader has started on its own thread, so that a snapshot of
-   * the platform is taken while the workbook is being opened.
-   */
-  prepare: () => PlatformSide | Promise<PlatformSide>;
-  /** After planning and duplicates: what the platform can only tell about all rows at once. */
-  settle?: (results: RowResult[]) => Promise<void>;
+/**
+ * The recipe every sheet command composes, one stage after another:
+ *
+ *   read (decrypt) → open the workbook while the platform side is prepared → analyse
+ *   (headers, validate, dedupe, plan) → settle what the platform tells of all rows at once
+ *   → [run: approval check, execute] → report → write the outputs
+ *
+ * `validate` and `test-run` are `checkSheet`; `run` composes `readSheet`, its own approval
+ * and execute steps, and `writeOutputs`.
+ */
+
+/** What the first stages give: the input, the workbook read and the analysis of its rows. */
+export interface SheetRead {
+  input: InputBytes;
+  /** How report.xlsx is written: encrypted to these, or plain (null). */
+  reportKey: EncryptKeys | null;
+  workbook: Workbook;
+  analysis: Analysis;
+  /** The platform configuration the rows were checked against. */
+  config: PlatformConfig;
+}
+
+/** The platform side of a sheet command: prepared while the workbook is opened, settled after the analysis. */
+export interface PlatformStage {
+  prepare: () => Promise<PlatformSide>;
+  settle?: (analysis: Analysis) => Promise<void>;
 }
 
 /**
- * The recipe `validate` and `test-run` share: read the sheet, check (and plan) every row,
- * find the duplicates, and write the reports.
+ * Reads the input and checks (and plans) every row: the stages up to the report. The
+ * platform's snapshot (`stage.prepare`) is taken while the workbook's reader opens the
+ * workbook on its own thread.
  */
-export async function checkSheet(options: CheckSheetOptions): Promise<CommandResult> {
-  const { scriptDef: script } = options;
-  const started = options.now();
+export async function readSheet(options: SheetCommandOptions, script: ScriptDef, started: Date, stage: PlatformStage): Promise<SheetRead> {
   const input = await readInput(options.input, options.decrypt);
   const reportKey = await reportEncryption({ ...options, encrypted: input.encrypted });
-  const size = input.bytes.length;
-  const { workbook, result: side } = await openWorkbookWhile(input.bytes, workbookOptions(options), options.prepare);
+  return analyseInput(input, reportKey, options, script, started, stage);
+}
+
+/** The stages after reading, for a command that must check something between reading and analysing (run). */
+export async function analyseInput(
+  input: InputBytes,
+  reportKey: EncryptKeys | null,
+  options: SheetCommandOptions,
+  script: ScriptDef,
+  started: Date,
+  stage: PlatformStage,
+): Promise<SheetRead> {
+  const { workbook, result: side } = await openWorkbookWhile(input.bytes, workbookOptions(options), stage.prepare);
   const analysis = await analyseWorkbook(workbook, {
     script,
     config: side.config,
@@ -92,37 +120,117 @@ export async function checkSheet(options: CheckSheetOptions): Promise<CommandRes
     ...(side.plan ? { plan: side.plan } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
-  await options.settle?.(analysis.results);
-  const report = buildReport(analysis, {
-    mode: options.mode,
+  await stage.settle?.(analysis);
+  return { input, reportKey, workbook, analysis, config: side.config };
+}
+
+/** The platform stage of `validate`: a configuration, no planner. */
+export const configOnly = (config: PlatformConfig): PlatformStage => ({ prepare: () => Promise.resolve({ config }) });
+
+/**
+ * The platform stage of `test-run` and `run`: a snapshot of what the script needs, the
+ * script's planner over it, and (over HTTP) the links that already exist, read per client.
+ * `operations` holds what carrying out each planned row means: every row's for `run`
+ * (`keep: "all"`), only the links a platform must settle otherwise.
+ */
+export function planOn(platform: Platform, script: ScriptDef, keep: "all" | "links"): PlatformStage & { operations: Map<number, Operation> } {
+  const operations = new Map<number, Operation>();
+  const plan = planners[script.name];
+  const keepLinks = platform.relationsOf !== undefined && script.name === "relations";
+  return {
+    operations,
+    prepare: async () => {
+      const index = new PlatformIndex(await platform.snapshot(snapshotNeeds[script.name]));
+      return {
+        config: index.config,
+        plan: (values, row) => {
+          const planned = plan(values, index);
+          const operation = planned.operation ?? (keep === "all" ? planned.resume : undefined);
+          if (operation && (keep === "all" || keepLinks)) operations.set(row, operation);
+          return planned;
+        },
+      };
+    },
+    settle: (analysis) => settleExistingLinks(analysis.results, operations, platform),
+  };
+}
+
+/** The report of a sheet command, from what was read. */
+export function sheetReport(
+  read: SheetRead,
+  options: SheetCommandOptions,
+  mode: Mode,
+  script: ScriptDef,
+  started: Date,
+  platform: Platform | null,
+): Report {
+  return buildReport(read.analysis, {
+    mode,
     script,
     lang: options.lang,
     now: started,
-    sha256: input.sha256,
-    sheet: workbook.sheet.name,
-    sheetPosition: sheetPosition(workbook),
-    platform: options.platform,
-    config: side.config,
+    sha256: read.input.sha256,
+    sheet: read.workbook.sheet.name,
+    sheetPosition: sheetPosition(read.workbook),
+    platform: platform ? { name: platform.name, id: platform.id } : null,
+    config: read.config,
   });
+}
 
-  const outDir = makeOutDir({ cwd: options.cwd, given: options.out, mode: options.mode, defaultName: uniqueOutName(script.name, started) });
-  const log = createFileLogger(outDir, options.debug ?? false);
+/** The log lines every sheet command writes about its input: never a value of a row. */
+export function logInput(log: Logger, read: SheetRead, mode: Mode, script: ScriptDef, platform: Platform | null): void {
   log.info(
     {
-      command: options.mode,
+      command: mode,
       script: script.name,
-      platform: options.platform?.name ?? null,
-      sha256: input.sha256,
-      bytes: size,
-      encrypted: input.encrypted,
-      sheet: workbook.sheet.name,
+      platform: platform?.name ?? null,
+      sha256: read.input.sha256,
+      bytes: read.input.bytes.length,
+      encrypted: read.input.encrypted,
+      sheet: read.workbook.sheet.name,
     },
     "input read",
   );
-  log.info({ header_row: analysis.headerMap.row, columns: [...analysis.headerMap.columns.values()].map((c) => c.field) }, "headers matched");
-  for (const warning of analysis.warnings) log.warn({ warning: warning.code }, "sheet warning");
-  await writeReports(outDir, report, analysis.texts, reportKey);
-  log.info({ summary: report.summary, notes: report.notes, ms: Date.now() - started.getTime() }, `${options.mode} finished`);
+  log.info(
+    { header_row: read.analysis.headerMap.row, columns: [...read.analysis.headerMap.columns.values()].map((c) => c.field) },
+    "headers matched",
+  );
+  for (const warning of read.analysis.warnings) log.warn({ warning: warning.code }, "sheet warning");
+}
+
+/** The last stage: the reports into the output folder, and the closing log line. */
+export async function writeOutputs(
+  outDir: string,
+  log: Logger,
+  report: Report,
+  read: SheetRead,
+  started: Date,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
+  await writeReports(outDir, report, read.analysis.texts, read.reportKey);
+  log.info({ summary: report.summary, notes: report.notes, ...extra, ms: Date.now() - started.getTime() }, `${report.mode} finished`);
   log.flush();
-  return { report, outDir, exitCode: reportIsClean(report) ? 0 : 1 };
+}
+
+/** `validate` and `test-run`: the recipe without a run's steps, into a new output folder. */
+export async function checkSheet(
+  options: SheetCommandOptions,
+  mode: "validate" | "test-run",
+  script: ScriptDef,
+  platform: Platform | null,
+  stage: PlatformStage,
+): Promise<CommandResult> {
+  const started = options.now();
+  const read = await readSheet(options, script, started, stage);
+  const report = sheetReport(read, options, mode, script, started, platform);
+  const outDir = makeOutDir({ cwd: options.cwd, given: options.out, mode, defaultName: uniqueOutName(script.name, started) });
+  const log = createFileLogger(outDir, options.debug ?? false);
+  logInput(log, read, mode, script, platform);
+  await writeOutputs(outDir, log, report, read, started);
+  return {
+    report,
+    outDir,
+    exitCode: reportIsClean(report) ? 0 : 1,
+    ...(platform?.mode === undefined ? {} : { platformMode: platform.mode }),
+  };
 }

@@ -1,24 +1,27 @@
 import { existsSync, realpathSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { readInput } from "../input/read-input.js";
-import { openWorkbookWhile } from "../input/workbook-thread.js";
-import { analyseWorkbook } from "../pipeline/analyse.js";
 import { checkApprovedInput, checkApprovedPlatform, checkApprovedSheet, readApproval } from "../pipeline/approval.js";
 import { executeRows, type ExecuteProgress, type StopReason } from "../pipeline/execute.js";
 import { Journal } from "../pipeline/journal.js";
-import { planners, snapshotNeeds, type Operation } from "../pipeline/plan.js";
 import { defaultConcurrency, openPlatform, platformName, type PlatformOptions } from "../platform/open.js";
-import { settleExistingLinks } from "../pipeline/relations.js";
-import { PlatformIndex } from "../platform/platform.js";
 import { reportEncryption } from "../report/encryption.js";
-import { writeReports } from "../report/write-reports.js";
-import { buildReport, columnMapping, reportIsClean } from "../report/report.js";
+import { columnMapping, reportIsClean } from "../report/report.js";
 import { getScript } from "../scripts/index.js";
 import { UsageError } from "../shared/errors.js";
 import { lockFolder } from "../shared/lock.js";
 import { createFileLogger } from "../shared/log.js";
 import { makeOutDir } from "../shared/out-dir.js";
-import { sheetPosition, workbookOptions, type CommandResult, type SheetCommandOptions } from "./check-sheet.js";
+import {
+  analyseInput,
+  logInput,
+  planOn,
+  sheetPosition,
+  sheetReport,
+  writeOutputs,
+  type CommandResult,
+  type SheetCommandOptions,
+} from "./check-sheet.js";
 
 export interface RunOptions extends SheetCommandOptions, Omit<PlatformOptions, "cwd"> {
   approved: string;
@@ -84,33 +87,15 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
         `The platform ${platform.name} reports that it is a production platform: give --production to confirm that this run is meant for it.`,
       );
     }
-    // The workbook's reader opens the workbook on its own thread while the snapshot is taken.
-    const { workbook, result: index } = await openWorkbookWhile(
-      input.bytes,
-      workbookOptions(options),
-      async () => new PlatformIndex(await platform.snapshot(snapshotNeeds[script.name])),
-    );
-    const plan = planners[script.name];
-    const operations = new Map<number, Operation>();
-    const analysis = await analyseWorkbook(workbook, {
-      script,
-      config: index.config,
-      context: { today: started.toISOString().slice(0, 10) },
-      plan: (values, row) => {
-        const planned = plan(values, index);
-        const operation = planned.operation ?? planned.resume;
-        if (operation) operations.set(row, operation);
-        return planned;
-      },
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    });
+    const planning = planOn(platform, script, "all");
+    const read = await analyseInput(input, reportKey, options, script, started, planning);
+    const { workbook, analysis } = read;
     checkApprovedSheet(approval, {
       sheet: { name: workbook.sheet.name, position: sheetPosition(workbook) },
       headerRow: analysis.headerMap.row,
       columns: columnMapping(analysis),
-      config: index.config,
+      config: read.config,
     });
-    await settleExistingLinks(analysis.results, operations, platform);
 
     const outDir = makeOutDir({ cwd: options.cwd, given: options.out, mode: "run", defaultName: defaultRunFolder(approval.digest), reuse: true });
     const lock = lockFolder(outDir, started);
@@ -136,8 +121,9 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
           },
           "run started",
         );
+        logInput(log, read, "run", script, platform);
         if (journal.recoveredTornLine) log.warn("the journal's last line was cut short by an interruption; it was cut off");
-        const outcome = await executeRows(analysis.results, operations, {
+        const outcome = await executeRows(analysis.results, planning.operations, {
           platform,
           journal,
           approval,
@@ -148,17 +134,7 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
           ...(options.signal ? { signal: options.signal } : {}),
           ...(options.onRunProgress ? { onProgress: options.onRunProgress } : {}),
         });
-        const report = buildReport(analysis, {
-          mode: "run",
-          script,
-          lang: options.lang,
-          now: started,
-          sha256: input.sha256,
-          sheet: workbook.sheet.name,
-          sheetPosition: sheetPosition(workbook),
-          platform: { name: platform.name, id: platform.id },
-          config: index.config,
-        });
+        const report = sheetReport(read, options, "run", script, started, platform);
         report.run = {
           welcome_mail: welcomeMail,
           stopped: outcome.stopped,
@@ -166,12 +142,7 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
           resumed: journal.earlier.size > 0,
           journal_recovered: journal.recoveredTornLine,
         };
-        await writeReports(outDir, report, analysis.texts, reportKey);
-        log.info(
-          { summary: report.summary, stopped: outcome.stopped, failures: outcome.failures, ms: Date.now() - started.getTime() },
-          "run finished",
-        );
-        log.flush();
+        await writeOutputs(outDir, log, report, read, started, { stopped: outcome.stopped, failures: outcome.failures });
         // A refused token or a platform gone mid-run: the reports are written, the command stops as it says.
         if (outcome.fatal) throw outcome.fatal;
         return {

@@ -1,9 +1,6 @@
-import { PlatformIndex } from "../platform/platform.js";
 import { openPlatform, type PlatformOptions } from "../platform/open.js";
-import { planners, snapshotNeeds, type Operation } from "../pipeline/plan.js";
-import { settleExistingLinks } from "../pipeline/relations.js";
 import { getScript } from "../scripts/index.js";
-import { checkSheet, type CommandResult, type SheetCommandOptions } from "./check-sheet.js";
+import { checkSheet, planOn, type CommandResult, type SheetCommandOptions } from "./check-sheet.js";
 
 export type TestRunOptions = SheetCommandOptions & Omit<PlatformOptions, "cwd">;
 
@@ -12,33 +9,10 @@ export type TestRunOptions = SheetCommandOptions & Omit<PlatformOptions, "cwd">;
  * nothing. Its report.json is what the requester approves.
  */
 export async function testRunCommand(options: TestRunOptions): Promise<CommandResult> {
-  const scriptDef = getScript(options.script);
+  const script = getScript(options.script);
   const platform = await openPlatform(options);
   try {
-    const plan = planners[scriptDef.name];
-    // Links are kept only where the platform's relations must be read per client afterwards.
-    const links = new Map<number, Operation>();
-    const keepLinks = scriptDef.name === "relations" && platform.relationsOf !== undefined;
-    const result = await checkSheet({
-      ...options,
-      mode: "test-run",
-      scriptDef,
-      platform: { name: platform.name, id: platform.id },
-      // The snapshot is taken while the workbook's reader opens the workbook on its thread.
-      prepare: async () => {
-        const index = new PlatformIndex(await platform.snapshot(snapshotNeeds[scriptDef.name]));
-        return {
-          config: index.config,
-          plan: (values, row) => {
-            const planned = plan(values, index);
-            if (keepLinks && planned.operation) links.set(row, planned.operation);
-            return planned;
-          },
-        };
-      },
-      settle: (results) => settleExistingLinks(results, links, platform),
-    });
-    return platform.mode === undefined ? result : { ...result, platformMode: platform.mode };
+    return await checkSheet(options, "test-run", script, platform, planOn(platform, script, "links"));
   } finally {
     await platform.close();
   }

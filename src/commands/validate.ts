@@ -1,6 +1,6 @@
 import { defaultPlatformConfig, readPlatformConfig } from "../pipeline/platform-config.js";
 import { getScript } from "../scripts/index.js";
-import { checkSheet, type CommandResult, type SheetCommandOptions } from "./check-sheet.js";
+import { checkSheet, configOnly, type CommandResult, type SheetCommandOptions } from "./check-sheet.js";
 
 export type { CommandResult };
 
@@ -15,5 +15,5 @@ export interface ValidateOptions extends SheetCommandOptions {
 export async function validateCommand(options: ValidateOptions): Promise<CommandResult> {
   const scriptDef = getScript(options.script);
   const config = options.config ? await readPlatformConfig(options.config) : defaultPlatformConfig;
-  return checkSheet({ ...options, mode: "validate", scriptDef, platform: null, prepare: () => ({ config }) });
+  return checkSheet(options, "validate", scriptDef, null, configOnly(config));
 }
