@@ -1,6 +1,6 @@
 /* eslint-disable no-control-regex -- these tests look for control characters */
 import { describe, expect, it } from "vitest";
-import { progressReporter, renderTerminalSummary, useColour } from "./terminal.js";
+import { progressReporter, renderTerminalSummary, runProgressReporter, useColour } from "./terminal.js";
 import type { Report } from "../report/report.js";
 
 const sink = (isTTY: boolean) => {
@@ -31,6 +31,25 @@ describe("terminal", () => {
     expect(quiet.written).toEqual([]);
     expect(progressReporter({ stdout: out.stream, stderr: sink(false).stream }, {})).toBeUndefined();
     expect(progressReporter({ stdout: out.stream, stderr: out.stream }, { CI: "true" })).toBeUndefined();
+  });
+
+  it("shows a run's rows carried out of the total, its failures and an ETA, at most four times a second", () => {
+    const out = sink(true);
+    let clock = 0;
+    const progress = runProgressReporter({ stdout: out.stream, stderr: out.stream }, {}, () => clock)!;
+    // 100 rows, one every 100 ms: 10 s in all.
+    for (let tried = 1; tried <= 100; tried++) {
+      clock = tried * 100;
+      progress.update({ tried, total: 100, failures: tried > 50 ? 1 : 0 });
+    }
+    expect(out.written.length).toBeGreaterThan(20);
+    expect(out.written.length).toBeLessThanOrEqual(41);
+    expect(out.written).toContain("\r\u001b[Kcarried out 9/100 rows, 0 failed, about 9s left");
+    expect(out.written.at(-1)).toBe("\r\u001b[Kcarried out 100/100 rows, 1 failed");
+    progress.end();
+    expect(out.written.at(-1)).toBe("\r\u001b[K");
+    expect(runProgressReporter({ stdout: out.stream, stderr: sink(false).stream }, {})).toBeUndefined();
+    expect(runProgressReporter({ stdout: out.stream, stderr: out.stream }, { CI: "1" })).toBeUndefined();
   });
 
   const report = (fields: Partial<Report> = {}) =>
