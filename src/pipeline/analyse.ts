@@ -15,12 +15,25 @@ import { buildRowValidator, type RowValidator } from "./validate.js";
 export type Status = "valid" | "planned" | "done" | "unchanged" | "invalid" | "duplicate" | "dropout" | "failed";
 export type Action = "create" | "update" | "link" | "none";
 
+/** The account another one collides with: what the organisation can look up (never personal data). */
+export interface Conflict {
+  kind: "client" | "professional";
+  active: boolean;
+  md_id: string;
+}
+
 /** The outcome of one data row of the sheet. */
 export interface RowResult {
   row: number;
   status: Status;
   action: Action;
   reasons: Reason[];
+  /** The Minddistrict ID of the account the row is about (made by a run, updated, or already there). */
+  md_id?: string;
+  /** For an update: the names of the fields it changes (never their values). */
+  changes?: string[];
+  /** For a dropout: the account it collides with. */
+  conflict?: Conflict;
 }
 
 /** Something about the sheet as a whole that the requester should know; no personal data. */
@@ -83,6 +96,9 @@ export async function analyseWorkbook(workbook: Workbook, options: AnalyseOption
       result.status = "duplicate";
       result.action = "none";
       result.reasons = duplicates;
+      delete result.md_id;
+      delete result.changes;
+      delete result.conflict;
     }
   }
   const warnings = sheetWarnings(
@@ -152,7 +168,16 @@ function checkRow(state: RowState, sheetRow: SheetRow): void {
   const ok = checked.reasons.length === 0;
   if (ok && state.plan) {
     const planned = state.plan(checked.values, sheetRow.row);
-    state.results.push({ row: sheetRow.row, status: planned.status, action: planned.action, reasons: planned.reasons });
+    const { md_id: mdId, changes, conflict } = planned;
+    state.results.push({
+      row: sheetRow.row,
+      status: planned.status,
+      action: planned.action,
+      reasons: planned.reasons,
+      ...(mdId === undefined ? {} : { md_id: mdId }),
+      ...(changes === undefined ? {} : { changes }),
+      ...(conflict === undefined ? {} : { conflict }),
+    });
   } else {
     state.results.push({ row: sheetRow.row, status: ok ? "valid" : "invalid", action: ok ? state.script.action : "none", reasons: checked.reasons });
   }

@@ -167,7 +167,8 @@ export async function executeRows(
     try {
       const mdId = await carryOut(platform, operation, options.activate);
       journal.write({ type: "done", time: time(), row: result.row, action: result.action, md_id: mdId });
-      Object.assign(result, { status: "done", reasons: [] });
+      Object.assign(result, { status: "done", reasons: [], ...(mdId === null ? {} : { md_id: mdId }) });
+      delete result.conflict;
     } catch (error) {
       if (error instanceof MdimportError) {
         // The platform stopped answering as it should (a refused token): this row stays
@@ -196,6 +197,10 @@ export async function executeRows(
     if (decision.kind === "keep") continue;
     if (decision.kind === "set") {
       Object.assign(result, { status: decision.status, reasons: decision.reasons });
+      // Done by an earlier start: its Minddistrict ID is the platform's (planned again) or the journal's.
+      const earlier = journal.earlier.get(result.row)?.md_id;
+      if (decision.status === "done" && result.md_id === undefined && earlier) result.md_id = earlier;
+      if (decision.status === "done") delete result.conflict;
       continue;
     }
     while (inFlight.size >= Math.max(1, options.concurrency)) await Promise.race(inFlight);

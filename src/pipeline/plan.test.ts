@@ -120,3 +120,53 @@ describe("planning updates", () => {
     [{ md_id: id(1), role: "supervisor" }, ["dropout", "not_found:md_id"]],
   ])("professional %j → %j", (row, expected) => expect(codes(planners["update-professionals"](row, platform))).toEqual(expected));
 });
+
+describe("what report.json may say of a row's accounts: IDs and field names, never values", () => {
+  const row = {
+    id: "C9",
+    email: "nieuw@voorbeeld.nl",
+    first_name: "Nel",
+    infix: null,
+    last_name: "Nieuw",
+    gender: "f",
+    date_of_birth: null,
+    phone_number: null,
+    bsn: null,
+  };
+  it.each([
+    ["the source ID of an inactive client", { id: "C2" }, { kind: "client", active: false, md_id: id(2) }],
+    ["the e-mail of a professional", { email: "p1@voorbeeld.nl" }, { kind: "professional", active: true, md_id: id(101) }],
+    ["the BSN of a client", { bsn: "111222333" }, { kind: "client", active: true, md_id: id(1) }],
+  ])("a create's dropout names the account it collides with: %s", (_, change, conflict) => {
+    const outcome = planners["new-clients"]({ ...row, ...change }, platform);
+    expect(outcome.status).toBe("dropout");
+    expect(outcome.conflict).toEqual(conflict);
+    expect(outcome.md_id).toBeUndefined();
+  });
+
+  it("an account already there gives its Minddistrict ID; an inactive one is a dropout that names itself", () => {
+    const there = planners["new-clients"](
+      { id: "C3", email: "c3@voorbeeld.nl", first_name: "An", infix: null, last_name: "Vries", gender: "unknown" },
+      platform,
+    );
+    expect(there).toMatchObject({ status: "unchanged", md_id: id(3) });
+    const inactive = planners["new-clients"](
+      { id: "C2", email: "c2@voorbeeld.nl", first_name: "An", infix: null, last_name: "Vries", gender: "unknown" },
+      platform,
+    );
+    expect(inactive).toMatchObject({
+      status: "dropout",
+      reasons: [{ code: "inactive_account" }],
+      md_id: id(2),
+      conflict: { kind: "client", active: false, md_id: id(2) },
+    });
+  });
+
+  it("an update names its account and the fields it changes; a taken source ID names the other account", () => {
+    const planned = planners["update-clients"]({ md_id: id(1), id: "NEW-1", first_name: "Anna" }, platform);
+    expect(planned).toMatchObject({ status: "planned", md_id: id(1), changes: ["id", "first_name"] });
+    const taken = planners["update-clients"]({ md_id: id(1), id: "C3" }, platform);
+    expect(taken).toMatchObject({ status: "dropout", md_id: id(1), conflict: { kind: "client", active: true, md_id: id(3) } });
+    expect(planners["update-clients"]({ md_id: id(3), first_name: "An" }, platform)).toMatchObject({ status: "unchanged", md_id: id(3) });
+  });
+});

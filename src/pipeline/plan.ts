@@ -12,7 +12,7 @@ import type {
   ProfessionalChanges,
   Relation,
 } from "../platform/platform.js";
-import type { Action } from "./analyse.js";
+import type { Action, Conflict } from "./analyse.js";
 
 /** What carrying out a row means on the platform. */
 export type Operation =
@@ -32,7 +32,17 @@ export interface PlannedRow {
   operation?: Operation;
   /** For a create the platform holds inactive (`inactive_account`): what finishes an interrupted create. */
   resume?: Operation;
+  /** The account the row is about, where it exists: updated, or already there. */
+  md_id?: string;
+  /** For an update: the names of the fields it changes. */
+  changes?: string[];
+  /** For a dropout: the account it collides with. */
+  conflict?: Conflict;
 }
+
+/** The account a row collides with, as report.json may name it. */
+const conflictWith = (account: ClientAccount | ProfessionalAccount | undefined): { conflict?: Conflict } =>
+  account ? { conflict: { kind: "gender" in account ? "client" : "professional", active: account.active, md_id: account.md_id } } : {};
 
 type Values = Readonly<Record<string, unknown>>;
 type Planner = (values: Values, index: PlatformIndex) => PlannedRow;
@@ -68,11 +78,16 @@ function existing(
   resume: AccountToActivate,
 ): PlannedRow | null {
   if (account.email !== text(values, "email") || !sameAs(account as unknown as Record<string, unknown>, values, fields)) return null;
-  if (account.active) return unchanged([{ code: "already_exists" }]);
+  if (account.active) return { ...unchanged([{ code: "already_exists" }]), md_id: account.md_id };
   // Being active is part of what a create row asks for: an inactive account is not the row
   // carried out. A run that created it and was interrupted before activating it finishes it on
   // resume (the journal shows it started); anyone else sees a dropout that says so.
-  return { ...dropout("create", [{ code: "inactive_account" }]), resume: { kind: "activate", account: resume } };
+  return {
+    ...dropout("create", [{ code: "inactive_account" }]),
+    resume: { kind: "activate", account: resume },
+    md_id: account.md_id,
+    ...conflictWith(account),
+  };
 }
 
 /** Why a new account cannot be created: its source ID or e-mail address is taken. */
@@ -93,7 +108,12 @@ const planNewClient: Planner = (values, index) => {
   if (done) return done;
   const reasons = taken(byId, email, index);
   if (bsn !== null && index.clientsByBsn.has(bsn)) reasons.push({ code: "bsn_in_use", field: "bsn" });
-  if (reasons.length > 0) return dropout("create", reasons);
+  if (reasons.length > 0) {
+    return {
+      ...dropout("create", reasons),
+      ...conflictWith(byId ?? index.accountsByEmail.get(email) ?? (bsn === null ? undefined : index.clientsByBsn.get(bsn))),
+    };
+  }
   const client: NewClient = {
     id,
     email,
@@ -118,7 +138,7 @@ const planNewProfessional: Planner = (values, index) => {
   const done = match && "role" in match ? existing(match, values, PROFESSIONAL_FIELDS, { kind: "professional", md_id: match.md_id, role }) : null;
   if (done) return done;
   const reasons = taken(byId, email, index);
-  if (reasons.length > 0) return dropout("create", reasons);
+  if (reasons.length > 0) return { ...dropout("create", reasons), ...conflictWith(byId ?? index.accountsByEmail.get(email)) };
   const professional: NewProfessional = {
     id,
     email,
@@ -185,7 +205,11 @@ function changesOf(account: Record<string, unknown>, values: Values, fields: rea
 interface UpdateKind {
   accounts: (index: PlatformIndex) => Map<string, ClientAccount | ProfessionalAccount>;
   fields: readonly string[];
-  unique: readonly { field: "id" | "bsn"; code: "external_id_in_use" | "bsn_in_use"; taken: (index: PlatformIndex) => Map<string, unknown> }[];
+  unique: readonly {
+    field: "id" | "bsn";
+    code: "external_id_in_use" | "bsn_in_use";
+    taken: (index: PlatformIndex) => Map<string, ClientAccount | ProfessionalAccount>;
+  }[];
   operation: (mdId: string, changes: Record<string, unknown>) => Operation;
 }
 
@@ -194,15 +218,21 @@ function updatePlanner(kind: UpdateKind): Planner {
     const mdId = text(values, "md_id") ?? "";
     const account = kind.accounts(index).get(mdId);
     const reasons = checkUpdate(account, values, index);
-    if (!account || reasons.length > 0) return dropout("update", reasons);
+    if (!account) return dropout("update", reasons);
+    if (reasons.length > 0) return { ...dropout("update", reasons), md_id: mdId };
     const changes = changesOf(account as unknown as Record<string, unknown>, values, kind.fields);
-    if (Object.keys(changes).length === 0) return unchanged();
+    if (Object.keys(changes).length === 0) return { ...unchanged(), md_id: mdId };
+    let conflict: ClientAccount | ProfessionalAccount | undefined;
     for (const { field, code, taken } of kind.unique) {
       const value = changes[field];
-      if (typeof value === "string" && taken(index).has(value)) reasons.push({ code, field });
+      const other = typeof value === "string" ? taken(index).get(value) : undefined;
+      if (other) {
+        reasons.push({ code, field });
+        conflict ??= other;
+      }
     }
-    if (reasons.length > 0) return dropout("update", reasons);
-    return { status: "planned", action: "update", reasons: [], operation: kind.operation(mdId, changes) };
+    if (reasons.length > 0) return { ...dropout("update", reasons), md_id: mdId, ...conflictWith(conflict) };
+    return { status: "planned", action: "update", reasons: [], operation: kind.operation(mdId, changes), md_id: mdId, changes: Object.keys(changes) };
   };
 }
 

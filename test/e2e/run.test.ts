@@ -182,3 +182,52 @@ describe("mdimport run killed with SIGKILL part-way, and started again with the 
     expect(state.clients.every((c) => c.active)).toBe(true);
   });
 });
+
+describe("report.json names the accounts by Minddistrict ID and the changed fields by name, never by value", () => {
+  it("test-run: a dropout's conflicting account and an update's changed fields; run: the new IDs", () => {
+    const { dir, db } = freshPlatform();
+    const state = dump(db) as unknown as { clients: { md_id: string; email: string; active: boolean }[]; professionals: { md_id: string }[] };
+    type Row = { row: number; status: string; md_id?: string; changes?: string[]; conflict?: { kind: string; active: boolean; md_id: string } };
+    runCli(["test-run", fixture("new-clients.xlsx"), "--script", "new-clients", "--db", db, "--out", join(dir, "tr")]);
+    const approval = readJson<{ rows: Row[] }>(join(dir, "tr", "report.json"));
+    const conflicts = approval.rows.filter((r) => r.status === "dropout").map((r) => r.conflict);
+    expect(conflicts.length).toBeGreaterThan(0);
+    const known = new Set([...state.clients, ...state.professionals].map((a) => a.md_id));
+    for (const conflict of conflicts) {
+      expect(Object.keys(conflict ?? {}).sort()).toEqual(["active", "kind", "md_id"]);
+      expect(known.has(conflict!.md_id)).toBe(true);
+    }
+    runCli([
+      "run",
+      fixture("new-clients.xlsx"),
+      "--script",
+      "new-clients",
+      "--db",
+      db,
+      "--approved",
+      join(dir, "tr", "report.json"),
+      "--welcome-mail",
+      "no",
+      "--out",
+      join(dir, "run"),
+    ]);
+    const done = readJson<{ rows: Row[] }>(join(dir, "run", "report.json")).rows.filter((r) => r.status === "done");
+    expect(done.length).toBeGreaterThan(0);
+    const after = new Set((dump(db) as unknown as { clients: { md_id: string }[] }).clients.map((c) => c.md_id));
+    for (const row of done) {
+      expect(row.md_id).toMatch(/^[0-9a-f]{32}$/);
+      expect(after.has(row.md_id!)).toBe(true);
+      expect(known.has(row.md_id!)).toBe(false);
+    }
+
+    runCli(["test-run", fixture("update-clients.xlsx"), "--script", "update-clients", "--db", db, "--out", join(dir, "tr-update")]);
+    const updates = readJson<{ rows: Row[] }>(join(dir, "tr-update", "report.json")).rows.filter((r) => r.status === "planned");
+    expect(updates.length).toBeGreaterThan(0);
+    for (const row of updates) {
+      expect(row.md_id).toMatch(/^[0-9a-f]{32}$/);
+      expect(row.changes!.length).toBeGreaterThan(0);
+      for (const field of row.changes!)
+        expect(["id", "first_name", "infix", "last_name", "gender", "date_of_birth", "phone_number", "bsn"]).toContain(field);
+    }
+  });
+});
