@@ -1,6 +1,6 @@
 import { writeOutFile } from "../shared/out-dir.js";
 import { printable } from "../shared/printable.js";
-import { catalogues, compactRows } from "./messages/index.js";
+import { catalogues, compactRows, renderWarning } from "./messages/index.js";
 import type { Report } from "./report.js";
 
 /**
@@ -35,16 +35,23 @@ export function renderSummaryMd(report: Report): string {
   if (byCode.size > 0) {
     lines.push("", `| ${words.labels.reason} | ${words.labels.count} | ${words.labels.rows} |`, "| --- | ---: | --- |");
     for (const [code, rows] of [...byCode].sort((a, b) => a[0].localeCompare(b[0]))) {
-      lines.push(`| ${code} | ${rows.length} | ${compactRows(rows)} |`);
+      // The first 20 ranges, then how many more: the file stays a few KB, whatever the sheet.
+      lines.push(`| ${code} | ${rows.length} | ${compactRows(rows, { ranges: 20, lang: report.lang })} |`);
     }
   }
   if (report.warnings.length > 0) {
     lines.push("", `## ${words.labels.notes}`, "");
     for (const warning of report.warnings) {
-      lines.push(`- ${warning.code === "unknown_column" ? `${warning.code}: ${warning.column}` : printable(warning.message)}`);
+      lines.push(`- ${warning.code === "unknown_column" ? `${warning.code}: ${warning.column}` : printable(capped(warning, report))}`);
     }
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** A warning's message, with its list of rows capped as the reasons' are. */
+function capped(warning: Report["warnings"][number], report: Report): string {
+  if (!("rows" in warning) || warning.rows.length <= 40) return warning.message;
+  return renderWarning(warning, report.lang, { ranges: 20, lang: report.lang });
 }
 
 export function writeSummaryMd(dir: string, report: Report): void {

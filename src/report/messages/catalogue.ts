@@ -36,6 +36,9 @@ export interface Catalogue {
     created: string;
     platform: string;
     notes: string;
+    /** After a capped list of rows: "{n}" is how many more. */
+    moreRow: string;
+    moreRows: string;
   };
   modes: Record<"validate" | "test-run" | "run", string>;
 }

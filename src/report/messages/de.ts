@@ -80,6 +80,8 @@ export const de: Catalogue = {
     created: "Erstellt",
     platform: "Plattform",
     notes: "Hinweise",
+    moreRow: "und 1 weitere Zeile (siehe report.json)",
+    moreRows: "und {n} weitere Zeilen (siehe report.json)",
   },
   modes: { validate: "Prüfung", "test-run": "Testlauf", run: "endgültiger Lauf" },
 };

@@ -78,6 +78,8 @@ export const en: Catalogue = {
     created: "Created",
     platform: "Platform",
     notes: "Notes",
+    moreRow: "and 1 more row (see report.json)",
+    moreRows: "and {n} more rows (see report.json)",
   },
   modes: { validate: "validation", "test-run": "test run", run: "final run" },
 };

@@ -37,23 +37,29 @@ export function renderReason(reason: Reason, script: ScriptDef, lang: Lang): str
 }
 
 /** A warning about the sheet, in the requester's language. */
-export function renderWarning(warning: Warning, lang: Lang): string {
+export function renderWarning(warning: Warning, lang: Lang, limit?: { ranges: number; lang: Lang }): string {
   const template = catalogues[lang].warnings[warning.code];
   const values: Record<string, string | number> = {};
   for (const [key, value] of Object.entries(warning) as [string, string | number | number[]][]) {
-    values[key] = Array.isArray(value) ? compactRows(value) : value;
+    values[key] = Array.isArray(value) ? compactRows(value, limit) : value;
   }
   return fill(template, values);
 }
 
 /** Row numbers as short ranges: 2-5, 9, 12-13. */
-export function compactRows(rows: readonly number[]): string {
+export function compactRows(rows: readonly number[], limit?: { ranges: number; lang: Lang }): string {
   const parts: string[] = [];
-  for (let i = 0; i < rows.length;) {
+  let i = 0;
+  for (; i < rows.length && (!limit || parts.length < limit.ranges); ) {
     let j = i;
     while (j + 1 < rows.length && rows[j + 1] === (rows[j] ?? 0) + 1) j++;
     parts.push(j > i ? `${rows[i]}-${rows[j]}` : String(rows[i]));
     i = j + 1;
+  }
+  const more = rows.length - i;
+  if (limit && more > 0) {
+    const labels = catalogues[limit.lang].labels;
+    parts.push((more === 1 ? labels.moreRow : labels.moreRows).replace("{n}", String(more)));
   }
   return parts.join(", ");
 }

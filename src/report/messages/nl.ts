@@ -80,6 +80,8 @@ export const nl: Catalogue = {
     created: "Gemaakt",
     platform: "Platform",
     notes: "Opmerkingen",
+    moreRow: "en nog 1 rij (zie report.json)",
+    moreRows: "en nog {n} rijen (zie report.json)",
   },
   modes: { validate: "controle", "test-run": "testrun", run: "definitieve run" },
 };
