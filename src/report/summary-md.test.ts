@@ -24,7 +24,7 @@ function bigReport(rows: number, lang: Report["lang"]): Report {
         ? { row, status: "invalid", action: "none", reasons: [{ code: "invalid_email", field: "email", message: "…" }] }
         : { row, status: "valid", action: "create", reasons: [] };
     }),
-  } as Report;
+  };
 }
 
 describe("summary.md", () => {
