@@ -1,5 +1,5 @@
-import { existsSync, realpathSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, realpathSync, rmdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { readInput } from "../input/read-input.js";
 import { checkApprovedInput, checkApprovedPlatform, checkApprovedSheet, readApproval } from "../pipeline/approval.js";
 import { executeRows, type ExecuteProgress, type StopReason } from "../pipeline/execute.js";
@@ -9,7 +9,7 @@ import { reportEncryption } from "../report/encryption.js";
 import { columnMapping, reportIsClean } from "../report/report.js";
 import { getScript } from "../scripts/index.js";
 import { UsageError } from "../shared/errors.js";
-import { lockFolder } from "../shared/lock.js";
+import { lockFolder, type FolderLock } from "../shared/lock.js";
 import { createFileLogger } from "../shared/log.js";
 import { makeOutDir } from "../shared/out-dir.js";
 import {
@@ -21,6 +21,7 @@ import {
   writeOutputs,
   type CommandResult,
   type SheetCommandOptions,
+  type SheetRead,
 } from "./check-sheet.js";
 
 export interface RunOptions extends SheetCommandOptions, Omit<PlatformOptions, "cwd"> {
@@ -48,6 +49,24 @@ export const defaultMaxFailures = 10;
  * same command resumes an interrupted run instead of starting a second one.
  */
 export const defaultRunFolder = (digest: string) => `run-${digest.slice(0, 16)}`;
+
+/** The folders of `path` that do not exist yet, deepest first: what a refused run must not leave behind. */
+function missingFolders(path: string): string[] {
+  const missing: string[] = [];
+  for (let dir = path; !existsSync(dir) && dirname(dir) !== dir; dir = dirname(dir)) missing.push(dir);
+  return missing;
+}
+
+/** Removes the folders this start made, where they are empty again. */
+function removeEmpty(folders: readonly string[]): void {
+  for (const dir of folders) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      return; // not empty (or gone): leave it and the folders above it
+    }
+  }
+}
 
 /**
  * `mdimport run`: carries out exactly what the approved test run showed. The approval binds
@@ -87,25 +106,45 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
         `The platform ${platform.name} reports that it is a production platform: give --production to confirm that this run is meant for it.`,
       );
     }
-    const planning = planOn(platform, script, "all");
-    const read = await analyseInput(input, reportKey, options, script, started, planning);
-    const { workbook, analysis } = read;
-    checkApprovedSheet(approval, {
-      sheet: { name: workbook.sheet.name, position: sheetPosition(workbook) },
-      headerRow: analysis.headerMap.row,
-      columns: columnMapping(analysis),
-      config: read.config,
-    });
-
+    // The folder is locked, and its journal read, before the snapshot: a second run of the
+    // same command waits for nothing and plans nothing, it is refused at once.
+    const made = missingFolders(outPath);
     const outDir = makeOutDir({ cwd: options.cwd, given: options.out, mode: "run", defaultName: defaultRunFolder(approval.digest), reuse: true });
-    const lock = lockFolder(outDir, started);
+    let lock: FolderLock;
     try {
+      lock = lockFolder(outDir, started);
+    } catch (error) {
+      removeEmpty(made);
+      throw error;
+    }
+    try {
+      const journal = Journal.open(outDir, {
+        approval: approval.digest,
+        script: script.name,
+        sha256: input.sha256,
+        platform_id: platform.id,
+        welcome_mail: welcomeMail,
+      });
+      const planning = planOn(platform, script, "all");
+      let read: SheetRead;
+      try {
+        read = await analyseInput(input, reportKey, options, script, started, planning);
+        checkApprovedSheet(approval, {
+          sheet: { name: read.workbook.sheet.name, position: sheetPosition(read.workbook) },
+          headerRow: read.analysis.headerMap.row,
+          columns: columnMapping(read.analysis),
+          config: read.config,
+        });
+      } catch (error) {
+        // Refused, or the input failed to open: nothing of this start stays behind.
+        journal.close();
+        lock.release();
+        removeEmpty(made);
+        throw error;
+      }
+      const { analysis } = read;
       const log = createFileLogger(outDir, options.debug ?? false);
-      const journal = Journal.open(
-        outDir,
-        { approval: approval.digest, script: script.name, sha256: input.sha256, platform_id: platform.id, welcome_mail: welcomeMail },
-        { time: started.toISOString(), platform: platform.name },
-      );
+      journal.begin({ time: started.toISOString(), platform: platform.name });
       try {
         log.info(
           {
@@ -134,6 +173,8 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
           ...(options.signal ? { signal: options.signal } : {}),
           ...(options.onRunProgress ? { onProgress: options.onRunProgress } : {}),
         });
+        // Every row tried: a later start of the same command repeats a finished run.
+        if (outcome.stopped === null) journal.write({ type: "finished", time: options.now().toISOString() });
         const report = sheetReport(read, options, "run", script, started, platform);
         report.run = {
           welcome_mail: welcomeMail,

@@ -10,6 +10,8 @@ const approvedRow = z.object({
   row: z.number().int().positive(),
   status: z.enum(["planned", "unchanged", "invalid", "duplicate", "dropout"]),
   action: z.enum(["create", "update", "link", "none"]),
+  /** For an update: the fields the requester saw it change. */
+  changes: z.array(z.string()).optional(),
 });
 
 /**
@@ -72,12 +74,8 @@ export function readApproval(path: string): Approval {
   try {
     json = JSON.parse(bytes.toString("utf8"));
   } catch (error) {
-    throw new ApprovalError(
-      `The approval ${name} cannot be read as JSON (${(error as Error).message}); give the report.json of the approved test run.`,
-      {
-        cause: error,
-      },
-    );
+    // Not the parser's words: they quote the file, which may be a sheet of personal data given by mistake.
+    throw new ApprovalError(`The approval ${name} cannot be read as JSON; give the report.json of the approved test run.`, { cause: error });
   }
   const head = (json ?? {}) as { format?: unknown; mode?: unknown };
   if (head.format !== "mdimport-report/1") {

@@ -56,7 +56,13 @@ const approval = (rows: [number, ApprovedRow["status"]][]): Approval => ({
 const results = (rows: [number, RowResult["status"]][]): RowResult[] => rows.map(([row, status]) => ({ row, status, action: "create", reasons: [] }));
 const run: JournalRun = { approval: "c".repeat(64), script: "new-clients", sha256: "a".repeat(64), platform_id: "fake", welcome_mail: "yes" };
 const started = { time: "t", platform: "fake" };
-const journal = () => Journal.open(tempDir(), run, started);
+/** A journal begun, as run.ts begins it once the approval's checks have passed. */
+const begun = (dir: string) => {
+  const journal = Journal.open(dir, run);
+  journal.begin(started);
+  return journal;
+};
+const journal = () => begun(tempDir());
 const statuses = (rows: RowResult[]) => rows.map((r) => [r.row, r.status, ...r.reasons.map((x) => x.code)]);
 
 describe("executeRows", () => {
@@ -223,14 +229,14 @@ describe("executeRows", () => {
       },
     } as unknown as Platform;
     const dir = tempDir();
-    const first = Journal.open(dir, run, started);
+    const first = begun(dir);
     first.write({ type: "start", time: "t", row: 2, action: "create" });
     first.close();
     const rows: RowResult[] = [{ row: 2, status: "dropout", action: "create", reasons: [{ code: "inactive_account" }] }];
     const resume: Operation = { kind: "activate", account: { kind: "client", md_id: "e".repeat(32) } };
     await executeRows(rows, new Map([[2, resume]]), {
       platform,
-      journal: Journal.open(dir, run, started),
+      journal: begun(dir),
       approval: approval([[2, "planned"]]),
       maxFailures: 10,
       concurrency: 1,
@@ -337,6 +343,25 @@ describe("reconcile: what a run does with a row", () => {
       set("dropout", "changed_since_test_run", "inactive_account"),
     ],
   ])("%s", (_, current, approved, earlier, operation, decision) => {
-    expect(reconcile(current, approved, earlier, operation)).toEqual(decision);
+    expect(reconcile(current, approved === undefined ? undefined : { status: approved }, earlier, operation)).toEqual(decision);
+  });
+});
+
+describe("reconcile holds an update to the fields the requester saw it change", () => {
+  const update: Operation = { kind: "update-client", md_id: "e".repeat(32), changes: { id: "NEW-1" } };
+  it.each<[string[] | undefined, string[] | undefined, Decision]>([
+    [["id"], ["id"], { kind: "carry", operation: update }],
+    [["id", "first_name"], ["first_name", "id"], { kind: "carry", operation: update }],
+    [["id", "gender"], ["id"], { kind: "set", status: "dropout", reasons: [{ code: "changed_since_test_run" }] }],
+    [["id"], undefined, { kind: "set", status: "dropout", reasons: [{ code: "changed_since_test_run" }] }],
+  ])("now %j, approved %j", (now, approved, decision) => {
+    expect(
+      reconcile(
+        { status: "planned", reasons: [], ...(now ? { changes: now } : {}) },
+        { status: "planned", ...(approved ? { changes: approved } : {}) },
+        undefined,
+        update,
+      ),
+    ).toEqual(decision);
   });
 });

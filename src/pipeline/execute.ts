@@ -105,34 +105,41 @@ async function carryOut(platform: Platform, operation: Operation, activate: Acti
  * `changed_since_test_run`.
  */
 export function reconcile(
-  now: Pick<RowResult, "status" | "reasons">,
-  approved: ApprovedRow["status"] | undefined,
-  earlier: EarlierRow | undefined,
+  now: Pick<RowResult, "status" | "reasons" | "changes">,
+  approved: Pick<ApprovedRow, "status" | "changes"> | undefined,
+  journal: EarlierRow | undefined,
   operation: Operation | undefined,
 ): Decision {
   if (now.status === "invalid" || now.status === "duplicate") return { kind: "keep" };
+  // A try the platform refused left nothing behind: the row is as if it was never tried.
+  const earlier = journal?.refused ? undefined : journal;
   if (earlier?.done) {
-    if (now.status === "unchanged") return { kind: "set", status: "done", reasons: [] };
+    if (now.status === "unchanged") return earlier.repeat ? { kind: "keep" } : { kind: "set", status: "done", reasons: [] };
     return { kind: "set", status: "failed", reasons: [{ code: "missing_on_platform" }, ...now.reasons] };
   }
-  if (earlier && approved === "planned") {
+  if (earlier && approved?.status === "planned") {
     if (now.status === "unchanged") return { kind: "set", status: "done", reasons: [] };
-    if (now.status === "planned" && operation) return { kind: "carry", operation };
+    if (now.status === "planned" && operation && sameChanges(now, approved)) return { kind: "carry", operation };
     if (now.status === "dropout" && operation?.kind === "activate" && now.reasons.every((r) => r.code === "inactive_account")) {
       return { kind: "carry", operation };
     }
   }
   if (now.status === "planned") {
-    if (approved !== "planned") return { kind: "set", status: "dropout", reasons: changed([]) };
+    // An update that would now change other fields than the requester saw is not what was approved.
+    if (approved?.status !== "planned" || !sameChanges(now, approved)) return { kind: "set", status: "dropout", reasons: changed([]) };
     if (!operation) throw new Error("no operation planned for a planned row");
     return { kind: "carry", operation };
   }
   // Already there as the row describes it: a repeat of the approved run (or the approved
   // `unchanged`). Nothing is done twice.
-  if (now.status === "unchanged" && (approved === "planned" || approved === "unchanged")) return { kind: "keep" };
-  if (now.status === "dropout" && approved === "dropout") return { kind: "keep" };
+  if (now.status === "unchanged" && (approved?.status === "planned" || approved?.status === "unchanged")) return { kind: "keep" };
+  if (now.status === "dropout" && approved?.status === "dropout") return { kind: "keep" };
   return { kind: "set", status: "dropout", reasons: changed(now.reasons) };
 }
+
+/** Whether an update changes the same fields as approved (creates and links have no changes). */
+const sameChanges = (now: Pick<RowResult, "changes">, approved: Pick<ApprovedRow, "changes">): boolean =>
+  [...(now.changes ?? [])].sort().join(",") === [...(approved.changes ?? [])].sort().join(",");
 
 /**
  * Carries out what the approved test run planned and the live platform still allows, up to
@@ -148,7 +155,7 @@ export async function executeRows(
 ): Promise<ExecuteOutcome> {
   const { journal, approval, platform } = options;
   const decisions = results.map((result) =>
-    reconcile(result, approval.rows.get(result.row)?.status, journal.earlier.get(result.row), operations.get(result.row)),
+    reconcile(result, approval.rows.get(result.row), journal.earlier.get(result.row), operations.get(result.row)),
   );
   const total = decisions.filter((d) => d.kind === "carry").length;
   let failures = 0;
@@ -178,7 +185,10 @@ export async function executeRows(
         return;
       }
       const reason = refusal(error);
-      journal.write({ type: "failed", time: time(), row: result.row, action: result.action, code: reason.code });
+      // A refusal is definite: nothing of the row is on the platform. A platform that kept
+      // failing may have stored it all the same: a resume looks it up.
+      const definite = error instanceof PlatformRuleError;
+      journal.write({ type: "failed", time: time(), row: result.row, action: result.action, code: reason.code, definite });
       Object.assign(result, { status: "failed", reasons: [reason] });
       if (++failures > options.maxFailures) stopped ??= "max_failures";
     }

@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../../test/support/cli.js";
@@ -8,18 +8,24 @@ import { Journal, type JournalRun } from "./journal.js";
 const run: JournalRun = { approval: "c".repeat(64), script: "new-clients", sha256: "a".repeat(64), platform_id: "local:p1", welcome_mail: "no" };
 const time = "2026-11-23T00:00:00.000Z";
 const started = { time, platform: "local:x" };
+/** A journal begun, as run.ts begins it. */
+const begun = (dir: string, as: JournalRun = run) => {
+  const journal = Journal.open(dir, as);
+  journal.begin(started);
+  return journal;
+};
 const lines = (dir: string) => readFileSync(join(dir, "journal.jsonl"), "utf8").split("\n").filter(Boolean);
 
 describe("Journal", () => {
   it("appends lines (mode 0600), starts with the run, and reads back what an earlier start of the run did", () => {
     const dir = tempDir();
-    const first = Journal.open(dir, run, started);
+    const first = begun(dir);
     first.write({ type: "start", time, row: 2, action: "create" });
     first.write({ type: "done", time, row: 2, action: "create", md_id: "f".repeat(32) });
     first.write({ type: "start", time, row: 3, action: "create" });
     first.close();
     expect(statSync(join(dir, "journal.jsonl")).mode & 0o777).toBe(0o600);
-    const second = Journal.open(dir, run, started);
+    const second = begun(dir);
     expect([...second.earlier]).toEqual([
       [2, { done: true, md_id: "f".repeat(32) }],
       [3, { done: false, md_id: null }],
@@ -31,11 +37,11 @@ describe("Journal", () => {
 
   it("cuts off a last line torn by a kill instead of appending to it, and says so", () => {
     const dir = tempDir();
-    const first = Journal.open(dir, run, started);
+    const first = begun(dir);
     first.write({ type: "start", time, row: 2, action: "create" });
     first.close();
     appendFileSync(join(dir, "journal.jsonl"), '{"type":"done","time":"2026');
-    const second = Journal.open(dir, run, started);
+    const second = begun(dir);
     expect(second.recoveredTornLine).toBe(true);
     expect([...second.earlier]).toEqual([[2, { done: false, md_id: null }]]);
     second.close();
@@ -55,10 +61,10 @@ describe("Journal", () => {
     ],
   ])("refuses (exit 5) to go on with the journal of %s", (_, other, message) => {
     const dir = tempDir();
-    Journal.open(dir, run, started).close();
+    begun(dir).close();
     const error = (() => {
       try {
-        Journal.open(dir, other, started);
+        Journal.open(dir, other);
       } catch (e) {
         return e;
       }
@@ -71,12 +77,45 @@ describe("Journal", () => {
   it("refuses a journal altered in the middle, and one planted as a link", () => {
     const dir = tempDir();
     writeFileSync(join(dir, "journal.jsonl"), `not json\n${JSON.stringify({ type: "run", time, platform: "x", ...run })}\n`);
-    expect(() => Journal.open(dir, run, started)).toThrow(/Line 1 of journal.jsonl .* altered/);
+    expect(() => Journal.open(dir, run)).toThrow(/Line 1 of journal.jsonl .* altered/);
+    for (const line of ["null", "42", '{"type":"start"}', '{"type":"done","row":"2"}', '{"type":"who"}']) {
+      writeFileSync(join(dir, "journal.jsonl"), `${JSON.stringify({ type: "run", time, platform: "x", ...run })}\n${line}\n`);
+      expect(() => Journal.open(dir, run)).toThrow(/Line 2 of journal.jsonl .* altered/);
+    }
     const linked = tempDir();
     const victim = join(tempDir(), "victim.txt");
     writeFileSync(victim, "mine\n");
     symlinkSync(victim, join(linked, "journal.jsonl"));
-    expect(() => Journal.open(linked, run, started)).toThrow(/ELOOP/);
+    expect(() => Journal.open(linked, run)).toThrow(/journal.jsonl in .* cannot be opened \(ELOOP: a link\?\)/);
     expect(readFileSync(victim, "utf8")).toBe("mine\n");
+  });
+
+  it("opening only reads: nothing is written until the run begins", () => {
+    const dir = tempDir();
+    Journal.open(dir, run).close();
+    expect(existsSync(join(dir, "journal.jsonl"))).toBe(false);
+  });
+
+  it("tells a row the platform refused, and the rows a finished start did, from an interrupted start's", () => {
+    const dir = tempDir();
+    const first = begun(dir);
+    first.write({ type: "start", time, row: 2, action: "create" });
+    first.write({ type: "done", time, row: 2, action: "create", md_id: "f".repeat(32) });
+    first.write({ type: "start", time, row: 3, action: "create" });
+    first.write({ type: "failed", time, row: 3, action: "create", code: "email_in_use", definite: true });
+    first.write({ type: "start", time, row: 4, action: "create" });
+    first.write({ type: "failed", time, row: 4, action: "create", code: "api_error", definite: false });
+    first.write({ type: "finished", time });
+    first.close();
+    const second = begun(dir);
+    second.write({ type: "start", time, row: 5, action: "create" });
+    second.write({ type: "done", time, row: 5, action: "create", md_id: "a".repeat(32) });
+    second.close();
+    expect(Object.fromEntries(Journal.open(dir, run).earlier)).toEqual({
+      2: { done: true, md_id: "f".repeat(32), repeat: true },
+      3: { done: false, md_id: null, refused: true },
+      4: { done: false, md_id: null },
+      5: { done: true, md_id: "a".repeat(32) },
+    });
   });
 });

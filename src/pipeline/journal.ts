@@ -1,4 +1,4 @@
-import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
+import { closeSync, constants, existsSync, fchmodSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { ApprovalError, UsageError } from "../shared/errors.js";
 import type { Action } from "./analyse.js";
@@ -18,47 +18,75 @@ export type JournalEntry =
   | ({ type: "run"; time: string; platform: string } & JournalRun)
   | { type: "start"; time: string; row: number; action: Action }
   | { type: "done"; time: string; row: number; action: Action; md_id: string | null }
-  | { type: "failed"; time: string; row: number; action: Action; code: string };
+  /** `definite`: the platform refused (nothing was stored); otherwise no answer came, and the write may have landed. */
+  | { type: "failed"; time: string; row: number; action: Action; code: string; definite?: boolean }
+  /** A start that tried every row it was to try (not stopped): what follows is a repeat of a finished run. */
+  | { type: "finished"; time: string };
 
-/** What an earlier, interrupted start of the same run did to a row. */
+/** What earlier starts of the same run did to a row. */
 export interface EarlierRow {
   done: boolean;
   md_id: string | null;
+  /** The last try was refused by the platform: nothing of it is on the platform. */
+  refused?: boolean;
+  /** Done by a start that finished: this start repeats a finished run. */
+  repeat?: boolean;
 }
+
+const journalName = "journal.jsonl";
+const openFlags = constants.O_RDWR | constants.O_APPEND | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
 /**
  * journal.jsonl: the record that lets an interrupted run resume. Append-only; every line is
  * on disk (fsync) before the action it announces or confirms counts. A journal belongs to one
  * approval on one platform, with one answer on welcome e-mails: a run of anything else in the
  * same folder is refused. A last line torn by a kill is cut off (never appended to).
+ *
+ * `open` only reads (and cuts off a torn line); `begin` writes the run's line, once everything
+ * the approval binds has been checked.
  */
 export class Journal {
-  /** What an earlier, interrupted start of this run already did, by row. */
+  /** What earlier starts of this run did, by row. */
   readonly earlier: Map<number, EarlierRow>;
   /** Set when a torn last line was cut off on opening. */
   readonly recoveredTornLine: boolean;
   /** The run as its first start recorded it (its welcome e-mail answer holds for every resume). */
   readonly run: JournalRun;
+  private fd: number | null;
 
   private constructor(
-    private readonly fd: number,
+    private readonly path: string,
+    fd: number | null,
     earlier: Map<number, EarlierRow>,
     recovered: boolean,
     run: JournalRun,
   ) {
+    this.fd = fd;
     this.earlier = earlier;
     this.recoveredTornLine = recovered;
     this.run = run;
   }
 
   /**
-   * Opens the journal in `dir`, reading what an earlier start of the same run wrote there.
-   * Refuses (exit 5) a journal of another approval, platform or welcome e-mail answer.
+   * Reads the journal in `dir`, if there is one: what earlier starts of the same run did.
+   * Refuses (exit 5) a journal of another approval, platform or welcome e-mail answer, and
+   * one that was altered; a journal that is a link, a pipe or another user's is a usage error.
    */
-  static open(dir: string, run: JournalRun, started: { time: string; platform: string }): Journal {
-    const path = join(dir, "journal.jsonl");
-    // O_NOFOLLOW: a journal planted as a link to another file is never written through.
-    const fd = openSync(path, constants.O_RDWR | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o600);
+  static open(dir: string, run: JournalRun): Journal {
+    const path = join(dir, journalName);
+    if (!existsSync(path)) return new Journal(path, null, new Map(), false, run);
+    let fd: number;
+    try {
+      // O_NOFOLLOW: a journal planted as a link to another file is never read or written through.
+      fd = openSync(path, openFlags);
+    } catch (error) {
+      throw new UsageError(
+        `The journal.jsonl in ${dir} cannot be opened (${(error as NodeJS.ErrnoException).code ?? "error"}: a link?); give a new --out.`,
+        {
+          cause: error,
+        },
+      );
+    }
     try {
       const stat = fstatSync(fd);
       if (!stat.isFile() || stat.uid !== process.getuid?.()) {
@@ -66,31 +94,30 @@ export class Journal {
       }
       fchmodSync(fd, 0o600);
       const { entries, cut } = readJournal(fd);
-      let recovered = false;
       if (cut !== null) {
         ftruncateSync(fd, cut);
         fsyncSync(fd);
-        recovered = true;
       }
       const first = entries.find((e) => e.type === "run");
       if (first) checkSameRun(first, run);
-      else if (entries.length > 0)
+      else if (entries.length > 0) {
         throw new ApprovalError("The journal.jsonl in the output folder does not say which run it belongs to; give a new --out.");
-      const earlier = new Map<number, EarlierRow>();
-      for (const entry of entries) {
-        if (entry.type === "start" && !earlier.get(entry.row)?.done) earlier.set(entry.row, { done: false, md_id: null });
-        else if (entry.type === "done") earlier.set(entry.row, { done: true, md_id: entry.md_id });
       }
-      const journal = new Journal(fd, earlier, recovered, first ?? run);
-      journal.write({ type: "run", time: started.time, platform: started.platform, ...run });
-      return journal;
+      return new Journal(path, fd, earlierRows(entries), cut !== null, first ?? run);
     } catch (error) {
       closeSync(fd);
       throw error;
     }
   }
 
+  /** Starts this run's part of the journal (made if it is new): its line, with when and against what. */
+  begin(started: { time: string; platform: string }): void {
+    this.fd ??= openSync(this.path, openFlags | constants.O_CREAT | constants.O_EXCL, 0o600);
+    this.write({ type: "run", time: started.time, platform: started.platform, ...this.run });
+  }
+
   write(entry: JournalEntry): void {
+    if (this.fd === null) throw new Error("the journal was not begun");
     const line = Buffer.from(`${JSON.stringify(entry)}\n`, "utf8");
     for (let at = 0; at < line.length;) {
       const written = writeSync(this.fd, line, at, line.length - at);
@@ -101,8 +128,24 @@ export class Journal {
   }
 
   close(): void {
-    closeSync(this.fd);
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
   }
+}
+
+/** Per row, what the journal's entries say was done, in order. */
+function earlierRows(entries: readonly JournalEntry[]): Map<number, EarlierRow> {
+  const earlier = new Map<number, EarlierRow>();
+  for (const entry of entries) {
+    if (entry.type === "finished") {
+      for (const row of earlier.values()) if (row.done) row.repeat = true;
+    } else if (entry.type === "start" && !earlier.get(entry.row)?.done) earlier.set(entry.row, { done: false, md_id: null });
+    else if (entry.type === "done") earlier.set(entry.row, { done: true, md_id: entry.md_id });
+    else if (entry.type === "failed" && entry.definite && !earlier.get(entry.row)?.done) {
+      earlier.set(entry.row, { done: false, md_id: null, refused: true });
+    }
+  }
+  return earlier;
 }
 
 /** Refuses to go on with a journal that belongs to another run, naming the difference. */
@@ -122,9 +165,29 @@ function checkSameRun(first: JournalRun, run: JournalRun): void {
   }
 }
 
+const isRow = (value: unknown) => typeof value === "number" && Number.isInteger(value) && value > 0;
+
+/** Whether a parsed line is a journal entry this version wrote. */
+function isEntry(value: unknown): value is JournalEntry {
+  if (!value || typeof value !== "object") return false;
+  const entry = value as Record<string, unknown>;
+  switch (entry.type) {
+    case "run":
+      return typeof entry.approval === "string" && typeof entry.sha256 === "string" && typeof entry.platform_id === "string";
+    case "start":
+    case "done":
+    case "failed":
+      return isRow(entry.row);
+    case "finished":
+      return true;
+    default:
+      return false;
+  }
+}
+
 /**
  * The journal's entries; `cut` is where a torn last line starts (a kill mid-write), or null.
- * A line that does not parse anywhere but at the end means the file was altered: refused.
+ * A line that is no entry anywhere but at the end means the file was altered: refused.
  */
 function readJournal(fd: number): { entries: JournalEntry[]; cut: number | null } {
   const size = fstatSync(fd).size;
@@ -139,13 +202,18 @@ function readJournal(fd: number): { entries: JournalEntry[]; cut: number | null 
   const lines = bytes.subarray(0, end).toString("utf8").split("\n");
   lines.forEach((line, index) => {
     if (line.trim() === "") return;
+    let entry: unknown;
     try {
-      entries.push(JSON.parse(line) as JournalEntry);
+      entry = JSON.parse(line);
     } catch {
+      entry = undefined;
+    }
+    if (!isEntry(entry)) {
       throw new ApprovalError(
         `Line ${index + 1} of journal.jsonl in the output folder is not a journal entry; the journal was altered, so give a new --out.`,
       );
     }
+    entries.push(entry);
   });
   return { entries, cut: end < size ? end : null };
 }

@@ -1,3 +1,5 @@
+import { rmSync } from "node:fs";
+import { join } from "node:path";
 import type { Status } from "../pipeline/analyse.js";
 import type { RowTextStore } from "../pipeline/row-store.js";
 import type { EncryptKeys } from "../input/encrypt.js";
@@ -32,6 +34,8 @@ export async function writeXlsxReport(dir: string, report: Report, texts: RowTex
     await writeWorkbook((chunk) => chunks.push(chunk), report, texts);
     const { encryptBytes } = await import("../input/encrypt.js");
     writeOutFile(dir, "report.xlsx.gpg", await encryptBytes(Buffer.concat(chunks), encryptTo));
+    // An earlier start's plain report (--plain-report) is out of date, and must not lie beside it.
+    rmSync(join(dir, "report.xlsx"), { force: true });
     return;
   }
   const file = new OutFile(dir, "report.xlsx");
@@ -43,6 +47,7 @@ export async function writeXlsxReport(dir: string, report: Report, texts: RowTex
     throw error;
   }
   file.close();
+  rmSync(join(dir, "report.xlsx.gpg"), { force: true });
 }
 
 async function writeWorkbook(sink: (chunk: Uint8Array) => void, report: Report, texts: RowTextStore): Promise<void> {

@@ -1,7 +1,7 @@
-import { closeSync, constants, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { ApprovalError } from "./errors.js";
+import { ApprovalError, UsageError } from "./errors.js";
 
 /** Who holds a lock: written into the lock file. */
 interface Holder {
@@ -30,7 +30,13 @@ export function lockFolder(dir: string, now: Date): FolderLock {
     try {
       fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
+        throw new UsageError(`Cannot lock the output folder ${dir} (${(error as NodeJS.ErrnoException).code ?? "error"}).`, { cause: error });
+      }
+      const stat = lstatSync(path);
+      if (!stat.isFile()) {
+        throw new ApprovalError(`${path} is not a lock file (a folder, a link or a pipe); if no run is under way in ${dir}, remove it.`);
+      }
       const other = readHolder(path);
       // A lock file not yet written is a run that is starting this very moment, unless it is old.
       if (!other && Date.now() - statSync(path).mtimeMs < 10_000) {
@@ -38,7 +44,7 @@ export function lockFolder(dir: string, now: Date): FolderLock {
       }
       if (other && isAlive(other)) {
         throw new ApprovalError(
-          `Another run (pid ${other.pid} on ${other.host}, started ${other.started}) is writing to this output folder; wait for it to end, or give another --out.`,
+          `Another run (pid ${other.pid} on ${other.host}, started ${other.started}) is writing to this output folder; wait for it to end (if no run is under way there, remove ${path}).`,
         );
       }
       // Stale: its process is gone (killed, or the machine restarted).
@@ -64,7 +70,16 @@ export function lockFolder(dir: string, now: Date): FolderLock {
 
 function readHolder(path: string): Holder | null {
   try {
-    const holder = JSON.parse(readFileSync(path, "utf8")) as Partial<Holder>;
+    // Never follows a link, never blocks on a pipe planted as the lock.
+    const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    let text: string;
+    try {
+      if (!fstatSync(fd).isFile()) throw new Error("not a file");
+      text = readFileSync(fd, "utf8");
+    } finally {
+      closeSync(fd);
+    }
+    const holder = JSON.parse(text) as Partial<Holder>;
     return typeof holder.pid === "number" ? { pid: holder.pid, host: String(holder.host ?? ""), started: String(holder.started ?? "") } : null;
   } catch {
     // A lock file cut short: the process that made it died while writing it.

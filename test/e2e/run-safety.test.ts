@@ -493,3 +493,162 @@ describe("a token refused in the middle of a run (defect 13, in part)", () => {
     expect(clients.every((c) => c.active)).toBe(true);
   });
 });
+
+/** An update-clients sheet of one row for Anna de Vries (32d9…): her new source ID and gender. */
+async function annaUpdate(dir: string, name: string, id: string, gender: string): Promise<string> {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet("Blad1");
+  sheet.addRow(["Client database ID (van Minddistrict)", "E-mailadres", "Client database ID (van te koppelen systeem)", "Geslacht"]);
+  sheet.addRow(["32d9e0fb6ff671d27ac35b09e3a48e76", "anna.devries@voorbeeld.nl", id, gender]);
+  const path = join(dir, name);
+  await workbook.xlsx.writeFile(path);
+  return path;
+}
+
+describe("what a second look at run safety found (issue 11, review)", () => {
+  it("an update that would now change other fields than the requester saw is not carried out", async () => {
+    const { dir, db } = freshPlatform();
+    const approved = await annaUpdate(dir, "a.xlsx", "NEW-1", "v");
+    runCli(["test-run", approved, "--script", "update-clients", "--db", db, "--out", join(dir, "tr")]);
+    type Row = { status: string; changes?: string[] };
+    expect(readJson<{ rows: Row[] }>(join(dir, "tr", "report.json")).rows[0]).toMatchObject({ status: "planned", changes: ["id"] });
+    // Meanwhile another sheet sets her gender to m.
+    const other = await annaUpdate(dir, "b.xlsx", "NEW-1", "m");
+    runCli(["test-run", other, "--script", "update-clients", "--db", db, "--out", join(dir, "tr-b")]);
+    expect(
+      runCli(["run", other, "--script", "update-clients", "--db", db, "--approved", join(dir, "tr-b", "report.json"), "--out", join(dir, "run-b")])
+        .code,
+    ).toBe(0);
+    // The approved sheet would now change the gender back, which the requester never saw.
+    const run = runCli([
+      "run",
+      approved,
+      "--script",
+      "update-clients",
+      "--db",
+      db,
+      "--approved",
+      join(dir, "tr", "report.json"),
+      "--out",
+      join(dir, "run"),
+    ]);
+    expect(run.code).toBe(1);
+    expect(flatRows(readJson<Report>(join(dir, "run", "report.json")))).toEqual([{ row: 2, status: "dropout", codes: ["changed_since_test_run"] }]);
+    expect(dump(db).clients.find((c) => c.email === "anna.devries@voorbeeld.nl")).toMatchObject({ gender: "m" });
+  });
+
+  it("a second start is refused at the lock, before it reads the platform", async () => {
+    const { dir, db } = freshPlatform();
+    const token = "lock-token";
+    const server = await servePlatform(db, "--token", token);
+    try {
+      const env = { MDIMPORT_TOKEN: token };
+      const common = ["--script", "new-clients", "--platform", server.url];
+      expect(runCli(["test-run", fixture("new-clients.xlsx"), ...common, "--out", join(dir, "tr")], { env }).code).toBe(1);
+      const out = join(dir, "run");
+      mkdirSync(out, { mode: 0o700 });
+      writeFileSync(join(out, "run.lock"), JSON.stringify({ pid: process.pid, host: hostname(), started: "2026-12-01T00:00:00.000Z" }));
+      const before = (await server.stats()).requests;
+      const held = runCli(
+        ["run", fixture("new-clients.xlsx"), ...common, "--approved", join(dir, "tr", "report.json"), "--welcome-mail", "no", "--out", out],
+        { env },
+      );
+      expect(held.code).toBe(5);
+      expect(held.stderr).toMatch(/^mdimport: Another run \(pid \d+/);
+      // Only GET /api/2 (is the platform there, is the token good): no list was read.
+      expect((await server.stats()).requests - before).toBe(1);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("a repeated run of a finished one reports what it finds, unchanged; a resumed one what it did, done", () => {
+    const { dir, db } = freshPlatform();
+    const approval = approve(fixture("new-clients.xlsx"), db, dir);
+    const args = ["run", fixture("new-clients.xlsx"), "--script", "new-clients", "--db", db, "--approved", approval, "--welcome-mail", "no"];
+    expect(runCli(args, { cwd: dir }).code).toBe(1);
+    const folder = runFolder(dir, approval);
+    const first = flatRows(readJson<Report>(join(folder, "report.json")));
+    expect(runCli(args, { cwd: dir }).code).toBe(1);
+    const again = flatRows(readJson<Report>(join(folder, "report.json")));
+    expect(again.map((r) => r.status)).toEqual(first.map((r) => (r.status === "done" ? "unchanged" : r.status)));
+  });
+
+  it("an old plain report.xlsx does not stay beside the encrypted one", () => {
+    const out = join(tempDir(), "out");
+    const pgp = (name: string) => fixture(`pgp/${name}`);
+    const args = ["validate", pgp("new-clients.password.xlsx.gpg"), "--script", "new-clients", "--password-file", pgp("password.txt"), "--out", out];
+    expect(runCli([...args, "--plain-report"]).code).toBe(1);
+    expect(readdirSync(out)).toContain("report.xlsx");
+    expect(runCli(args).code).toBe(1);
+    expect(readdirSync(out)).toContain("report.xlsx.gpg");
+    expect(readdirSync(out)).not.toContain("report.xlsx");
+  });
+
+  it("an empty file, or another program's database, given as --db is no platform: exit 4, and left as it was", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "empty.sqlite"), "");
+    const emptyRun = runCli([
+      "test-run",
+      fixture("new-clients.xlsx"),
+      "--script",
+      "new-clients",
+      "--db",
+      join(dir, "empty.sqlite"),
+      "--out",
+      join(dir, "o"),
+    ]);
+    expect(emptyRun.code).toBe(4);
+    expect(emptyRun.stderr).toMatch(/is not an mdimport local platform \(an empty file\)/);
+    const { default: Database } = await import("better-sqlite3");
+    const other = new Database(join(dir, "notes.db"));
+    other.exec("CREATE TABLE notes (x TEXT)");
+    other.close();
+    const dumped = runCli(["platform", "dump", "--db", join(dir, "notes.db")]);
+    expect(dumped.code).toBe(4);
+    expect(dumped.stderr).toMatch(/is not an mdimport local platform \(a database of something else\)/);
+    const after = new Database(join(dir, "notes.db"), { readonly: true });
+    expect((after.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name)).toEqual(["notes"]);
+    after.close();
+    // platform init makes a store of the empty file.
+    expect(runCli(["platform", "init", "--db", join(dir, "empty.sqlite")]).code).toBe(0);
+  });
+
+  it("a wrong --approved file is refused without quoting it; a planted journal line or lock is one sentence, not a crash", () => {
+    const { dir, db } = freshPlatform();
+    writeFileSync(join(dir, "clients.csv"), "anna.devries@voorbeeld.nl;Anna;de Vries\n");
+    const base = ["run", fixture("new-clients.xlsx"), "--script", "new-clients", "--db", db, "--welcome-mail", "no"];
+    const csv = runCli([...base, "--approved", join(dir, "clients.csv"), "--out", join(dir, "o")]);
+    expect(csv.code).toBe(5);
+    expect(csv.stderr).not.toContain("anna");
+    const approval = approve(fixture("new-clients.xlsx"), db, dir);
+    const report = readJson<Report>(approval);
+    const run = {
+      approval: digestOf(approval),
+      script: "new-clients",
+      sha256: report.input.sha256,
+      platform_id: report.platform_id,
+      welcome_mail: "no",
+    };
+    const withJournal = (line: string) => {
+      const out = join(tempDir(), "run");
+      mkdirSync(out, { mode: 0o700 });
+      writeFileSync(join(out, "journal.jsonl"), `${JSON.stringify({ type: "run", time: "t", platform: "p", ...run })}\n${line}\n`);
+      return out;
+    };
+    const nullLine = runCli([...base, "--approved", approval, "--out", withJournal("null")]);
+    expect(nullLine.code).toBe(5);
+    expect(nullLine.stderr).toMatch(/^mdimport: Line 2 of journal.jsonl .* altered/);
+    const lockDir = join(tempDir(), "run");
+    mkdirSync(join(lockDir, "run.lock"), { recursive: true, mode: 0o700 });
+    const folderLock = runCli([...base, "--approved", approval, "--out", lockDir]);
+    expect(folderLock.code).toBe(5);
+    expect(folderLock.stderr).toMatch(/run\.lock is not a lock file .* remove it/);
+    const fifoDir = join(tempDir(), "run");
+    mkdirSync(fifoDir, { mode: 0o700 });
+    expect(spawnSync("mkfifo", [join(fifoDir, "run.lock")]).status).toBe(0);
+    const fifo = runCli([...base, "--approved", approval, "--out", fifoDir]);
+    expect(fifo.code).toBe(5);
+    expect(fifo.stderr).toMatch(/run\.lock is not a lock file/);
+  });
+});

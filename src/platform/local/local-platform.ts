@@ -49,6 +49,14 @@ interface AccountRow {
 
 const newMdId = () => randomUUID().replace(/-/g, "");
 
+/** Whether a database holds the local platform's tables. */
+function isStore(db: Database.Database): boolean {
+  const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('accounts', 'config', 'relations')").get() as {
+    n: number;
+  };
+  return tables.n === 3;
+}
+
 /** The store works synchronously; callers of the Platform interface get its failures as rejections. */
 function settle<T>(run: () => T): Promise<T> {
   try {
@@ -97,13 +105,23 @@ export class LocalPlatform implements Platform {
       mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
       closeSync(openSync(file, "a", 0o600));
     }
+    const empty = !exists || statSync(file).size === 0;
     let db: Database.Database;
     try {
       db = new (loadSqlite())(file, { fileMustExist: true });
+      // An empty file, or another program's database, is not a platform: only `platform load`
+      // and `platform init` may make a store, and only where there is nothing yet.
+      if (!isStore(db) && !(options.create && empty)) {
+        db.close();
+        throw new PlatformError(
+          `${path} is not an mdimport local platform (${empty ? "an empty file" : "a database of something else"}): check --db${empty ? `, or make one with "mdimport platform init --db ${path}"` : ""}.`,
+        );
+      }
       db.pragma("journal_mode = WAL");
       db.pragma("foreign_keys = ON");
       db.exec(schemaSql);
     } catch (error) {
+      if (error instanceof PlatformError) throw error;
       throw new PlatformError(`The local platform ${path} cannot be opened as a store (${(error as Error).message}): check --db.`, { cause: error });
     }
     return new LocalPlatform(path, db);

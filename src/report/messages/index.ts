@@ -50,7 +50,7 @@ export function renderWarning(warning: Warning, lang: Lang, limit?: { ranges: nu
 export function compactRows(rows: readonly number[], limit?: { ranges: number; lang: Lang }): string {
   const parts: string[] = [];
   let i = 0;
-  for (; i < rows.length && (!limit || parts.length < limit.ranges); ) {
+  for (; i < rows.length && (!limit || parts.length < limit.ranges);) {
     let j = i;
     while (j + 1 < rows.length && rows[j + 1] === (rows[j] ?? 0) + 1) j++;
     parts.push(j > i ? `${rows[i]}-${rows[j]}` : String(rows[i]));
