@@ -1,12 +1,16 @@
 /** How a number cell is formatted, as far as reading its value is concerned. */
 export type NumberFormatKind = "general" | "date" | "text" | "scientific";
 
-/** One cell's value as the workbook stores it (formulas already replaced by their cached value). */
+/**
+ * One cell's value as the workbook stores it: a formula is replaced by its cached value and
+ * marked `formula`. An `error` cell shows an Excel error (#N/A); `uncomputed` is a formula
+ * whose writer stored no computed value (openpyxl): Excel would show one, the file has none.
+ */
 export type Cell =
-  | { kind: "text"; text: string }
-  | { kind: "number"; value: number; format: NumberFormatKind; date1904: boolean }
-  | { kind: "boolean"; value: boolean }
-  | { kind: "error"; text: string };
+  | { kind: "text"; text: string; formula?: true }
+  | { kind: "number"; value: number; format: NumberFormatKind; date1904: boolean; formula?: true }
+  | { kind: "boolean"; value: boolean; formula?: true }
+  | { kind: "error"; text: string; uncomputed?: true };
 
 /** One non-empty row of the sheet; `cells` is indexed by column, 0 for A. */
 export interface SheetRow {

@@ -250,6 +250,9 @@ class SheetHandler {
   private value = "";
   private wholeNumber = -1;
   private hasValue = false;
+  /** The cell has a formula (`<f>`), and a `<v>` element for its cached value, even an empty one. */
+  private formula = false;
+  private sawValue = false;
   private inValue = false;
   private inInline = false;
   private readonly inline: StringItemText;
@@ -269,7 +272,8 @@ class SheetHandler {
 
   open(name: string, source: Buffer, from: number, to: number): void {
     if (name === "c") this.openCell(source, from, to);
-    else if (name === "v") this.inValue = true;
+    else if (name === "v") this.inValue = this.sawValue = true;
+    else if (name === "f") this.formula = true;
     else if (name === "is") this.inInline = true;
     else if (this.inInline) this.inline.open(name);
     else if (name === "row") this.openRow(source, from, to);
@@ -370,11 +374,23 @@ class SheetHandler {
     this.value = "";
     this.wholeNumber = -1;
     this.hasValue = false;
+    this.formula = false;
+    this.sawValue = false;
   }
 
   private closeCell(): void {
-    const cell = this.buildCell();
+    const cell = this.formula ? this.formulaCell() : this.buildCell();
     if (cell) this.cells[this.column] = cell;
+  }
+
+  /** A formula's cached value, marked as such; a formula that writers stored without one is no value. */
+  private formulaCell(): Cell | undefined {
+    if (this.type === CellType.Inline) return { kind: "text", text: this.inline.take(), formula: true };
+    if (!this.sawValue || (this.type === CellType.Error && !this.hasValue)) return { kind: "error", text: "", uncomputed: true };
+    if (!this.hasValue) return { kind: "text", text: "", formula: true };
+    const cell = this.buildCell();
+    if (cell && cell.kind !== "error") cell.formula = true;
+    return cell;
   }
 
   private buildCell(): Cell | undefined {

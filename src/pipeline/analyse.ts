@@ -8,6 +8,7 @@ import type { ScriptDef } from "../scripts/script.js";
 import { DuplicateFinder } from "./dedupe.js";
 import type { PlatformConfig } from "./platform-config.js";
 import { AmericanDateDetector } from "./american-dates.js";
+import { FormulaColumn, watchesFormulas } from "./formula-columns.js";
 import { RowTextStore } from "./row-store.js";
 import type { PlannedRow } from "./plan.js";
 import { buildRowValidator, type RowValidator } from "./validate.js";
@@ -34,7 +35,8 @@ export type Warning =
   | { code: "american_dates"; column: string; rows: number[] }
   | { code: "macros" }
   | { code: "merged_cells"; ranges: string }
-  | { code: "unnamed_column"; column: string };
+  | { code: "unnamed_column"; column: string }
+  | { code: "formula_column"; column: string };
 
 export interface Analysis {
   headerMap: HeaderMap;
@@ -85,6 +87,7 @@ export async function analyseWorkbook(workbook: Workbook, options: AnalyseOption
       result.reasons = duplicates;
     }
   }
+  const formulaWarnings = markFormulaColumns(state);
   const warnings = sheetWarnings(
     workbook,
     headerMap,
@@ -95,7 +98,7 @@ export async function analyseWorkbook(workbook: Workbook, options: AnalyseOption
     warnings.push({ code: "merged_cells", ranges: workbook.merged.slice(0, 20).join(", ") + (workbook.merged.length > 20 ? ", …" : "") });
   if (hiddenRows.length > 0) warnings.push({ code: "hidden_rows", rows: hiddenRows });
   if (paddedRows.length > 0) warnings.push({ code: "bsn_padded", rows: paddedRows });
-  warnings.push(...americanWarnings);
+  warnings.push(...americanWarnings, ...formulaWarnings);
   return { headerMap, results, warnings, texts };
 }
 
@@ -111,6 +114,8 @@ interface RowState {
   plan: AnalyseOptions["plan"];
   /** Per date column (sheet index): whether it was read the American way. */
   dates: Map<number, AmericanDateDetector>;
+  /** Per ID, e-mail and BSN column (sheet index): its formula cells. */
+  formulas: Map<number, FormulaColumn>;
   /** Columns inside the header row's width whose header is empty. */
   unnamed: number[];
   /** Columns without a header in which some row has data. */
@@ -133,6 +138,7 @@ function startRows(script: ScriptDef, header: SheetRow, options: AnalyseOptions)
     paddedRows: [],
     plan: options.plan,
     dates: new Map([...headerMap.columns].filter(([, c]) => c.field === "date_of_birth").map(([index]) => [index, new AmericanDateDetector()])),
+    formulas: new Map([...headerMap.columns].filter(([, c]) => watchesFormulas(c)).map(([index]) => [index, new FormulaColumn()])),
     unnamed: headerMap.headers.flatMap((header, index) => (header === "" ? [index] : [])),
     unnamedWithData: new Set(),
   };
@@ -149,6 +155,7 @@ function checkRow(state: RowState, sheetRow: SheetRow): void {
   }
   if (checked.notes.includes("bsn_padded")) state.paddedRows.push(sheetRow.row);
   for (const [index, detector] of state.dates) detector.add(state.results.length, sheetRow.cells[index]);
+  for (const [index, column] of state.formulas) column.add(state.results.length, sheetRow.cells[index]);
   const ok = checked.reasons.length === 0;
   if (ok && state.plan) {
     const planned = state.plan(checked.values, sheetRow.row);
@@ -175,6 +182,27 @@ function markAmericanDates(state: RowState): Warning[] {
       rows.push(result.row);
     }
     if (rows.length > 0) warnings.push({ code: "american_dates", column: columnLetter(index), rows });
+  }
+  return warnings;
+}
+
+/** Says which key columns hold formulas, and refuses the rows of a column none of whose formulas was computed. */
+function markFormulaColumns(state: RowState): Warning[] {
+  const warnings: Warning[] = [];
+  for (const [index, column] of state.formulas) {
+    if (column.rows.length === 0) continue;
+    warnings.push({ code: "formula_column", column: columnLetter(index) });
+    const field = state.headerMap.columns.get(index)?.field ?? "";
+    for (const suspect of column.uncomputedRows()) {
+      const result = state.results[suspect];
+      if (!result) continue;
+      const reason: Reason = { code: "cell_error", field, detail: "formula_zero" };
+      // The cached 0 was read as a value: the reasons it gave (a conflict, say) no longer count for this field.
+      const others = result.status === "invalid" || result.status === "duplicate" ? result.reasons.filter((r) => r.field !== field) : [];
+      result.reasons = [...others, reason];
+      result.status = "invalid";
+      result.action = "none";
+    }
   }
   return warnings;
 }

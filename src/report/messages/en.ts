@@ -23,12 +23,21 @@ export const en: Catalogue = {
     already_exists: "the account already exists as this row describes it",
     changed_since_test_run: "the outcome changed since the approved test run; not carried out",
     api_error: "the platform refused",
+    cell_error: "{field}: the cell shows {value}: fix the formula or type the value",
+    unsafe_value:
+      "{field} holds characters that must not reach the platform (control, direction or invisible characters, or a leading =, +, - or @ that a spreadsheet runs as a formula)",
     inactive_account:
       "an inactive account as this row describes already exists; an interrupted run may have made it: resume that run with the same command (the same --out) and it is activated",
     missing_on_platform: "the journal shows this row carried out, but the platform does not hold its outcome",
   },
   details: {
     unavailable: "the platform kept failing (no answer after every try)",
+    formula_without_value: "{field}: formula without a computed value: open and save the file in Excel, or paste the values",
+    formula_zero:
+      "{field}: every formula in this column gives 0 or nothing, so none was computed: open and save the file in Excel, or paste the values",
+    formula_start: "{field} begins with =, +, - or @, which a spreadsheet runs as a formula; remove that character",
+    control: "{field} holds a control or text-direction character (invisible in Excel); retype the value",
+    invisible: "{field} holds an invisible (zero-width) character inside it; retype the value",
     excel_number: "Excel turned this ID into a number and lost digits: format the column as text",
     too_long: "{field} is too long (more than 255 characters)",
     wrong_kind: "{field} is the URL of another kind of account",
@@ -62,6 +71,10 @@ export const en: Catalogue = {
     macros: "The file holds macros (.xlsm); they were not run, only the data was read.",
     merged_cells: "Merged cells ({ranges}): only the top-left cell of such a range holds a value; the other cells were read as empty.",
     unnamed_column: "Column {column} has no header but holds data; that column was not read.",
+    formula_column: "Column {column} holds formulas; their computed values were read: check that they are the values you mean.",
+    sheets_skipped: 'The sheet "{sheet}" was read; skipped: {skipped}.',
+    rows_above_header: "The header is row {header}; the rows above it were not read: {rows}.",
+    number_format: "Column {column}: numbers were read as their number format shows them (leading zeros, fixed text): rows {rows}.",
   },
   labels: {
     row: "Row",
