@@ -238,6 +238,17 @@ function columnAt(source: Buffer, from: number, to: number): number {
   return i === from ? -1 : index - 1;
 }
 
+/** An ISO 8601 date-time of a `t="d"` cell (ISO_DATE_TIME) with its time of day. */
+const ISO_DATE_TIME = /^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
+
+/**
+ * The date of a `t="d"` cell as Excel shows it: its date part. NOTE: the time and zone are
+ * dropped, not applied, as Excel shows the written date and time without converting a zone
+ * (SheetJS with cellDates writes 1985-07-15T02:00:00.000Z); a time of day on a date of birth
+ * is no reason to refuse it.
+ */
+const datePart = (raw: string): string => ISO_DATE_TIME.exec(raw.trim())?.[1] ?? raw;
+
 /** Turns the elements of a worksheet part into rows, one at a time. */
 class SheetHandler {
   private rowNumber = 0;
@@ -410,7 +421,7 @@ class SheetHandler {
       case CellType.Error:
         return { kind: "error", text: raw };
       case CellType.Date:
-        return { kind: "text", text: raw };
+        return { kind: "text", text: datePart(raw) };
       default: {
         const value = this.wholeNumber >= 0 ? this.wholeNumber : Number(raw);
         if (this.wholeNumber < 0 && (raw.trim() === "" || !Number.isFinite(value))) return { kind: "text", text: raw };

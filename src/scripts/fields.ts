@@ -28,10 +28,38 @@ export const fold = (text: string): string =>
 
 const textOf = (cell: Cell | undefined): string => trimAll(cellText(cell)).replace(/\u00a0/g, " ");
 
-/** Free text such as a name. */
+/** How long a name or infix may be: longer is a pasted text, not a name (the platform shows names on one line). */
+export const MAX_NAME_CHARS = 100;
+/** How long a source-system ID may be: longer is no ID a source system hands out. */
+export const MAX_ID_CHARS = 64;
+
+/**
+ * Characters that never belong in a value: C0 and C1 controls but tab and line breaks (which
+ * names fold into spaces), text-direction marks and overrides, and zero-width characters
+ * (trimmed at the edges, so only those inside a value are left here).
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const SUSPECT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/;
+/** The subset of SUSPECT that does harm rather than hide: controls and text-direction characters. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+/** The characters with which a spreadsheet program starts a formula, when a platform export is opened. */
+const FORMULA_START = /^[=+\-@]/;
+
+/** Why a text value must not reach the platform (exported, it would run or hide something), if it must not. */
+export function unsafeDetail(text: string): ReasonDetail | undefined {
+  if (SUSPECT.test(text)) return CONTROL.test(text) ? "control" : "invisible";
+  return FORMULA_START.test(text) ? "formula_start" : undefined;
+}
+
+/** Free text such as a name: at most MAX_NAME_CHARS, nothing a spreadsheet would run or hide. */
 export const parseText: FieldParser = (cell) => {
-  const text = textOf(cell).replace(/\s+/g, " ");
-  return ok(text === "" ? null : text);
+  const raw = textOf(cell);
+  if (raw === "") return ok(null);
+  if (raw.length > MAX_NAME_CHARS) return fail("unsafe_value", "too_long");
+  const unsafe = unsafeDetail(raw);
+  if (unsafe) return fail("unsafe_value", unsafe);
+  return ok(raw.replace(/\s+/g, " "));
 };
 
 // NOTE: the HTML5 e-mail grammar (what browsers accept in a form), plus a dot in the
@@ -45,6 +73,7 @@ export const parseEmail: FieldParser = (cell) => {
     .trim()
     .toLowerCase();
   if (text === "") return ok(null);
+  if (FORMULA_START.test(text)) return fail("unsafe_value", "formula_start");
   if (text.length > 254 || !EMAIL.test(text) || text.includes("..") || text.startsWith(".") || text.includes(".@")) {
     return fail("invalid_email");
   }
@@ -70,8 +99,10 @@ export const parseSourceId: FieldParser = (cell) => {
   const text = textOf(cell);
   if (text === "") return ok(null);
   if (SCIENTIFIC_TEXT.test(text)) return fail("invalid_id", "excel_number");
-  if (text.length > 255) return fail("invalid_id", "too_long");
-  return ok(text);
+  if (text.length > MAX_ID_CHARS) return fail("invalid_id", "too_long");
+  // Tabs and line breaks have no place inside an ID either.
+  const unsafe = /[\t\n\r]/.test(text) ? "control" : unsafeDetail(text);
+  return unsafe ? fail("unsafe_value", unsafe) : ok(text);
 };
 
 const MD_ID = /^[0-9a-f]{32}$/;

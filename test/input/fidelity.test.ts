@@ -93,3 +93,86 @@ describe("defect 2: formulas without a computed value", () => {
     expect(analysis.warnings).toContainEqual({ code: "formula_column", column: "D" });
   });
 });
+
+const CLIENT_HEADERS = ["E-mailadres", "Voornaam", "Tussenvoegsel", "Achternaam", "Client ID", "Geboortedatum"];
+/** A new-clients row of inline strings (as exceljs and SheetJS write them), with extra raw cells after. */
+const clientRow = (n: number, values: string[], extra = "") =>
+  `<row r="${n}">${values.map((v, i) => (v === "" ? "" : inline(`${String.fromCharCode(65 + i)}${n}`, v))).join("")}${extra}</row>`;
+
+describe("defect 3: date cells with a time of day", () => {
+  it('reads a t="d" cell with a time (SheetJS cellDates) as the date Excel shows', async () => {
+    const rows =
+      headerRow(CLIENT_HEADERS) +
+      clientRow(2, ["a@voorbeeld.nl", "An", "", "Vries", "C-2"], `<c r="F2" t="d" s="1"><v>1985-07-15T02:00:00.000Z</v></c>`) +
+      clientRow(3, ["b@voorbeeld.nl", "Bo", "", "Bakker", "C-3"], `<c r="F3" t="d"><v>1990-01-31T13:45:00</v></c>`) +
+      clientRow(4, ["c@voorbeeld.nl", "Cor", "", "Smit", "C-4"], `<c r="F4" t="d"><v>2001-02-03</v></c>`);
+    const analysis = await analyse(oneSheet(rows));
+    expect(flat(analysis).map((r) => r.status)).toEqual(["valid", "valid", "valid"]);
+    expect([...analysis.texts.read()].slice(1).map((texts) => texts[5])).toEqual(["1985-07-15", "1990-01-31", "2001-02-03"]);
+  });
+});
+
+describe("defect 8: dangerous and invisible characters never reach the platform", () => {
+  const check = async (values: string[][]) => {
+    const rows = headerRow(CLIENT_HEADERS) + values.map((v, i) => clientRow(i + 2, v)).join("");
+    return flat(await analyse(oneSheet(rows)));
+  };
+  it("refuses a leading =, +, - or @ in names and IDs (formula injection) as unsafe_value", async () => {
+    expect(
+      await check([
+        ["a@voorbeeld.nl", '=HYPERLINK("http://x","klik")', "", "Vries", "C-2"],
+        ["b@voorbeeld.nl", "Bo", "", "=cmd|' /C calc'!A0", "C-3"],
+        ["c@voorbeeld.nl", "Cor", "", "Smit", "=1+1"],
+        ["d@voorbeeld.nl", "@SUM(A1)", "+x", "-Smit", "C-5"],
+        ["e@voorbeeld.nl", "Anne-Marie", "", "Smit-Jansen", "D-10"],
+      ]),
+    ).toEqual([
+      { row: 2, status: "invalid", reasons: ["unsafe_value:first_name:formula_start"] },
+      { row: 3, status: "invalid", reasons: ["unsafe_value:last_name:formula_start"] },
+      { row: 4, status: "invalid", reasons: ["unsafe_value:id:formula_start"] },
+      {
+        row: 5,
+        status: "invalid",
+        reasons: ["unsafe_value:first_name:formula_start", "unsafe_value:infix:formula_start", "unsafe_value:last_name:formula_start"],
+      },
+      { row: 6, status: "valid", reasons: [] },
+    ]);
+  });
+
+  it("refuses control and bidi characters, trims zero-width ones at the edges and refuses them inside", async () => {
+    // Control characters reach a sheet through Excel's _xHHHH_ escapes.
+    expect(
+      await check([
+        ["a@voorbeeld.nl", "An_x001B_[31m", "", "Vries", "C-2"],
+        ["b@voorbeeld.nl", "Bo_x0000_", "", "Bakker", "C-3"],
+        ["c@voorbeeld.nl", "Cor", "", "Smit", "D-10\u202e"],
+        ["d@voorbeeld.nl", "Do\u200bra", "", "Smit", "C-5"],
+        ["e@voorbeeld.nl", "\u200bEva\u00a0", "", "\ufeffSmit\u2060", "\u200dC-6"],
+        ["f@voorbeeld.nl", "Fe_x0007_", "", "Smit", "C\u200c-7"],
+      ]),
+    ).toEqual([
+      { row: 2, status: "invalid", reasons: ["unsafe_value:first_name:control"] },
+      { row: 3, status: "invalid", reasons: ["unsafe_value:first_name:control"] },
+      { row: 4, status: "invalid", reasons: ["unsafe_value:id:control"] },
+      { row: 5, status: "invalid", reasons: ["unsafe_value:first_name:invisible"] },
+      { row: 6, status: "valid", reasons: [] },
+      { row: 7, status: "invalid", reasons: ["unsafe_value:first_name:control", "unsafe_value:id:invisible"] },
+    ]);
+  });
+
+  it("refuses names over 100 characters and IDs over 64 as too_long", async () => {
+    expect(
+      await check([
+        ["a@voorbeeld.nl", "A".repeat(32_000), "", "Vries", "C-2"],
+        ["b@voorbeeld.nl", "Bo", "v".repeat(101), "Bakker", "C-3"],
+        ["c@voorbeeld.nl", "Cor", "", "Smit", "C".repeat(65)],
+        ["d@voorbeeld.nl", "D".repeat(100), "", "Smit", "C".repeat(64)],
+      ]),
+    ).toEqual([
+      { row: 2, status: "invalid", reasons: ["unsafe_value:first_name:too_long"] },
+      { row: 3, status: "invalid", reasons: ["unsafe_value:infix:too_long"] },
+      { row: 4, status: "invalid", reasons: ["invalid_id:id:too_long"] },
+      { row: 5, status: "valid", reasons: [] },
+    ]);
+  });
+});

@@ -39,7 +39,7 @@ export const de: Catalogue = {
     control: "{field} enthält ein Steuer- oder Textrichtungszeichen (in Excel unsichtbar); tippen Sie den Wert neu ein",
     invisible: "{field} enthält ein unsichtbares Zeichen (ohne Breite); tippen Sie den Wert neu ein",
     excel_number: "Excel hat diese ID in eine Zahl verwandelt und Ziffern verloren: formatieren Sie die Spalte als Text",
-    too_long: "{field} ist zu lang (mehr als 255 Zeichen)",
+    too_long: "{field} ist zu lang (höchstens 64 Zeichen für eine ID, 100 für einen Namen)",
     wrong_kind: "{field} ist die URL einer anderen Art von Konto",
     american: "{field} steht in amerikanischer Reihenfolge (Monat/Tag); TT.MM.JJJJ verwenden",
     excel_american:

@@ -39,7 +39,7 @@ export const en: Catalogue = {
     control: "{field} holds a control or text-direction character (invisible in Excel); retype the value",
     invisible: "{field} holds an invisible (zero-width) character inside it; retype the value",
     excel_number: "Excel turned this ID into a number and lost digits: format the column as text",
-    too_long: "{field} is too long (more than 255 characters)",
+    too_long: "{field} is too long (at most 64 characters for an ID, 100 for a name)",
     wrong_kind: "{field} is the URL of another kind of account",
     american: "{field} is in American order (month/day); use dd-mm-yyyy",
     excel_american: "Excel read this date as month/day, as other dates in this column show; check it and format the column as text",

@@ -39,7 +39,7 @@ export const nl: Catalogue = {
     control: "{field} bevat een stuur- of tekstrichtingteken (onzichtbaar in Excel); typ de waarde opnieuw",
     invisible: "{field} bevat een onzichtbaar teken (zonder breedte); typ de waarde opnieuw",
     excel_number: "Excel heeft dit ID in een getal veranderd en cijfers verloren: maak de kolom tekst",
-    too_long: "{field} is te lang (meer dan 255 tekens)",
+    too_long: "{field} is te lang (hoogstens 64 tekens voor een ID, 100 voor een naam)",
     wrong_kind: "{field} is de URL van een ander soort account",
     american: "{field} staat in Amerikaanse volgorde (maand/dag); gebruik dd-mm-jjjj",
     excel_american:
