@@ -129,9 +129,13 @@ export async function readCellFormats(bytes: Uint8Array, entry: ZipEntry, budget
   const codes = new Map<number, string>();
   const xfFormatIds: number[] = [];
   let inCellXfs = false;
+  // NOTE: only the numFmts at the top of the styles part: a dxf (conditional format) has numFmts
+  // of its own, whose ids may repeat a cell format's and must not replace it.
+  let inNumFmts = false;
   await scanEntry(bytes, entry, budget, {
     open: (name, source, from, to) => {
-      if (name === "numFmt") {
+      if (name === "numFmts") inNumFmts = true;
+      else if (name === "numFmt" && inNumFmts) {
         const attributes = parseAttributes(source, from, to);
         codes.set(Number(attributes.numFmtId), attributes.formatCode ?? "");
       } else if (name === "cellXfs") inCellXfs = true;
@@ -139,6 +143,7 @@ export async function readCellFormats(bytes: Uint8Array, entry: ZipEntry, budget
     },
     close: (name) => {
       if (name === "cellXfs") inCellXfs = false;
+      else if (name === "numFmts") inNumFmts = false;
     },
     text: () => {},
     wantText: false,

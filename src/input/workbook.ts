@@ -52,7 +52,15 @@ export async function openWorkbook(bytes: Uint8Array, options: OpenWorkbookOptio
   const limits = options.limits ?? defaultLimits;
   const entries = openZip(bytes, limits);
   const budget = new InflateBudget(limits);
-  const get = (name: string) => entries.get(name) ?? entries.get(name.replace(/^\//, ""));
+  // Part names are case-insensitive in a package (ECMA-376 part 2), as Excel takes them.
+  let folded: Map<string, ZipEntry> | undefined;
+  const get = (name: string): ZipEntry | undefined => {
+    const bare = name.replace(/^\//, "");
+    const found = entries.get(name) ?? entries.get(bare);
+    if (found) return found;
+    folded ??= new Map([...entries].map(([key, entry]) => [key.toLowerCase(), entry]));
+    return folded.get(bare.toLowerCase());
+  };
 
   const rootRels = get("_rels/.rels");
   const officeTarget = rootRels
@@ -81,10 +89,11 @@ export async function openWorkbook(bytes: Uint8Array, options: OpenWorkbookOptio
   const sheetEntry = chosen.target ? get(chosen.target) : undefined;
   if (!sheetEntry) throw new InputError(`The workbook is damaged: the sheet "${chosen.name}" has no data part.`);
 
-  const stringsTarget = rels.find((r) => REL_SHARED_STRINGS.test(r.type))?.target;
+  // A shared-strings or styles part that the relationships forget is read where Excel looks for it.
+  const stringsTarget = rels.find((r) => REL_SHARED_STRINGS.test(r.type))?.target ?? `${folder}sharedStrings.xml`;
   const stringsEntry = stringsTarget ? get(stringsTarget) : undefined;
   const strings = stringsEntry ? await readSharedStrings(bytes, stringsEntry, budget, limits.maxCellChars) : [];
-  const stylesTarget = rels.find((r) => REL_STYLES.test(r.type))?.target;
+  const stylesTarget = rels.find((r) => REL_STYLES.test(r.type))?.target ?? `${folder}styles.xml`;
   const stylesEntry = stylesTarget ? get(stylesTarget) : undefined;
   const formats = stylesEntry ? await readCellFormats(bytes, stylesEntry, budget) : [];
 

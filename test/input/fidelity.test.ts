@@ -1,13 +1,15 @@
 // Issue 16: what reaches the platform is what the organisation meant. Each workbook is built
 // part by part, the way the producer named in the test writes it.
+import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
+import { cellText } from "../../src/input/cells.js";
 import { analyseWorkbook, type Analysis } from "../../src/pipeline/analyse.js";
 import { defaultPlatformConfig } from "../../src/pipeline/platform-config.js";
 import { openWorkbook } from "../../src/input/workbook.js";
 import { getScript } from "../../src/scripts/index.js";
 import { renderReason } from "../../src/report/messages/index.js";
 import type { Reason } from "../../src/scripts/reasons.js";
-import { buildXlsx, sheetXml, type RawWorkbook } from "../support/xlsx.js";
+import { buildXlsx, readSheet, sheetXml, sstXml, type RawWorkbook } from "../support/xlsx.js";
 
 const inline = (ref: string, text: string) => `<c r="${ref}" t="inlineStr"><is><t>${text}</t></is></c>`;
 const headerRow = (headers: string[]) => `<row r="1">${headers.map((h, i) => inline(`${String.fromCharCode(65 + i)}1`, h)).join("")}</row>`;
@@ -174,5 +176,45 @@ describe("defect 8: dangerous and invisible characters never reach the platform"
       { row: 4, status: "invalid", reasons: ["invalid_id:id:too_long"] },
       { row: 5, status: "valid", reasons: [] },
     ]);
+  });
+});
+
+/** Rewrites parts of a built workbook, as the producer's own zip would have them. */
+function repack(bytes: Uint8Array, change: (files: Record<string, Uint8Array>) => void): Uint8Array {
+  const files = unzipSync(bytes);
+  change(files);
+  return zipSync(files);
+}
+
+describe("defect 6: conditional-format number formats", () => {
+  it("reads cell formats from the top-level numFmts only, not those of dxfs with the same id", async () => {
+    // LibreOffice writes a dxf's own numFmt with an id that a cell format also uses.
+    const styles = `<?xml version="1.0"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="1"><numFmt numFmtId="164" formatCode="dd\\-mm\\-yyyy"/></numFmts><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="164"/></cellXfs><dxfs count="1"><dxf><numFmt numFmtId="164" formatCode="0.00"/></dxf></dxfs></styleSheet>`;
+    const { rows } = await readSheet(buildXlsx(oneSheet(`<row r="1"><c r="A1" s="1"><v>31243</v></c></row>`, { styles })));
+    expect(cellText(rows[0]?.cells[0])).toBe("1985-07-15");
+  });
+});
+
+describe("defect 7: package details, as Excel takes them", () => {
+  it("finds parts whose names differ in case from their relationships", async () => {
+    const bytes = repack(buildXlsx(oneSheet(`<row r="1"><c r="A1" t="s"><v>0</v></c></row>`, { sharedStrings: sstXml(["Hallo"]) })), (files) => {
+      files["xl/_rels/workbook.xml.rels"] = strToU8(
+        strFromU8(files["xl/_rels/workbook.xml.rels"] as Uint8Array)
+          .replace("worksheets/sheet1.xml", "Worksheets/Sheet1.XML")
+          .replace("/xl/sharedStrings.xml", "/XL/SharedStrings.xml"),
+      );
+    });
+    const { rows } = await readSheet(bytes);
+    expect(cellText(rows[0]?.cells[0])).toBe("Hallo");
+  });
+
+  it("reads a shared-strings part that the workbook's relationships do not name", async () => {
+    const bytes = repack(buildXlsx(oneSheet(`<row r="1"><c r="A1" t="s"><v>0</v></c></row>`, { sharedStrings: sstXml(["Hallo"]) })), (files) => {
+      files["xl/_rels/workbook.xml.rels"] = strToU8(
+        strFromU8(files["xl/_rels/workbook.xml.rels"] as Uint8Array).replace(/<Relationship Id="rIdS"[^>]*\/>/, ""),
+      );
+    });
+    const { rows } = await readSheet(bytes);
+    expect(cellText(rows[0]?.cells[0])).toBe("Hallo");
   });
 });
