@@ -3,12 +3,20 @@ export type NumberFormatKind = "general" | "date" | "text" | "scientific";
 
 /**
  * One cell's value as the workbook stores it: a formula is replaced by its cached value and
- * marked `formula`. An `error` cell shows an Excel error (#N/A); `uncomputed` is a formula
+ * marked `formula`; `display` is how a padding number format shows a number. An `error` cell shows an Excel error (#N/A); `uncomputed` is a formula
  * whose writer stored no computed value (openpyxl): Excel would show one, the file has none.
  */
 export type Cell =
   | { kind: "text"; text: string; formula?: true }
-  | { kind: "number"; value: number; format: NumberFormatKind; date1904: boolean; formula?: true }
+  | {
+      kind: "number";
+      value: number;
+      format: NumberFormatKind;
+      date1904: boolean;
+      formula?: true;
+      /** The text Excel shows where the number format pads the number or adds text ("00042", "ABC-0042"). */
+      display?: string;
+    }
   | { kind: "boolean"; value: boolean; formula?: true }
   | { kind: "error"; text: string; uncomputed?: true };
 
