@@ -11,11 +11,19 @@ export interface SheetInfo {
   hidden: boolean;
 }
 
+/** A sheet passed over when no --sheet is given, and why. */
+export interface SkippedSheet {
+  name: string;
+  why: "hidden" | "chart" | "empty";
+}
+
 /** An .xlsx workbook held in memory, read without ever writing to disk. */
 export interface Workbook {
   sheets: SheetInfo[];
   /** The sheet that `rows()` reads. */
   sheet: SheetInfo;
+  /** The sheets before it that were passed over (only when no sheet was asked for). */
+  skipped: SkippedSheet[];
   date1904: boolean;
   /** The workbook carries macros (.xlsm): they are never run, but the requester should know. */
   macros: boolean;
@@ -82,12 +90,9 @@ export async function openWorkbook(bytes: Uint8Array, options: OpenWorkbookOptio
     .map((p) => ({
       name: p.attributes.name ?? "",
       hidden: p.attributes.state === "hidden" || p.attributes.state === "veryHidden",
-      target: rels.find((r) => r.id === p.attributes.id)?.target,
+      ...sheetPart(rels.find((r) => r.id === p.attributes.id)),
     }));
   if (sheets.length === 0) throw new InputError("The workbook has no sheets.");
-  const chosen = chooseSheet(sheets, options.sheet);
-  const sheetEntry = chosen.target ? get(chosen.target) : undefined;
-  if (!sheetEntry) throw new InputError(`The workbook is damaged: the sheet "${chosen.name}" has no data part.`);
 
   // A shared-strings or styles part that the relationships forget is read where Excel looks for it.
   const stringsTarget = rels.find((r) => REL_SHARED_STRINGS.test(r.type))?.target ?? `${folder}sharedStrings.xml`;
@@ -97,24 +102,65 @@ export async function openWorkbook(bytes: Uint8Array, options: OpenWorkbookOptio
   const stylesEntry = stylesTarget ? get(stylesTarget) : undefined;
   const formats = stylesEntry ? await readCellFormats(bytes, stylesEntry, budget) : [];
 
-  const sheet = { name: chosen.name, hidden: chosen.hidden };
   const merged: string[] = [];
+  const context = { strings, formats, date1904, limits, merged };
+  const hasRows = (entry: ZipEntry) => sheetHasRows(bytes, entry, { ...context, merged: [] });
+  const { chosen, skipped } =
+    options.sheet === undefined ? await firstSheetWithData(sheets, get, hasRows) : { chosen: namedSheet(sheets, options.sheet), skipped: [] };
+  const sheetEntry = chosen.target ? get(chosen.target) : undefined;
+  if (!sheetEntry) throw new InputError(`The workbook is damaged: the sheet "${chosen.name}" has no data part.`);
   return {
     sheets: sheets.map(({ name, hidden }) => ({ name, hidden })),
-    sheet,
+    sheet: { name: chosen.name, hidden: chosen.hidden },
+    skipped,
     date1904,
     macros: [...entries.keys()].some((name) => /vbaProject\.bin$/i.test(name)),
     batches: () => {
       merged.length = 0;
-      return readSheetRows(bytes, sheetEntry, new InflateBudget(limits), { strings, formats, date1904, limits, merged });
+      return readSheetRows(bytes, sheetEntry, new InflateBudget(limits), context);
     },
     merged,
     close: () => Promise.resolve(),
   };
 }
 
-function chooseSheet<T extends SheetInfo>(sheets: T[], wanted: string | undefined): T {
-  if (wanted === undefined) return sheets[0] as T;
+const REL_WORKSHEET = /\/worksheet$/;
+
+/** A sheet's part, and whether it is a worksheet (not a chart sheet, dialog or macro sheet). */
+const sheetPart = (rel: Relationship | undefined) => ({ target: rel?.target, worksheet: rel === undefined || REL_WORKSHEET.test(rel.type) });
+
+type SheetEntry = SheetInfo & { target: string | undefined; worksheet: boolean };
+
+/**
+ * The first sheet the organisation sees with data in it: hidden sheets, chart sheets and empty
+ * worksheets are skipped (and said so). Where no sheet qualifies, the first sheet, as before.
+ */
+async function firstSheetWithData(
+  sheets: SheetEntry[],
+  get: (name: string) => ZipEntry | undefined,
+  hasRows: (entry: ZipEntry) => Promise<boolean>,
+): Promise<{ chosen: SheetEntry; skipped: SkippedSheet[] }> {
+  const skipped: SkippedSheet[] = [];
+  for (const sheet of sheets) {
+    const entry = sheet.target ? get(sheet.target) : undefined;
+    const why = sheet.hidden ? "hidden" : !sheet.worksheet ? "chart" : entry && !(await hasRows(entry)) ? "empty" : undefined;
+    if (!why) return { chosen: sheet, skipped };
+    skipped.push({ name: sheet.name, why });
+  }
+  return { chosen: sheets[0] as SheetEntry, skipped: [] };
+}
+
+/** Whether a worksheet has a row with data: read up to its first such row only. */
+async function sheetHasRows(bytes: Uint8Array, entry: ZipEntry, context: SheetContext): Promise<boolean> {
+  const rows = readSheetRows(bytes, entry, new InflateBudget(context.limits), context);
+  try {
+    return !(await rows.next()).done;
+  } finally {
+    await rows.return(undefined);
+  }
+}
+
+function namedSheet<T extends SheetInfo>(sheets: T[], wanted: string): T {
   const found = sheets.find((s) => s.name === wanted) ?? sheets.find((s) => s.name.toLowerCase() === wanted.toLowerCase());
   if (!found) {
     throw new InputError(`The workbook has no sheet "${wanted}"; its sheets are: ${sheets.map((s) => `"${s.name}"`).join(", ")}.`);

@@ -1,5 +1,5 @@
 import { cellText, isBlank, type SheetRow } from "../input/cells.js";
-import { columnLetter, type HeaderMap, mapHeaders } from "../input/headers.js";
+import { columnLetter, findHeaderRow, type HeaderMap, mapHeaders } from "../input/headers.js";
 import type { Workbook } from "../input/workbook.js";
 import { InputError } from "../shared/errors.js";
 import type { FieldContext } from "../scripts/fields.js";
@@ -36,7 +36,9 @@ export type Warning =
   | { code: "macros" }
   | { code: "merged_cells"; ranges: string }
   | { code: "unnamed_column"; column: string }
-  | { code: "formula_column"; column: string };
+  | { code: "formula_column"; column: string }
+  | { code: "sheets_skipped"; sheet: string; skipped: string }
+  | { code: "rows_above_header"; header: number; rows: number[] };
 
 export interface Analysis {
   headerMap: HeaderMap;
@@ -64,12 +66,24 @@ export interface AnalyseOptions {
 export async function analyseWorkbook(workbook: Workbook, options: AnalyseOptions): Promise<Analysis> {
   const { script } = options;
   let state: RowState | null = null;
+  // The rows before the header is found: a title, a group row, instructions, and the header.
+  const first: SheetRow[] = [];
   for await (const batch of workbook.batches()) {
     for (const sheetRow of batch) {
-      if (!state) state = startRows(script, sheetRow, options);
-      else checkRow(state, sheetRow);
+      if (state) {
+        checkRow(state, sheetRow);
+        continue;
+      }
+      first.push(sheetRow);
+      const header = findHeaderRow(script, workbook.sheet.name, first, false);
+      if (header) state = startRows(script, header, first.slice(0, first.indexOf(header)), options);
     }
     options.onProgress?.(state?.results.length ?? 0);
+  }
+  if (!state && first.length > 0) {
+    const header = findHeaderRow(script, workbook.sheet.name, first, true) as SheetRow;
+    state = startRows(script, header, first.slice(0, first.indexOf(header)), options);
+    for (const sheetRow of first.slice(first.indexOf(header) + 1)) checkRow(state, sheetRow);
   }
   if (!state) throw new InputError(`The sheet "${workbook.sheet.name}" is empty: it has no header row and no data.`);
   const { headerMap, validator, finder, results, texts, hiddenRows, paddedRows } = state;
@@ -96,6 +110,7 @@ export async function analyseWorkbook(workbook: Workbook, options: AnalyseOption
   for (const index of [...state.unnamedWithData].sort((a, b) => a - b)) warnings.push({ code: "unnamed_column", column: columnLetter(index) });
   if (workbook.merged.length > 0)
     warnings.push({ code: "merged_cells", ranges: workbook.merged.slice(0, 20).join(", ") + (workbook.merged.length > 20 ? ", …" : "") });
+  if (state.above.length > 0) warnings.unshift({ code: "rows_above_header", header: headerMap.row, rows: state.above });
   if (hiddenRows.length > 0) warnings.push({ code: "hidden_rows", rows: hiddenRows });
   if (paddedRows.length > 0) warnings.push({ code: "bsn_padded", rows: paddedRows });
   warnings.push(...americanWarnings, ...formulaWarnings);
@@ -120,10 +135,12 @@ interface RowState {
   unnamed: number[];
   /** Columns without a header in which some row has data. */
   unnamedWithData: Set<number>;
+  /** Rows with data above the header row. */
+  above: number[];
 }
 
-/** The first non-empty row is the header row: match it, and get ready for the data rows. */
-function startRows(script: ScriptDef, header: SheetRow, options: AnalyseOptions): RowState {
+/** Matches the header row, and gets ready for the data rows; the rows above the header are noted. */
+function startRows(script: ScriptDef, header: SheetRow, above: SheetRow[], options: AnalyseOptions): RowState {
   const headerMap = mapHeaders(script, header.row, header.cells);
   const texts = new RowTextStore();
   texts.add(headerMap.headers);
@@ -141,6 +158,7 @@ function startRows(script: ScriptDef, header: SheetRow, options: AnalyseOptions)
     formulas: new Map([...headerMap.columns].filter(([, c]) => watchesFormulas(c)).map(([index]) => [index, new FormulaColumn()])),
     unnamed: headerMap.headers.flatMap((header, index) => (header === "" ? [index] : [])),
     unnamedWithData: new Set(),
+    above: above.map((r) => r.row),
   };
 }
 
@@ -207,9 +225,17 @@ function markFormulaColumns(state: RowState): Warning[] {
   return warnings;
 }
 
+/** The names of the templates' explanation sheet (commands/template.ts writes them; a test checks they agree). */
+export const TEMPLATE_HELP_SHEETS: ReadonlySet<string> = new Set(["Toelichting", "Explanation", "Erläuterung"]);
+
 function sheetWarnings(workbook: Workbook, headerMap: HeaderMap, ignored: string[]): Warning[] {
   const warnings: Warning[] = [];
-  if (workbook.sheets.length > 1) warnings.push({ code: "other_sheets", sheet: workbook.sheet.name, sheets: workbook.sheets.length });
+  const skipped = new Set(workbook.skipped.map((s) => s.name));
+  if (skipped.size > 0)
+    warnings.push({ code: "sheets_skipped", sheet: workbook.sheet.name, skipped: [...skipped].map((name) => `"${name}"`).join(", ") });
+  // The sheets nobody was told about: neither read nor skipped, nor a template's explanation sheet.
+  const others = workbook.sheets.filter((s) => s.name !== workbook.sheet.name && !skipped.has(s.name) && !TEMPLATE_HELP_SHEETS.has(s.name));
+  if (others.length > 0) warnings.push({ code: "other_sheets", sheet: workbook.sheet.name, sheets: workbook.sheets.length });
   if (workbook.sheet.hidden) warnings.push({ code: "hidden_sheet", sheet: workbook.sheet.name });
   if (workbook.macros) warnings.push({ code: "macros" });
   for (const { column, header } of headerMap.unknown) warnings.push({ code: "unknown_column", column: columnLetter(column), header });

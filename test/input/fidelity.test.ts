@@ -3,7 +3,8 @@
 import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { cellText } from "../../src/input/cells.js";
-import { analyseWorkbook, type Analysis } from "../../src/pipeline/analyse.js";
+import { buildTemplate } from "../../src/commands/template.js";
+import { analyseWorkbook, TEMPLATE_HELP_SHEETS, type Analysis } from "../../src/pipeline/analyse.js";
 import { defaultPlatformConfig } from "../../src/pipeline/platform-config.js";
 import { openWorkbook } from "../../src/input/workbook.js";
 import { getScript } from "../../src/scripts/index.js";
@@ -216,5 +217,83 @@ describe("defect 7: package details, as Excel takes them", () => {
     });
     const { rows } = await readSheet(bytes);
     expect(cellText(rows[0]?.cells[0])).toBe("Hallo");
+  });
+});
+
+describe("defect 5: the sheet and the header row the organisation sees", () => {
+  const data = sheetXml(headerRow(CLIENT_HEADERS) + clientRow(2, ["a@voorbeeld.nl", "An", "", "Vries", "C-2"]));
+  const chart = (bytes: Uint8Array) =>
+    repack(bytes, (files) => {
+      const rels = strFromU8(files["xl/_rels/workbook.xml.rels"] as Uint8Array);
+      files["xl/_rels/workbook.xml.rels"] = strToU8(
+        rels.replace(/relationships\/worksheet" Target="worksheets\/sheet2.xml"/, 'relationships/chartsheet" Target="chartsheets/sheet1.xml"'),
+      );
+      files["xl/chartsheets/sheet1.xml"] = strToU8(
+        `<?xml version="1.0"?><chartsheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>`,
+      );
+    });
+
+  it("reads the first visible worksheet with data, skipping hidden, very hidden, chart and empty sheets, and says so", async () => {
+    const bytes = chart(
+      buildXlsx({
+        sheets: [
+          { name: "Opzoek", xml: sheetXml(headerRow(["Code"])), state: "veryHidden" },
+          { name: "Grafiek", xml: sheetXml("") },
+          { name: "Leeg", xml: sheetXml(`<row r="1"><c r="A1" t="inlineStr"><is><t> </t></is></c></row>`) },
+          { name: "Verborgen", xml: sheetXml(headerRow(["Code"])), state: "hidden" },
+          { name: "Cliënten", xml: data },
+          { name: "Toelichting", xml: sheetXml(headerRow(["Kolom"])) },
+        ],
+      }),
+    );
+    const workbook = await openWorkbook(bytes);
+    expect(workbook.sheet).toEqual({ name: "Cliënten", hidden: false });
+    expect(workbook.skipped).toEqual([
+      { name: "Opzoek", why: "hidden" },
+      { name: "Grafiek", why: "chart" },
+      { name: "Leeg", why: "empty" },
+      { name: "Verborgen", why: "hidden" },
+    ]);
+    const analysis = await analyse(bytes);
+    expect(flat(analysis)).toEqual([{ row: 2, status: "valid", reasons: [] }]);
+    // The template's own explanation sheet is no "other sheet" worth a word.
+    expect(analysis.warnings.filter((w) => w.code === "sheets_skipped" || w.code === "other_sheets")).toEqual([
+      { code: "sheets_skipped", sheet: "Cliënten", skipped: '"Opzoek", "Grafiek", "Leeg", "Verborgen"' },
+    ]);
+  });
+
+  it("takes as the header the first row among the first 20 that holds the required columns, and reports the rows above it", async () => {
+    // A title row, a group row of merged cells and an instruction line above the header.
+    const rows =
+      `<row r="1">${inline("A1", "Aanmelding nieuwe cliënten")}</row>` +
+      `<row r="2">${inline("A2", "Persoon")}${inline("E2", "Systeem")}</row>` +
+      `<row r="3">${inline("A3", "Vul per cliënt één rij in; E-mailadres is verplicht")}</row>` +
+      headerRow(CLIENT_HEADERS)
+        .replace(/r="1"/g, 'r="4"')
+        .replace(/([A-F])1"/g, '$14"') +
+      clientRow(5, ["a@voorbeeld.nl", "An", "", "Vries", "C-5"]);
+    const analysis = await analyse(oneSheet(rows));
+    expect(analysis.headerMap.row).toBe(4);
+    expect(flat(analysis)).toEqual([{ row: 5, status: "valid", reasons: [] }]);
+    expect(analysis.warnings).toContainEqual({ code: "rows_above_header", header: 4, rows: [1, 2, 3] });
+  });
+
+  it("names the sheet, the row that came closest and the columns it lacks when no row holds the required columns", async () => {
+    const rows =
+      `<row r="1">${inline("A1", "Aanmelding")}</row>` +
+      `<row r="2">${inline("A2", "E-mailadres")}${inline("B2", "Voornaam")}${inline("C2", "Client ID")}</row>` +
+      clientRow(3, ["a@voorbeeld.nl", "An", "C-3"]);
+    await expect(analyse(oneSheet(rows))).rejects.toThrow(
+      /^The sheet has no column "Tussenvoegsel".*; in sheet "Blad1", row 2 came closest among the first 20 rows, lacking "Tussenvoegsel", "Achternaam"\.$/,
+    );
+  });
+});
+
+describe("defect 10: a filled-in template is read without a word about its explanation sheet", () => {
+  it.each(["nl", "en", "de"] as const)("knows the %s template's explanation sheet", async (lang) => {
+    const workbook = await openWorkbook(await buildTemplate(getScript("new-clients"), lang));
+    const help = workbook.sheets.filter((s) => s.name !== workbook.sheet.name).map((s) => s.name);
+    expect(help).toHaveLength(1);
+    expect(TEMPLATE_HELP_SHEETS.has(help[0] as string)).toBe(true);
   });
 });
