@@ -37,6 +37,7 @@ export function cellText(cell: Cell | undefined): string {
     case "boolean":
       return cell.value ? "TRUE" : "FALSE";
     case "number":
+      if (cell.display !== undefined) return cell.display;
       if (cell.format === "date") return excelSerialToIso(cell.value, cell.date1904) ?? String(cell.value);
       return numberToPlainText(cell.value);
   }

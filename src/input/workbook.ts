@@ -2,7 +2,7 @@ import { InputError } from "../shared/errors.js";
 import type { Cell, NumberFormatKind, SheetRow } from "./cells.js";
 import { isBlank } from "./cells.js";
 import { defaultLimits, type ReadLimits } from "./limits.js";
-import { collectElements, decodeExcelEscapes, readCellFormats, readSharedStrings, StringItemText } from "./workbook-parts.js";
+import { collectElements, decodeExcelEscapes, type NumberDisplay, readCellFormats, readSharedStrings, StringItemText } from "./workbook-parts.js";
 import { bytesEqual, newCursor, nextAttribute, textOf, XmlScanner } from "./xml-scanner.js";
 import { InflateBudget, inflateEntry, openZip, type ZipEntry } from "./zip.js";
 
@@ -100,10 +100,10 @@ export async function openWorkbook(bytes: Uint8Array, options: OpenWorkbookOptio
   const strings = stringsEntry ? await readSharedStrings(bytes, stringsEntry, budget, limits.maxCellChars) : [];
   const stylesTarget = rels.find((r) => REL_STYLES.test(r.type))?.target ?? `${folder}styles.xml`;
   const stylesEntry = stylesTarget ? get(stylesTarget) : undefined;
-  const formats = stylesEntry ? await readCellFormats(bytes, stylesEntry, budget) : [];
+  const { kinds: formats, displays } = stylesEntry ? await readCellFormats(bytes, stylesEntry, budget) : { kinds: [], displays: [] };
 
   const merged: string[] = [];
-  const context = { strings, formats, date1904, limits, merged };
+  const context = { strings, formats, displays, date1904, limits, merged };
   const hasRows = (entry: ZipEntry) => sheetHasRows(bytes, entry, { ...context, merged: [] });
   const { chosen, skipped } =
     options.sheet === undefined ? await firstSheetWithData(sheets, get, hasRows) : { chosen: namedSheet(sheets, options.sheet), skipped: [] };
@@ -197,6 +197,7 @@ function resolvePath(folder: string, target: string): string {
 interface SheetContext {
   strings: string[];
   formats: NumberFormatKind[];
+  displays: (NumberDisplay | undefined)[];
   date1904: boolean;
   limits: ReadLimits;
   /** Filled with the merged ranges found after the rows. */
@@ -481,7 +482,10 @@ class SheetHandler {
         const value = this.wholeNumber >= 0 ? this.wholeNumber : Number(raw);
         if (this.wholeNumber < 0 && (raw.trim() === "" || !Number.isFinite(value))) return { kind: "text", text: raw };
         const format = this.context.formats[this.style] ?? "general";
-        return { kind: "number", value, format, date1904: this.context.date1904 };
+        const display = this.context.displays[this.style]?.(value);
+        return display === undefined
+          ? { kind: "number", value, format, date1904: this.context.date1904 }
+          : { kind: "number", value, format, date1904: this.context.date1904, display };
       }
     }
   }

@@ -38,7 +38,8 @@ export type Warning =
   | { code: "unnamed_column"; column: string }
   | { code: "formula_column"; column: string }
   | { code: "sheets_skipped"; sheet: string; skipped: string }
-  | { code: "rows_above_header"; header: number; rows: number[] };
+  | { code: "rows_above_header"; header: number; rows: number[] }
+  | { code: "number_format"; column: string; rows: number[] };
 
 export interface Analysis {
   headerMap: HeaderMap;
@@ -114,6 +115,7 @@ export async function analyseWorkbook(workbook: Workbook, options: AnalyseOption
   if (hiddenRows.length > 0) warnings.push({ code: "hidden_rows", rows: hiddenRows });
   if (paddedRows.length > 0) warnings.push({ code: "bsn_padded", rows: paddedRows });
   warnings.push(...americanWarnings, ...formulaWarnings);
+  for (const [index, rows] of state.displayed) if (rows.length > 0) warnings.push({ code: "number_format", column: columnLetter(index), rows });
   return { headerMap, results, warnings, texts };
 }
 
@@ -137,6 +139,8 @@ interface RowState {
   unnamedWithData: Set<number>;
   /** Rows with data above the header row. */
   above: number[];
+  /** Per ID, BSN and phone column (sheet index): the rows whose number was read as its format shows it. */
+  displayed: Map<number, number[]>;
 }
 
 /** Matches the header row, and gets ready for the data rows; the rows above the header are noted. */
@@ -159,6 +163,9 @@ function startRows(script: ScriptDef, header: SheetRow, above: SheetRow[], optio
     unnamed: headerMap.headers.flatMap((header, index) => (header === "" ? [index] : [])),
     unnamedWithData: new Set(),
     above: above.map((r) => r.row),
+    displayed: new Map(
+      [...headerMap.columns].filter(([, c]) => SHOWN_AS_FORMATTED.has(c.field) || c.idKind === "source").map(([index]) => [index, []]),
+    ),
   };
 }
 
@@ -174,6 +181,10 @@ function checkRow(state: RowState, sheetRow: SheetRow): void {
   if (checked.notes.includes("bsn_padded")) state.paddedRows.push(sheetRow.row);
   for (const [index, detector] of state.dates) detector.add(state.results.length, sheetRow.cells[index]);
   for (const [index, column] of state.formulas) column.add(state.results.length, sheetRow.cells[index]);
+  for (const [index, rows] of state.displayed) {
+    const cell = sheetRow.cells[index];
+    if (cell?.kind === "number" && cell.display !== undefined) rows.push(sheetRow.row);
+  }
   const ok = checked.reasons.length === 0;
   if (ok && state.plan) {
     const planned = state.plan(checked.values, sheetRow.row);
@@ -224,6 +235,9 @@ function markFormulaColumns(state: RowState): Warning[] {
   }
   return warnings;
 }
+
+/** Fields whose number cells are read as their number format shows them (as are source IDs). */
+const SHOWN_AS_FORMATTED: ReadonlySet<string> = new Set(["bsn", "phone_number"]);
 
 /** The names of the templates' explanation sheet (commands/template.ts writes them; a test checks they agree). */
 export const TEMPLATE_HELP_SHEETS: ReadonlySet<string> = new Set(["Toelichting", "Explanation", "Erläuterung"]);

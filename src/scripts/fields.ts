@@ -90,8 +90,16 @@ function digitsOfNumber(cell: Extract<Cell, { kind: "number" }>): string | null 
   return value > 999_999_999_999_999 ? null : numberToPlainText(value);
 }
 
-/** A source-system ID: text; a number cell is read as its digits, unless Excel lost some. */
-export const parseSourceId: FieldParser = (cell) => {
+/**
+ * A number cell whose format pads it or adds text ("00042", "ABC-0042") as the text Excel
+ * shows: the source system knows the ID by that text (analyse says in the report where this happened).
+ */
+const shown = (cell: Cell | undefined): Cell | undefined =>
+  cell?.kind === "number" && cell.display !== undefined ? { kind: "text", text: cell.display } : cell;
+
+/** A source-system ID: text; a number cell is read as its digits (or as its format shows it), unless Excel lost some. */
+export const parseSourceId: FieldParser = (given) => {
+  const cell = shown(given);
   if (cell?.kind === "number") {
     const digits = digitsOfNumber(cell);
     return digits === null ? fail("invalid_id", "excel_number") : ok(digits);
@@ -131,7 +139,8 @@ export function passesElevenTest(bsn: string): boolean {
 }
 
 /** A BSN: nine digits that pass the eleven-test; one that lost leading zeros is padded. */
-export const parseBsn: FieldParser = (cell) => {
+export const parseBsn: FieldParser = (given) => {
+  const cell = shown(given);
   let digits: string;
   if (cell?.kind === "number") {
     const fromNumber = digitsOfNumber(cell);
@@ -218,7 +227,8 @@ export const DUTCH_MOBILE = /^06[1-58]\d{7}$/;
  * A phone number, Dutch or international, stored as E.164 (+31612345678). A Dutch number
  * that Excel kept as a number has lost its leading 0; it is given back.
  */
-export const parsePhone: FieldParser = (cell) => {
+export const parsePhone: FieldParser = (given) => {
+  const cell = shown(given);
   let text: string;
   if (cell?.kind === "number") {
     const digits = digitsOfNumber(cell);

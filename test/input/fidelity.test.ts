@@ -7,6 +7,7 @@ import { buildTemplate } from "../../src/commands/template.js";
 import { analyseWorkbook, TEMPLATE_HELP_SHEETS, type Analysis } from "../../src/pipeline/analyse.js";
 import { defaultPlatformConfig } from "../../src/pipeline/platform-config.js";
 import { openWorkbook } from "../../src/input/workbook.js";
+import { numberDisplay } from "../../src/input/workbook-parts.js";
 import { getScript } from "../../src/scripts/index.js";
 import { renderReason } from "../../src/report/messages/index.js";
 import type { Reason } from "../../src/scripts/reasons.js";
@@ -296,4 +297,42 @@ describe("defect 10: a filled-in template is read without a word about its expla
     expect(help).toHaveLength(1);
     expect(TEMPLATE_HELP_SHEETS.has(help[0] as string)).toBe(true);
   });
+});
+
+describe("defect 4: numeric IDs keep what their number format shows", () => {
+  // openpyxl and exceljs write an ID typed as a number with a custom format such as 00000.
+  const styles = `<?xml version="1.0"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="3"><numFmt numFmtId="164" formatCode="00000"/><numFmt numFmtId="165" formatCode="&quot;ABC-&quot;0000"/><numFmt numFmtId="166" formatCode="000000000"/></numFmts><cellXfs count="5"><xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="165"/><xf numFmtId="166"/><xf numFmtId="1"/></cellXfs></styleSheet>`;
+
+  it("renders number cells in ID, BSN and phone columns through padding formats, as Excel shows them, and says so", async () => {
+    const headers = [...CLIENT_HEADERS.slice(0, 5), "BSN", "Telefoonnummer"];
+    const rows =
+      headerRow(headers) +
+      clientRow(2, ["a@voorbeeld.nl", "An", "", "Vries"], `<c r="E2" s="1"><v>42</v></c><c r="F2" s="3"><v>10000008</v></c>`) +
+      clientRow(3, ["b@voorbeeld.nl", "Bo", "", "Bakker"], `<c r="E3" s="2"><v>7</v></c><c r="G3" s="4"><v>612345678</v></c>`) +
+      clientRow(4, ["c@voorbeeld.nl", "Cor", "", "Smit"], `<c r="E4" s="4"><v>123</v></c>`);
+    const bytes = buildXlsx(oneSheet(rows, { styles }));
+    const { rows: read } = await readSheet(bytes);
+    expect([read[1]?.cells[4], read[2]?.cells[4], read[3]?.cells[4]].map(cellText)).toEqual(["00042", "ABC-0007", "123"]);
+    const analysis = await analyse(bytes);
+    expect(flat(analysis).map((r) => r.status)).toEqual(["valid", "valid", "valid"]);
+    expect(analysis.warnings).toContainEqual({ code: "number_format", column: "E", rows: [2, 3] });
+    expect(analysis.warnings).toContainEqual({ code: "number_format", column: "F", rows: [2] });
+    expect([...analysis.texts.read()].slice(1).map((t) => t[4])).toEqual(["00042", "ABC-0007", "123"]);
+  });
+});
+
+describe("numberDisplay", () => {
+  it.each([
+    ["00000", 42, "00042"],
+    ["00000", 1234567, "1234567"],
+    ['"ABC-"0000', 7, "ABC-0007"],
+    ["\\A0000", 12, "A0012"],
+    ["000-000", 1234, "001-234"],
+    ["#0000", 5, "0005"],
+    ["0", 42, undefined],
+    ["0.00", 42, undefined],
+    ["#,##0", 4200, undefined],
+    ["[Red]00000", 42, undefined],
+    ["00000", 4.5, undefined],
+  ])("%s shows %d as %s", (code, value, expected) => expect(numberDisplay(code)?.(value)).toBe(expected));
 });
