@@ -220,7 +220,7 @@ function headerVariants(header: string): string[] {
 }
 
 /** The language most of the sheet's matched headers are written in, if any is. */
-function sheetLanguage(headers: string[], columns: Map<number, ColumnDef>): Lang | undefined {
+export function sheetLanguage(headers: string[], columns: Map<number, ColumnDef>): Lang | undefined {
   const votes = new Map<Lang, number>();
   for (const [index, column] of columns) {
     const name = splitHeader(headers[index] ?? "").name;

@@ -1,5 +1,5 @@
 import { cellText, isBlank, type SheetRow } from "../input/cells.js";
-import { columnLetter, findHeaderRow, type HeaderMap, mapHeaders } from "../input/headers.js";
+import { columnLetter, findHeaderRow, type HeaderMap, mapHeaders, sheetLanguage } from "../input/headers.js";
 import type { Workbook } from "../input/workbook.js";
 import { InputError } from "../shared/errors.js";
 import type { FieldContext } from "../scripts/fields.js";
@@ -151,7 +151,7 @@ function startRows(script: ScriptDef, header: SheetRow, above: SheetRow[], optio
   return {
     script,
     headerMap,
-    validator: buildRowValidator(script, headerMap, options.config, options.context),
+    validator: buildRowValidator(script, headerMap, options.config, withPhoneRegion(options.context, headerMap)),
     finder: new DuplicateFinder(script.keys),
     results: [],
     texts,
@@ -235,6 +235,13 @@ function markFormulaColumns(state: RowState): Warning[] {
   }
   return warnings;
 }
+
+/**
+ * Phone numbers without a country code are of the region given, else of the sheet's language:
+ * German headers, Germany; Dutch or English headers (or no telling), the Netherlands.
+ */
+const withPhoneRegion = (context: FieldContext, headerMap: HeaderMap): FieldContext =>
+  context.phoneRegion ? context : { ...context, phoneRegion: sheetLanguage(headerMap.headers, headerMap.columns) === "de" ? "DE" : "NL" };
 
 /** Fields whose number cells are read as their number format shows them (as are source IDs). */
 const SHOWN_AS_FORMATTED: ReadonlySet<string> = new Set(["bsn", "phone_number"]);

@@ -1,4 +1,4 @@
-import parsePhoneNumber from "libphonenumber-js/max";
+import parsePhoneNumber, { type CountryCode, isSupportedCountry } from "libphonenumber-js/max";
 import { type Cell, cellText, excelSerialToIso, numberToPlainText, trimAll } from "../input/cells.js";
 import type { ReasonCode, ReasonDetail } from "./reasons.js";
 
@@ -11,7 +11,15 @@ export type FieldNote = "bsn_padded";
 export interface FieldContext {
   /** Today as YYYY-MM-DD, for "no birth dates in the future". */
   today: string;
+  /** The region of phone numbers without a country code (--phone-region); else the sheet's language decides. */
+  phoneRegion?: CountryCode;
 }
+
+/** A region for --phone-region: a two-letter country code that libphonenumber knows, or undefined. */
+export const phoneRegionOf = (text: string): CountryCode | undefined => {
+  const code = text.trim().toUpperCase();
+  return isSupportedCountry(code) ? code : undefined;
+};
 
 export type FieldParser<T = string> = (cell: Cell | undefined, context: FieldContext) => FieldResult<T>;
 
@@ -227,8 +235,10 @@ export const DUTCH_MOBILE = /^06[1-58]\d{7}$/;
  * A phone number, Dutch or international, stored as E.164 (+31612345678). A Dutch number
  * that Excel kept as a number has lost its leading 0; it is given back.
  */
-export const parsePhone: FieldParser = (given) => {
+export const parsePhone: FieldParser = (given, context) => {
   const cell = shown(given);
+  const region = context.phoneRegion ?? "NL";
+  if (region !== "NL") return parseForeignPhone(cell, region);
   let text: string;
   if (cell?.kind === "number") {
     const digits = digitsOfNumber(cell);
@@ -249,6 +259,25 @@ export const parsePhone: FieldParser = (given) => {
   const phone = parsePhoneNumber(text, "NL");
   return phone?.isValid() ? ok(phone.number) : fail("invalid_phone");
 };
+
+/** A phone number of a region other than the Netherlands: as the library reads it there. */
+function parseForeignPhone(cell: Cell | undefined, region: CountryCode): FieldResult {
+  let text: string;
+  if (cell?.kind === "number") {
+    const digits = digitsOfNumber(cell);
+    if (digits === null) return fail("invalid_phone");
+    // A number cell has lost its leading 0 (the trunk prefix of most regions) unless it has a country code.
+    text = digits.startsWith("00") ? digits : `0${digits}`;
+  } else {
+    text = textOf(cell);
+    if (text === "") return ok(null);
+  }
+  text = text.replace(/[\s()./-]/g, "");
+  if (/^00\d+$/.test(text)) text = `+${text.slice(2)}`;
+  if (!/^\+?\d{6,16}$/.test(text)) return fail("invalid_phone");
+  const phone = parsePhoneNumber(text, region);
+  return phone?.isValid() ? ok(phone.number) : fail("invalid_phone");
+}
 
 export type Role = "professional" | "application_manager" | "data_analyst" | "data_officer" | "supervisor" | "secretary";
 

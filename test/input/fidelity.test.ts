@@ -336,3 +336,33 @@ describe("numberDisplay", () => {
     ["00000", 4.5, undefined],
   ])("%s shows %d as %s", (code, value, expected) => expect(numberDisplay(code)?.(value)).toBe(expected));
 });
+
+describe("defect 9: the phone region follows the sheet's language", () => {
+  const sheet = (headers: string[], phone: string) =>
+    oneSheet(headerRow(headers) + clientRow(2, ["a@voorbeeld.nl", "An", "", "Vries", "C-2", phone]));
+  const german = ["E-Mail-Adresse", "Vorname", "Namenszusatz", "Nachname", "Klienten-ID", "Telefonnummer"];
+  const dutch = ["E-mailadres", "Voornaam", "Tussenvoegsel", "Achternaam", "Client ID", "Telefoonnummer"];
+  const english = ["Email address", "First name", "Infix", "Last name", "Client ID", "Phone number"];
+
+  it("reads a German number in a sheet with German headers, and Dutch ones in Dutch and English sheets", async () => {
+    expect(flat(await analyse(sheet(german, "0151 23456789")))).toEqual([{ row: 2, status: "valid", reasons: [] }]);
+    expect(flat(await analyse(sheet(dutch, "0151 23456789")))[0]?.reasons).toEqual(["invalid_phone:phone_number"]);
+    expect(flat(await analyse(sheet(dutch, "06 12345678")))[0]?.status).toBe("valid");
+    expect(flat(await analyse(sheet(english, "06 12345678")))[0]?.status).toBe("valid");
+  });
+
+  it("takes the region given (--phone-region) over the sheet's language", async () => {
+    const analysis = await analyseWorkbook(await openWorkbook(buildXlsx(sheet(dutch, "0151 23456789"))), {
+      script: getScript("new-clients"),
+      config: defaultPlatformConfig,
+      context: { today: "2026-01-01", phoneRegion: "DE" },
+    });
+    expect(flat(analysis)[0]?.status).toBe("valid");
+  });
+
+  it("suggests the international form for a number that fails", () => {
+    expect(message({ code: "invalid_phone", field: "phone_number" })).toBe(
+      "Phone number is not a valid phone number; write it in the international form, e.g. +31 6 12345678",
+    );
+  });
+});

@@ -6,7 +6,7 @@ export const de: Catalogue = {
     invalid_email: "{field} ist keine gültige E-Mail-Adresse",
     invalid_date: "{field} ist kein gültiges Datum (TT.MM.JJJJ verwenden)",
     invalid_gender: "{field} ist unbekannt; m, w, d oder u verwenden (leer heißt unbekannt)",
-    invalid_phone: "{field} ist keine gültige Telefonnummer",
+    invalid_phone: "{field} ist keine gültige Telefonnummer; schreiben Sie sie in internationaler Form, z. B. +49 151 23456789",
     invalid_bsn: "{field} ist keine gültige BSN",
     invalid_role: "{field} ist keine bekannte Gruppe; wählen Sie aus {roles}",
     invalid_id: "{field} ist keine gültige ID",

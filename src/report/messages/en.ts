@@ -6,7 +6,7 @@ export const en: Catalogue = {
     invalid_email: "{field} is not a valid e-mail address",
     invalid_date: "{field} is not a valid date (use dd-mm-yyyy)",
     invalid_gender: "{field} is unknown; use m, f, other or unknown (empty means unknown)",
-    invalid_phone: "{field} is not a valid phone number",
+    invalid_phone: "{field} is not a valid phone number; write it in the international form, e.g. +31 6 12345678",
     invalid_bsn: "{field} is not a valid BSN",
     invalid_role: "{field} is not a known group; choose from {roles}",
     invalid_id: "{field} is not a valid ID",

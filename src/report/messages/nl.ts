@@ -6,7 +6,7 @@ export const nl: Catalogue = {
     invalid_email: "{field} is geen geldig e-mailadres",
     invalid_date: "{field} is geen geldige datum (gebruik dd-mm-jjjj)",
     invalid_gender: "{field} is onbekend; gebruik m, v, a of o (leeg is onbekend)",
-    invalid_phone: "{field} is geen geldig telefoonnummer",
+    invalid_phone: "{field} is geen geldig telefoonnummer; schrijf het in de internationale vorm, bijv. +31 6 12345678",
     invalid_bsn: "{field} is geen geldig BSN",
     invalid_role: "{field} is geen bekende groep; kies uit {roles}",
     invalid_id: "{field} is geen geldig ID",
