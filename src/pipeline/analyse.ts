@@ -115,8 +115,16 @@ export async function analyseWorkbook(workbook: Workbook, options: AnalyseOption
   if (hiddenRows.length > 0) warnings.push({ code: "hidden_rows", rows: hiddenRows });
   if (paddedRows.length > 0) warnings.push({ code: "bsn_padded", rows: paddedRows });
   warnings.push(...americanWarnings, ...formulaWarnings);
-  for (const [index, rows] of state.displayed) if (rows.length > 0) warnings.push({ code: "number_format", column: columnLetter(index), rows });
+  for (const { index, displayed } of state.watched) {
+    if (displayed && displayed.length > 0) warnings.push({ code: "number_format", column: columnLetter(index), rows: displayed });
+  }
   return { headerMap, results, warnings, texts };
+}
+
+interface WatchedColumn {
+  index: number;
+  formulas: FormulaColumn | undefined;
+  displayed: number[] | undefined;
 }
 
 interface RowState {
@@ -131,16 +139,14 @@ interface RowState {
   plan: AnalyseOptions["plan"];
   /** Per date column (sheet index): whether it was read the American way. */
   dates: Map<number, AmericanDateDetector>;
-  /** Per ID, e-mail and BSN column (sheet index): its formula cells. */
-  formulas: Map<number, FormulaColumn>;
+  /** The ID, e-mail, BSN and phone columns: their formula cells, and numbers read as their format shows them. */
+  watched: WatchedColumn[];
   /** Columns inside the header row's width whose header is empty. */
   unnamed: number[];
   /** Columns without a header in which some row has data. */
   unnamedWithData: Set<number>;
   /** Rows with data above the header row. */
   above: number[];
-  /** Per ID, BSN and phone column (sheet index): the rows whose number was read as its format shows it. */
-  displayed: Map<number, number[]>;
 }
 
 /** Matches the header row, and gets ready for the data rows; the rows above the header are noted. */
@@ -159,13 +165,14 @@ function startRows(script: ScriptDef, header: SheetRow, above: SheetRow[], optio
     paddedRows: [],
     plan: options.plan,
     dates: new Map([...headerMap.columns].filter(([, c]) => c.field === "date_of_birth").map(([index]) => [index, new AmericanDateDetector()])),
-    formulas: new Map([...headerMap.columns].filter(([, c]) => watchesFormulas(c)).map(([index]) => [index, new FormulaColumn()])),
     unnamed: headerMap.headers.flatMap((header, index) => (header === "" ? [index] : [])),
     unnamedWithData: new Set(),
     above: above.map((r) => r.row),
-    displayed: new Map(
-      [...headerMap.columns].filter(([, c]) => SHOWN_AS_FORMATTED.has(c.field) || c.idKind === "source").map(([index]) => [index, []]),
-    ),
+    watched: [...headerMap.columns].flatMap(([index, column]): WatchedColumn[] => {
+      const formulas = watchesFormulas(column) ? new FormulaColumn() : undefined;
+      const displayed = SHOWN_AS_FORMATTED.has(column.field) || column.idKind === "source" ? [] : undefined;
+      return formulas || displayed ? [{ index, formulas, displayed }] : [];
+    }),
   };
 }
 
@@ -180,10 +187,12 @@ function checkRow(state: RowState, sheetRow: SheetRow): void {
   }
   if (checked.notes.includes("bsn_padded")) state.paddedRows.push(sheetRow.row);
   for (const [index, detector] of state.dates) detector.add(state.results.length, sheetRow.cells[index]);
-  for (const [index, column] of state.formulas) column.add(state.results.length, sheetRow.cells[index]);
-  for (const [index, rows] of state.displayed) {
-    const cell = sheetRow.cells[index];
-    if (cell?.kind === "number" && cell.display !== undefined) rows.push(sheetRow.row);
+  for (const watched of state.watched) {
+    const cell = sheetRow.cells[watched.index];
+    // The usual case, a typed value, at the cost of one look.
+    if (cell === undefined || (cell.kind === "text" && cell.formula === undefined)) continue;
+    watched.formulas?.add(state.results.length, cell);
+    if (watched.displayed && cell.kind === "number" && cell.display !== undefined) watched.displayed.push(sheetRow.row);
   }
   const ok = checked.reasons.length === 0;
   if (ok && state.plan) {
@@ -218,8 +227,8 @@ function markAmericanDates(state: RowState): Warning[] {
 /** Says which key columns hold formulas, and refuses the rows of a column none of whose formulas was computed. */
 function markFormulaColumns(state: RowState): Warning[] {
   const warnings: Warning[] = [];
-  for (const [index, column] of state.formulas) {
-    if (column.rows.length === 0) continue;
+  for (const { index, formulas: column } of state.watched) {
+    if (!column || column.rows.length === 0) continue;
     warnings.push({ code: "formula_column", column: columnLetter(index) });
     const field = state.headerMap.columns.get(index)?.field ?? "";
     for (const suspect of column.uncomputedRows()) {

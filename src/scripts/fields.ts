@@ -52,12 +52,15 @@ const SUSPECT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 /** The characters with which a spreadsheet program starts a formula, when a platform export is opened. */
-const FORMULA_START = /^[=+\-@]/;
+const startsFormula = (text: string): boolean => {
+  const first = text.charCodeAt(0);
+  return first === 61 /* = */ || first === 43 /* + */ || first === 45 /* - */ || first === 64; /* @ */
+};
 
 /** Why a text value must not reach the platform (exported, it would run or hide something), if it must not. */
 export function unsafeDetail(text: string): ReasonDetail | undefined {
   if (SUSPECT.test(text)) return CONTROL.test(text) ? "control" : "invisible";
-  return FORMULA_START.test(text) ? "formula_start" : undefined;
+  return startsFormula(text) ? "formula_start" : undefined;
 }
 
 /** Free text such as a name: at most MAX_NAME_CHARS, nothing a spreadsheet would run or hide. */
@@ -81,7 +84,7 @@ export const parseEmail: FieldParser = (cell) => {
     .trim()
     .toLowerCase();
   if (text === "") return ok(null);
-  if (FORMULA_START.test(text)) return fail("unsafe_value", "formula_start");
+  if (startsFormula(text)) return fail("unsafe_value", "formula_start");
   if (text.length > 254 || !EMAIL.test(text) || text.includes("..") || text.startsWith(".") || text.includes(".@")) {
     return fail("invalid_email");
   }
