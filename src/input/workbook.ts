@@ -150,11 +150,16 @@ async function firstSheetWithData(
   return { chosen: sheets[0] as SheetEntry, skipped: [] };
 }
 
-/** Whether a worksheet has a row with data: read up to its first such row only. */
+/**
+ * Whether a worksheet has a row with data: read up to its first such row only. A sheet that
+ * cannot be read is not skipped: reading it tells what is wrong with it.
+ */
 async function sheetHasRows(bytes: Uint8Array, entry: ZipEntry, context: SheetContext): Promise<boolean> {
   const rows = readSheetRows(bytes, entry, new InflateBudget(context.limits), context);
   try {
     return !(await rows.next()).done;
+  } catch {
+    return true;
   } finally {
     await rows.return(undefined);
   }
