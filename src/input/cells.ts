@@ -1,12 +1,24 @@
 /** How a number cell is formatted, as far as reading its value is concerned. */
 export type NumberFormatKind = "general" | "date" | "text" | "scientific";
 
-/** One cell's value as the workbook stores it (formulas already replaced by their cached value). */
+/**
+ * One cell's value as the workbook stores it: a formula is replaced by its cached value and
+ * marked `formula`; `display` is how a padding number format shows a number. An `error` cell shows an Excel error (#N/A); `uncomputed` is a formula
+ * whose writer stored no computed value (openpyxl): Excel would show one, the file has none.
+ */
 export type Cell =
-  | { kind: "text"; text: string }
-  | { kind: "number"; value: number; format: NumberFormatKind; date1904: boolean }
-  | { kind: "boolean"; value: boolean }
-  | { kind: "error"; text: string };
+  | { kind: "text"; text: string; formula?: true }
+  | {
+      kind: "number";
+      value: number;
+      format: NumberFormatKind;
+      date1904: boolean;
+      formula?: true;
+      /** The text Excel shows where the number format pads the number or adds text ("00042", "ABC-0042"). */
+      display?: string;
+    }
+  | { kind: "boolean"; value: boolean; formula?: true }
+  | { kind: "error"; text: string; uncomputed?: true };
 
 /** One non-empty row of the sheet; `cells` is indexed by column, 0 for A. */
 export interface SheetRow {
@@ -25,6 +37,7 @@ export function cellText(cell: Cell | undefined): string {
     case "boolean":
       return cell.value ? "TRUE" : "FALSE";
     case "number":
+      if (cell.display !== undefined) return cell.display;
       if (cell.format === "date") return excelSerialToIso(cell.value, cell.date1904) ?? String(cell.value);
       return numberToPlainText(cell.value);
   }
@@ -33,8 +46,9 @@ export function cellText(cell: Cell | undefined): string {
 /** Whether a cell holds nothing once white space (including non-breaking spaces) is trimmed. */
 export const isBlank = (cell: Cell | undefined): boolean => !cell || (cell.kind === "text" && trimAll(cell.text).length === 0);
 
-/** Trims white space, non-breaking and zero-width spaces and a byte-order mark. */
-export const trimAll = (text: string): string => text.replace(/^[\s\u00a0\u200b\u2007\u202f\ufeff]+|[\s\u00a0\u200b\u2007\u202f\ufeff]+$/g, "");
+/** Trims white space, non-breaking and zero-width spaces, word joiners and a byte-order mark. */
+export const trimAll = (text: string): string =>
+  text.replace(/^[\s\u00a0\u200b-\u200d\u2007\u2060\u202f\ufeff]+|[\s\u00a0\u200b-\u200d\u2007\u2060\u202f\ufeff]+$/g, "");
 
 /**
  * A number as plain digits, without exponent or `.0`, to at most the 15 significant digits

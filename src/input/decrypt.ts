@@ -115,6 +115,7 @@ export async function decryptInput(path: string, armored: boolean, options: Decr
       { cause: error },
     );
   }
+  refuseWrongSecret(message, options, inputName);
   const secrets: Pick<openpgp.DecryptOptions, "decryptionKeys" | "passwords"> = {};
   if (options.key) {
     const name = basename(options.key);
@@ -179,6 +180,24 @@ export async function decryptInput(path: string, armored: boolean, options: Decr
 }
 
 const CHUNK = 1024 * 1024;
+
+/**
+ * A file encrypted only with a password, given a key, or only to keys, given a password, is
+ * told so: OpenPGP's own words ("No public key encrypted session key packet found") say nothing
+ * to the user.
+ */
+function refuseWrongSecret(message: openpgp.Message<unknown>, options: DecryptOptions, inputName: string): void {
+  const toKeys = message.getEncryptionKeyIDs();
+  const withPassword = message.packets.filterByTag(openpgp.enums.packet.symEncryptedSessionKey).length > 0;
+  if (options.key && toKeys.length === 0 && withPassword) {
+    throw new InputError(`The input file ${inputName} is encrypted with a password, not to a key: give --password-file instead of --key.`);
+  }
+  if (!options.key && options.passwordFile && toKeys.length > 0 && !withPassword) {
+    throw new InputError(
+      `The input file ${inputName} is encrypted to a key (key ID ${toKeys.map(hexId).join(", ")}), not with a password: give --key instead of --password-file.`,
+    );
+  }
+}
 
 /**
  * The sender's key, refused when it has expired or been revoked: a signature by it says

@@ -75,6 +75,56 @@ export function mapHeaders(script: ScriptDef, row: number, cells: (Cell | undefi
   return { columns, headers, unknown, row };
 }
 
+/** The required columns (or groups, by their first column) a row of headers lacks, by their Dutch headers. */
+export function missingColumns(script: ScriptDef, cells: readonly (Cell | undefined)[]): string[] {
+  const seen = new Set<string>();
+  for (const cell of cells) for (const column of matchHeader(script, trimAll(cellText(cell)))) seen.add(column.field);
+  const missing = script.columns.filter((c) => c.column === true && !seen.has(c.field)).map((c) => `"${c.headers.nl}"`);
+  for (const group of Object.keys(script.groups ?? {})) {
+    const members = script.columns.filter((c) => typeof c.column === "object" && c.column.oneOf === group);
+    if (!members.some((c) => seen.has(c.field))) missing.push(members.map((c) => `"${c.headers.nl}"`).join(" or "));
+  }
+  return missing;
+}
+
+/** How many rows with data may come before the header row (a title, a group row, instructions). */
+export const HEADER_SEARCH_ROWS = 20;
+
+/**
+ * The header row among the first rows of a sheet: the first that holds the script's required
+ * columns. `rows` are the sheet's first rows with data, at most HEADER_SEARCH_ROWS of them;
+ * `complete` says no more will come. Undefined while the header may still come.
+ * When none of them holds the required columns, the row that came closest is matched, so that
+ * the error says what it lacks (a typo, a column missing), with the sheet and that row.
+ */
+export function findHeaderRow<T extends { row: number; cells: (Cell | undefined)[] }>(
+  script: ScriptDef,
+  sheet: string,
+  rows: readonly T[],
+  complete: boolean,
+): T | undefined {
+  const last = rows[rows.length - 1];
+  if (last && missingColumns(script, last.cells).length === 0) return last;
+  if (!complete && rows.length < HEADER_SEARCH_ROWS) return undefined;
+  let closest: { row: T; missing: string[] } | undefined;
+  for (const row of rows) {
+    const missing = missingColumns(script, row.cells);
+    if (missing.length === 0) return row;
+    if (!closest || missing.length < closest.missing.length) closest = { row, missing };
+  }
+  if (!closest) return undefined;
+  try {
+    mapHeaders(script, closest.row.row, closest.row.cells);
+  } catch (error) {
+    if (!(error instanceof InputError) || !error.message.startsWith("The sheet has no column")) throw error;
+    throw new InputError(
+      `${error.message.replace(/\.$/, "")}; in sheet "${sheet}", row ${closest.row.row} came closest among the first ${HEADER_SEARCH_ROWS} rows, lacking ${closest.missing.join(", ")}.`,
+      { cause: error },
+    );
+  }
+  return closest.row;
+}
+
 function checkRequired(script: ScriptDef, seen: Map<string, number>): void {
   const expected = script.columns.map((c) => `"${c.headers.nl}"`).join(", ");
   for (const column of script.columns) {
@@ -170,7 +220,7 @@ function headerVariants(header: string): string[] {
 }
 
 /** The language most of the sheet's matched headers are written in, if any is. */
-function sheetLanguage(headers: string[], columns: Map<number, ColumnDef>): Lang | undefined {
+export function sheetLanguage(headers: string[], columns: Map<number, ColumnDef>): Lang | undefined {
   const votes = new Map<Lang, number>();
   for (const [index, column] of columns) {
     const name = splitHeader(headers[index] ?? "").name;

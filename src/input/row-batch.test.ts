@@ -23,6 +23,17 @@ describe("row batches across threads", () => {
         ],
       },
       { row: 9, hidden: false, cells: [] },
+      {
+        row: 10,
+        hidden: false,
+        cells: [
+          { kind: "error", text: "", uncomputed: true },
+          { kind: "text", text: "C-1", formula: true },
+          { kind: "number", value: 0, format: "general", date1904: true, formula: true },
+          { kind: "number", value: 42, format: "general", date1904: true, display: "00042" },
+          { kind: "boolean", value: true, formula: true },
+        ],
+      },
     ];
     rows[0]!.cells[30] = { kind: "text", text: "a\u0000b ünïcødé 😀" };
     const decoded = decodeBatch(structuredClone(encodeBatch(rows)), true);

@@ -22,6 +22,12 @@ const FALSE = 2;
 const TRUE = 3;
 /** Numbers are NUMBER + the index of their format in `formats`. */
 const NUMBER = 4;
+/** A formula stored without a computed value. */
+const UNCOMPUTED = 8;
+/** Added to a kind: the cell holds a formula's cached value. */
+const FORMULA = 0x80;
+/** Added to a number's kind: its displayed text follows in `texts`. */
+const DISPLAY = 0x40;
 const formats: readonly NumberFormatKind[] = ["general", "date", "text", "scientific"];
 
 export function encodeBatch(batch: readonly SheetRow[]): EncodedBatch {
@@ -40,16 +46,20 @@ export function encodeBatch(batch: readonly SheetRow[]): EncodedBatch {
       columns[c] = column;
       switch (cell.kind) {
         case "text":
+          kinds[c] = TEXT | (cell.formula ? FORMULA : 0);
+          texts.push(cell.text);
+          break;
         case "error":
-          kinds[c] = cell.kind === "text" ? TEXT : ERROR;
+          kinds[c] = cell.uncomputed ? UNCOMPUTED : ERROR;
           texts.push(cell.text);
           break;
         case "boolean":
-          kinds[c] = cell.value ? TRUE : FALSE;
+          kinds[c] = (cell.value ? TRUE : FALSE) | (cell.formula ? FORMULA : 0);
           break;
         case "number":
-          kinds[c] = NUMBER + formats.indexOf(cell.format);
+          kinds[c] = (NUMBER + formats.indexOf(cell.format)) | (cell.formula ? FORMULA : 0) | (cell.display === undefined ? 0 : DISPLAY);
           numbers[c] = cell.value;
+          if (cell.display !== undefined) texts.push(cell.display);
           break;
       }
       c++;
@@ -71,12 +81,18 @@ export function decodeBatch(batch: EncodedBatch, date1904: boolean): SheetRow[] 
     const cells: (Cell | undefined)[] = [];
     const end = c + (rows[r * 3 + 2] as number);
     for (; c < end; c++) {
-      const kind = kinds[c] as number;
+      const flags = kinds[c] as number;
+      const kind = flags & 0x3f;
       let cell: Cell;
       if (kind === TEXT) cell = { kind: "text", text: texts[t++] as string };
       else if (kind === ERROR) cell = { kind: "error", text: texts[t++] as string };
+      else if (kind === UNCOMPUTED) cell = { kind: "error", text: texts[t++] as string, uncomputed: true };
       else if (kind === FALSE || kind === TRUE) cell = { kind: "boolean", value: kind === TRUE };
-      else cell = { kind: "number", value: numbers[c] as number, format: formats[kind - NUMBER] as NumberFormatKind, date1904 };
+      else {
+        cell = { kind: "number", value: numbers[c] as number, format: formats[kind - NUMBER] as NumberFormatKind, date1904 };
+        if (flags & DISPLAY) cell.display = texts[t++];
+      }
+      if (flags & FORMULA && cell.kind !== "error") cell.formula = true;
       cells[columns[c] as number] = cell;
     }
     out[r] = { row: rows[r * 3] as number, cells, hidden: rows[r * 3 + 1] === 1 };

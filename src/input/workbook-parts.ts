@@ -124,14 +124,75 @@ export function classifyNumberFormat(id: number, code: string | undefined): Numb
   return "general";
 }
 
+/** How a padding number format shows a whole number ("00042"); undefined where it shows it as is. */
+export type NumberDisplay = (value: number) => string | undefined;
+
+/**
+ * A renderer for the number formats that change how a whole number reads: zero padding
+ * (`00000`) and fixed text (`"ABC-"0000`, `\A0000`), first section only. Formats with decimals,
+ * thousands separators, colours, conditions or anything else are not rendered (undefined):
+ * they do not change which digits an ID has.
+ */
+export function numberDisplay(code: string): NumberDisplay | undefined {
+  const section = code.split(";")[0] ?? "";
+  // Literal text and the digit placeholders 0 and #, in order.
+  const parts: string[] = [];
+  let zeros = 0;
+  let literal = false;
+  for (const [token] of section.matchAll(/"[^"]*"|\\.|[0#]|[ $\-+/():!^&'~{}<>=]|./g)) {
+    if (token === "0" || token === "#") {
+      parts.push(token);
+      if (token === "0") zeros++;
+    } else if (token.startsWith('"')) parts.push(`"${token.slice(1, -1)}`);
+    else if (token.startsWith("\\")) parts.push(`"${token.slice(1)}`);
+    else if (/^[ $\-+/():!^&'~{}<>=]$/.test(token)) parts.push(`"${token}`);
+    else return undefined;
+    if (token !== "0" && token !== "#") literal = true;
+  }
+  if (zeros === 0 || (zeros === 1 && !literal)) return undefined;
+  return (value) => {
+    if (!Number.isInteger(value) || value < 0 || value > 999_999_999_999_999) return undefined;
+    return renderDigits(String(value), parts);
+  };
+}
+
+/** Fills the placeholders with the digits from the right, as Excel does; extra digits go to the first. */
+function renderDigits(digits: string, parts: readonly string[]): string {
+  const out: string[] = new Array<string>(parts.length);
+  let next = digits.length;
+  let first = -1;
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const part = parts[i] as string;
+    if (part.startsWith('"')) {
+      out[i] = part.slice(1);
+      continue;
+    }
+    first = i;
+    out[i] = next > 0 ? (digits[--next] as string) : part === "0" ? "0" : "";
+  }
+  if (next > 0 && first >= 0) out[first] = digits.slice(0, next) + (out[first] ?? "");
+  return out.join("");
+}
+
+/** What readCellFormats finds for each cell style index. */
+export interface CellFormats {
+  kinds: NumberFormatKind[];
+  /** Where a style's format pads numbers or adds text: how it shows them. */
+  displays: (NumberDisplay | undefined)[];
+}
+
 /** Reads styles.xml: for each cell style index, how its number format reads. */
-export async function readCellFormats(bytes: Uint8Array, entry: ZipEntry, budget: InflateBudget): Promise<NumberFormatKind[]> {
+export async function readCellFormats(bytes: Uint8Array, entry: ZipEntry, budget: InflateBudget): Promise<CellFormats> {
   const codes = new Map<number, string>();
   const xfFormatIds: number[] = [];
   let inCellXfs = false;
+  // NOTE: only the numFmts at the top of the styles part: a dxf (conditional format) has numFmts
+  // of its own, whose ids may repeat a cell format's and must not replace it.
+  let inNumFmts = false;
   await scanEntry(bytes, entry, budget, {
     open: (name, source, from, to) => {
-      if (name === "numFmt") {
+      if (name === "numFmts") inNumFmts = true;
+      else if (name === "numFmt" && inNumFmts) {
         const attributes = parseAttributes(source, from, to);
         codes.set(Number(attributes.numFmtId), attributes.formatCode ?? "");
       } else if (name === "cellXfs") inCellXfs = true;
@@ -139,9 +200,15 @@ export async function readCellFormats(bytes: Uint8Array, entry: ZipEntry, budget
     },
     close: (name) => {
       if (name === "cellXfs") inCellXfs = false;
+      else if (name === "numFmts") inNumFmts = false;
     },
     text: () => {},
     wantText: false,
   });
-  return xfFormatIds.map((id) => classifyNumberFormat(id, codes.get(id)));
+  const kinds = xfFormatIds.map((id) => classifyNumberFormat(id, codes.get(id)));
+  const displays = xfFormatIds.map((id, index) => {
+    const code = codes.get(id);
+    return kinds[index] === "general" && code !== undefined ? numberDisplay(code) : undefined;
+  });
+  return { kinds, displays };
 }

@@ -6,7 +6,7 @@ import type { SheetRow } from "./cells.js";
 import { decodeBatch, type EncodedBatch } from "./row-batch.js";
 import { openWorkbook, type OpenWorkbookOptions, type Workbook } from "./workbook.js";
 
-type WorkbookInfo = Pick<Workbook, "sheets" | "sheet" | "date1904" | "macros">;
+type WorkbookInfo = Pick<Workbook, "sheets" | "sheet" | "skipped" | "date1904" | "macros">;
 
 /** Messages from the reader's thread. */
 export type FromReader =

@@ -49,8 +49,8 @@ function failure(error: unknown): FromReader {
 
 try {
   workbook = await openWorkbook(bytes, options);
-  const { sheets, sheet, date1904, macros } = workbook;
-  send({ type: "opened", info: { sheets, sheet, date1904, macros } });
+  const { sheets, sheet, skipped, date1904, macros } = workbook;
+  send({ type: "opened", info: { sheets, sheet, skipped, date1904, macros } });
 } catch (error) {
   send(failure(error));
 }

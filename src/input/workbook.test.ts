@@ -34,7 +34,7 @@ describe("openWorkbook", () => {
         [1, "E-mailadres", "Voornaam"],
         [2, "inline", "cached", "TRUE", "#N/A"],
         [3, "1990-01-01", "1990-01-02", "612345678", "12345678901234600000"],
-        [5, "Rich", "", "1990-04-01T00:00:00Z"],
+        [5, "Rich", "", "1990-04-01"],
         [7, "", " \rx "],
       ]);
       expect(read[2]?.cells[2]).toMatchObject({ kind: "number", format: "text" });
@@ -66,15 +66,18 @@ describe("openWorkbook", () => {
     ]);
   });
 
-  it("reads the first sheet, or the one asked for, and knows hidden sheets", async () => {
+  it("reads the first visible sheet, or the one asked for, and knows hidden sheets", async () => {
     const bytes = buildXlsx({
       sheets: [
         { name: "Eerste", xml: sheetXml(`<row r="1"><c r="A1" t="inlineStr"><is><t>een</t></is></c></row>`), state: "hidden" },
         { name: "Tweede", xml: sheetXml(`<row r="1"><c r="A1" t="inlineStr"><is><t>twee</t></is></c></row>`) },
       ],
     });
+    // Issue 16: the first *visible* sheet; the hidden one is skipped, and said so.
     const first = await openWorkbook(bytes);
-    expect(first.sheet).toEqual({ name: "Eerste", hidden: true });
+    expect(first.sheet).toEqual({ name: "Tweede", hidden: false });
+    expect(first.skipped).toEqual([{ name: "Eerste", why: "hidden" }]);
+    expect((await openWorkbook(bytes, { sheet: "Eerste" })).sheet).toEqual({ name: "Eerste", hidden: true });
     expect(texts(await all(openWorkbook(bytes, { sheet: "tweede" })))).toEqual([[1, "twee"]]);
     await expect(openWorkbook(bytes, { sheet: "Derde" })).rejects.toThrow(/no sheet "Derde"; its sheets are: "Eerste", "Tweede"/);
   });

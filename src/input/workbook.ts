@@ -2,7 +2,7 @@ import { InputError } from "../shared/errors.js";
 import type { Cell, NumberFormatKind, SheetRow } from "./cells.js";
 import { isBlank } from "./cells.js";
 import { defaultLimits, type ReadLimits } from "./limits.js";
-import { collectElements, decodeExcelEscapes, readCellFormats, readSharedStrings, StringItemText } from "./workbook-parts.js";
+import { collectElements, decodeExcelEscapes, type NumberDisplay, readCellFormats, readSharedStrings, StringItemText } from "./workbook-parts.js";
 import { bytesEqual, newCursor, nextAttribute, textOf, XmlScanner } from "./xml-scanner.js";
 import { InflateBudget, inflateEntry, openZip, type ZipEntry } from "./zip.js";
 
@@ -11,11 +11,19 @@ export interface SheetInfo {
   hidden: boolean;
 }
 
+/** A sheet passed over when no --sheet is given, and why. */
+export interface SkippedSheet {
+  name: string;
+  why: "hidden" | "chart" | "empty";
+}
+
 /** An .xlsx workbook held in memory, read without ever writing to disk. */
 export interface Workbook {
   sheets: SheetInfo[];
   /** The sheet that `rows()` reads. */
   sheet: SheetInfo;
+  /** The sheets before it that were passed over (only when no sheet was asked for). */
+  skipped: SkippedSheet[];
   date1904: boolean;
   /** The workbook carries macros (.xlsm): they are never run, but the requester should know. */
   macros: boolean;
@@ -52,7 +60,15 @@ export async function openWorkbook(bytes: Uint8Array, options: OpenWorkbookOptio
   const limits = options.limits ?? defaultLimits;
   const entries = openZip(bytes, limits);
   const budget = new InflateBudget(limits);
-  const get = (name: string) => entries.get(name) ?? entries.get(name.replace(/^\//, ""));
+  // Part names are case-insensitive in a package (ECMA-376 part 2), as Excel takes them.
+  let folded: Map<string, ZipEntry> | undefined;
+  const get = (name: string): ZipEntry | undefined => {
+    const bare = name.replace(/^\//, "");
+    const found = entries.get(name) ?? entries.get(bare);
+    if (found) return found;
+    folded ??= new Map([...entries].map(([key, entry]) => [key.toLowerCase(), entry]));
+    return folded.get(bare.toLowerCase());
+  };
 
   const rootRels = get("_rels/.rels");
   const officeTarget = rootRels
@@ -74,38 +90,82 @@ export async function openWorkbook(bytes: Uint8Array, options: OpenWorkbookOptio
     .map((p) => ({
       name: p.attributes.name ?? "",
       hidden: p.attributes.state === "hidden" || p.attributes.state === "veryHidden",
-      target: rels.find((r) => r.id === p.attributes.id)?.target,
+      ...sheetPart(rels.find((r) => r.id === p.attributes.id)),
     }));
   if (sheets.length === 0) throw new InputError("The workbook has no sheets.");
-  const chosen = chooseSheet(sheets, options.sheet);
-  const sheetEntry = chosen.target ? get(chosen.target) : undefined;
-  if (!sheetEntry) throw new InputError(`The workbook is damaged: the sheet "${chosen.name}" has no data part.`);
 
-  const stringsTarget = rels.find((r) => REL_SHARED_STRINGS.test(r.type))?.target;
+  // A shared-strings or styles part that the relationships forget is read where Excel looks for it.
+  const stringsTarget = rels.find((r) => REL_SHARED_STRINGS.test(r.type))?.target ?? `${folder}sharedStrings.xml`;
   const stringsEntry = stringsTarget ? get(stringsTarget) : undefined;
   const strings = stringsEntry ? await readSharedStrings(bytes, stringsEntry, budget, limits.maxCellChars) : [];
-  const stylesTarget = rels.find((r) => REL_STYLES.test(r.type))?.target;
+  const stylesTarget = rels.find((r) => REL_STYLES.test(r.type))?.target ?? `${folder}styles.xml`;
   const stylesEntry = stylesTarget ? get(stylesTarget) : undefined;
-  const formats = stylesEntry ? await readCellFormats(bytes, stylesEntry, budget) : [];
+  const { kinds: formats, displays } = stylesEntry ? await readCellFormats(bytes, stylesEntry, budget) : { kinds: [], displays: [] };
 
-  const sheet = { name: chosen.name, hidden: chosen.hidden };
   const merged: string[] = [];
+  const context = { strings, formats, displays, date1904, limits, merged };
+  const hasRows = (entry: ZipEntry) => sheetHasRows(bytes, entry, { ...context, merged: [] });
+  const { chosen, skipped } =
+    options.sheet === undefined ? await firstSheetWithData(sheets, get, hasRows) : { chosen: namedSheet(sheets, options.sheet), skipped: [] };
+  const sheetEntry = chosen.target ? get(chosen.target) : undefined;
+  if (!sheetEntry) throw new InputError(`The workbook is damaged: the sheet "${chosen.name}" has no data part.`);
   return {
     sheets: sheets.map(({ name, hidden }) => ({ name, hidden })),
-    sheet,
+    sheet: { name: chosen.name, hidden: chosen.hidden },
+    skipped,
     date1904,
     macros: [...entries.keys()].some((name) => /vbaProject\.bin$/i.test(name)),
     batches: () => {
       merged.length = 0;
-      return readSheetRows(bytes, sheetEntry, new InflateBudget(limits), { strings, formats, date1904, limits, merged });
+      return readSheetRows(bytes, sheetEntry, new InflateBudget(limits), context);
     },
     merged,
     close: () => Promise.resolve(),
   };
 }
 
-function chooseSheet<T extends SheetInfo>(sheets: T[], wanted: string | undefined): T {
-  if (wanted === undefined) return sheets[0] as T;
+const REL_WORKSHEET = /\/worksheet$/;
+
+/** A sheet's part, and whether it is a worksheet (not a chart sheet, dialog or macro sheet). */
+const sheetPart = (rel: Relationship | undefined) => ({ target: rel?.target, worksheet: rel === undefined || REL_WORKSHEET.test(rel.type) });
+
+type SheetEntry = SheetInfo & { target: string | undefined; worksheet: boolean };
+
+/**
+ * The first sheet the organisation sees with data in it: hidden sheets, chart sheets and empty
+ * worksheets are skipped (and said so). Where no sheet qualifies, the first sheet, as before.
+ */
+async function firstSheetWithData(
+  sheets: SheetEntry[],
+  get: (name: string) => ZipEntry | undefined,
+  hasRows: (entry: ZipEntry) => Promise<boolean>,
+): Promise<{ chosen: SheetEntry; skipped: SkippedSheet[] }> {
+  const skipped: SkippedSheet[] = [];
+  for (const sheet of sheets) {
+    const entry = sheet.target ? get(sheet.target) : undefined;
+    const why = sheet.hidden ? "hidden" : !sheet.worksheet ? "chart" : entry && !(await hasRows(entry)) ? "empty" : undefined;
+    if (!why) return { chosen: sheet, skipped };
+    skipped.push({ name: sheet.name, why });
+  }
+  return { chosen: sheets[0] as SheetEntry, skipped: [] };
+}
+
+/**
+ * Whether a worksheet has a row with data: read up to its first such row only. A sheet that
+ * cannot be read is not skipped: reading it tells what is wrong with it.
+ */
+async function sheetHasRows(bytes: Uint8Array, entry: ZipEntry, context: SheetContext): Promise<boolean> {
+  const rows = readSheetRows(bytes, entry, new InflateBudget(context.limits), context);
+  try {
+    return !(await rows.next()).done;
+  } catch {
+    return true;
+  } finally {
+    await rows.return(undefined);
+  }
+}
+
+function namedSheet<T extends SheetInfo>(sheets: T[], wanted: string): T {
   const found = sheets.find((s) => s.name === wanted) ?? sheets.find((s) => s.name.toLowerCase() === wanted.toLowerCase());
   if (!found) {
     throw new InputError(`The workbook has no sheet "${wanted}"; its sheets are: ${sheets.map((s) => `"${s.name}"`).join(", ")}.`);
@@ -142,6 +202,7 @@ function resolvePath(folder: string, target: string): string {
 interface SheetContext {
   strings: string[];
   formats: NumberFormatKind[];
+  displays: (NumberDisplay | undefined)[];
   date1904: boolean;
   limits: ReadLimits;
   /** Filled with the merged ranges found after the rows. */
@@ -238,6 +299,17 @@ function columnAt(source: Buffer, from: number, to: number): number {
   return i === from ? -1 : index - 1;
 }
 
+/** An ISO 8601 date-time of a `t="d"` cell (ISO_DATE_TIME) with its time of day. */
+const ISO_DATE_TIME = /^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
+
+/**
+ * The date of a `t="d"` cell as Excel shows it: its date part. NOTE: the time and zone are
+ * dropped, not applied, as Excel shows the written date and time without converting a zone
+ * (SheetJS with cellDates writes 1985-07-15T02:00:00.000Z); a time of day on a date of birth
+ * is no reason to refuse it.
+ */
+const datePart = (raw: string): string => ISO_DATE_TIME.exec(raw.trim())?.[1] ?? raw;
+
 /** Turns the elements of a worksheet part into rows, one at a time. */
 class SheetHandler {
   private rowNumber = 0;
@@ -250,6 +322,9 @@ class SheetHandler {
   private value = "";
   private wholeNumber = -1;
   private hasValue = false;
+  /** The cell has a formula (`<f>`), and a `<v>` element for its cached value, even an empty one. */
+  private formula = false;
+  private sawValue = false;
   private inValue = false;
   private inInline = false;
   private readonly inline: StringItemText;
@@ -269,7 +344,8 @@ class SheetHandler {
 
   open(name: string, source: Buffer, from: number, to: number): void {
     if (name === "c") this.openCell(source, from, to);
-    else if (name === "v") this.inValue = true;
+    else if (name === "v") this.inValue = this.sawValue = true;
+    else if (name === "f") this.formula = true;
     else if (name === "is") this.inInline = true;
     else if (this.inInline) this.inline.open(name);
     else if (name === "row") this.openRow(source, from, to);
@@ -370,11 +446,23 @@ class SheetHandler {
     this.value = "";
     this.wholeNumber = -1;
     this.hasValue = false;
+    this.formula = false;
+    this.sawValue = false;
   }
 
   private closeCell(): void {
-    const cell = this.buildCell();
+    const cell = this.formula ? this.formulaCell() : this.buildCell();
     if (cell) this.cells[this.column] = cell;
+  }
+
+  /** A formula's cached value, marked as such; a formula that writers stored without one is no value. */
+  private formulaCell(): Cell | undefined {
+    if (this.type === CellType.Inline) return { kind: "text", text: this.inline.take(), formula: true };
+    if (!this.sawValue || (this.type === CellType.Error && !this.hasValue)) return { kind: "error", text: "", uncomputed: true };
+    if (!this.hasValue) return { kind: "text", text: "", formula: true };
+    const cell = this.buildCell();
+    if (cell && cell.kind !== "error") cell.formula = true;
+    return cell;
   }
 
   private buildCell(): Cell | undefined {
@@ -394,12 +482,15 @@ class SheetHandler {
       case CellType.Error:
         return { kind: "error", text: raw };
       case CellType.Date:
-        return { kind: "text", text: raw };
+        return { kind: "text", text: datePart(raw) };
       default: {
         const value = this.wholeNumber >= 0 ? this.wholeNumber : Number(raw);
         if (this.wholeNumber < 0 && (raw.trim() === "" || !Number.isFinite(value))) return { kind: "text", text: raw };
         const format = this.context.formats[this.style] ?? "general";
-        return { kind: "number", value, format, date1904: this.context.date1904 };
+        const display = this.context.displays[this.style]?.(value);
+        return display === undefined
+          ? { kind: "number", value, format, date1904: this.context.date1904 }
+          : { kind: "number", value, format, date1904: this.context.date1904, display };
       }
     }
   }

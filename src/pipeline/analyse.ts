@@ -1,5 +1,5 @@
 import { cellText, isBlank, type SheetRow } from "../input/cells.js";
-import { columnLetter, type HeaderMap, mapHeaders } from "../input/headers.js";
+import { columnLetter, findHeaderRow, type HeaderMap, mapHeaders, sheetLanguage } from "../input/headers.js";
 import type { Workbook } from "../input/workbook.js";
 import { InputError } from "../shared/errors.js";
 import type { FieldContext } from "../scripts/fields.js";
@@ -8,6 +8,7 @@ import type { ScriptDef } from "../scripts/script.js";
 import { DuplicateFinder } from "./dedupe.js";
 import type { PlatformConfig } from "./platform-config.js";
 import { AmericanDateDetector } from "./american-dates.js";
+import { FormulaColumn, watchesFormulas } from "./formula-columns.js";
 import { RowTextStore } from "./row-store.js";
 import type { PlannedRow } from "./plan.js";
 import { buildRowValidator, type RowValidator } from "./validate.js";
@@ -47,7 +48,11 @@ export type Warning =
   | { code: "american_dates"; column: string; rows: number[] }
   | { code: "macros" }
   | { code: "merged_cells"; ranges: string }
-  | { code: "unnamed_column"; column: string };
+  | { code: "unnamed_column"; column: string }
+  | { code: "formula_column"; column: string }
+  | { code: "sheets_skipped"; sheet: string; skipped: string }
+  | { code: "rows_above_header"; header: number; rows: number[] }
+  | { code: "number_format"; column: string; rows: number[] };
 
 export interface Analysis {
   headerMap: HeaderMap;
@@ -75,12 +80,24 @@ export interface AnalyseOptions {
 export async function analyseWorkbook(workbook: Workbook, options: AnalyseOptions): Promise<Analysis> {
   const { script } = options;
   let state: RowState | null = null;
+  // The rows before the header is found: a title, a group row, instructions, and the header.
+  const first: SheetRow[] = [];
   for await (const batch of workbook.batches()) {
     for (const sheetRow of batch) {
-      if (!state) state = startRows(script, sheetRow, options);
-      else checkRow(state, sheetRow);
+      if (state) {
+        checkRow(state, sheetRow);
+        continue;
+      }
+      first.push(sheetRow);
+      const header = findHeaderRow(script, workbook.sheet.name, first, false);
+      if (header) state = startRows(script, header, first.slice(0, first.indexOf(header)), options);
     }
     options.onProgress?.(state?.results.length ?? 0);
+  }
+  if (!state && first.length > 0) {
+    const header = findHeaderRow(script, workbook.sheet.name, first, true) as SheetRow;
+    state = startRows(script, header, first.slice(0, first.indexOf(header)), options);
+    for (const sheetRow of first.slice(first.indexOf(header) + 1)) checkRow(state, sheetRow);
   }
   if (!state) throw new InputError(`The sheet "${workbook.sheet.name}" is empty: it has no header row and no data.`);
   const { headerMap, validator, finder, results, texts, hiddenRows, paddedRows } = state;
@@ -101,6 +118,7 @@ export async function analyseWorkbook(workbook: Workbook, options: AnalyseOption
       delete result.conflict;
     }
   }
+  const formulaWarnings = markFormulaColumns(state);
   const warnings = sheetWarnings(
     workbook,
     headerMap,
@@ -109,10 +127,20 @@ export async function analyseWorkbook(workbook: Workbook, options: AnalyseOption
   for (const index of [...state.unnamedWithData].sort((a, b) => a - b)) warnings.push({ code: "unnamed_column", column: columnLetter(index) });
   if (workbook.merged.length > 0)
     warnings.push({ code: "merged_cells", ranges: workbook.merged.slice(0, 20).join(", ") + (workbook.merged.length > 20 ? ", …" : "") });
+  if (state.above.length > 0) warnings.unshift({ code: "rows_above_header", header: headerMap.row, rows: state.above });
   if (hiddenRows.length > 0) warnings.push({ code: "hidden_rows", rows: hiddenRows });
   if (paddedRows.length > 0) warnings.push({ code: "bsn_padded", rows: paddedRows });
-  warnings.push(...americanWarnings);
+  warnings.push(...americanWarnings, ...formulaWarnings);
+  for (const { index, displayed } of state.watched) {
+    if (displayed && displayed.length > 0) warnings.push({ code: "number_format", column: columnLetter(index), rows: displayed });
+  }
   return { headerMap, results, warnings, texts };
+}
+
+interface WatchedColumn {
+  index: number;
+  formulas: FormulaColumn | undefined;
+  displayed: number[] | undefined;
 }
 
 interface RowState {
@@ -127,21 +155,25 @@ interface RowState {
   plan: AnalyseOptions["plan"];
   /** Per date column (sheet index): whether it was read the American way. */
   dates: Map<number, AmericanDateDetector>;
+  /** The ID, e-mail, BSN and phone columns: their formula cells, and numbers read as their format shows them. */
+  watched: WatchedColumn[];
   /** Columns inside the header row's width whose header is empty. */
   unnamed: number[];
   /** Columns without a header in which some row has data. */
   unnamedWithData: Set<number>;
+  /** Rows with data above the header row. */
+  above: number[];
 }
 
-/** The first non-empty row is the header row: match it, and get ready for the data rows. */
-function startRows(script: ScriptDef, header: SheetRow, options: AnalyseOptions): RowState {
+/** Matches the header row, and gets ready for the data rows; the rows above the header are noted. */
+function startRows(script: ScriptDef, header: SheetRow, above: SheetRow[], options: AnalyseOptions): RowState {
   const headerMap = mapHeaders(script, header.row, header.cells);
   const texts = new RowTextStore();
   texts.add(headerMap.headers);
   return {
     script,
     headerMap,
-    validator: buildRowValidator(script, headerMap, options.config, options.context),
+    validator: buildRowValidator(script, headerMap, options.config, withPhoneRegion(options.context, headerMap)),
     finder: new DuplicateFinder(script.keys),
     results: [],
     texts,
@@ -151,6 +183,12 @@ function startRows(script: ScriptDef, header: SheetRow, options: AnalyseOptions)
     dates: new Map([...headerMap.columns].filter(([, c]) => c.field === "date_of_birth").map(([index]) => [index, new AmericanDateDetector()])),
     unnamed: headerMap.headers.flatMap((header, index) => (header === "" ? [index] : [])),
     unnamedWithData: new Set(),
+    above: above.map((r) => r.row),
+    watched: [...headerMap.columns].flatMap(([index, column]): WatchedColumn[] => {
+      const formulas = watchesFormulas(column) ? new FormulaColumn() : undefined;
+      const displayed = SHOWN_AS_FORMATTED.has(column.field) || column.idKind === "source" ? [] : undefined;
+      return formulas || displayed ? [{ index, formulas, displayed }] : [];
+    }),
   };
 }
 
@@ -165,6 +203,13 @@ function checkRow(state: RowState, sheetRow: SheetRow): void {
   }
   if (checked.notes.includes("bsn_padded")) state.paddedRows.push(sheetRow.row);
   for (const [index, detector] of state.dates) detector.add(state.results.length, sheetRow.cells[index]);
+  for (const watched of state.watched) {
+    const cell = sheetRow.cells[watched.index];
+    // The usual case, a typed value, at the cost of one look.
+    if (cell === undefined || (cell.kind === "text" && cell.formula === undefined)) continue;
+    watched.formulas?.add(state.results.length, cell);
+    if (watched.displayed && cell.kind === "number" && cell.display !== undefined) watched.displayed.push(sheetRow.row);
+  }
   const ok = checked.reasons.length === 0;
   if (ok && state.plan) {
     const planned = state.plan(checked.values, sheetRow.row);
@@ -204,9 +249,48 @@ function markAmericanDates(state: RowState): Warning[] {
   return warnings;
 }
 
+/** Says which key columns hold formulas, and refuses the rows of a column none of whose formulas was computed. */
+function markFormulaColumns(state: RowState): Warning[] {
+  const warnings: Warning[] = [];
+  for (const { index, formulas: column } of state.watched) {
+    if (!column || column.rows.length === 0) continue;
+    warnings.push({ code: "formula_column", column: columnLetter(index) });
+    const field = state.headerMap.columns.get(index)?.field ?? "";
+    for (const suspect of column.uncomputedRows()) {
+      const result = state.results[suspect];
+      if (!result) continue;
+      const reason: Reason = { code: "cell_error", field, detail: "formula_zero" };
+      // The cached 0 was read as a value: the reasons it gave (a conflict, say) no longer count for this field.
+      const others = result.status === "invalid" || result.status === "duplicate" ? result.reasons.filter((r) => r.field !== field) : [];
+      result.reasons = [...others, reason];
+      result.status = "invalid";
+      result.action = "none";
+    }
+  }
+  return warnings;
+}
+
+/**
+ * Phone numbers without a country code are of the region given, else of the sheet's language:
+ * German headers, Germany; Dutch or English headers (or no telling), the Netherlands.
+ */
+const withPhoneRegion = (context: FieldContext, headerMap: HeaderMap): FieldContext =>
+  context.phoneRegion ? context : { ...context, phoneRegion: sheetLanguage(headerMap.headers, headerMap.columns) === "de" ? "DE" : "NL" };
+
+/** Fields whose number cells are read as their number format shows them (as are source IDs). */
+const SHOWN_AS_FORMATTED: ReadonlySet<string> = new Set(["bsn", "phone_number"]);
+
+/** The names of the templates' explanation sheet (commands/template.ts writes them; a test checks they agree). */
+export const TEMPLATE_HELP_SHEETS: ReadonlySet<string> = new Set(["Toelichting", "Explanation", "Erläuterung"]);
+
 function sheetWarnings(workbook: Workbook, headerMap: HeaderMap, ignored: string[]): Warning[] {
   const warnings: Warning[] = [];
-  if (workbook.sheets.length > 1) warnings.push({ code: "other_sheets", sheet: workbook.sheet.name, sheets: workbook.sheets.length });
+  const skipped = new Set(workbook.skipped.map((s) => s.name));
+  if (skipped.size > 0)
+    warnings.push({ code: "sheets_skipped", sheet: workbook.sheet.name, skipped: [...skipped].map((name) => `"${name}"`).join(", ") });
+  // The sheets nobody was told about: neither read nor skipped, nor a template's explanation sheet.
+  const others = workbook.sheets.filter((s) => s.name !== workbook.sheet.name && !skipped.has(s.name) && !TEMPLATE_HELP_SHEETS.has(s.name));
+  if (others.length > 0) warnings.push({ code: "other_sheets", sheet: workbook.sheet.name, sheets: workbook.sheets.length });
   if (workbook.sheet.hidden) warnings.push({ code: "hidden_sheet", sheet: workbook.sheet.name });
   if (workbook.macros) warnings.push({ code: "macros" });
   for (const { column, header } of headerMap.unknown) warnings.push({ code: "unknown_column", column: columnLetter(column), header });

@@ -22,7 +22,17 @@ export interface RowValidator {
 interface FieldIssue {
   code: ReasonCode;
   detail?: ReasonDetail;
+  value?: string;
 }
+
+/** Excel's error values as a cell shows them; anything else a `t="e"` cell holds is told as #ERROR. */
+const EXCEL_ERROR = /^#(?:N\/A|REF!|NAME\?|VALUE!|DIV\/0!|NULL!|NUM!|SPILL!|CALC!|GETTING_DATA|FIELD!|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!)$/;
+
+/** An error cell is never a value: the row is refused with the error it shows, or as an uncomputed formula. */
+const cellError = (cell: Extract<Cell, { kind: "error" }>): FieldIssue =>
+  cell.uncomputed
+    ? { code: "cell_error", detail: "formula_without_value" }
+    : { code: "cell_error", value: EXCEL_ERROR.test(cell.text.trim().toUpperCase()) ? cell.text.trim().toUpperCase() : "#ERROR" };
 
 /**
  * Builds the zod schema of one script's row for the columns this sheet has and the
@@ -44,6 +54,7 @@ export function buildRowValidator(script: ScriptDef, headerMap: HeaderMap, confi
     // the validation time of a 100,000-row sheet.
     shape[column.field] = z.transform((input: unknown, ctx) => {
       const cell = input as Cell | undefined;
+      if (cell?.kind === "error") return addIssue(ctx, cellError(cell));
       // An update leaves a field alone where its cell is empty.
       if (isUpdate && isBlank(cell) && !required) return null;
       const result = column.parse(cell, context);
@@ -82,6 +93,7 @@ export function buildRowValidator(script: ScriptDef, headerMap: HeaderMap, confi
         const field = String(issue.path[0] ?? "");
         const reason: Reason = { code: params?.code ?? "required", field };
         if (params?.detail) reason.detail = params.detail;
+        if (params?.value) reason.value = params.value;
         return reason;
       });
       return { values: valuesDespite(parsed.error, input), reasons, notes: [...notes] };
@@ -93,7 +105,7 @@ export function buildRowValidator(script: ScriptDef, headerMap: HeaderMap, confi
     const values: Record<string, unknown> = {};
     for (const { column } of used) {
       const cell = input[column.field];
-      const result = isUpdate && isBlank(cell) ? null : column.parse(cell, context);
+      const result = (isUpdate && isBlank(cell)) || cell?.kind === "error" ? null : column.parse(cell, context);
       values[column.field] = result && result.ok ? result.value : null;
     }
     return values;

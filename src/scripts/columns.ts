@@ -120,7 +120,7 @@ export const dateOfBirth: Base = {
   aliases: ["Geb. datum", "Birth date", "Birthdate", "DOB"],
   parse: parseBirthDate,
   personal: true,
-  format: { nl: "datum, dd-mm-jjjj", en: "date, dd-mm-yyyy", de: "Datum, TT.MM.JJJJ" },
+  format: { nl: "datum, dd/mm/yyyy", en: "date, dd/mm/yyyy", de: "Datum, dd/mm/yyyy" },
 };
 
 export const gender: Base = {

@@ -53,6 +53,30 @@ describe("parseEmail", () => {
   ])("%o → %o", (cell, expected) => expect(run(parseEmail, cell)).toEqual(expected));
 });
 
+describe("parseText refuses what a spreadsheet would run or hide", () => {
+  it.each([
+    [text('=HYPERLINK("http://x")'), { code: "unsafe_value", detail: "formula_start" }],
+    [text("+31"), { code: "unsafe_value", detail: "formula_start" }],
+    [text("-Jan"), { code: "unsafe_value", detail: "formula_start" }],
+    [text("@Jan"), { code: "unsafe_value", detail: "formula_start" }],
+    [text("Jan\u001b[0m"), { code: "unsafe_value", detail: "control" }],
+    [text("Jan\u0000"), { code: "unsafe_value", detail: "control" }],
+    [text("Jan\u0007"), { code: "unsafe_value", detail: "control" }],
+    [text("\u202eJan"), { code: "unsafe_value", detail: "control" }],
+    [text("Ja\u200dn"), { code: "unsafe_value", detail: "invisible" }],
+    [text("\u00a0\u200bJan\ufeff"), { value: "Jan" }],
+    [text("Jan\nde\tVries"), { value: "Jan de Vries" }],
+    [text("Anne-Marie"), { value: "Anne-Marie" }],
+    [text("x".repeat(101)), { code: "unsafe_value", detail: "too_long" }],
+    [text("x".repeat(100)), { value: "x".repeat(100) }],
+  ])("%o → %o", (cell, expected) => expect(run(parseText, cell)).toEqual(expected));
+
+  it("refuses an e-mail address that begins as a formula", () => {
+    expect(run(parseEmail, text("=a@b.nl"))).toEqual({ code: "unsafe_value", detail: "formula_start" });
+    expect(run(parseEmail, text("+a@b.nl"))).toEqual({ code: "unsafe_value", detail: "formula_start" });
+  });
+});
+
 describe("parseSourceId", () => {
   it.each([
     [text(" EXT-1 "), { value: "EXT-1" }],
@@ -63,6 +87,13 @@ describe("parseSourceId", () => {
     [num(12345, "scientific"), { code: "invalid_id", detail: "excel_number" }],
     [text("1.23457E+15"), { code: "invalid_id", detail: "excel_number" }],
     [text("x".repeat(256)), { code: "invalid_id", detail: "too_long" }],
+    [text("x".repeat(65)), { code: "invalid_id", detail: "too_long" }],
+    [text("x".repeat(64)), { value: "x".repeat(64) }],
+    [text("=1+1"), { code: "unsafe_value", detail: "formula_start" }],
+    [text("D-10\u202e"), { code: "unsafe_value", detail: "control" }],
+    [text("C\n10"), { code: "unsafe_value", detail: "control" }],
+    [text("C\u200b10"), { code: "unsafe_value", detail: "invisible" }],
+    [text("\u200bC-10\u2060"), { value: "C-10" }],
     [text(""), { value: null }],
   ])("%o → %o", (cell, expected) => expect(run(parseSourceId, cell)).toEqual(expected));
 });

@@ -1,4 +1,4 @@
-import parsePhoneNumber from "libphonenumber-js/max";
+import parsePhoneNumber, { type CountryCode, isSupportedCountry } from "libphonenumber-js/max";
 import { type Cell, cellText, excelSerialToIso, numberToPlainText, trimAll } from "../input/cells.js";
 import type { ReasonCode, ReasonDetail } from "./reasons.js";
 
@@ -11,7 +11,15 @@ export type FieldNote = "bsn_padded";
 export interface FieldContext {
   /** Today as YYYY-MM-DD, for "no birth dates in the future". */
   today: string;
+  /** The region of phone numbers without a country code (--phone-region); else the sheet's language decides. */
+  phoneRegion?: CountryCode;
 }
+
+/** A region for --phone-region: a two-letter country code that libphonenumber knows, or undefined. */
+export const phoneRegionOf = (text: string): CountryCode | undefined => {
+  const code = text.trim().toUpperCase();
+  return isSupportedCountry(code) ? code : undefined;
+};
 
 export type FieldParser<T = string> = (cell: Cell | undefined, context: FieldContext) => FieldResult<T>;
 
@@ -28,10 +36,41 @@ export const fold = (text: string): string =>
 
 const textOf = (cell: Cell | undefined): string => trimAll(cellText(cell)).replace(/\u00a0/g, " ");
 
-/** Free text such as a name. */
+/** How long a name or infix may be: longer is a pasted text, not a name (the platform shows names on one line). */
+export const MAX_NAME_CHARS = 100;
+/** How long a source-system ID may be: longer is no ID a source system hands out. */
+export const MAX_ID_CHARS = 64;
+
+/**
+ * Characters that never belong in a value: C0 and C1 controls but tab and line breaks (which
+ * names fold into spaces), text-direction marks and overrides, and zero-width characters
+ * (trimmed at the edges, so only those inside a value are left here).
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const SUSPECT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/;
+/** The subset of SUSPECT that does harm rather than hide: controls and text-direction characters. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+/** The characters with which a spreadsheet program starts a formula, when a platform export is opened. */
+const startsFormula = (text: string): boolean => {
+  const first = text.charCodeAt(0);
+  return first === 61 /* = */ || first === 43 /* + */ || first === 45 /* - */ || first === 64; /* @ */
+};
+
+/** Why a text value must not reach the platform (exported, it would run or hide something), if it must not. */
+export function unsafeDetail(text: string): ReasonDetail | undefined {
+  if (SUSPECT.test(text)) return CONTROL.test(text) ? "control" : "invisible";
+  return startsFormula(text) ? "formula_start" : undefined;
+}
+
+/** Free text such as a name: at most MAX_NAME_CHARS, nothing a spreadsheet would run or hide. */
 export const parseText: FieldParser = (cell) => {
-  const text = textOf(cell).replace(/\s+/g, " ");
-  return ok(text === "" ? null : text);
+  const raw = textOf(cell);
+  if (raw === "") return ok(null);
+  if (raw.length > MAX_NAME_CHARS) return fail("unsafe_value", "too_long");
+  const unsafe = unsafeDetail(raw);
+  if (unsafe) return fail("unsafe_value", unsafe);
+  return ok(raw.replace(/\s+/g, " "));
 };
 
 // NOTE: the HTML5 e-mail grammar (what browsers accept in a form), plus a dot in the
@@ -45,6 +84,7 @@ export const parseEmail: FieldParser = (cell) => {
     .trim()
     .toLowerCase();
   if (text === "") return ok(null);
+  if (startsFormula(text)) return fail("unsafe_value", "formula_start");
   if (text.length > 254 || !EMAIL.test(text) || text.includes("..") || text.startsWith(".") || text.includes(".@")) {
     return fail("invalid_email");
   }
@@ -61,8 +101,16 @@ function digitsOfNumber(cell: Extract<Cell, { kind: "number" }>): string | null 
   return value > 999_999_999_999_999 ? null : numberToPlainText(value);
 }
 
-/** A source-system ID: text; a number cell is read as its digits, unless Excel lost some. */
-export const parseSourceId: FieldParser = (cell) => {
+/**
+ * A number cell whose format pads it or adds text ("00042", "ABC-0042") as the text Excel
+ * shows: the source system knows the ID by that text (analyse says in the report where this happened).
+ */
+const shown = (cell: Cell | undefined): Cell | undefined =>
+  cell?.kind === "number" && cell.display !== undefined ? { kind: "text", text: cell.display } : cell;
+
+/** A source-system ID: text; a number cell is read as its digits (or as its format shows it), unless Excel lost some. */
+export const parseSourceId: FieldParser = (given) => {
+  const cell = shown(given);
   if (cell?.kind === "number") {
     const digits = digitsOfNumber(cell);
     return digits === null ? fail("invalid_id", "excel_number") : ok(digits);
@@ -70,8 +118,10 @@ export const parseSourceId: FieldParser = (cell) => {
   const text = textOf(cell);
   if (text === "") return ok(null);
   if (SCIENTIFIC_TEXT.test(text)) return fail("invalid_id", "excel_number");
-  if (text.length > 255) return fail("invalid_id", "too_long");
-  return ok(text);
+  if (text.length > MAX_ID_CHARS) return fail("invalid_id", "too_long");
+  // Tabs and line breaks have no place inside an ID either.
+  const unsafe = /[\t\n\r]/.test(text) ? "control" : unsafeDetail(text);
+  return unsafe ? fail("unsafe_value", unsafe) : ok(text);
 };
 
 const MD_ID = /^[0-9a-f]{32}$/;
@@ -100,7 +150,8 @@ export function passesElevenTest(bsn: string): boolean {
 }
 
 /** A BSN: nine digits that pass the eleven-test; one that lost leading zeros is padded. */
-export const parseBsn: FieldParser = (cell) => {
+export const parseBsn: FieldParser = (given) => {
+  const cell = shown(given);
   let digits: string;
   if (cell?.kind === "number") {
     const fromNumber = digitsOfNumber(cell);
@@ -187,7 +238,10 @@ export const DUTCH_MOBILE = /^06[1-58]\d{7}$/;
  * A phone number, Dutch or international, stored as E.164 (+31612345678). A Dutch number
  * that Excel kept as a number has lost its leading 0; it is given back.
  */
-export const parsePhone: FieldParser = (cell) => {
+export const parsePhone: FieldParser = (given, context) => {
+  const cell = shown(given);
+  const region = context.phoneRegion ?? "NL";
+  if (region !== "NL") return parseForeignPhone(cell, region);
   let text: string;
   if (cell?.kind === "number") {
     const digits = digitsOfNumber(cell);
@@ -208,6 +262,25 @@ export const parsePhone: FieldParser = (cell) => {
   const phone = parsePhoneNumber(text, "NL");
   return phone?.isValid() ? ok(phone.number) : fail("invalid_phone");
 };
+
+/** A phone number of a region other than the Netherlands: as the library reads it there. */
+function parseForeignPhone(cell: Cell | undefined, region: CountryCode): FieldResult {
+  let text: string;
+  if (cell?.kind === "number") {
+    const digits = digitsOfNumber(cell);
+    if (digits === null) return fail("invalid_phone");
+    // A number cell has lost its leading 0 (the trunk prefix of most regions) unless it has a country code.
+    text = digits.startsWith("00") ? digits : `0${digits}`;
+  } else {
+    text = textOf(cell);
+    if (text === "") return ok(null);
+  }
+  text = text.replace(/[\s()./-]/g, "");
+  if (/^00\d+$/.test(text)) text = `+${text.slice(2)}`;
+  if (!/^\+?\d{6,16}$/.test(text)) return fail("invalid_phone");
+  const phone = parsePhoneNumber(text, region);
+  return phone?.isValid() ? ok(phone.number) : fail("invalid_phone");
+}
 
 export type Role = "professional" | "application_manager" | "data_analyst" | "data_officer" | "supervisor" | "secretary";
 

@@ -21,6 +21,8 @@ export const reasonCodes = [
   "already_exists",
   "changed_since_test_run",
   "api_error",
+  "cell_error",
+  "unsafe_value",
   "inactive_account",
   "missing_on_platform",
 ] as const;
@@ -36,6 +38,8 @@ export interface Reason {
   field?: string;
   ref?: number;
   detail?: ReasonDetail;
+  /** For `cell_error`: the Excel error the cell shows (#N/A, #REF!, …), never a value of the row. */
+  value?: string;
   /** A platform's refusal: the HTTP status of its answer (report.json keeps it). */
   http_status?: number;
   /** A platform's refusal: the platform rule it matched (report.json keeps it). */
@@ -59,4 +63,9 @@ export type ReasonDetail =
   | "not_a_date"
   | "length"
   | "checksum"
-  | "unavailable";
+  | "unavailable"
+  | "formula_without_value"
+  | "formula_zero"
+  | "formula_start"
+  | "control"
+  | "invisible";

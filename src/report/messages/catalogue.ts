@@ -20,6 +20,10 @@ export interface Catalogue {
     macros: string;
     merged_cells: string;
     unnamed_column: string;
+    formula_column: string;
+    sheets_skipped: string;
+    rows_above_header: string;
+    number_format: string;
   };
   labels: {
     row: string;

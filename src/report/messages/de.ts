@@ -4,9 +4,9 @@ export const de: Catalogue = {
   reasons: {
     required: "{field} ist Pflicht, aber leer",
     invalid_email: "{field} ist keine gültige E-Mail-Adresse",
-    invalid_date: "{field} ist kein gültiges Datum (TT.MM.JJJJ verwenden)",
+    invalid_date: "{field} ist kein gültiges Datum (dd/mm/yyyy verwenden)",
     invalid_gender: "{field} ist unbekannt; m, w, d oder u verwenden (leer heißt unbekannt)",
-    invalid_phone: "{field} ist keine gültige Telefonnummer",
+    invalid_phone: "{field} ist keine gültige Telefonnummer; schreiben Sie sie in internationaler Form, z. B. +49 151 23456789",
     invalid_bsn: "{field} ist keine gültige BSN",
     invalid_role: "{field} ist keine bekannte Gruppe; wählen Sie aus {roles}",
     invalid_id: "{field} ist keine gültige ID",
@@ -23,22 +23,31 @@ export const de: Catalogue = {
     already_exists: "das Konto existiert bereits so, wie diese Zeile es beschreibt",
     changed_since_test_run: "das Ergebnis hat sich seit dem genehmigten Testlauf geändert; nicht ausgeführt",
     api_error: "die Plattform lehnte ab",
+    cell_error: "{field}: die Zelle zeigt {value}: korrigieren Sie die Formel oder tippen Sie den Wert ein",
+    unsafe_value:
+      "{field} enthält Zeichen, die nicht auf die Plattform dürfen (Steuer-, Richtungs- oder unsichtbare Zeichen, oder ein =, +, - oder @ am Anfang, das eine Tabellenkalkulation als Formel ausführt)",
     inactive_account:
       "ein inaktives Konto, wie diese Zeile es beschreibt, existiert bereits; ein unterbrochener Lauf kann es angelegt haben: setzen Sie diesen Lauf mit demselben Befehl (demselben --out) fort, dann wird es aktiviert",
     missing_on_platform: "laut Journal wurde diese Zeile ausgeführt, aber die Plattform hat das Ergebnis nicht (mehr)",
   },
   details: {
     unavailable: "die Plattform versagte immer wieder (keine Antwort nach jedem Versuch)",
+    formula_without_value: "{field}: Formel ohne berechneten Wert: öffnen und speichern Sie die Datei in Excel, oder fügen Sie die Werte ein",
+    formula_zero:
+      "{field}: jede Formel dieser Spalte ergibt 0 oder nichts, also wurde keine berechnet: öffnen und speichern Sie die Datei in Excel, oder fügen Sie die Werte ein",
+    formula_start: "{field} beginnt mit =, +, - oder @, was eine Tabellenkalkulation als Formel ausführt; entfernen Sie dieses Zeichen",
+    control: "{field} enthält ein Steuer- oder Textrichtungszeichen (in Excel unsichtbar); tippen Sie den Wert neu ein",
+    invisible: "{field} enthält ein unsichtbares Zeichen (ohne Breite); tippen Sie den Wert neu ein",
     excel_number: "Excel hat diese ID in eine Zahl verwandelt und Ziffern verloren: formatieren Sie die Spalte als Text",
-    too_long: "{field} ist zu lang (mehr als 255 Zeichen)",
+    too_long: "{field} ist zu lang (höchstens 64 Zeichen für eine ID, 100 für einen Namen)",
     wrong_kind: "{field} ist die URL einer anderen Art von Konto",
-    american: "{field} steht in amerikanischer Reihenfolge (Monat/Tag); TT.MM.JJJJ verwenden",
+    american: "{field} steht in amerikanischer Reihenfolge (Monat/Tag); dd/mm/yyyy verwenden",
     excel_american:
       "Excel hat dieses Datum als Monat/Tag gelesen, wie andere Daten in dieser Spalte zeigen; prüfen Sie es und formatieren Sie die Spalte als Text",
     two_digit_year: "{field} hat eine zweistellige Jahreszahl; vier Ziffern verwenden",
     future: "{field} liegt in der Zukunft",
     too_old: "{field} liegt vor 1900",
-    not_a_date: "{field} ist kein Datum (TT.MM.JJJJ verwenden)",
+    not_a_date: "{field} ist kein Datum (dd/mm/yyyy verwenden)",
     length: "{field} muss 9 Ziffern haben",
     checksum: "{field} besteht die Elferprobe nicht",
   },
@@ -64,6 +73,10 @@ export const de: Catalogue = {
     merged_cells:
       "Verbundene Zellen ({ranges}): nur die Zelle links oben eines solchen Bereichs enthält einen Wert; die anderen Zellen wurden als leer gelesen.",
     unnamed_column: "Spalte {column} hat keine Überschrift, enthält aber Daten; diese Spalte wurde nicht gelesen.",
+    formula_column: "Spalte {column} enthält Formeln; ihre berechneten Werte wurden gelesen: prüfen Sie, ob es die gemeinten Werte sind.",
+    sheets_skipped: 'Das Blatt "{sheet}" wurde gelesen; übersprungen: {skipped}.',
+    rows_above_header: "Die Kopfzeile ist Zeile {header}; die Zeilen darüber wurden nicht gelesen: {rows}.",
+    number_format: "Spalte {column}: Zahlen wurden so gelesen, wie ihr Zahlenformat sie zeigt (führende Nullen, fester Text): Zeilen {rows}.",
   },
   labels: {
     row: "Zeile",

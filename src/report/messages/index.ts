@@ -31,6 +31,7 @@ export function renderReason(reason: Reason, script: ScriptDef, lang: Lang): str
   const message = fill(template, {
     field,
     ref: reason.ref,
+    value: reason.value,
     roles: roleLists[lang],
   });
   return message.charAt(0).toUpperCase() + message.slice(1);

@@ -4,9 +4,9 @@ export const nl: Catalogue = {
   reasons: {
     required: "{field} is verplicht, maar leeg",
     invalid_email: "{field} is geen geldig e-mailadres",
-    invalid_date: "{field} is geen geldige datum (gebruik dd-mm-jjjj)",
+    invalid_date: "{field} is geen geldige datum (gebruik dd/mm/yyyy)",
     invalid_gender: "{field} is onbekend; gebruik m, v, a of o (leeg is onbekend)",
-    invalid_phone: "{field} is geen geldig telefoonnummer",
+    invalid_phone: "{field} is geen geldig telefoonnummer; schrijf het in de internationale vorm, bijv. +31 6 12345678",
     invalid_bsn: "{field} is geen geldig BSN",
     invalid_role: "{field} is geen bekende groep; kies uit {roles}",
     invalid_id: "{field} is geen geldig ID",
@@ -23,22 +23,31 @@ export const nl: Catalogue = {
     already_exists: "het account bestaat al zoals in deze rij beschreven",
     changed_since_test_run: "de uitkomst is veranderd sinds de goedgekeurde testrun; niet uitgevoerd",
     api_error: "het platform weigerde",
+    cell_error: "{field}: de cel toont {value}: herstel de formule of typ de waarde",
+    unsafe_value:
+      "{field} bevat tekens die niet op het platform mogen komen (stuur-, richting- of onzichtbare tekens, of een =, +, - of @ vooraan die een spreadsheet als formule uitvoert)",
     inactive_account:
       "er is al een inactief account zoals in deze rij beschreven; een onderbroken run kan het hebben aangemaakt: hervat die run met dezelfde opdracht (dezelfde --out), dan wordt het geactiveerd",
     missing_on_platform: "het journaal zegt dat deze rij is uitgevoerd, maar het platform heeft de uitkomst niet (meer)",
   },
   details: {
     unavailable: "het platform bleef falen (geen antwoord na elke poging)",
+    formula_without_value: "{field}: formule zonder berekende waarde: open en bewaar het bestand in Excel, of plak de waarden",
+    formula_zero:
+      "{field}: elke formule in deze kolom geeft 0 of niets, dus geen enkele is berekend: open en bewaar het bestand in Excel, of plak de waarden",
+    formula_start: "{field} begint met =, +, - of @, wat een spreadsheet als formule uitvoert; haal dat teken weg",
+    control: "{field} bevat een stuur- of tekstrichtingteken (onzichtbaar in Excel); typ de waarde opnieuw",
+    invisible: "{field} bevat een onzichtbaar teken (zonder breedte); typ de waarde opnieuw",
     excel_number: "Excel heeft dit ID in een getal veranderd en cijfers verloren: maak de kolom tekst",
-    too_long: "{field} is te lang (meer dan 255 tekens)",
+    too_long: "{field} is te lang (hoogstens 64 tekens voor een ID, 100 voor een naam)",
     wrong_kind: "{field} is de URL van een ander soort account",
-    american: "{field} staat in Amerikaanse volgorde (maand/dag); gebruik dd-mm-jjjj",
+    american: "{field} staat in Amerikaanse volgorde (maand/dag); gebruik dd/mm/yyyy",
     excel_american:
       "Excel heeft deze datum als maand/dag gelezen, zoals andere datums in deze kolom laten zien; controleer hem en maak de kolom tekst",
     two_digit_year: "{field} heeft een jaartal van 2 cijfers; gebruik 4 cijfers",
     future: "{field} ligt in de toekomst",
     too_old: "{field} ligt vóór 1900",
-    not_a_date: "{field} is geen datum (gebruik dd-mm-jjjj)",
+    not_a_date: "{field} is geen datum (gebruik dd/mm/yyyy)",
     length: "{field} moet 9 cijfers hebben",
     checksum: "{field} voldoet niet aan de elfproef",
   },
@@ -64,6 +73,10 @@ export const nl: Catalogue = {
     merged_cells:
       "Samengevoegde cellen ({ranges}): alleen de cel linksboven van zo'n bereik bevat een waarde; de andere cellen zijn als leeg gelezen.",
     unnamed_column: "Kolom {column} heeft geen kop maar wel gegevens; die kolom is niet gelezen.",
+    formula_column: "Kolom {column} bevat formules; hun berekende waarden zijn gelezen: controleer of dat de bedoelde waarden zijn.",
+    sheets_skipped: 'Het blad "{sheet}" is gelezen; overgeslagen: {skipped}.',
+    rows_above_header: "De kopregel is rij {header}; de rijen erboven zijn niet gelezen: {rows}.",
+    number_format: "Kolom {column}: getallen zijn gelezen zoals hun getalnotatie ze toont (voorloopnullen, vaste tekst): rijen {rows}.",
   },
   labels: {
     row: "Rij",
