@@ -11,6 +11,8 @@ import { defaultConcurrency, defaultDb, defaultRate, defaultTimeoutSeconds } fro
 import { readPlatformConfig } from "../pipeline/platform-config.js";
 import { defaultLimits } from "../input/limits.js";
 import { langs, scriptNames, type Lang } from "../scripts/index.js";
+import { phoneRegionOf } from "../scripts/fields.js";
+import type { CountryCode } from "libphonenumber-js";
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { DecryptOptions } from "../input/read-input.js";
@@ -27,6 +29,7 @@ export interface CliContext extends Streams {
 }
 
 interface SheetCliOptions {
+  phoneRegion?: CountryCode;
   maxRatio?: number;
   maxSize?: number;
   encryptReportTo?: string[];
@@ -83,6 +86,13 @@ function parseWhole(value: string): number {
   const number = parseCount(value);
   if (number === 0) throw new UsageError(`"${value}" is not a whole number greater than 0.`);
   return number;
+}
+
+/** A country for --phone-region: a two-letter code libphonenumber knows, in any case. */
+function parsePhoneRegion(value: string): CountryCode {
+  const region = phoneRegionOf(value);
+  if (!region) throw new UsageError(`--phone-region "${value}" is not a country code such as NL, DE or BE.`);
+  return region;
 }
 
 /** A share from 0 to 1, from an option. */
@@ -235,6 +245,11 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
           "encryptReportTo",
         ),
       )
+      .option(
+        "--phone-region <code>",
+        "the country of phone numbers without a country code, e.g. NL, DE, BE (default: the sheet's language: German headers DE, else NL)",
+        parsePhoneRegion,
+      )
       .option("--debug", "show stack traces of errors");
 
   /** Runs a sheet command with progress on a terminal, then prints its summary. */
@@ -258,6 +273,7 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
       debug: Boolean(program.opts().debug || options.debug),
       ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
       ...(options.out === undefined ? {} : { out: options.out }),
+      ...(options.phoneRegion === undefined ? {} : { phoneRegion: options.phoneRegion }),
       limits: {
         ...(options.maxRatio === undefined ? {} : { maxCompressionRatio: options.maxRatio }),
         ...(options.maxSize === undefined

@@ -1,4 +1,5 @@
 import { readInput, type DecryptOptions } from "../input/read-input.js";
+import type { CountryCode } from "libphonenumber-js";
 import type { Logger } from "pino";
 import { defaultLimits, type ReadLimits } from "../input/limits.js";
 import { openWorkbookWhile } from "../input/workbook-thread.js";
@@ -44,6 +45,8 @@ export interface SheetCommandOptions {
   onWarning?: (sentence: string) => void;
   /** Limits a user raised for a genuine workbook (the rest stay at their defaults). */
   limits?: Partial<ReadLimits>;
+  /** --phone-region: the region of phone numbers without a country code (else the sheet's language decides). */
+  phoneRegion?: CountryCode;
 }
 
 /** The 1-based position of the sheet read among the workbook's sheets (hidden ones counted). */
@@ -116,7 +119,7 @@ export async function analyseInput(
   const analysis = await analyseWorkbook(workbook, {
     script,
     config: side.config,
-    context: { today: started.toISOString().slice(0, 10) },
+    context: { today: started.toISOString().slice(0, 10), ...(options.phoneRegion ? { phoneRegion: options.phoneRegion } : {}) },
     ...(side.plan ? { plan: side.plan } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });

@@ -19,4 +19,10 @@ describe("RowTextStore", () => {
     const stored = blocks.reduce((n, b) => n + b.length, 0);
     expect(stored).toBeLessThan(10_000 * 50 * 0.3);
   });
+
+  it("keeps a cell holding NUL or U+0001 (Excel's _x0000_) in its own column", () => {
+    const store = new RowTextStore();
+    store.add(["a\u0000b", "c\u0001d", "e"]);
+    expect([...store.read()]).toEqual([["a\ufffdb", "c\ufffdd", "e"]]);
+  });
 });

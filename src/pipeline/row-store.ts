@@ -1,7 +1,10 @@
 import { constants, deflateRawSync, inflateRawSync } from "node:zlib";
 
-const SEPARATOR = "\u0000"; // never in a cell: XML cannot hold it
+const SEPARATOR = "\u0000";
 const ROW_END = "\u0001";
+/** XML cannot hold these, but Excel's _x0000_ escape can put them in a cell: they become U+FFFD, never a separator. */
+const RESERVED = /[\u0000\u0001]/g;
+const safe = (text: string) => (text.includes(SEPARATOR) || text.includes(ROW_END) ? text.replace(RESERVED, "\ufffd") : text);
 const BLOCK_CHARS = 256 * 1024;
 
 /**
@@ -16,7 +19,7 @@ export class RowTextStore {
   private count = 0;
 
   add(texts: readonly string[]): void {
-    const line = texts.join(SEPARATOR) + ROW_END;
+    const line = texts.map(safe).join(SEPARATOR) + ROW_END;
     this.pending.push(line);
     this.pendingChars += line.length;
     this.count++;

@@ -105,3 +105,30 @@ describe("encrypted inputs opened the wrong way say what to do (issue 16, defect
     );
   });
 });
+
+describe("--phone-region", () => {
+  const xml = sheetXml(
+    row(1, ["E-mailadres", "Voornaam", "Tussenvoegsel", "Achternaam", "Client ID", "Telefoonnummer"]) +
+      row(2, ["kim@voorbeeld.nl", "Kim", "", "Berg", "K-1", "0151 23456789"]),
+  );
+  const run = (...more: string[]) => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "in.xlsx"), buildXlsx({ sheets: [{ name: "Blad1", xml }] }));
+    const result = runCli(["validate", join(dir, "in.xlsx"), "--script", "new-clients", "--out", join(dir, "out"), ...more]);
+    return { result, report: () => readJson<Report>(join(dir, "out", "report.json")) };
+  };
+
+  it("reads a German mobile number in a Dutch sheet as German when told, in any case", () => {
+    const dutch = run();
+    expect(dutch.result.code, dutch.result.stderr).toBe(1);
+    expect(dutch.report().rows[0]?.reasons.map((r) => r.code)).toEqual(["invalid_phone"]);
+    const german = run("--phone-region", "de");
+    expect(german.result.code).toBe(0);
+  });
+
+  it("refuses a region that is no country code as a usage error", () => {
+    const wrong = run("--phone-region", "XX");
+    expect(wrong.result.code).toBe(2);
+    expect(wrong.result.stderr).toMatch(/--phone-region "XX" is not a country code/);
+  });
+});
