@@ -3,8 +3,8 @@ import { constants, deflateRawSync, inflateRawSync } from "node:zlib";
 const SEPARATOR = "\u0000";
 const ROW_END = "\u0001";
 /** XML cannot hold these, but Excel's _x0000_ escape can put them in a cell: they become U+FFFD, never a separator. */
-const RESERVED = /[\u0000\u0001]/g;
-const safe = (text: string) => (text.includes(SEPARATOR) || text.includes(ROW_END) ? text.replace(RESERVED, "\ufffd") : text);
+const safe = (text: string) =>
+  text.includes(SEPARATOR) || text.includes(ROW_END) ? text.replaceAll(SEPARATOR, "\ufffd").replaceAll(ROW_END, "\ufffd") : text;
 const BLOCK_CHARS = 256 * 1024;
 
 /**
