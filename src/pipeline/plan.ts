@@ -8,7 +8,7 @@ import type {
   NewClient,
   NewProfessional,
   PlatformIndex,
-  ProfessionalAccount,
+  ListedProfessional,
   ProfessionalChanges,
   Relation,
 } from "../platform/platform.js";
@@ -62,7 +62,7 @@ const PROFESSIONAL_FIELDS = ["id", "email", "first_name", "infix", "last_name", 
  * interrupted run leaves between creating and activating.
  */
 function existing(
-  account: ClientAccount | ProfessionalAccount,
+  account: ClientAccount | ListedProfessional,
   values: Values,
   fields: readonly string[],
   resume: AccountToActivate,
@@ -159,7 +159,7 @@ const planRelation: Planner = (values, index) => {
 };
 
 /** The checks every update shares: the account, the cross-check e-mail, the protection setting. */
-function checkUpdate(account: ClientAccount | ProfessionalAccount | undefined, values: Values, index: PlatformIndex): Reason[] {
+function checkUpdate(account: ClientAccount | ListedProfessional | undefined, values: Values, index: PlatformIndex): Reason[] {
   if (!account) return [{ code: "not_found", field: "md_id" }];
   const reasons: Reason[] = [];
   const email = text(values, "email");
@@ -183,7 +183,7 @@ function changesOf(account: Record<string, unknown>, values: Values, fields: rea
 
 /** What tells the two kinds of update apart: where the account is, and which values are unique. */
 interface UpdateKind {
-  accounts: (index: PlatformIndex) => Map<string, ClientAccount | ProfessionalAccount>;
+  accounts: (index: PlatformIndex) => Map<string, ClientAccount | ListedProfessional>;
   fields: readonly string[];
   unique: readonly { field: "id" | "bsn"; code: "external_id_in_use" | "bsn_in_use"; taken: (index: PlatformIndex) => Map<string, unknown> }[];
   operation: (mdId: string, changes: Record<string, unknown>) => Operation;

@@ -5,6 +5,7 @@ import { HttpPlatform, platformUrl, type HttpPlatformOptions } from "../../src/p
 import { LocalPlatform } from "../../src/platform/local/local-platform.js";
 import type { Platform } from "../../src/platform/platform.js";
 import { PlatformServer, type ServeOptions } from "../../src/platform/serve/server.js";
+import { parseVariants } from "../../src/platform/serve/variants.js";
 import { PlatformError, UsageError } from "../../src/shared/errors.js";
 import { newClient, newProfessional } from "../support/accounts.js";
 import { tempDir } from "../support/cli.js";
@@ -105,8 +106,24 @@ describe("the HTTP adapter", () => {
       const snapshot = await s.platform.snapshot(all);
       expect(snapshot.clients).toHaveLength(5);
       expect(snapshot.professionals).toHaveLength(2);
-      // Clients: pages of 2, 2, 1; professionals: 2, then an empty page.
-      expect(s.requests.filter((r) => r.method === "GET")).toHaveLength(5);
+      // Clients: pages of 2, 2, 1, then an empty page (a short page may be the platform's cap); professionals: 2, then an empty page.
+      expect(s.requests.filter((r) => r.method === "GET")).toHaveLength(6);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("follows the platform's paging when its pages are shorter than asked (pages of 2, 1,000 asked)", async () => {
+    const s = await serve({ variants: parseVariants("paged", 2) });
+    try {
+      for (let n = 1; n <= 5; n++) await s.platform.createClient(newClient(n));
+      for (let n = 1; n <= 4; n++) await s.platform.createProfessional(newProfessional(n));
+      s.requests.length = 0;
+      const snapshot = await s.platform.snapshot(all);
+      expect(snapshot.clients.map((c) => c.email).sort()).toEqual([1, 2, 3, 4, 5].map((n) => `c${n}@voorbeeld.nl`));
+      expect(snapshot.professionals).toHaveLength(4);
+      // Clients: 2, 2, 1, then an empty page; professionals: 2, 2, then an empty page.
+      expect(s.requests).toHaveLength(7);
     } finally {
       await s.close();
     }

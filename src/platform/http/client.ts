@@ -6,7 +6,7 @@ export interface ApiAnswer {
   status: number;
   body: unknown;
   retryAfter: number | null;
-  /** For a redirect (3xx): where it points. */
+  /** Where it points: for a redirect (3xx), or a created account's URL (201, 204). */
   location?: string | null;
 }
 
@@ -318,7 +318,7 @@ export class HttpClient {
         if (response.ok) throw new AnswerTooLarge(response.status, limit);
         return { status: response.status, body: null, retryAfter };
       }
-      return { status: response.status, body: parseJson(text), retryAfter };
+      return { status: response.status, body: parseJson(text), retryAfter, location: response.headers.get("location") };
     } catch (error) {
       if (timedOut) throw Object.assign(new Error("the exchange timed out"), { name: "TimeoutError" });
       throw error;
