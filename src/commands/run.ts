@@ -9,6 +9,7 @@ import { Journal } from "../pipeline/journal.js";
 import { planners, snapshotNeeds, type Operation } from "../pipeline/plan.js";
 import { defaultConcurrency, openPlatform, platformName, type PlatformOptions } from "../platform/open.js";
 import { settleExistingLinks } from "../pipeline/relations.js";
+import { PendingRoles } from "../pipeline/roles.js";
 import { PlatformIndex } from "../platform/platform.js";
 import { reportEncryption } from "../report/encryption.js";
 import { writeReports } from "../report/write-reports.js";
@@ -90,14 +91,15 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
       workbookOptions(options),
       async () => new PlatformIndex(await platform.snapshot(snapshotNeeds[script.name])),
     );
-    const plan = planners[script.name];
+    const roles = new PendingRoles();
+    const plan = roles.wrap(planners[script.name], index);
     const operations = new Map<number, Operation>();
     const analysis = await analyseWorkbook(workbook, {
       script,
       config: index.config,
       context: { today: started.toISOString().slice(0, 10) },
       plan: (values, row) => {
-        const planned = plan(values, index);
+        const planned = plan(values, row);
         const operation = planned.operation ?? planned.resume;
         if (operation) operations.set(row, operation);
         return planned;
@@ -110,6 +112,7 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
       columns: columnMapping(analysis),
       config: index.config,
     });
+    await roles.settle(analysis.results, operations, platform);
     await settleExistingLinks(analysis.results, operations, platform);
 
     const outDir = makeOutDir({ cwd: options.cwd, given: options.out, mode: "run", defaultName: defaultRunFolder(approval.digest), reuse: true });

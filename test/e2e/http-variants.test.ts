@@ -1,0 +1,58 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { fixture, flatRows, readJson, runCliAsync } from "../support/cli.js";
+import { dump, freshPlatform, servePlatform } from "../support/platform.js";
+
+type Report = { rows: { row: number; status: string; reasons: { code: string }[] }[] };
+const scripts = ["new-clients", "new-professionals", "relations", "update-clients", "update-professionals"] as const;
+const token = "e2e-variant-token-8a1";
+const env = { MDIMPORT_TOKEN: token };
+
+/** A test run of each script's fixture against `platform serve` with these arguments: the flat reports and the requests each made. */
+async function testRuns(db: string, dir: string, name: string, ...serveArgs: string[]) {
+  const server = await servePlatform(db, "--token", token, ...serveArgs);
+  const reports: Record<string, unknown> = {};
+  const requests: Record<string, number> = {};
+  try {
+    for (const script of scripts) {
+      const before = (await server.stats()).requests;
+      const out = join(dir, `${name}-${script}`);
+      const args = ["test-run", fixture(`${script}.xlsx`), "--script", script, "--platform", server.url, "--config", fixture("platform-state.json")];
+      const run = await runCliAsync([...args, "--out", out], { env });
+      expect(run.stderr).toBe("");
+      reports[script] = flatRows(readJson<Report>(join(out, "report.json")));
+      requests[script] = (await server.stats()).requests - before;
+    }
+  } finally {
+    expect(await server.stop()).toBe(0);
+  }
+  return { reports, requests };
+}
+
+describe("test-run over the variants of platform serve", () => {
+  it("gives the same report against every variant as against plain serve, and changes nothing", async () => {
+    const { dir, db } = freshPlatform();
+    const before = dump(db);
+    const plain = await testRuns(db, dir, "plain");
+    const counts: Record<string, Record<string, number>> = { plain: plain.requests };
+    const variants = [
+      ["no-roles-in-list"],
+      ["paged", "--page-size", "2"],
+      ["create-empty"],
+      ["links-only"],
+      ["no-roles-in-list,paged,create-empty,links-only", "--page-size", "3"],
+    ];
+    for (const [variant, ...rest] of variants) {
+      const other = await testRuns(db, dir, variant!.replace(/,/g, "+"), "--variant", variant!, ...rest);
+      expect({ variant, reports: other.reports }).toEqual({ variant, reports: plain.reports });
+      counts[variant!] = other.requests;
+    }
+    // GET /api/2 and each list twice (its page, then the empty page that ends it); relations: one read per client named.
+    expect(plain.requests).toEqual({ "new-clients": 5, "new-professionals": 5, relations: 5 + 3, "update-clients": 3, "update-professionals": 3 });
+    // Pages of 2 (the sample state holds 3 clients and 2 professionals): one more page of clients.
+    expect(counts.paged).toEqual({ "new-clients": 6, "new-professionals": 6, relations: 6 + 3, "update-clients": 4, "update-professionals": 3 });
+    // Without roles in the list: one read per professional a row names (two in the new-professionals sheet), none otherwise.
+    expect(counts["no-roles-in-list"]).toEqual({ ...plain.requests, "new-professionals": 5 + 2 });
+    expect(dump(db)).toEqual(before);
+  }, 240_000);
+});
