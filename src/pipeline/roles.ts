@@ -59,7 +59,7 @@ export class PendingRoles {
 
 /** The professionals a row may name (by source ID, e-mail or Minddistrict ID) whose role the snapshot did not give. */
 function unreadNamed(values: Values, index: PlatformIndex): ListedProfessional[] {
-  const text = (field: string) => (typeof values[field] === "string" ? (values[field]) : undefined);
+  const text = (field: string) => (typeof values[field] === "string" ? values[field] : undefined);
   const id = text("id");
   const email = text("email");
   const mdId = text("md_id");
