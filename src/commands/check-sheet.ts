@@ -9,7 +9,7 @@ import { reportEncryption } from "../report/encryption.js";
 import { writeReports } from "../report/write-reports.js";
 import { buildReport, type Mode, type Report, reportIsClean } from "../report/report.js";
 import type { Lang, ScriptDef } from "../scripts/index.js";
-import { createFileLogger } from "../shared/log.js";
+import { createFileLogger, type Logger } from "../shared/log.js";
 import { makeOutDir, uniqueOutName } from "../shared/out-dir.js";
 
 /** The platform's side of checking a sheet. */
@@ -72,6 +72,8 @@ interface CheckSheetOptions extends SheetCommandOptions {
   prepare: () => PlatformSide | Promise<PlatformSide>;
   /** After planning and duplicates: what the platform can only tell about all rows at once. */
   settle?: (results: RowResult[]) => Promise<void>;
+  /** Hears the command's log once it exists (for the platform's request log). */
+  onLog?: (log: Logger) => void;
 }
 
 /**
@@ -107,6 +109,7 @@ export async function checkSheet(options: CheckSheetOptions): Promise<CommandRes
 
   const outDir = makeOutDir({ cwd: options.cwd, given: options.out, mode: options.mode, defaultName: uniqueOutName(script.name, started) });
   const log = createFileLogger(outDir, options.debug ?? false);
+  options.onLog?.(log);
   log.info(
     {
       command: options.mode,

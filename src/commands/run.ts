@@ -119,6 +119,7 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
     const lock = lockFolder(outDir, started);
     try {
       const log = createFileLogger(outDir, options.debug ?? false);
+      platform.attachLog?.(log);
       const journal = Journal.open(
         outDir,
         { approval: approval.digest, script: script.name, sha256: input.sha256, platform_id: platform.id, welcome_mail: welcomeMail },

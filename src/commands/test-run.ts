@@ -39,6 +39,7 @@ export async function testRunCommand(options: TestRunOptions): Promise<CommandRe
           },
         };
       },
+      onLog: (log) => platform.attachLog?.(log),
       settle: async (results) => {
         await roles.settle(results, links, platform);
         await settleExistingLinks(results, links, platform);

@@ -141,6 +141,11 @@ export interface Platform {
   updateClient(mdId: string, changes: ClientChanges): Promise<ClientAccount>;
   updateProfessional(mdId: string, changes: ProfessionalChanges): Promise<ProfessionalAccount>;
   link(relation: Relation): Promise<void>;
+  /**
+   * Over HTTP: every request is logged to `sink` from now on (with those made before), and
+   * close() adds a summary line (requests by route and status, retries, 429 pauses).
+   */
+  attachLog?(sink: { info(object: object, message: string): void }): void;
   close(): Promise<void>;
 }
 

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fixture, flatRows, readJson, runCliAsync } from "../support/cli.js";
@@ -55,4 +56,48 @@ describe("test-run over the variants of platform serve", () => {
     expect(counts["no-roles-in-list"]).toEqual({ ...plain.requests, "new-professionals": 5 + 2 });
     expect(dump(db)).toEqual(before);
   }, 240_000);
+
+  it("writes every request into mdimport.log, without personal data or the token, and a summary line at the end", async () => {
+    const { dir, db } = freshPlatform();
+    const server = await servePlatform(db, "--token", token, "--fail-rate", "0.3", "--seed", "4", "--variant", "paged", "--page-size", "1");
+    try {
+      const out = join(dir, "tr");
+      const run = await runCliAsync(
+        [
+          "test-run",
+          fixture("relations.xlsx"),
+          "--script",
+          "relations",
+          "--platform",
+          server.url,
+          "--config",
+          fixture("platform-state.json"),
+          "--out",
+          out,
+        ],
+        { env },
+      );
+      expect(run.stderr).toBe("");
+      const lines = readFileSync(join(out, "mdimport.log"), "utf8").trim().split("\n");
+      const requests = lines.map(
+        (l) => JSON.parse(l) as { msg: string; request?: Record<string, unknown>; requests?: { requests: number; retries: number } },
+      );
+      const entries = requests.filter((l) => l.msg === "request").map((l) => l.request!);
+      const stats = await server.stats();
+      expect(entries).toHaveLength(stats.requests);
+      expect(entries.some((e) => e.failure === "dropped")).toBe(true);
+      expect(entries.some((e) => e.status === 503 && e.try === 1)).toBe(true);
+      expect(entries.filter((e) => e.route === "/api/2/c/{id}/professionals").length).toBeGreaterThan(0);
+      const summary = requests.at(-1)!;
+      expect(summary.msg).toBe("requests summary");
+      expect(summary.requests!.requests).toBe(stats.requests);
+      expect(summary.requests!.retries).toBeGreaterThan(0);
+      expect(lines.join("\n")).not.toContain(token);
+      expect(lines.join("\n")).not.toContain("voorbeeld.nl");
+      // No Minddistrict ID, source ID or query string in any request line or the summary.
+      expect(JSON.stringify([entries, summary])).not.toMatch(/[0-9a-f]{32}|start=|KL-|PRO-/);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  });
 });

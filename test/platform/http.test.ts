@@ -129,6 +129,37 @@ describe("the HTTP adapter", () => {
     }
   });
 
+  it("logs every request without personal data or the token, and a summary at the end", async () => {
+    const s = await serve({ failRate: 0.3, seed: 11, rateLimit: 20 }, { attempts: 10, rate: 40 });
+    const lines: { object: Record<string, unknown>; message: string }[] = [];
+    try {
+      for (let n = 1; n <= 6; n++) await s.platform.createClient(newClient(n, { bsn: `11122233${n}` }));
+      await s.platform.snapshot(all);
+      s.platform.attachLog({ info: (object, message) => lines.push({ object: object as Record<string, unknown>, message }) });
+      await s.platform.updateClient((await s.platform.snapshot(all)).clients[0]!.md_id, { last_name: "Visser" });
+    } finally {
+      await s.close();
+    }
+    const entries = lines.filter((l) => l.message === "request").map((l) => l.object.request as Record<string, unknown>);
+    // Kept from before the log was attached (GET /api/2 first), then as they came.
+    expect(entries[0]).toMatchObject({ method: "GET", route: "/api/2", status: 200, try: 1 });
+    expect(entries.length).toBe(s.requests.length);
+    for (const entry of entries) {
+      expect(Object.keys(entry).sort()).toEqual(expect.arrayContaining(["method", "route", "status", "ms", "try", "wait_ms"]));
+      expect(entry.status === null ? entry.failure : entry.status).toBeTruthy();
+    }
+    expect(entries.some((e) => e.route === "/api/2/c/{id}/activation")).toBe(true);
+    expect(entries.some((e) => (e.try as number) > 1)).toBe(true);
+    const text = JSON.stringify(lines);
+    expect(text).not.toMatch(/voorbeeld|11122233|Visser|test-token|[0-9a-f]{32}|start=/);
+    const summary = lines.at(-1)!;
+    expect(summary.message).toBe("requests summary");
+    const totals = summary.object.requests as { requests: number; retries: number; by_route: Record<string, Record<string, number>> };
+    expect(totals.requests).toBe(entries.length);
+    expect(totals.retries).toBe(entries.filter((e) => (e.try as number) > 1).length);
+    expect(totals.by_route["POST /api/2/c"]).toBeDefined();
+  });
+
   it("reads relations per client named, not per row", async () => {
     const s = await serve();
     try {

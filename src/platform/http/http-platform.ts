@@ -22,6 +22,7 @@ import { routeOf } from "./answer-body.js";
 import { apiRoot, groupOfRole, pageSize, roleOfGroups, ruleOfMessages } from "./api.js";
 import { application, clientItem, linksOnly, listAnswer, mdIdOf, parseAnswer, professionalItem, rolesAnswer, urlOnly, type Fact } from "./answers.js";
 import { ApiRefusal, ApiUnavailable, HttpClient, type ApiAnswer } from "./client.js";
+import { RequestLog, type LogSink, type RequestSummary } from "./request-log.js";
 
 export interface HttpPlatformOptions {
   /** The platform as the user gave it: https://HOST (or http:// on a loopback address). */
@@ -100,6 +101,7 @@ export class HttpPlatform implements Platform {
     private readonly options: HttpPlatformOptions,
     readonly mode: string | null,
     client: HttpClient,
+    private readonly log: RequestLog,
   ) {
     this.name = url.origin;
     this.id = url.origin;
@@ -115,7 +117,9 @@ export class HttpPlatform implements Platform {
   /** Reads GET /api/2 first: the host must answer and accept the token; its mode is shown. */
   static async connect(options: HttpPlatformOptions): Promise<HttpPlatform> {
     const url = platformUrl(options.url);
+    const log = new RequestLog();
     const client = new HttpClient({
+      log,
       token: options.token,
       rate: options.rate,
       timeoutMs: options.timeoutMs,
@@ -135,7 +139,7 @@ export class HttpPlatform implements Platform {
       throw error;
     }
     const app = parseAnswer(application, answer.body, { request: `GET ${apiRoot}`, fact: "application" });
-    return new HttpPlatform(url, options, app.mode ?? null, client);
+    return new HttpPlatform(url, options, app.mode ?? null, client, log);
   }
 
   async snapshot(needs: SnapshotNeeds): Promise<PlatformSnapshot> {
@@ -243,7 +247,18 @@ export class HttpPlatform implements Platform {
     }
   }
 
+  /** Every request goes into the command's log from now on (those made so far first); close() adds the summary. */
+  attachLog(sink: LogSink): void {
+    this.log.attach(sink);
+  }
+
+  /** The requests so far by route and status, retries and 429 pauses. */
+  requestTotals(): RequestSummary {
+    return this.log.totals();
+  }
+
   close(): Promise<void> {
+    this.log.writeSummary();
     return Promise.resolve();
   }
 
