@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fixture, flatRows, readJson, runCliAsync } from "../support/cli.js";
@@ -99,5 +99,39 @@ describe("test-run over the variants of platform serve", () => {
     } finally {
       expect(await server.stop()).toBe(0);
     }
+  });
+
+  it("run over every variant at once does each row once; a PATCH the test run did not foresee as refused fails the row (403)", async () => {
+    const { dir, db } = freshPlatform();
+    const before = dump(db);
+    // The test run is told the platform always allows changes; the store protects external accounts.
+    const settings = join(dir, "settings.json");
+    writeFileSync(settings, JSON.stringify({ client_fields: {}, details_protection: "always_allow" }));
+    const server = await servePlatform(db, "--token", token, "--variant", "no-roles-in-list,paged,create-empty,links-only", "--page-size", "2");
+    try {
+      for (const script of ["new-professionals", "update-clients"] as const) {
+        const common = [fixture(`${script}.xlsx`), "--script", script, "--platform", server.url, "--config", settings];
+        expect((await runCliAsync(["test-run", ...common, "--out", join(dir, `tr-${script}`)], { env })).stderr).toBe("");
+        const approved = readJson<Report>(join(dir, `tr-${script}`, "report.json"));
+        const run = await runCliAsync(
+          ["run", ...common, "--approved", join(dir, `tr-${script}`, "report.json"), "--welcome-mail", "no", "--out", join(dir, `run-${script}`)],
+          { env },
+        );
+        expect(run.stderr).toBe("");
+        const report = readJson<Report>(join(dir, `run-${script}`, "report.json"));
+        const planned = approved.rows.filter((r) => r.status === "planned").map((r) => r.row);
+        const external = script === "update-clients" ? report.rows.filter((r) => r.reasons.some((x) => x.code === "externally_managed")) : [];
+        expect(external.map((r) => r.status)).toEqual(script === "update-clients" ? ["failed"] : []);
+        expect(report.rows.filter((r) => r.status === "done").map((r) => r.row)).toEqual(
+          planned.filter((row) => !external.some((r) => r.row === row)),
+        );
+      }
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+    // The externally managed client is as it was.
+    const after = dump(db);
+    const bram = (state: typeof before) => state.clients.find((c) => c.email === "bram.bakker@voorbeeld.nl");
+    expect(bram(after)).toEqual(bram(before));
   });
 });
