@@ -115,6 +115,26 @@ describe("the HTTP adapter reads tolerantly", () => {
     expect((await platform.createClient(newClient(1))).md_id).toBe(hex(9));
   });
 
+  it("sends every request to the --platform address, even where @url and @links name another (a proxy's upstream)", async () => {
+    const internal = "http://md-internal.example:8080";
+    const { platform, seen } = await platformAnswering((method, path) => {
+      if (path === "/api/2/c/items") {
+        const client = { "@url": `${internal}/api/2/c/${hex(5)}`, email: "c5@voorbeeld.nl", first_name: "A", last_name: "B", active: false };
+        return {
+          status: 200,
+          body: { "@items": [{ ...client, "@links": [{ name: "activation", url: `${internal}/api/2/x/${hex(5)}/activate` }] }] },
+        };
+      }
+      if (method === "POST" && path === `/api/2/x/${hex(5)}/activate`) return { status: 204 };
+      if (method === "PATCH" && path === `/api/2/c/${hex(5)}`) return { status: 204 };
+      return { status: 200, body: { "@items": [] } };
+    });
+    await platform.snapshot({ clients: true, professionals: false, relations: false });
+    await platform.activate({ kind: "client", md_id: hex(5) }, { welcomeMail: "no" });
+    await platform.updateClient(hex(5), { last_name: "C" });
+    expect(seen.slice(-2)).toEqual([`POST /api/2/x/${hex(5)}/activate`, `PATCH /api/2/c/${hex(5)}`]);
+  });
+
   it("an answer that contradicts what is known stops with exit 4, naming the fact and the shape seen, no personal data", async () => {
     const { platform } = await platformAnswering((_method, path) => {
       if (path === "/api/2/c/items")

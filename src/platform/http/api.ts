@@ -48,7 +48,7 @@ export const apiFacts = {
   },
   links: {
     basis: "known",
-    what: "the URLs in @links can be trusted; mdimport follows an account's activation, roles and professionals links where given, else guesses {@url}/NAME, and only on the platform's own origin",
+    what: "the URLs in @links can be trusted; mdimport follows an account's activation, roles and professionals links where given, else guesses {@url}/NAME; only their path is used, on the --platform origin",
   },
   throttle: { basis: "assumed", what: "a throttled request answers 429 (or 503), perhaps with Retry-After in seconds" },
   notProcessed: { basis: "assumed", what: "a request answered 429 was not carried out, so it can be sent again as it is" },

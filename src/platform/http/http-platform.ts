@@ -230,7 +230,10 @@ export class HttpPlatform implements Platform {
 
   async link(relation: Relation): Promise<void> {
     const target = await this.professionalsLink(relation.client_md_id);
-    const body = { professional: this.urlOf("professional", relation.professional_md_id) };
+    // The professional as the platform names it: its own @url, as it gave it.
+    const body = {
+      professional: this.urls.get(`professional:${relation.professional_md_id}`) ?? this.urlOf("professional", relation.professional_md_id),
+    };
     try {
       await this.client.request("POST", target, body, { once: true });
     } catch (error) {
@@ -298,7 +301,7 @@ export class HttpPlatform implements Platform {
       if (fresh === 0 || (page.total !== undefined && seen.size >= page.total)) break;
       const next = page["@links"].find((l) => l.name === "next")?.url;
       followsNext ||= next !== undefined;
-      url = next !== undefined ? this.own(new URL(next, url).href, "next") : followsNext ? undefined : `${path}?start=${seen.size}&limit=${size}`;
+      url = next !== undefined ? this.own(new URL(next, url).href) : followsNext ? undefined : `${path}?start=${seen.size}&limit=${size}`;
     }
     return accounts;
   }
@@ -306,13 +309,13 @@ export class HttpPlatform implements Platform {
   private parseAccount(kind: Kind, item: unknown, where: Where): ClientAccount | ListedProfessional {
     if (kind === "client") {
       const { "@url": given, "@links": links, ...fields } = parseAnswer(clientItem, item, where);
-      const url = this.own(given, "account");
+      const url = new URL(given, this.base).href;
       const account: ClientAccount = { md_id: mdIdOf(url, where.request), ...fields };
       this.remember("client", account, url, links);
       return account;
     }
     const { "@url": given, "@links": links, roles, ...fields } = parseAnswer(professionalItem, item, where);
-    const url = this.own(given, "account");
+    const url = new URL(given, this.base).href;
     const mdId = mdIdOf(url, where.request);
     // Roles where the answer carries them (a group mdimport does not know: null), else what was read before.
     if (roles) this.learnRole(mdId, roleOfGroups(roles) ?? null);
@@ -333,26 +336,26 @@ export class HttpPlatform implements Platform {
     if (known && "role" in known) known.role = role;
   }
 
-  /** An account's URL: the @url the platform gave, else the documented layout /c/{id}, /p/{id}. */
+  /** Where to send a request about an account: the @url the platform gave (on our origin), else the documented layout /c/{id}, /p/{id}. */
   private urlOf(kind: Kind, mdId: string): string {
-    return this.urls.get(`${kind}:${mdId}`) ?? `${this.base}/${collection[kind]}/${mdId}`;
+    const given = this.urls.get(`${kind}:${mdId}`);
+    return given !== undefined ? this.own(given) : `${this.base}/${collection[kind]}/${mdId}`;
   }
 
   /** The URL of an account's sub-resource: its link where the platform named one, else the guessed path (assumed). */
   private linkOf(kind: Kind, mdId: string, name: string): string {
     const link = this.links.get(`${kind}:${mdId}`)?.get(name);
-    return link !== undefined ? this.own(link, name) : `${this.urlOf(kind, mdId)}/${name}`;
+    return link !== undefined ? this.own(link) : `${this.urlOf(kind, mdId)}/${name}`;
   }
 
-  /** A URL the platform gave, followed only on its own origin: the token never goes elsewhere. */
-  private own(url: string, what: string): string {
+  /**
+   * A URL the platform gave (@url, @links, next), on the --platform origin: its path and query
+   * only. The token never goes to another host, and a platform behind a proxy that names its
+   * internal address in @url is still reached through the address the user gave.
+   */
+  private own(url: string): string {
     const target = new URL(url, this.base);
-    if (target.origin !== this.url.origin) {
-      throw new PlatformError(
-        `The platform at ${this.url.host} names its ${what} URL on another address (${target.origin}); mdimport sends the token only to ${this.url.origin}.`,
-      );
-    }
-    return target.href;
+    return `${this.url.origin}${target.pathname}${target.search}`;
   }
 
   /** A read; a refusal as the Platform interface speaks of it. */
@@ -408,7 +411,7 @@ export class HttpPlatform implements Platform {
   private createdAccount(kind: Kind, answer: ApiAnswer, request: string): string | null {
     const body = answer.body;
     if (body && typeof body === "object" && typeof (body as { "@url"?: unknown })["@url"] === "string") {
-      const url = this.own((body as { "@url": string })["@url"], "account");
+      const url = new URL((body as { "@url": string })["@url"], this.base).href;
       const mdId = mdIdOf(url, request);
       this.urls.set(`${kind}:${mdId}`, url);
       const { "@links": links } = parseAnswer(linksOnly, body, { request, fact: kind === "client" ? "createClient" : "createProfessional" });
@@ -455,7 +458,7 @@ export class HttpPlatform implements Platform {
         "This platform offers no link named professionals on its clients, so mdimport cannot read or make treatment relations over its API.",
       );
     }
-    return this.own(found, "professionals");
+    return this.own(found);
   }
 
   /** The account after an update: from the answer where it holds one, else what we knew plus the changes. */
