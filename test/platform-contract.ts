@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PlatformRuleError, type Platform } from "../src/platform/platform.js";
 import { newClient, newProfessional } from "./support/accounts.js";
 
-const all = { clients: true, professionals: true, relations: true };
+const all = { clients: true, professionals: true, relations: true, roles: true };
 
 const rule = async (promise: Promise<unknown>): Promise<string> => {
   try {

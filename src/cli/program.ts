@@ -8,6 +8,7 @@ import type { ExecuteProgress } from "../pipeline/execute.js";
 import { testRunCommand } from "../commands/test-run.js";
 import { validateCommand } from "../commands/validate.js";
 import { defaultConcurrency, defaultDb, defaultRate, defaultTimeoutSeconds } from "../platform/open.js";
+import { defaultVariantPageSize, parseVariants, variantNames } from "../platform/serve/variants.js";
 import { readPlatformConfig } from "../pipeline/platform-config.js";
 import { defaultLimits } from "../input/limits.js";
 import { langs, scriptNames, type Lang } from "../scripts/index.js";
@@ -439,6 +440,8 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
     .option("--rate-limit <n>", "requests per second beyond which the answer is 429 with Retry-After (0: none)", parseCount, 0)
     .option("--seed <n>", "seed of the fault dice, to repeat a run of faults", parseCount, 1)
     .option("--mode <mode>", 'the mode GET /api/2 reports; "production" plays a production platform (mode null)', "training")
+    .option("--variant <names>", `play another plausible platform: ${variantNames.join(", ")} (comma-separated)`)
+    .option("--page-size <n>", "accounts per list page under --variant paged", parseCount, defaultVariantPageSize)
     .action(
       async (options: {
         db: string;
@@ -449,11 +452,15 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
         rateLimit: number;
         seed: number;
         mode: string;
+        variant?: string;
+        pageSize: number;
       }) => {
         if (options.port > 65535) throw new UsageError(`--port ${options.port} is not a port number.`);
+        const { variant, pageSize, ...serve } = options;
+        const variants = parseVariants(variant, pageSize);
         const running = await (
           await import("../commands/platform.js")
-        ).platformServeCommand({ ...options, mode: options.mode === "production" ? null : options.mode, cwd: context.cwd });
+        ).platformServeCommand({ ...serve, variants, mode: options.mode === "production" ? null : options.mode, cwd: context.cwd });
         context.stdout.write(`listening on ${running.url}\n`);
         await new Promise<void>((resolve) => {
           process.once("SIGTERM", resolve);

@@ -7,6 +7,7 @@ import type { Workbook } from "../input/workbook.js";
 import { analyseWorkbook, type Analysis } from "../pipeline/analyse.js";
 import { planners, snapshotNeeds, type Operation, type PlannedRow } from "../pipeline/plan.js";
 import { settleExistingLinks } from "../pipeline/relations.js";
+import { PendingRoles } from "../pipeline/roles.js";
 import { PlatformIndex, type Platform } from "../platform/platform.js";
 import type { EncryptKeys } from "../input/encrypt.js";
 import type { InputBytes } from "../input/read-input.js";
@@ -138,23 +139,28 @@ export const configOnly = (config: PlatformConfig): PlatformStage => ({ prepare:
  */
 export function planOn(platform: Platform, script: ScriptDef, keep: "all" | "links"): PlatformStage & { operations: Map<number, Operation> } {
   const operations = new Map<number, Operation>();
-  const plan = planners[script.name];
   const keepLinks = platform.relationsOf !== undefined && script.name === "relations";
+  // Roles a platform's list does not give are read afterwards, for the rows that need them.
+  const roles = new PendingRoles();
   return {
     operations,
     prepare: async () => {
       const index = new PlatformIndex(await platform.snapshot(snapshotNeeds[script.name]));
+      const plan = roles.wrap(planners[script.name], index);
       return {
         config: index.config,
         plan: (values, row) => {
-          const planned = plan(values, index);
+          const planned = plan(values, row);
           const operation = planned.operation ?? (keep === "all" ? planned.resume : undefined);
           if (operation && (keep === "all" || keepLinks)) operations.set(row, operation);
           return planned;
         },
       };
     },
-    settle: (analysis) => settleExistingLinks(analysis.results, operations, platform),
+    settle: async (analysis) => {
+      await roles.settle(analysis.results, operations, platform);
+      await settleExistingLinks(analysis.results, operations, platform);
+    },
   };
 }
 
@@ -228,6 +234,8 @@ export async function checkSheet(
   const report = sheetReport(read, options, mode, script, started, platform);
   const outDir = makeOutDir({ cwd: options.cwd, given: options.out, mode, defaultName: uniqueOutName(script.name, started) });
   const log = createFileLogger(outDir, options.debug ?? false);
+  // The platform's request log: every request so far, and those still to come.
+  platform?.attachLog?.(log);
   logInput(log, read, mode, script, platform);
   await writeOutputs(outDir, log, report, read, started);
   return {

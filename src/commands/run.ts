@@ -144,6 +144,7 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
       }
       const { analysis } = read;
       const log = createFileLogger(outDir, options.debug ?? false);
+      platform.attachLog?.(log);
       journal.begin({ time: started.toISOString(), platform: platform.name });
       try {
         log.info(

@@ -8,7 +8,7 @@ import type {
   NewClient,
   NewProfessional,
   PlatformIndex,
-  ProfessionalAccount,
+  ListedProfessional,
   ProfessionalChanges,
   Relation,
 } from "../platform/platform.js";
@@ -41,7 +41,7 @@ export interface PlannedRow {
 }
 
 /** The account a row collides with, as report.json may name it. */
-const conflictWith = (account: ClientAccount | ProfessionalAccount | undefined): { conflict?: Conflict } =>
+const conflictWith = (account: ClientAccount | ListedProfessional | undefined): { conflict?: Conflict } =>
   account ? { conflict: { kind: "gender" in account ? "client" : "professional", active: account.active, md_id: account.md_id } } : {};
 
 type Values = Readonly<Record<string, unknown>>;
@@ -72,7 +72,7 @@ const PROFESSIONAL_FIELDS = ["id", "email", "first_name", "infix", "last_name", 
  * interrupted run leaves between creating and activating.
  */
 function existing(
-  account: ClientAccount | ProfessionalAccount,
+  account: ClientAccount | ListedProfessional,
   values: Values,
   fields: readonly string[],
   resume: AccountToActivate,
@@ -179,7 +179,7 @@ const planRelation: Planner = (values, index) => {
 };
 
 /** The checks every update shares: the account, the cross-check e-mail, the protection setting. */
-function checkUpdate(account: ClientAccount | ProfessionalAccount | undefined, values: Values, index: PlatformIndex): Reason[] {
+function checkUpdate(account: ClientAccount | ListedProfessional | undefined, values: Values, index: PlatformIndex): Reason[] {
   if (!account) return [{ code: "not_found", field: "md_id" }];
   const reasons: Reason[] = [];
   const email = text(values, "email");
@@ -203,12 +203,12 @@ function changesOf(account: Record<string, unknown>, values: Values, fields: rea
 
 /** What tells the two kinds of update apart: where the account is, and which values are unique. */
 interface UpdateKind {
-  accounts: (index: PlatformIndex) => Map<string, ClientAccount | ProfessionalAccount>;
+  accounts: (index: PlatformIndex) => Map<string, ClientAccount | ListedProfessional>;
   fields: readonly string[];
   unique: readonly {
     field: "id" | "bsn";
     code: "external_id_in_use" | "bsn_in_use";
-    taken: (index: PlatformIndex) => Map<string, ClientAccount | ProfessionalAccount>;
+    taken: (index: PlatformIndex) => Map<string, ClientAccount | ListedProfessional>;
   }[];
   operation: (mdId: string, changes: Record<string, unknown>) => Operation;
 }
@@ -222,7 +222,7 @@ function updatePlanner(kind: UpdateKind): Planner {
     if (reasons.length > 0) return { ...dropout("update", reasons), md_id: mdId };
     const changes = changesOf(account as unknown as Record<string, unknown>, values, kind.fields);
     if (Object.keys(changes).length === 0) return { ...unchanged(), md_id: mdId };
-    let conflict: ClientAccount | ProfessionalAccount | undefined;
+    let conflict: ClientAccount | ListedProfessional | undefined;
     for (const { field, code, taken } of kind.unique) {
       const value = changes[field];
       const other = typeof value === "string" ? taken(index).get(value) : undefined;

@@ -63,6 +63,13 @@ export interface ProfessionalAccount {
   external_source: string | null;
 }
 
+/**
+ * A professional as a snapshot lists it. `role` is null where the platform's list does not say
+ * (API 2's public Professional object has no roles: see `Platform.rolesOf`) or names no group
+ * mdimport knows; a planner then treats it as differing from any role a row gives.
+ */
+export type ListedProfessional = Omit<ProfessionalAccount, "role"> & { role: Role | null };
+
 /** A treatment relation: this professional treats this client. */
 export interface Relation {
   professional_md_id: string;
@@ -78,7 +85,7 @@ export type ProfessionalChanges = Partial<Omit<ProfessionalAccount, "md_id" | "e
 export interface PlatformSnapshot {
   config: PlatformConfig;
   clients: ClientAccount[];
-  professionals: ProfessionalAccount[];
+  professionals: ListedProfessional[];
   relations: Relation[];
 }
 
@@ -87,6 +94,11 @@ export interface SnapshotNeeds {
   clients: boolean;
   professionals: boolean;
   relations: boolean;
+  /**
+   * Every professional's role, also where the platform's list does not carry it (then one
+   * request per professional). Scripts leave it out and read the few they need with `rolesOf`.
+   */
+  roles?: boolean;
 }
 
 /** How a new account is made active: whether the platform sends its welcome e-mail. */
@@ -116,6 +128,11 @@ export interface Platform {
   snapshot(needs: SnapshotNeeds): Promise<PlatformSnapshot>;
   /** The relations of these clients, for a platform that cannot list them all at once. */
   relationsOf?(clientMdIds: readonly string[]): Promise<Relation[]>;
+  /**
+   * The roles of these professionals, for a platform whose list may not carry them: one request
+   * per professional whose role the snapshot did not give; null where no group mdimport knows.
+   */
+  rolesOf?(professionalMdIds: readonly string[]): Promise<Map<string, Role | null>>;
   /** Creates the account; an active one is activated with or without the welcome e-mail (default: without). */
   createClient(client: NewClient, options?: ActivateOptions): Promise<ClientAccount>;
   createProfessional(professional: NewProfessional, options?: ActivateOptions): Promise<ProfessionalAccount>;
@@ -124,6 +141,11 @@ export interface Platform {
   updateClient(mdId: string, changes: ClientChanges): Promise<ClientAccount>;
   updateProfessional(mdId: string, changes: ProfessionalChanges): Promise<ProfessionalAccount>;
   link(relation: Relation): Promise<void>;
+  /**
+   * Over HTTP: every request is logged to `sink` from now on (with those made before), and
+   * close() adds a summary line (requests by route and status, retries, 429 pauses).
+   */
+  attachLog?(sink: { info(object: object, message: string): void }): void;
   close(): Promise<void>;
 }
 
@@ -135,9 +157,9 @@ export class PlatformIndex {
   readonly clientsByMdId = new Map<string, ClientAccount>();
   readonly clientsById = new Map<string, ClientAccount>();
   readonly clientsByBsn = new Map<string, ClientAccount>();
-  readonly professionalsByMdId = new Map<string, ProfessionalAccount>();
-  readonly professionalsById = new Map<string, ProfessionalAccount>();
-  readonly accountsByEmail = new Map<string, ClientAccount | ProfessionalAccount>();
+  readonly professionalsByMdId = new Map<string, ListedProfessional>();
+  readonly professionalsById = new Map<string, ListedProfessional>();
+  readonly accountsByEmail = new Map<string, ClientAccount | ListedProfessional>();
   private readonly relations = new Set<string>();
 
   constructor(readonly snapshot: PlatformSnapshot) {
@@ -157,7 +179,7 @@ export class PlatformIndex {
     this.accountsByEmail.set(client.email, client);
   }
 
-  addProfessional(professional: ProfessionalAccount): void {
+  addProfessional(professional: ListedProfessional): void {
     this.professionalsByMdId.set(professional.md_id, professional);
     if (professional.id !== null) this.professionalsById.set(professional.id, professional);
     this.accountsByEmail.set(professional.email, professional);

@@ -5,6 +5,7 @@ import { HttpPlatform, platformUrl, type HttpPlatformOptions } from "../../src/p
 import { LocalPlatform } from "../../src/platform/local/local-platform.js";
 import type { Platform } from "../../src/platform/platform.js";
 import { PlatformServer, type ServeOptions } from "../../src/platform/serve/server.js";
+import { parseVariants } from "../../src/platform/serve/variants.js";
 import { PlatformError, UsageError } from "../../src/shared/errors.js";
 import { newClient, newProfessional } from "../support/accounts.js";
 import { tempDir } from "../support/cli.js";
@@ -105,11 +106,58 @@ describe("the HTTP adapter", () => {
       const snapshot = await s.platform.snapshot(all);
       expect(snapshot.clients).toHaveLength(5);
       expect(snapshot.professionals).toHaveLength(2);
-      // Clients: pages of 2, 2, 1; professionals: 2, then an empty page.
-      expect(s.requests.filter((r) => r.method === "GET")).toHaveLength(5);
+      // Clients: pages of 2, 2, 1, then an empty page (a short page may be the platform's cap); professionals: 2, then an empty page.
+      expect(s.requests.filter((r) => r.method === "GET")).toHaveLength(6);
     } finally {
       await s.close();
     }
+  });
+
+  it("follows the platform's paging when its pages are shorter than asked (pages of 2, 1,000 asked)", async () => {
+    const s = await serve({ variants: parseVariants("paged", 2) });
+    try {
+      for (let n = 1; n <= 5; n++) await s.platform.createClient(newClient(n));
+      for (let n = 1; n <= 4; n++) await s.platform.createProfessional(newProfessional(n));
+      s.requests.length = 0;
+      const snapshot = await s.platform.snapshot(all);
+      expect(snapshot.clients.map((c) => c.email).sort()).toEqual([1, 2, 3, 4, 5].map((n) => `c${n}@voorbeeld.nl`));
+      expect(snapshot.professionals).toHaveLength(4);
+      // Clients: 2, 2, 1, then an empty page; professionals: 2, 2, then an empty page.
+      expect(s.requests).toHaveLength(7);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("logs every request without personal data or the token, and a summary at the end", async () => {
+    const s = await serve({ failRate: 0.3, seed: 11, rateLimit: 20 }, { attempts: 10, rate: 40 });
+    const lines: { object: Record<string, unknown>; message: string }[] = [];
+    try {
+      for (let n = 1; n <= 6; n++) await s.platform.createClient(newClient(n, { bsn: `11122233${n}` }));
+      await s.platform.snapshot(all);
+      s.platform.attachLog({ info: (object, message) => lines.push({ object: object as Record<string, unknown>, message }) });
+      await s.platform.updateClient((await s.platform.snapshot(all)).clients[0]!.md_id, { last_name: "Visser" });
+    } finally {
+      await s.close();
+    }
+    const entries = lines.filter((l) => l.message === "request").map((l) => l.object.request as Record<string, unknown>);
+    // Kept from before the log was attached (GET /api/2 first), then as they came.
+    expect(entries[0]).toMatchObject({ method: "GET", route: "/api/2", status: 200, try: 1 });
+    expect(entries.length).toBe(s.requests.length);
+    for (const entry of entries) {
+      expect(Object.keys(entry).sort()).toEqual(expect.arrayContaining(["method", "route", "status", "ms", "try", "wait_ms"]));
+      expect(entry.status === null ? entry.failure : entry.status).toBeTruthy();
+    }
+    expect(entries.some((e) => e.route === "/api/2/c/{id}/activation")).toBe(true);
+    expect(entries.some((e) => (e.try as number) > 1)).toBe(true);
+    const text = JSON.stringify(lines);
+    expect(text).not.toMatch(/voorbeeld|11122233|Visser|test-token|[0-9a-f]{32}|start=/);
+    const summary = lines.at(-1)!;
+    expect(summary.message).toBe("requests summary");
+    const totals = summary.object.requests as { requests: number; retries: number; by_route: Record<string, Record<string, number>> };
+    expect(totals.requests).toBe(entries.length);
+    expect(totals.retries).toBe(entries.filter((e) => (e.try as number) > 1).length);
+    expect(totals.by_route["POST /api/2/c"]).toBeDefined();
   });
 
   it("reads relations per client named, not per row", async () => {

@@ -16,16 +16,19 @@ export const apiFacts = {
   listProfessionals: { basis: "known", what: "GET /api/2/p/items answers {@items: [professional]}" },
   paging: {
     basis: "assumed",
-    what: "a platform that pages its lists takes start and limit (as the conversations list does); one that does not ignores them",
+    what: "a list that pages gives a next link in @links, or a total, or takes start and limit (as the conversations list does) until an empty page; a page may be shorter than asked",
   },
   professionalRoles: {
     basis: "assumed",
-    what: "a professional in /p/items carries its groups as roles: [group id]; they are set with PATCH {@url}/roles {roles}",
+    what: "a professional's groups are read with GET {roles link, else @url/roles} answering {roles: [group id]} (a list item may carry roles too); they are set with PATCH on the same URL",
   },
   accountId: { basis: "known", what: "an account's Minddistrict ID is the last segment of its @url" },
   createClient: { basis: "known", what: "POST /api/2/c with the client's fields creates it" },
   createProfessional: { basis: "known", what: "POST /api/2/p answers 201 with the new @url" },
-  createAnswer: { basis: "assumed", what: "POST /c also answers with the new object (@url), as POST /p does" },
+  createAnswer: {
+    basis: "assumed",
+    what: "a create answers 200, 201 or 204 with the new object (@url), or only a Location, or nothing; then the account is looked up by source ID or in the list",
+  },
   createInactive: { basis: "assumed", what: "creating with active: false sends no e-mail" },
   activation: {
     basis: "known",
@@ -42,6 +45,10 @@ export const apiFacts = {
   relations: {
     basis: "assumed",
     what: "a client's @links hold a link named professionals; GET lists {@items: [professional]}, POST {professional: @url} links one",
+  },
+  links: {
+    basis: "known",
+    what: "the URLs in @links can be trusted; mdimport follows an account's activation, roles and professionals links where given, else guesses {@url}/NAME; only their path is used, on the --platform origin",
   },
   throttle: { basis: "assumed", what: "a throttled request answers 429 (or 503), perhaps with Retry-After in seconds" },
   notProcessed: { basis: "assumed", what: "a request answered 429 was not carried out, so it can be sent again as it is" },

@@ -1,4 +1,5 @@
 import { PlatformError } from "../../shared/errors.js";
+import { failureOf, type RequestEntry, type RequestLog } from "./request-log.js";
 import { answerKindWords, answerLimits, mebibytes, readLimited, redirectTarget, routeOf, type AnswerKind } from "./answer-body.js";
 
 /** A whole answer of the API: status, parsed JSON body (or null), and the headers we read. */
@@ -6,7 +7,7 @@ export interface ApiAnswer {
   status: number;
   body: unknown;
   retryAfter: number | null;
-  /** For a redirect (3xx): where it points. */
+  /** Where it points: for a redirect (3xx), or a created account's URL (201, 204). */
   location?: string | null;
 }
 
@@ -53,6 +54,8 @@ export interface HttpClientOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Called for every request sent, with its method and status (0 when no answer came). */
   onRequest?: (method: string, status: number) => void;
+  /** Hears every exchange (request-log.ts): route, status or failure, duration, try, pacer wait. */
+  log?: RequestLog;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -232,12 +235,24 @@ export class HttpClient {
     for (let attempt = 1; attempt <= attempts; attempt++) {
       if (attempt > 1 && !waited) await this.wait(this.backoff(attempt - 1));
       waited = false;
+      const queued = performance.now();
       await this.pacer.take();
+      const sent = performance.now();
+      const entry = (status: number | null, failure?: RequestEntry["failure"]): RequestEntry => ({
+        method,
+        route: routeOf(url),
+        status,
+        ...(failure ? { failure } : {}),
+        ms: Math.round(performance.now() - sent),
+        try: attempt,
+        wait_ms: Math.round(sent - queued),
+      });
       let answer: ApiAnswer;
       try {
         answer = await this.send(method, url, body, answerLimits[kind]);
       } catch (error) {
         if (error instanceof AnswerTooLarge) {
+          this.options.log?.record(entry(error.status, "too_large"));
           this.options.onRequest?.(method, error.status);
           throw new PlatformError(
             `The platform at ${new URL(url).host} sent an answer larger than ${mebibytes(error.limit)} to ${method} ${routeOf(url)} (the most mdimport reads of ${answerKindWords[kind]}), so it stopped reading.`,
@@ -245,12 +260,14 @@ export class HttpClient {
           );
         }
         const code = networkCode(error);
-        const sent = !NOT_SENT.has(code);
+        const reached = !NOT_SENT.has(code);
+        this.options.log?.record(entry(null, failureOf(code)));
         this.options.onRequest?.(method, 0);
-        last = new ApiUnavailable(describeNetworkError(code, url), sent);
-        if (options.once && sent) throw last;
+        last = new ApiUnavailable(describeNetworkError(code, url), reached);
+        if (options.once && reached) throw last;
         continue;
       }
+      this.options.log?.record(entry(answer.status));
       this.options.onRequest?.(method, answer.status);
       if (answer.status !== 429) this.pacer.answered();
       if (answer.status >= 200 && answer.status < 300) return answer;
@@ -269,6 +286,7 @@ export class HttpClient {
           else this.pacer.throttled();
         }
         if (answer.retryAfter !== null) {
+          this.options.log?.waitedRetryAfter(Math.min(answer.retryAfter, 60_000));
           await this.wait(Math.min(answer.retryAfter, 60_000));
           waited = true;
         }
@@ -318,7 +336,7 @@ export class HttpClient {
         if (response.ok) throw new AnswerTooLarge(response.status, limit);
         return { status: response.status, body: null, retryAfter };
       }
-      return { status: response.status, body: parseJson(text), retryAfter };
+      return { status: response.status, body: parseJson(text), retryAfter, location: response.headers.get("location") };
     } catch (error) {
       if (timedOut) throw Object.assign(new Error("the exchange timed out"), { name: "TimeoutError" });
       throw error;

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { defaultPlatformConfig } from "../../pipeline/platform-config.js";
 import { PlatformError, UsageError } from "../../shared/errors.js";
 import {
@@ -14,11 +13,16 @@ import {
   type PlatformSnapshot,
   type ProfessionalAccount,
   type ProfessionalChanges,
+  type ListedProfessional,
   type Relation,
   type SnapshotNeeds,
 } from "../platform.js";
+import type { Role } from "../../scripts/fields.js";
+import { routeOf } from "./answer-body.js";
 import { apiRoot, groupOfRole, pageSize, roleOfGroups, ruleOfMessages } from "./api.js";
+import { application, clientItem, linksOnly, listAnswer, mdIdOf, parseAnswer, professionalItem, rolesAnswer, urlOnly, type Fact } from "./answers.js";
 import { ApiRefusal, ApiUnavailable, HttpClient, type ApiAnswer } from "./client.js";
+import { RequestLog, type LogSink, type RequestSummary } from "./request-log.js";
 
 export interface HttpPlatformOptions {
   /** The platform as the user gave it: https://HOST (or http:// on a loopback address). */
@@ -39,6 +43,14 @@ export interface HttpPlatformOptions {
 
 type Kind = "client" | "professional";
 const collection: Record<Kind, "c" | "p"> = { client: "c", professional: "p" };
+const listFact: Record<Kind, Fact> = { client: "listClients", professional: "listProfessionals" };
+
+/** Where an answer came from, for a message that names a contradiction. */
+interface Where {
+  request: string;
+  path?: string;
+  fact: Fact;
+}
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|\[::1\]|localhost)$/;
 
@@ -59,65 +71,6 @@ export function platformUrl(url: string): URL {
   return parsed;
 }
 
-const link = z.object({ name: z.string(), url: z.string() });
-const meta = { "@url": z.string(), "@links": z.array(link).optional() };
-const optionalText = z
-  .string()
-  .nullish()
-  .transform((v) => (v === undefined || v === null || v.trim() === "" ? null : v));
-
-const clientItem = z.object({
-  ...meta,
-  email: z.string(),
-  first_name: z.string(),
-  infix: optionalText,
-  last_name: z.string(),
-  gender: z
-    .enum(["m", "f", "other", "unknown"])
-    .nullish()
-    .transform((g) => g ?? "unknown"),
-  date_of_birth: optionalText.transform((d) => (d === null ? null : d.slice(0, 10))),
-  phone_number: optionalText,
-  id: optionalText,
-  bsn: optionalText,
-  active: z.boolean(),
-  external_source: optionalText,
-});
-
-const professionalItem = z.object({
-  ...meta,
-  email: z.string(),
-  first_name: z.string(),
-  infix: optionalText,
-  last_name: z.string(),
-  // Assumed (apiFacts.professionalRoles): the groups come with the professional.
-  roles: z.array(z.string()),
-  id: optionalText,
-  active: z.boolean(),
-  external_source: optionalText,
-});
-
-const listAnswer = z.object({ "@items": z.array(z.unknown()) });
-const application = z.object({ mode: z.string().nullable().optional() });
-
-/** The Minddistrict ID of an account: the last segment of its @url. */
-function mdIdOf(url: string): string {
-  const segment = new URL(url, "http://x").pathname.replace(/\/+$/, "").split("/").pop() ?? "";
-  if (!/^[0-9a-f]{32}$/.test(segment)) throw new PlatformError(`The platform gave an account URL whose last segment is not a Minddistrict ID.`);
-  return segment;
-}
-
-function parseItem<T extends z.ZodType>(schema: T, item: unknown, where: string): z.infer<T> {
-  const parsed = schema.safeParse(item);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new PlatformError(
-      `The platform's answer has an unexpected shape at ${where}${issue?.path.length ? `.${issue.path.join(".")}` : ""}: ${issue?.message ?? "unknown"}.`,
-    );
-  }
-  return parsed.data;
-}
-
 /** An account's fields as the API takes them; empty optional fields are left out. */
 function fieldsOf(fields: object): Record<string, unknown> {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== null && value !== undefined));
@@ -125,9 +78,10 @@ function fieldsOf(fields: object): Record<string, unknown> {
 
 /**
  * The Minddistrict API 2 behind the Platform interface. Every route and answer it takes for
- * granted is listed in api.ts (`apiFacts`), marked known or assumed. Reading is a few list
- * requests; writes are one account at a time, paced by the client. A create whose outcome is
- * unknown is looked up before it is ever sent again.
+ * granted is listed in api.ts (`apiFacts`), marked known or assumed; answers are read as
+ * tolerantly as answers.ts allows. Reading is a few list requests; writes are one account at a
+ * time, paced by the client. A create whose outcome is unknown is looked up before it is ever
+ * sent again. Where the platform names a link (@links), it is followed; else the path is guessed.
  */
 export class HttpPlatform implements Platform {
   readonly name: string;
@@ -135,16 +89,19 @@ export class HttpPlatform implements Platform {
   readonly id: string;
   private readonly base: string;
   private readonly client: HttpClient;
-  /** What the snapshot and our own writes taught us: URLs, relation links, accounts. */
+  /** What the snapshot and our own writes taught us: URLs, links, accounts, roles read. */
   private readonly urls = new Map<string, string>();
-  private readonly professionalLinks = new Map<string, string>();
-  private readonly accounts = new Map<string, ClientAccount | ProfessionalAccount>();
+  /** Per `kind:md_id`: the account's @links by name. */
+  private readonly links = new Map<string, Map<string, string>>();
+  private readonly accounts = new Map<string, ClientAccount | ListedProfessional>();
+  private readonly roles = new Map<string, Role | null>();
 
   private constructor(
-    url: URL,
+    private readonly url: URL,
     private readonly options: HttpPlatformOptions,
     readonly mode: string | null,
     client: HttpClient,
+    private readonly log: RequestLog,
   ) {
     this.name = url.origin;
     this.id = url.origin;
@@ -160,7 +117,9 @@ export class HttpPlatform implements Platform {
   /** Reads GET /api/2 first: the host must answer and accept the token; its mode is shown. */
   static async connect(options: HttpPlatformOptions): Promise<HttpPlatform> {
     const url = platformUrl(options.url);
+    const log = new RequestLog();
     const client = new HttpClient({
+      log,
       token: options.token,
       rate: options.rate,
       timeoutMs: options.timeoutMs,
@@ -179,8 +138,8 @@ export class HttpPlatform implements Platform {
       }
       throw error;
     }
-    const app = parseItem(application, answer.body, "GET /api/2");
-    return new HttpPlatform(url, options, app.mode ?? null, client);
+    const app = parseAnswer(application, answer.body, { request: `GET ${apiRoot}`, fact: "application" });
+    return new HttpPlatform(url, options, app.mode ?? null, client, log);
   }
 
   async snapshot(needs: SnapshotNeeds): Promise<PlatformSnapshot> {
@@ -188,10 +147,15 @@ export class HttpPlatform implements Platform {
       needs.clients ? this.list("client") : Promise.resolve([]),
       needs.professionals ? this.list("professional") : Promise.resolve([]),
     ]);
+    const listed = professionals as ListedProfessional[];
+    if (needs.roles) {
+      const roles = await this.rolesOf(listed.filter((p) => p.role === null).map((p) => p.md_id));
+      for (const professional of listed) professional.role ??= roles.get(professional.md_id) ?? null;
+    }
     return {
       config: this.options.config ?? defaultPlatformConfig,
       clients: clients as ClientAccount[],
-      professionals: professionals as ProfessionalAccount[],
+      professionals: listed,
       // Not listable at once (assumed: apiFacts.relations): read per client with relationsOf.
       relations: [],
     };
@@ -199,64 +163,77 @@ export class HttpPlatform implements Platform {
 
   async relationsOf(clientMdIds: readonly string[]): Promise<Relation[]> {
     const relations: Relation[] = [];
-    const queue = [...new Set(clientMdIds)];
-    const worker = async () => {
-      for (let clientMdId = queue.pop(); clientMdId !== undefined; clientMdId = queue.pop()) {
-        const answer = await this.client.request("GET", await this.professionalsLink(clientMdId), undefined, { answer: "page" });
-        for (const [index, item] of this.items(answer, "professionals").entries()) {
-          const professional = parseItem(z.object({ "@url": z.string() }), item, `professionals[${index}]`);
-          relations.push({ professional_md_id: mdIdOf(professional["@url"]), client_md_id: clientMdId });
-        }
+    await this.each(clientMdIds, async (clientMdId) => {
+      const url = await this.professionalsLink(clientMdId);
+      const where = { request: `GET ${routeOf(url)}`, fact: "relations" as const };
+      const answer = await this.client.request("GET", url, undefined, { answer: "page" });
+      for (const [index, item] of parseAnswer(listAnswer, answer.body, where)["@items"].entries()) {
+        const professional = parseAnswer(urlOnly, item, { ...where, path: `@items[${index}]` });
+        relations.push({ professional_md_id: mdIdOf(professional["@url"], where.request), client_md_id: clientMdId });
       }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, this.options.concurrency) }, worker));
+    });
     return relations;
   }
 
+  /** Roles the snapshot did not give, read from each professional (assumed: apiFacts.professionalRoles). */
+  async rolesOf(professionalMdIds: readonly string[]): Promise<Map<string, Role | null>> {
+    await this.each(
+      professionalMdIds.filter((mdId) => !this.roles.has(mdId)),
+      async (mdId) => {
+        const url = this.linkOf("professional", mdId, "roles");
+        const answer = await this.read(url);
+        const { roles } = parseAnswer(rolesAnswer, answer.body, { request: `GET ${routeOf(url)}`, fact: "professionalRoles" });
+        this.learnRole(mdId, roleOfGroups(roles) ?? null);
+      },
+    );
+    return new Map(professionalMdIds.map((mdId) => [mdId, this.roles.get(mdId) ?? null]));
+  }
+
   async createClient(client: NewClient, options: ActivateOptions = { welcomeMail: "no" }): Promise<ClientAccount> {
-    const url = await this.createOnce("client", { ...fieldsOf(client), active: false }, client);
-    if (client.active) await this.activateUrl(url, options);
-    const account: ClientAccount = { ...client, md_id: mdIdOf(url), external_source: null };
-    this.remember(account, url);
+    const mdId = await this.createOnce("client", { ...fieldsOf(client), active: false }, client);
+    if (client.active) await this.activateAccount("client", mdId, options);
+    const account: ClientAccount = { ...client, md_id: mdId, external_source: null };
+    this.accounts.set(mdId, account);
     return account;
   }
 
   async createProfessional(professional: NewProfessional, options: ActivateOptions = { welcomeMail: "no" }): Promise<ProfessionalAccount> {
     const { role, ...fields } = professional;
-    const url = await this.createOnce("professional", { ...fieldsOf(fields), active: false }, professional);
-    await this.setRole(url, role);
-    if (professional.active) await this.activateUrl(url, options);
-    const account: ProfessionalAccount = { ...professional, md_id: mdIdOf(url), external_source: null };
-    this.remember(account, url);
+    const mdId = await this.createOnce("professional", { ...fieldsOf(fields), active: false }, professional);
+    await this.setRole(mdId, role);
+    if (professional.active) await this.activateAccount("professional", mdId, options);
+    const account: ProfessionalAccount = { ...professional, md_id: mdId, external_source: null };
+    this.accounts.set(mdId, account);
     return account;
   }
 
   async activate(account: AccountToActivate, options: ActivateOptions): Promise<void> {
-    const url = this.urlOf(account.kind, account.md_id);
-    if (account.kind === "professional") await this.setRole(url, account.role);
-    await this.activateUrl(url, options);
+    if (account.kind === "professional") await this.setRole(account.md_id, account.role);
+    await this.activateAccount(account.kind, account.md_id, options);
   }
 
   async updateClient(mdId: string, changes: ClientChanges): Promise<ClientAccount> {
-    const url = this.urlOf("client", mdId);
-    const answer = await this.write("PATCH", url, fieldsOf(changes));
-    const account = await this.accountAfter("client", url, answer, changes);
-    return account as ClientAccount;
+    const answer = await this.write("PATCH", this.urlOf("client", mdId), fieldsOf(changes));
+    return (await this.accountAfter("client", mdId, answer, changes)) as ClientAccount;
   }
 
   async updateProfessional(mdId: string, changes: ProfessionalChanges): Promise<ProfessionalAccount> {
-    const url = this.urlOf("professional", mdId);
     const { role, ...fields } = changes;
     let answer: ApiAnswer | null = null;
-    if (Object.keys(fields).length > 0) answer = await this.write("PATCH", url, fieldsOf(fields));
-    if (role) await this.setRole(url, role);
-    const account = await this.accountAfter("professional", url, answer, changes);
+    if (Object.keys(fields).length > 0) answer = await this.write("PATCH", this.urlOf("professional", mdId), fieldsOf(fields));
+    if (role) await this.setRole(mdId, role);
+    const account = (await this.accountAfter("professional", mdId, answer, changes)) as ListedProfessional;
+    // The interface promises the role: read it where neither the answers nor the list gave it.
+    if (account.role === null) account.role = (await this.rolesOf([mdId])).get(mdId) ?? null;
     return account as ProfessionalAccount;
   }
 
   async link(relation: Relation): Promise<void> {
     const target = await this.professionalsLink(relation.client_md_id);
-    const body = { professional: this.urlOf("professional", relation.professional_md_id) };
+    // The professional as the platform names it: its own @url, as it gave it.
+    const body = {
+      professional: this.urls.get(`professional:${relation.professional_md_id}`) ?? this.urlOf("professional", relation.professional_md_id),
+    };
     try {
       await this.client.request("POST", target, body, { once: true });
     } catch (error) {
@@ -273,64 +250,112 @@ export class HttpPlatform implements Platform {
     }
   }
 
+  /** Every request goes into the command's log from now on (those made so far first); close() adds the summary. */
+  attachLog(sink: LogSink): void {
+    this.log.attach(sink);
+  }
+
+  /** The requests so far by route and status, retries and 429 pauses. */
+  requestTotals(): RequestSummary {
+    return this.log.totals();
+  }
+
   close(): Promise<void> {
+    this.log.writeSummary();
     return Promise.resolve();
   }
 
-  /** Every account of a kind, page by page where the platform pages (assumed: apiFacts.paging). */
-  private async list(kind: Kind): Promise<(ClientAccount | ProfessionalAccount)[]> {
-    const accounts: (ClientAccount | ProfessionalAccount)[] = [];
+  /** Runs `work` for each distinct item, up to --concurrency at once. */
+  private async each(items: readonly string[], work: (item: string) => Promise<void>): Promise<void> {
+    const queue = [...new Set(items)];
+    const worker = async () => {
+      for (let item = queue.pop(); item !== undefined; item = queue.pop()) await work(item);
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(queue.length, this.options.concurrency)) }, worker));
+  }
+
+  /**
+   * Every account of a kind, following the platform's paging (assumed: apiFacts.paging): a
+   * `next` link where the platform gives one, else start/limit until an empty page or the
+   * total. A page shorter than asked does not end the list: a platform may cap its pages.
+   */
+  private async list(kind: Kind): Promise<(ClientAccount | ListedProfessional)[]> {
+    const accounts: (ClientAccount | ListedProfessional)[] = [];
     const seen = new Set<string>();
     const size = this.options.pageSize ?? pageSize;
-    for (let start = 0; ; start += size) {
-      const answer = await this.client.request("GET", `${this.base}/${collection[kind]}/items?start=${start}&limit=${size}`, undefined, {
-        answer: "page",
-      });
-      const items = this.items(answer, `${collection[kind]}/items`);
+    const path = `${this.base}/${collection[kind]}/items`;
+    const request = `GET ${apiRoot}/${collection[kind]}/items`;
+    let followsNext = false;
+    for (let url: string | undefined = `${path}?start=0&limit=${size}`; url !== undefined;) {
+      const answer = await this.client.request("GET", url, undefined, { answer: "page" });
+      const page = parseAnswer(listAnswer, answer.body, { request, fact: listFact[kind] });
       let fresh = 0;
-      for (const [index, item] of items.entries()) {
-        const account = this.parseAccount(kind, item, `${collection[kind]}/items[${start + index}]`);
+      for (const [index, item] of page["@items"].entries()) {
+        const account = this.parseAccount(kind, item, { request, path: `@items[${index}]`, fact: listFact[kind] });
         if (seen.has(account.md_id)) continue;
         seen.add(account.md_id);
         accounts.push(account);
         fresh++;
       }
-      // A platform that ignores start/limit answers everything at once, or the same page again.
-      if (items.length !== size || fresh === 0) break;
+      // An empty page ends the list; so does a page of accounts seen already (a platform that ignores start).
+      if (fresh === 0 || (page.total !== undefined && seen.size >= page.total)) break;
+      const next = page["@links"].find((l) => l.name === "next")?.url;
+      followsNext ||= next !== undefined;
+      url = next !== undefined ? this.own(new URL(next, url).href) : followsNext ? undefined : `${path}?start=${seen.size}&limit=${size}`;
     }
     return accounts;
   }
 
-  private items(answer: ApiAnswer, where: string): unknown[] {
-    return parseItem(listAnswer, answer.body, where)["@items"];
-  }
-
-  private parseAccount(kind: Kind, item: unknown, where: string): ClientAccount | ProfessionalAccount {
+  private parseAccount(kind: Kind, item: unknown, where: Where): ClientAccount | ListedProfessional {
     if (kind === "client") {
-      const { "@url": url, "@links": links, ...fields } = parseItem(clientItem, item, where);
-      const account: ClientAccount = { md_id: mdIdOf(url), ...fields };
-      const professionals = links?.find((l) => l.name === "professionals");
-      if (professionals) this.professionalLinks.set(account.md_id, professionals.url);
-      this.remember(account, url);
+      const { "@url": given, "@links": links, ...fields } = parseAnswer(clientItem, item, where);
+      const url = new URL(given, this.base).href;
+      const account: ClientAccount = { md_id: mdIdOf(url, where.request), ...fields };
+      this.remember("client", account, url, links);
       return account;
     }
-    const { "@url": url, "@links": links, roles, ...fields } = parseItem(professionalItem, item, where);
-    void links;
-    const role = roleOfGroups(roles);
-    if (!role) throw new PlatformError(`The platform's answer at ${where} names no group that mdimport knows (${roles.join(", ") || "none"}).`);
-    const account: ProfessionalAccount = { md_id: mdIdOf(url), ...fields, role };
-    this.remember(account, url);
+    const { "@url": given, "@links": links, roles, ...fields } = parseAnswer(professionalItem, item, where);
+    const url = new URL(given, this.base).href;
+    const mdId = mdIdOf(url, where.request);
+    // Roles where the answer carries them (a group mdimport does not know: null), else what was read before.
+    if (roles) this.learnRole(mdId, roleOfGroups(roles) ?? null);
+    const account: ListedProfessional = { md_id: mdId, ...fields, role: this.roles.get(mdId) ?? null };
+    this.remember("professional", account, url, links);
     return account;
   }
 
-  private remember(account: ClientAccount | ProfessionalAccount, url: string): void {
-    this.urls.set(`${"gender" in account ? "client" : "professional"}:${account.md_id}`, url);
+  private remember(kind: Kind, account: ClientAccount | ListedProfessional, url: string, links: readonly { name: string; url: string }[]): void {
+    this.urls.set(`${kind}:${account.md_id}`, url);
     this.accounts.set(account.md_id, account);
+    if (links.length > 0) this.links.set(`${kind}:${account.md_id}`, new Map(links.map((l) => [l.name, new URL(l.url, url).href])));
   }
 
-  /** An account's URL: the @url the platform gave, else the documented layout /c/{id}, /p/{id}. */
+  private learnRole(mdId: string, role: Role | null): void {
+    this.roles.set(mdId, role);
+    const known = this.accounts.get(mdId);
+    if (known && "role" in known) known.role = role;
+  }
+
+  /** Where to send a request about an account: the @url the platform gave (on our origin), else the documented layout /c/{id}, /p/{id}. */
   private urlOf(kind: Kind, mdId: string): string {
-    return this.urls.get(`${kind}:${mdId}`) ?? `${this.base}/${collection[kind]}/${mdId}`;
+    const given = this.urls.get(`${kind}:${mdId}`);
+    return given !== undefined ? this.own(given) : `${this.base}/${collection[kind]}/${mdId}`;
+  }
+
+  /** The URL of an account's sub-resource: its link where the platform named one, else the guessed path (assumed). */
+  private linkOf(kind: Kind, mdId: string, name: string): string {
+    const link = this.links.get(`${kind}:${mdId}`)?.get(name);
+    return link !== undefined ? this.own(link) : `${this.urlOf(kind, mdId)}/${name}`;
+  }
+
+  /**
+   * A URL the platform gave (@url, @links, next), on the --platform origin: its path and query
+   * only. The token never goes to another host, and a platform behind a proxy that names its
+   * internal address in @url is still reached through the address the user gave.
+   */
+  private own(url: string): string {
+    const target = new URL(url, this.base);
+    return `${this.url.origin}${target.pathname}${target.search}`;
   }
 
   /** A read; a refusal as the Platform interface speaks of it. */
@@ -347,29 +372,32 @@ export class HttpPlatform implements Platform {
     }
   }
 
-  private setRole(url: string, role: ProfessionalAccount["role"]): Promise<ApiAnswer> {
+  private async setRole(mdId: string, role: Role): Promise<void> {
     // Known: the whole list of groups wanted is sent.
-    return this.write("PATCH", `${url}/roles`, { roles: [groupOfRole[role]] });
+    await this.write("PATCH", this.linkOf("professional", mdId, "roles"), { roles: [groupOfRole[role]] });
+    this.learnRole(mdId, role);
   }
 
-  private activateUrl(url: string, options: ActivateOptions): Promise<ApiAnswer> {
-    return this.write("POST", `${url}/activation`, { active: true, send_email: options.welcomeMail });
+  private activateAccount(kind: Kind, mdId: string, options: ActivateOptions): Promise<ApiAnswer> {
+    return this.write("POST", this.linkOf(kind, mdId, "activation"), { active: true, send_email: options.welcomeMail });
   }
 
   /**
-   * POSTs a new account once. When the answer is lost (timeout, dropped connection, 5xx), the
-   * account is looked up (by source ID, else in the list by e-mail) before anything is sent again.
+   * POSTs a new account once and returns its Minddistrict ID. The answer may be 200, 201 or
+   * 204, with the object, only a Location, or nothing: then the account is looked up. When the
+   * answer is lost (timeout, dropped connection, 5xx), the account is looked up (by source ID,
+   * else in the list by e-mail) before anything is sent again.
    */
   private async createOnce(kind: Kind, body: Record<string, unknown>, wanted: { id: string | null; email: string }): Promise<string> {
+    const request = `POST ${apiRoot}/${collection[kind]}`;
     for (let tries = 1; ; tries++) {
       try {
         const answer = await this.client.request("POST", `${this.base}/${collection[kind]}`, body, { once: true });
-        const url = (answer.body as { "@url"?: unknown } | null)?.["@url"];
-        if (typeof url === "string") return url;
-        // No @url in the answer (assumed otherwise: apiFacts.createAnswer): find the new account.
-        const found = await this.lookUp(kind, wanted);
-        if (found) return found;
-        throw new PlatformError(`The platform created an account but did not say where (POST ${collection[kind]} answered ${answer.status}).`);
+        const created = this.createdAccount(kind, answer, request) ?? (await this.lookUp(kind, wanted));
+        if (created) return created;
+        throw new PlatformError(
+          `The platform created an account but did not say where (${request} answered ${answer.status} without an @url or Location, and the account cannot be found by source ID or e-mail).`,
+        );
       } catch (error) {
         if (!(error instanceof ApiUnavailable && error.sent) || tries >= this.client.attempts) throw this.refusal(error);
         const found = await this.lookUp(kind, wanted);
@@ -379,13 +407,31 @@ export class HttpPlatform implements Platform {
     }
   }
 
-  /** The URL of the account with this source ID or e-mail, if the platform holds it; another's is a refusal. */
+  /** The new account's Minddistrict ID from a create's answer: its object's @url (and links), or a Location header. */
+  private createdAccount(kind: Kind, answer: ApiAnswer, request: string): string | null {
+    const body = answer.body;
+    if (body && typeof body === "object" && typeof (body as { "@url"?: unknown })["@url"] === "string") {
+      const url = new URL((body as { "@url": string })["@url"], this.base).href;
+      const mdId = mdIdOf(url, request);
+      this.urls.set(`${kind}:${mdId}`, url);
+      const { "@links": links } = parseAnswer(linksOnly, body, { request, fact: kind === "client" ? "createClient" : "createProfessional" });
+      if (links.length > 0) this.links.set(`${kind}:${mdId}`, new Map(links.map((l) => [l.name, new URL(l.url, url).href])));
+      return mdId;
+    }
+    if (answer.location) {
+      const location = new URL(answer.location, this.base).href;
+      return /\/[0-9a-f]{32}\/?$/.test(location) ? mdIdOf(location, request) : null;
+    }
+    return null;
+  }
+
+  /** The Minddistrict ID of the account with this source ID or e-mail, if the platform holds it; another's is a refusal. */
   private async lookUp(kind: Kind, wanted: { id: string | null; email: string }): Promise<string | null> {
-    let account: ClientAccount | ProfessionalAccount | undefined;
+    let account: ClientAccount | ListedProfessional | undefined;
     if (wanted.id !== null) {
       try {
         const answer = await this.client.request("GET", `${this.base}/aux/${kind}/id/${encodeURIComponent(wanted.id)}`);
-        account = this.parseAccount(kind, answer.body, `aux/${kind}/id`);
+        account = this.parseAccount(kind, answer.body, { request: `GET ${apiRoot}/aux/${kind}/id/{id}`, fact: "lookupById" });
       } catch (error) {
         if (!(error instanceof ApiRefusal && error.status === 404)) throw this.refusal(error);
       }
@@ -395,43 +441,46 @@ export class HttpPlatform implements Platform {
     }
     if (!account) return null;
     if (account.email !== wanted.email) throw new PlatformRuleError("external_id_in_use", "the source ID is already used by another account");
-    return this.urlOf(kind, account.md_id);
+    return account.md_id;
   }
 
   /** The link to a client's professionals (assumed: apiFacts.relations), from the list or the client itself. */
   private async professionalsLink(clientMdId: string): Promise<string> {
-    const known = this.professionalLinks.get(clientMdId);
-    if (known) return known;
-    const answer = await this.read(this.urlOf("client", clientMdId));
-    const client = parseItem(z.object({ "@links": z.array(link).optional() }), answer.body, "client");
-    const found = client["@links"]?.find((l) => l.name === "professionals");
+    const key = `client:${clientMdId}`;
+    if (!this.links.has(key)) {
+      const url = this.urlOf("client", clientMdId);
+      const { "@links": links } = parseAnswer(linksOnly, (await this.read(url)).body, { request: `GET ${routeOf(url)}`, fact: "relations" });
+      this.links.set(key, new Map(links.map((l) => [l.name, new URL(l.url, url).href])));
+    }
+    const found = this.links.get(key)?.get("professionals");
     if (!found) {
       throw new PlatformError(
         "This platform offers no link named professionals on its clients, so mdimport cannot read or make treatment relations over its API.",
       );
     }
-    this.professionalLinks.set(clientMdId, found.url);
-    return found.url;
+    return this.own(found);
   }
 
   /** The account after an update: from the answer where it holds one, else what we knew plus the changes. */
   private async accountAfter(
     kind: Kind,
-    url: string,
+    mdId: string,
     answer: ApiAnswer | null,
     changes: ClientChanges | ProfessionalChanges,
-  ): Promise<ClientAccount | ProfessionalAccount> {
-    const mdId = mdIdOf(url);
+  ): Promise<ClientAccount | ListedProfessional> {
+    const url = this.urlOf(kind, mdId);
+    const where: Where = { request: `PATCH ${routeOf(url)}`, fact: "update" };
     const known = this.accounts.get(mdId);
-    if (answer?.body && typeof answer.body === "object" && "@url" in answer.body && (kind === "client" || "roles" in answer.body)) {
-      return this.parseAccount(kind, answer.body, kind);
+    if (answer?.body && typeof answer.body === "object" && "@url" in answer.body) {
+      // What the platform says it now holds, not what was sent.
+      return this.parseAccount(kind, answer.body, where);
     }
     if (known) {
-      const account: ClientAccount | ProfessionalAccount = { ...known, ...changes };
+      const account = { ...known, ...changes };
       this.accounts.set(mdId, account);
       return account;
     }
-    return this.parseAccount(kind, (await this.read(url)).body, kind);
+    return this.parseAccount(kind, (await this.read(url)).body, { ...where, request: `GET ${routeOf(url)}` });
   }
 
   /** A failure as the Platform interface speaks of it: a broken rule, a protected account, or as it is. */

@@ -303,9 +303,14 @@ export class LocalPlatform implements Platform {
   }
 
   private update(mdId: string, kind: AccountRow["kind"], changes: ClientChanges | ProfessionalChanges): void {
-    this.account(mdId, kind);
+    const row = this.account(mdId, kind);
     const fields = Object.keys(changes).filter((f) => UPDATABLE.has(f));
     if (fields.length === 0) return;
+    // The rule the planner predicts (externally_managed): an account another system manages
+    // keeps its details and groups unless the platform always allows changes.
+    if (row.external_source !== null && this.config().details_protection !== "always_allow") {
+      throw new PlatformRuleError("protected", "the account is managed by another system and the platform protects it from changes");
+    }
     this.db.prepare(`UPDATE accounts SET ${fields.map((f) => `${f} = @${f}`).join(", ")} WHERE md_id = @md_id`).run({ ...changes, md_id: mdId });
   }
 

@@ -5,6 +5,7 @@ import type { LocalPlatform } from "../local/local-platform.js";
 import { emailSchema } from "../state.js";
 import { apiRoot, groupOfRole, pageSize, refusalMessages, roleOfGroups } from "../http/api.js";
 import { PlatformRuleError, type ClientAccount, type ProfessionalAccount, type RuleBroken } from "../platform.js";
+import { plainServe, type ServeVariants } from "./variants.js";
 
 export interface ServeOptions {
   store: LocalPlatform;
@@ -20,6 +21,8 @@ export interface ServeOptions {
   seed: number;
   /** The mode GET /api/2 reports; null plays a production platform. */
   mode?: string | null;
+  /** Which plausible other platform to play (variants.ts); plain by default. */
+  variants?: ServeVariants;
 }
 
 /** What the server did, for tests and benchmarks (GET /_mdimport/stats). */
@@ -96,8 +99,10 @@ export class PlatformServer {
   private readonly arrivals: number[] = [];
   private readonly sockets = new Set<Socket>();
   private origin = "";
+  private readonly variants: ServeVariants;
 
   constructor(private readonly options: ServeOptions) {
+    this.variants = options.variants ?? plainServe;
     this.random = dice(options.seed);
     this.server = createServer((request, response) => void this.handle(request, response));
     this.server.keepAliveTimeout = 5000;
@@ -219,61 +224,118 @@ export class PlatformServer {
       if (!account) throw new HttpProblem(404, "Not found.");
       return [200, second === "client" ? this.clientJson(account as ClientAccount) : this.professionalJson(account as ProfessionalAccount)];
     }
-    if (first !== "c" && first !== "p") throw new HttpProblem(404, "Not found.");
-    const kind = first === "c" ? "client" : "professional";
-    if (second === undefined && method === "POST") return [201, this.create(kind, body)];
-    if (second === "items" && third === undefined && method === "GET") {
-      const start = Number(url.searchParams.get("start") ?? 0);
-      const limit = Number(url.searchParams.get("limit") ?? Number.MAX_SAFE_INTEGER);
-      if (!Number.isInteger(start) || start < 0 || !Number.isInteger(limit) || limit < 1)
-        throw new HttpProblem(400, "start and limit must be whole numbers.");
-      const items =
-        kind === "client"
-          ? store.list("client", start, Math.min(limit, 100 * pageSize)).map((c) => this.clientJson(c))
-          : store.list("professional", start, Math.min(limit, 100 * pageSize)).map((p) => this.professionalJson(p));
-      return [200, { "@items": items }];
+    if ((first === "c" || first === "p") && second === undefined && method === "POST") {
+      const created = this.create(first === "c" ? "client" : "professional", body);
+      // Variant create-empty: success without the object (and without a Location header).
+      return this.variants.createEmpty ? [204, null] : [201, created];
     }
-    if (second === undefined || !/^[0-9a-f]{32}$/.test(second)) throw new HttpProblem(404, "Not found.");
-    const mdId = second;
+    if ((first === "c" || first === "p") && second === "items" && third === undefined && method === "GET") {
+      return [200, { "@items": this.page(first === "c" ? "client" : "professional", url) }];
+    }
+    const target = this.accountRoute(parts);
+    if (!target) throw new HttpProblem(404, "Not found.");
+    return this.accountRoutes(method, target, body);
+  }
+
+  /** One page of a list: start and limit as asked, at most --page-size under the variant paged. */
+  private page(kind: "client" | "professional", url: URL): unknown[] {
+    const start = Number(url.searchParams.get("start") ?? 0);
+    const limit = Number(url.searchParams.get("limit") ?? Number.MAX_SAFE_INTEGER);
+    if (!Number.isInteger(start) || start < 0 || !Number.isInteger(limit) || limit < 1)
+      throw new HttpProblem(400, "start and limit must be whole numbers.");
+    const size = Math.min(limit, this.variants.pageSize ?? 100 * pageSize);
+    const store = this.options.store;
+    return kind === "client"
+      ? store.list("client", start, size).map((c) => this.clientJson(c))
+      : store.list("professional", start, size).map((p) => this.professionalJson(p));
+  }
+
+  /**
+   * The account and sub-resource a path names: /c/{id}, /p/{id} and, where the platform lets
+   * them be guessed, /c/{id}/activation and the like; under links-only the sub-resources live
+   * only at the URLs @links give (/links/{id}/{name}), and the guessed paths are not found.
+   */
+  private accountRoute(parts: string[]): { kind: "client" | "professional"; mdId: string; sub: string | undefined } | null {
+    const [first, second, third, fourth] = parts;
+    if (second === undefined || !/^[0-9a-f]{32}$/.test(second) || fourth !== undefined) return null;
+    if (first === "c" || first === "p") {
+      if (third !== undefined && this.variants.linksOnly) return null;
+      return { kind: first === "c" ? "client" : "professional", mdId: second, sub: third };
+    }
+    if (first === "links" && this.variants.linksOnly && third !== undefined) {
+      const kind = this.options.store.find("client", second) ? "client" : "professional";
+      return { kind, mdId: second, sub: third };
+    }
+    return null;
+  }
+
+  /** The routes on one account: read, PATCH, activation, roles, and a client's professionals. */
+  private accountRoutes(
+    method: string,
+    target: { kind: "client" | "professional"; mdId: string; sub: string | undefined },
+    body: unknown,
+  ): [number, unknown] {
+    const store = this.options.store;
+    const { kind, mdId, sub } = target;
     const account = kind === "client" ? store.find("client", mdId) : store.find("professional", mdId);
     if (!account) throw new HttpProblem(404, "Not found.");
     const json = () => (kind === "client" ? this.clientJson(store.find("client", mdId)!) : this.professionalJson(store.find("professional", mdId)!));
-    if (third === undefined && method === "GET") return [200, json()];
-    if (third === undefined && method === "PATCH") {
-      const changes = parseBody(kind === "client" ? clientFields.partial() : professionalFields.partial(), body);
+    if (sub === undefined && method === "GET") return [200, json()];
+    if (sub === undefined && method === "PATCH") {
+      const changes = this.dropped(parseBody(kind === "client" ? clientFields.partial() : professionalFields.partial(), body));
       if (changes.email !== undefined && changes.email !== account.email) throw new HttpProblem(400, "The e-mail address cannot be changed here.");
       const { active, ...fields } = changes;
       this.update(kind, mdId, fields);
       if (active !== undefined) store.setActive(kind, mdId, active);
       return [200, json()];
     }
-    if (third === "activation" && method === "POST") {
+    if (sub === "activation" && method === "POST") {
       const { active, send_email } = parseBody(activation, body);
       if (active && !account.active && send_email === "yes") this.stats.welcomeMails++;
       store.setActive(kind, mdId, active);
       return [204, null];
     }
-    if (third === "roles" && kind === "professional" && method === "PATCH") {
+    if (sub === "roles" && kind === "professional" && method === "GET") {
+      // Assumed (apiFacts.professionalRoles): the groups are read back where they are set.
+      return [200, { roles: [groupOfRole[(account as ProfessionalAccount).role]] }];
+    }
+    if (sub === "roles" && kind === "professional" && method === "PATCH") {
       const role = roleOfGroups(parseBody(roles, body).roles);
       if (!role) throw new HttpProblem(400, "Unknown group.");
       this.update("professional", mdId, { role });
       return [200, { roles: [groupOfRole[role]] }];
     }
-    if (third === "professionals" && kind === "client" && method === "GET") {
+    if (sub === "professionals" && kind === "client" && method === "GET") {
       return [200, { "@items": store.professionalsOf(mdId).map((p) => this.professionalJson(store.find("professional", p)!)) }];
     }
-    if (third === "professionals" && kind === "client" && method === "POST") {
+    if (sub === "professionals" && kind === "client" && method === "POST") {
       const professional = parseBody(linkBody, body).professional.replace(/\/+$/, "").split("/").pop() ?? "";
       if (!store.find("professional", professional)) throw new HttpProblem(400, "There is no such professional.");
       store.linkNow({ professional_md_id: professional, client_md_id: mdId });
-      return [201, { "@url": `${this.origin}${apiRoot}/c/${mdId}/professionals` }];
+      return [201, { "@url": this.linkUrl("client", mdId, "professionals") }];
     }
+    if (sub !== undefined && !["activation", "roles", "professionals"].includes(sub)) throw new HttpProblem(404, "Not found.");
     throw new HttpProblem(405, "Method not allowed.");
+  }
+
+  /** A write's fields without those the variant drops-field accepts and does not store. */
+  private dropped<T extends object>(fields: T): T {
+    if (this.variants.dropsFields.length === 0) return fields;
+    return Object.fromEntries(Object.entries(fields).filter(([field]) => !this.variants.dropsFields.includes(field))) as T;
+  }
+
+  /** An account's URL (@url: /c/{id}, /p/{id}, as known) and the URL of one of its sub-resources. */
+  private accountUrl(kind: "client" | "professional", mdId: string): string {
+    return `${this.origin}${apiRoot}/${kind === "client" ? "c" : "p"}/${mdId}`;
+  }
+
+  private linkUrl(kind: "client" | "professional", mdId: string, name: string): string {
+    return this.variants.linksOnly ? `${this.origin}${apiRoot}/links/${mdId}/${name}` : `${this.accountUrl(kind, mdId)}/${name}`;
   }
 
   private create(kind: "client" | "professional", body: unknown): unknown {
     if (kind === "client") {
-      const fields = parseBody(clientFields, body);
+      const fields = this.dropped(parseBody(clientFields, body));
       const client = this.options.store.createClientNow({
         id: fields.id ?? null,
         email: fields.email,
@@ -288,7 +350,7 @@ export class PlatformServer {
       });
       return this.clientJson(client);
     }
-    const fields = parseBody(professionalFields, body);
+    const fields = this.dropped(parseBody(professionalFields, body));
     const professional = this.options.store.createProfessionalNow({
       id: fields.id ?? null,
       email: fields.email,
@@ -307,15 +369,13 @@ export class PlatformServer {
   }
 
   private clientJson(client: ClientAccount): Record<string, unknown> {
-    const url = `${this.origin}${apiRoot}/c/${client.md_id}`;
     const { md_id: mdId, ...fields } = client;
-    void mdId;
     return {
       "@type": "http://ns.minddistrict.com/client",
-      "@url": url,
+      "@url": this.accountUrl("client", mdId),
       "@links": [
-        { name: "professionals", url: `${url}/professionals` },
-        { name: "activation", url: `${url}/activation` },
+        { name: "professionals", url: this.linkUrl("client", mdId, "professionals") },
+        { name: "activation", url: this.linkUrl("client", mdId, "activation") },
       ],
       ...fields,
       name: [client.first_name, client.infix, client.last_name].filter(Boolean).join(" "),
@@ -323,15 +383,17 @@ export class PlatformServer {
   }
 
   private professionalJson(professional: ProfessionalAccount): Record<string, unknown> {
-    const url = `${this.origin}${apiRoot}/p/${professional.md_id}`;
     const { md_id: mdId, role, ...fields } = professional;
-    void mdId;
     return {
       "@type": "http://ns.minddistrict.com/professional",
-      "@url": url,
-      "@links": [{ name: "activation", url: `${url}/activation` }],
+      "@url": this.accountUrl("professional", mdId),
+      "@links": [
+        { name: "activation", url: this.linkUrl("professional", mdId, "activation") },
+        { name: "roles", url: this.linkUrl("professional", mdId, "roles") },
+      ],
       ...fields,
-      roles: [groupOfRole[role]],
+      // Variant no-roles-in-list: as the public Professional object, no roles field at all.
+      ...(this.variants.noRolesInList ? {} : { roles: [groupOfRole[role]] }),
       name: [professional.first_name, professional.infix, professional.last_name].filter(Boolean).join(" "),
     };
   }
@@ -344,6 +406,8 @@ function problem(code: number, message: string): { code: number; extra: { messag
 /** A broken platform rule answered as the real platform does (assumed: apiFacts.refusal). */
 function ruleAnswer(error: PlatformRuleError): [number, unknown] {
   if (error.rule === "not_found") return [404, problem(404, "Not found.")];
+  // Assumed (apiFacts.protectedAccount): an account protected from changes answers 403.
+  if (error.rule === "protected") return [403, problem(403, "This account is managed by another system and cannot be changed here.")];
   return [400, problem(400, messageOf[error.rule] ?? "The request breaks a rule of the platform.")];
 }
 

@@ -1,0 +1,98 @@
+/** Where log lines go: the command's file logger (pino's `info(object, message)`). */
+export interface LogSink {
+  info(object: object, message: string): void;
+}
+
+/** How a request went when no status came back. */
+export type FailureKind = "timeout" | "dropped" | "connection_refused" | "host_not_found" | "too_large" | "other";
+
+/**
+ * One exchange with the platform, as mdimport.log shows it: never a URL's query, a header, a
+ * body or an ID (the route has {id} for every Minddistrict ID and source ID: routeOf).
+ */
+export interface RequestEntry {
+  method: string;
+  route: string;
+  /** The HTTP status, or null when no (usable) answer came: then `failure` says why. */
+  status: number | null;
+  failure?: FailureKind;
+  /** Milliseconds from sending to the whole answer (or the failure). */
+  ms: number;
+  /** The try of this request, 1 for the first. */
+  try: number;
+  /** Milliseconds the pacer held the request back before it was sent (rate and 429 pauses). */
+  wait_ms: number;
+}
+
+/** What the summary line at the end says: requests by route and status, retries, 429 pauses. */
+export interface RequestSummary {
+  requests: number;
+  by_route: Record<string, Record<string, number>>;
+  retries: number;
+  throttled: number;
+  /** Milliseconds waited on Retry-After over all 429 and 503 answers. */
+  retry_after_ms: number;
+  pacer_wait_ms: number;
+}
+
+/** Entries kept until the command's log exists; beyond that only the summary counts them. */
+const EARLY_LIMIT = 10_000;
+
+/**
+ * The request log of an HTTP platform. The platform is opened before the command's output
+ * folder (and so its mdimport.log) exists, so entries are kept until a sink is attached, then
+ * written as they come; the summary is kept throughout and written once at the end.
+ */
+export class RequestLog {
+  private sink: LogSink | null = null;
+  private early: RequestEntry[] = [];
+  private notKept = 0;
+  private readonly summary: RequestSummary = { requests: 0, by_route: {}, retries: 0, throttled: 0, retry_after_ms: 0, pacer_wait_ms: 0 };
+
+  record(entry: RequestEntry): void {
+    const s = this.summary;
+    s.requests++;
+    if (entry.try > 1) s.retries++;
+    if (entry.status === 429) s.throttled++;
+    s.pacer_wait_ms += entry.wait_ms;
+    const route = `${entry.method} ${entry.route}`;
+    const outcome = entry.status === null ? (entry.failure ?? "other") : String(entry.status);
+    const counts = (s.by_route[route] ??= {});
+    counts[outcome] = (counts[outcome] ?? 0) + 1;
+    if (this.sink) this.sink.info({ request: entry }, "request");
+    else if (this.early.length < EARLY_LIMIT) this.early.push(entry);
+    else this.notKept++;
+  }
+
+  /** A Retry-After the client waited out. */
+  waitedRetryAfter(ms: number): void {
+    this.summary.retry_after_ms += ms;
+  }
+
+  /** From now on, entries go to `sink`; those kept so far go first. */
+  attach(sink: LogSink): void {
+    this.sink = sink;
+    for (const entry of this.early) sink.info({ request: entry }, "request");
+    if (this.notKept > 0) sink.info({ requests_not_logged: this.notKept }, "earlier requests counted in the summary only");
+    this.early = [];
+  }
+
+  /** The counts so far. */
+  totals(): RequestSummary {
+    return structuredClone(this.summary);
+  }
+
+  /** Writes the summary line, once there is a sink. */
+  writeSummary(): void {
+    this.sink?.info({ requests: this.totals() }, "requests summary");
+  }
+}
+
+/** A network error code (client.ts networkCode) as the log names the failure. */
+export function failureOf(code: string): FailureKind {
+  if (code === "TIMEOUT") return "timeout";
+  if (code === "ECONNREFUSED") return "connection_refused";
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "host_not_found";
+  if (code === "BAD_PORT" || code === "UNKNOWN") return "other";
+  return "dropped";
+}
