@@ -19,6 +19,7 @@ import { basename } from "node:path";
 import type { DecryptOptions } from "../input/read-input.js";
 import { InputError, MdimportError, UsageError } from "../shared/errors.js";
 import { printable, printableLines } from "../shared/printable.js";
+import { readReason } from "../shared/safe-fs.js";
 import { progressReporter, renderTerminalSummary, runProgressReporter, type Streams, useColour } from "./terminal.js";
 
 const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
@@ -116,16 +117,7 @@ async function readToken(file: string | undefined, env: NodeJS.ProcessEnv): Prom
     try {
       token = (await readFile(file, "utf8")).trim();
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      const why =
-        code === "ENOENT"
-          ? "it does not exist"
-          : code === "EISDIR"
-            ? "it is a folder"
-            : code === "EACCES" || code === "EPERM"
-              ? "permission denied"
-              : code;
-      throw new InputError(`Cannot read the token file ${basename(file)}: ${why ?? (error as Error).message}.`, { cause: error });
+      throw new InputError(`Cannot read the token file ${basename(file)}: ${readReason(error)}.`, { cause: error });
     }
     if (!token) throw new InputError(`The token file ${basename(file)} is empty.`);
   }

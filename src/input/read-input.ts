@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { open, readFile } from "node:fs/promises";
 import { basename } from "node:path";
+import { readReason } from "../shared/safe-fs.js";
 import { InputError } from "../shared/errors.js";
 import type { DecryptOptions } from "./decrypt.js";
 import { detectInput } from "./detect.js";
@@ -65,16 +66,7 @@ async function readWhole(path: string, name: string): Promise<Uint8Array> {
 }
 
 function cannotRead(error: unknown, name: string): InputError {
-  const code = (error as NodeJS.ErrnoException).code;
-  const why =
-    code === "ENOENT"
-      ? "it does not exist"
-      : code === "EISDIR"
-        ? "it is a folder"
-        : code === "EACCES"
-          ? "permission denied"
-          : (error as Error).message;
-  return new InputError(`Cannot read the input file ${name}: ${why}.`, { cause: error });
+  return new InputError(`Cannot read the input file ${name}: ${readReason(error)}.`, { cause: error });
 }
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");

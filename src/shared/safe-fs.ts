@@ -35,6 +35,14 @@ export function fsReason(error: unknown): string {
   return (code && reasons[code]) ?? (error as Error).message ?? String(error);
 }
 
+/** Why a file could not be read, as the end of a sentence ("it does not exist", "it is a folder", …). */
+export function readReason(error: unknown): string {
+  const code = errorCode(error);
+  if (code === "ENOENT") return "it does not exist";
+  if (code === "EPERM") return "permission denied";
+  return fsReason(error);
+}
+
 export const errorCode = (error: unknown): string | undefined => (error as NodeJS.ErrnoException).code;
 
 /** Writes all of `bytes`; a write that takes no bytes ends it with an error instead of a loop. */
