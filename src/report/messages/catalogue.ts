@@ -20,6 +20,7 @@ export interface Catalogue {
     macros: string;
     merged_cells: string;
     unnamed_column: string;
+    no_data_rows: string;
   };
   labels: {
     row: string;

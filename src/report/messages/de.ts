@@ -64,6 +64,7 @@ export const de: Catalogue = {
     merged_cells:
       "Verbundene Zellen ({ranges}): nur die Zelle links oben eines solchen Bereichs enthält einen Wert; die anderen Zellen wurden als leer gelesen.",
     unnamed_column: "Spalte {column} hat keine Überschrift, enthält aber Daten; diese Spalte wurde nicht gelesen.",
+    no_data_rows: "Das Tabellenblatt hat eine Kopfzeile (Zeile {header_row}), aber keine Datenzeilen: es gibt nichts zu importieren.",
   },
   labels: {
     row: "Zeile",

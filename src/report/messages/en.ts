@@ -62,6 +62,7 @@ export const en: Catalogue = {
     macros: "The file holds macros (.xlsm); they were not run, only the data was read.",
     merged_cells: "Merged cells ({ranges}): only the top-left cell of such a range holds a value; the other cells were read as empty.",
     unnamed_column: "Column {column} has no header but holds data; that column was not read.",
+    no_data_rows: "The sheet has a header (row {header_row}) but no data rows: there is nothing to import.",
   },
   labels: {
     row: "Row",

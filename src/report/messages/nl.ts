@@ -64,6 +64,7 @@ export const nl: Catalogue = {
     merged_cells:
       "Samengevoegde cellen ({ranges}): alleen de cel linksboven van zo'n bereik bevat een waarde; de andere cellen zijn als leeg gelezen.",
     unnamed_column: "Kolom {column} heeft geen kop maar wel gegevens; die kolom is niet gelezen.",
+    no_data_rows: "Het werkblad heeft een kopregel (rij {header_row}) maar geen rijen met gegevens: er is niets te importeren.",
   },
   labels: {
     row: "Rij",
