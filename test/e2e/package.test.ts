@@ -38,4 +38,10 @@ describe("the packed tarball", () => {
     expect(init.stderr).toBe("");
     expect(init.status).toBe(0);
   });
+
+  it("npx mdimport runs in the repo without an npm warning (no unknown key in .npmrc)", () => {
+    const run = spawnSync("npx", ["mdimport", "--version"], { cwd: repoRoot, encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toBe(`${readJson<{ version: string }>(join(repoRoot, "package.json")).version}\n`);
+  });
 });
