@@ -9,10 +9,17 @@ import { readJson, repoRoot, tempDir } from "../support/cli.js";
  * file that makes better-sqlite3 compile from source. (The global install itself compiles
  * better-sqlite3 for minutes; the tarball's CLI is run here over the repo's node_modules.)
  */
+/** npm on Node 22+ keeps a compile cache in the temporary folder: in one the test removes. */
+const npmEnv = (dir: string) => ({ ...process.env, TMPDIR: dir });
+
 describe("the packed tarball", () => {
   it("holds the built CLI, the templates and .prebuild-installrc, and runs from any folder", () => {
     const dir = tempDir();
-    const pack = spawnSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", dir], { cwd: repoRoot, encoding: "utf8" });
+    const pack = spawnSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", dir], {
+      cwd: repoRoot,
+      env: npmEnv(dir),
+      encoding: "utf8",
+    });
     expect(pack.stderr).toBe("");
     expect(pack.status).toBe(0);
     const [packed] = JSON.parse(pack.stdout) as { filename: string; files: { path: string }[] }[];
@@ -40,7 +47,7 @@ describe("the packed tarball", () => {
   });
 
   it("npx mdimport runs in the repo without an npm warning (no unknown key in .npmrc)", () => {
-    const run = spawnSync("npx", ["mdimport", "--version"], { cwd: repoRoot, encoding: "utf8" });
+    const run = spawnSync("npx", ["mdimport", "--version"], { cwd: repoRoot, env: npmEnv(tempDir()), encoding: "utf8" });
     expect(run.stderr).toBe("");
     expect(run.stdout).toBe(`${readJson<{ version: string }>(join(repoRoot, "package.json")).version}\n`);
   });
