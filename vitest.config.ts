@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // A temporary folder per run, checked to be empty (and no process left) at the end.
+    globalSetup: ["test/support/global-setup.ts"],
   },
 });

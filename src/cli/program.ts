@@ -21,6 +21,7 @@ import { InputError, MdimportError, UsageError } from "../shared/errors.js";
 import { printable, printableLines } from "../shared/printable.js";
 import { readReason } from "../shared/safe-fs.js";
 import { progressReporter, renderTerminalSummary, runProgressReporter, type Streams, useColour } from "./terminal.js";
+import { checkUnknownOptions, explainOptionValues } from "./usage.js";
 
 const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
 
@@ -485,6 +486,8 @@ export async function runCli(argv: string[], context: CliContext): Promise<numbe
   const program = buildProgram(context, (code) => (exitCode = code), argv);
   const debug = argv.includes("--debug");
   try {
+    explainOptionValues(program);
+    checkUnknownOptions(program, argv.slice(2));
     await program.parseAsync(argv);
     return exitCode;
   } catch (error) {
@@ -497,9 +500,8 @@ export async function runCli(argv: string[], context: CliContext): Promise<numbe
       if (debug) context.stderr.write(`${printableLines(error.stack ?? "")}\n`);
       return error.exitCode;
     }
-    context.stderr.write(
-      `mdimport: unexpected error: ${printable((error as Error).message ?? String(error))} (run again with --debug for details)\n`,
-    );
+    const message = printable((error as Error).message ?? String(error));
+    context.stderr.write(`mdimport: unexpected error: ${message}${debug ? "" : " (run again with --debug for details)"}\n`);
     if (debug) context.stderr.write(`${printableLines((error as Error).stack ?? "")}\n`);
     return 70;
   }

@@ -52,7 +52,8 @@ export type Warning =
   | { code: "formula_column"; column: string }
   | { code: "sheets_skipped"; sheet: string; skipped: string }
   | { code: "rows_above_header"; header: number; rows: number[] }
-  | { code: "number_format"; column: string; rows: number[] };
+  | { code: "number_format"; column: string; rows: number[] }
+  | { code: "no_data_rows"; header_row: number };
 
 export interface Analysis {
   headerMap: HeaderMap;
@@ -124,6 +125,8 @@ export async function analyseWorkbook(workbook: Workbook, options: AnalyseOption
     headerMap,
     validator.ignored.map((c) => c.field),
   );
+  // NOTE: a header without data is most likely the wrong file or sheet; it must not pass as clean.
+  if (results.length === 0) warnings.unshift({ code: "no_data_rows", header_row: headerMap.row });
   for (const index of [...state.unnamedWithData].sort((a, b) => a - b)) warnings.push({ code: "unnamed_column", column: columnLetter(index) });
   if (workbook.merged.length > 0)
     warnings.push({ code: "merged_cells", ranges: workbook.merged.slice(0, 20).join(", ") + (workbook.merged.length > 20 ? ", …" : "") });

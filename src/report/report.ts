@@ -108,8 +108,9 @@ export function buildReport(analysis: Analysis, options: BuildReportOptions): Re
   };
 }
 
-/** Whether every row went as asked: exit code 0 rather than 1. */
-export const reportIsClean = (report: Report): boolean => report.rows.every((row) => !problemStatuses.has(row.status));
+/** Whether every row went as asked, and there was a row at all: exit code 0 rather than 1. */
+export const reportIsClean = (report: Report): boolean =>
+  report.rows.every((row) => !problemStatuses.has(row.status)) && !report.warnings.some((w) => w.code === "no_data_rows");
 
 /** Which sheet column holds which field, by column letter, in sheet order. */
 export function columnMapping(analysis: Pick<Analysis, "headerMap">): Record<string, string> {

@@ -1,7 +1,7 @@
-import { lstatSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { lstatSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { tempDir } from "../../test/support/cli.js";
 import { ApiRefusal } from "../platform/http/client.js";
 import { PlatformRuleError } from "../platform/platform.js";
 import { scripts } from "../scripts/index.js";
@@ -18,7 +18,7 @@ describe("the log", () => {
   });
 
   it("redacts personal fields, at the top and one level down, and secrets", () => {
-    const dir = mkdtempSync(join(tmpdir(), "mdimport-log-"));
+    const dir = tempDir("mdimport-log-");
     const log = createFileLogger(dir, false);
     log.info({ email: "an@voorbeeld.nl", row: { bsn: "111222333", first_name: "An" }, token: "geheim", values: { x: 1 } }, "oops");
     log.flush();
@@ -28,7 +28,7 @@ describe("the log", () => {
   });
 
   it("writes a new file of its own, never through a symlink planted as mdimport.log", () => {
-    const dir = mkdtempSync(join(tmpdir(), "mdimport-log-"));
+    const dir = tempDir("mdimport-log-");
     writeFileSync(join(dir, "victim"), "precious");
     symlinkSync(join(dir, "victim"), join(dir, "mdimport.log"));
     const log = createFileLogger(dir, false);
@@ -41,7 +41,7 @@ describe("the log", () => {
   });
 
   it("never holds a platform's own words, even when a refusal or a reason is logged by mistake", () => {
-    const dir = mkdtempSync(join(tmpdir(), "mdimport-log-"));
+    const dir = tempDir("mdimport-log-");
     const log = createFileLogger(dir, false);
     const words = "A user with this email address already exists: an@voorbeeld.nl (An de Vries)";
     log.warn(

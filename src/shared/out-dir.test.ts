@@ -1,12 +1,12 @@
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { tempDir } from "../../test/support/cli.js";
 import { UsageError } from "./errors.js";
 import { makeOutDir, OutFile, uniqueOutName, writeOutFile } from "./out-dir.js";
 import { openNoFollow, writeAll } from "./safe-fs.js";
 
-const newRoot = () => mkdtempSync(join(tmpdir(), "mdimport-out-"));
+const newRoot = () => tempDir("mdimport-out-");
 const at = new Date(Date.UTC(2026, 10, 23, 9, 8, 7, 65));
 
 describe("makeOutDir", () => {

@@ -118,10 +118,11 @@ describe("odd workbooks get a clear answer", () => {
     expect(flatRows(report())).toEqual([{ row: 5, status: "valid", codes: [] }]);
   });
 
-  it("reads a sheet with a header only as no rows, and stops with exit 3 on an empty sheet", () => {
+  it("reads a sheet with a header only as no rows (exit 1, no_data_rows), and stops with exit 3 on an empty sheet", () => {
     const headerOnly = validate(header());
-    expect(headerOnly.run.code).toBe(0);
+    expect(headerOnly.run.code).toBe(1);
     expect(headerOnly.report().rows).toEqual([]);
+    expect(headerOnly.report().warnings.map((w) => w.code)).toEqual(["no_data_rows"]);
     const empty = validate("");
     expect(empty.run.code).toBe(3);
     expect(empty.run.stderr).toBe('mdimport: The sheet "Blad1" is empty: it has no header row and no data.\n');

@@ -1,7 +1,8 @@
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { afterAll } from "vitest";
 
 export const repoRoot = resolve(import.meta.dirname, "..", "..");
 export const binPath = join(repoRoot, "dist", "cli", "main.js");
@@ -53,7 +54,33 @@ export function runCliAsync(
   });
 }
 
-export const tempDir = (prefix = "mdimport-test-") => mkdtempSync(join(tmpdir(), prefix));
+/**
+ * What a test file started and must end: temporary folders, gpg-agents, servers. Each is
+ * undone after the file's last test, the latest first (an agent is stopped before its home
+ * folder is removed). test/support/global-setup.ts checks that nothing is left.
+ */
+const cleanups: (() => void)[] = [];
+export const onCleanup = (undo: () => void): void => void cleanups.push(undo);
+/** Undoes everything registered with onCleanup so far; a failure of one does not stop the others. */
+export function cleanUp(): void {
+  const errors: unknown[] = [];
+  for (let undo = cleanups.pop(); undo; undo = cleanups.pop()) {
+    try {
+      undo();
+    } catch (error) {
+      errors.push(error);
+    }
+  }
+  if (errors.length > 0) throw new AggregateError(errors, "cleaning up after the tests failed");
+}
+afterAll(cleanUp);
+
+/** A new temporary folder, removed after the test file. */
+export function tempDir(prefix = "mdimport-test-"): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  onCleanup(() => rmSync(dir, { recursive: true, force: true, maxRetries: 3 }));
+  return dir;
+}
 
 export const readJson = <T = unknown>(path: string): T => JSON.parse(readFileSync(path, "utf8")) as T;
 

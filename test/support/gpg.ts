@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fixture, tempDir } from "./cli.js";
+import { fixture, onCleanup, tempDir } from "./cli.js";
 
 const pgp = (name: string) => fixture(`pgp/${name}`);
 export const fixturePassphrase = readFileSync(pgp("passphrase.txt"), "utf8").trim();
@@ -12,6 +12,9 @@ export const fixturePassphrase = readFileSync(pgp("passphrase.txt"), "utf8").tri
  */
 export function gpgWithFixtureKeys() {
   const home = tempDir("mdimport-gnupg-");
+  // gpg starts a gpg-agent for the home on first use, and it outlives gpg: end it before the
+  // folder is removed (cleanups run latest first).
+  onCleanup(() => void spawnSync("gpgconf", ["--homedir", home, "--kill", "all"]));
   const gpg = (args: string[], input?: Buffer) =>
     spawnSync("gpg", ["--homedir", home, "--batch", "--yes", "--pinentry-mode", "loopback", "--trust-model", "always", ...args], {
       input,

@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
-import { afterAll, expect } from "vitest";
+import { expect } from "vitest";
 import { generateBsns } from "./bsn.js";
-import { binPath, fixture, runCli, tempDir } from "./cli.js";
+import { binPath, fixture, onCleanup, runCli, tempDir } from "./cli.js";
 
 /** A new, empty local platform (only `platform init` and `platform load` make one). */
 export function emptyPlatform(dir: string = tempDir()): { dir: string; db: string } {
@@ -90,17 +90,13 @@ export interface Serve {
   stop(): Promise<number | null>;
 }
 
-const serving = new Set<ChildProcess>();
-afterAll(() => {
-  for (const child of serving) child.kill("SIGKILL");
-});
-
 /** `mdimport platform serve` on a store (made with `platform init` if missing) as a child process, ready once it says where it listens. */
 export async function servePlatform(db: string, ...args: string[]): Promise<Serve> {
   // Only `platform load` and `platform init` make a store; serve, like every other command, needs one.
   if (!existsSync(db)) expect(runCli(["platform", "init", "--db", db]).code).toBe(0);
   const child = spawn(process.execPath, [binPath, "platform", "serve", "--db", db, "--port", "0", ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  serving.add(child);
+  // Ended after the test file if a test did not stop it, before its store's folder is removed.
+  onCleanup(() => void (child.exitCode === null && child.signalCode === null && child.kill("SIGKILL")));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";
@@ -117,9 +113,7 @@ export async function servePlatform(db: string, ...args: string[]): Promise<Serv
     stats: async () => (await (await fetch(`${url}/_mdimport/stats`)).json()) as Awaited<ReturnType<Serve["stats"]>>,
     stop: async () => {
       child.kill("SIGTERM");
-      const code = await exited;
-      serving.delete(child);
-      return code;
+      return await exited;
     },
   };
 }

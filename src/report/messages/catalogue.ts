@@ -24,6 +24,7 @@ export interface Catalogue {
     sheets_skipped: string;
     rows_above_header: string;
     number_format: string;
+    no_data_rows: string;
   };
   labels: {
     row: string;

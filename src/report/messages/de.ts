@@ -77,6 +77,7 @@ export const de: Catalogue = {
     sheets_skipped: 'Das Blatt "{sheet}" wurde gelesen; übersprungen: {skipped}.',
     rows_above_header: "Die Kopfzeile ist Zeile {header}; die Zeilen darüber wurden nicht gelesen: {rows}.",
     number_format: "Spalte {column}: Zahlen wurden so gelesen, wie ihr Zahlenformat sie zeigt (führende Nullen, fester Text): Zeilen {rows}.",
+    no_data_rows: "Das Tabellenblatt hat eine Kopfzeile (Zeile {header_row}), aber keine Datenzeilen: es gibt nichts zu importieren.",
   },
   labels: {
     row: "Zeile",

@@ -75,6 +75,7 @@ export const en: Catalogue = {
     sheets_skipped: 'The sheet "{sheet}" was read; skipped: {skipped}.',
     rows_above_header: "The header is row {header}; the rows above it were not read: {rows}.",
     number_format: "Column {column}: numbers were read as their number format shows them (leading zeros, fixed text): rows {rows}.",
+    no_data_rows: "The sheet has a header (row {header_row}) but no data rows: there is nothing to import.",
   },
   labels: {
     row: "Row",

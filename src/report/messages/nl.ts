@@ -77,6 +77,7 @@ export const nl: Catalogue = {
     sheets_skipped: 'Het blad "{sheet}" is gelezen; overgeslagen: {skipped}.',
     rows_above_header: "De kopregel is rij {header}; de rijen erboven zijn niet gelezen: {rows}.",
     number_format: "Kolom {column}: getallen zijn gelezen zoals hun getalnotatie ze toont (voorloopnullen, vaste tekst): rijen {rows}.",
+    no_data_rows: "Het werkblad heeft een kopregel (rij {header_row}) maar geen rijen met gegevens: er is niets te importeren.",
   },
   labels: {
     row: "Rij",
