@@ -1,6 +1,7 @@
-import { closeSync, constants, existsSync, fchmodSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from "node:fs";
+import { closeSync, constants, existsSync, fchmodSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { ApprovalError, UsageError } from "../shared/errors.js";
+import { writeAll } from "../shared/safe-fs.js";
 import type { Action } from "./analyse.js";
 
 /** What a journal belongs to: one approval carried out on one platform. */
@@ -118,12 +119,7 @@ export class Journal {
 
   write(entry: JournalEntry): void {
     if (this.fd === null) throw new Error("the journal was not begun");
-    const line = Buffer.from(`${JSON.stringify(entry)}\n`, "utf8");
-    for (let at = 0; at < line.length;) {
-      const written = writeSync(this.fd, line, at, line.length - at);
-      if (written <= 0) throw new Error("the journal cannot be written (no space?)");
-      at += written;
-    }
+    writeAll(this.fd, Buffer.from(`${JSON.stringify(entry)}\n`, "utf8"), this.path);
     fsyncSync(this.fd);
   }
 

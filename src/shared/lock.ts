@@ -1,7 +1,8 @@
-import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, unlinkSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { ApprovalError, UsageError } from "./errors.js";
+import { writeAll } from "./safe-fs.js";
 
 /** Who holds a lock: written into the lock file. */
 interface Holder {
@@ -39,7 +40,7 @@ export function lockFolder(dir: string, now: Date): FolderLock {
       }
       const other = readHolder(path);
       // A lock file not yet written is a run that is starting this very moment, unless it is old.
-      if (!other && Date.now() - statSync(path).mtimeMs < 10_000) {
+      if (!other && Date.now() - stat.mtimeMs < 10_000) {
         throw new ApprovalError("Another run is starting in this output folder; wait for it to end, or give another --out.");
       }
       if (other && isAlive(other)) {
@@ -52,7 +53,7 @@ export function lockFolder(dir: string, now: Date): FolderLock {
       continue;
     }
     try {
-      writeSync(fd, JSON.stringify(holder));
+      writeAll(fd, Buffer.from(JSON.stringify(holder)), path);
     } finally {
       closeSync(fd);
     }

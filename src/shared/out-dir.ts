@@ -17,8 +17,6 @@ import { dirname, join, resolve } from "node:path";
 import { UsageError } from "./errors.js";
 import { commitTemp, createTemp, errorCode, fsReason, removeQuietly, writeAll } from "./safe-fs.js";
 
-export { openNoFollow } from "./safe-fs.js";
-
 /** Where a command writes its outputs. */
 export interface OutDirOptions {
   cwd: string;
