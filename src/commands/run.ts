@@ -155,7 +155,8 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
             platform_id: platform.id,
             platform_mode: platform.mode,
             sha256: input.sha256,
-            resumed_rows: journal.earlier.size,
+            resumed_rows: journal.repeatsFinished ? 0 : journal.earlier.size,
+            repeats_finished_run: journal.repeatsFinished,
             journal_recovered: journal.recoveredTornLine,
             welcome_mail: welcomeMail,
           },
@@ -181,7 +182,8 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
           welcome_mail: welcomeMail,
           stopped: outcome.stopped,
           failures: outcome.failures,
-          resumed: journal.earlier.size > 0,
+          resumed: journal.earlier.size > 0 && !journal.repeatsFinished,
+          repeated: journal.repeatsFinished,
           journal_recovered: journal.recoveredTornLine,
         };
         await writeOutputs(outDir, log, report, read, started, { stopped: outcome.stopped, failures: outcome.failures });

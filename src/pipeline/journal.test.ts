@@ -117,5 +117,17 @@ describe("Journal", () => {
       4: { done: false, md_id: null },
       5: { done: true, md_id: "a".repeat(32) },
     });
+    expect(Journal.open(dir, run).repeatsFinished).toBe(true);
+  });
+
+  it("knows a finished start also when it did nothing (every row refused)", () => {
+    const dir = tempDir();
+    const first = begun(dir);
+    first.write({ type: "start", time, row: 2, action: "create" });
+    first.write({ type: "failed", time, row: 2, action: "create", code: "email_in_use", definite: true });
+    expect(Journal.open(dir, run).repeatsFinished).toBe(false);
+    first.write({ type: "finished", time });
+    first.close();
+    expect(Journal.open(dir, run).repeatsFinished).toBe(true);
   });
 });

@@ -51,6 +51,8 @@ export class Journal {
   readonly earlier: Map<number, EarlierRow>;
   /** Set when a torn last line was cut off on opening. */
   readonly recoveredTornLine: boolean;
+  /** Set when an earlier start tried every row: this start repeats a finished run (it resumes nothing). */
+  readonly repeatsFinished: boolean;
   /** The run as its first start recorded it (its welcome e-mail answer holds for every resume). */
   readonly run: JournalRun;
   private fd: number | null;
@@ -60,11 +62,13 @@ export class Journal {
     fd: number | null,
     earlier: Map<number, EarlierRow>,
     recovered: boolean,
+    finished: boolean,
     run: JournalRun,
   ) {
     this.fd = fd;
     this.earlier = earlier;
     this.recoveredTornLine = recovered;
+    this.repeatsFinished = finished;
     this.run = run;
   }
 
@@ -75,7 +79,7 @@ export class Journal {
    */
   static open(dir: string, run: JournalRun): Journal {
     const path = join(dir, journalName);
-    if (!existsSync(path)) return new Journal(path, null, new Map(), false, run);
+    if (!existsSync(path)) return new Journal(path, null, new Map(), false, false, run);
     let fd: number;
     try {
       // O_NOFOLLOW: a journal planted as a link to another file is never read or written through.
@@ -104,7 +108,8 @@ export class Journal {
       else if (entries.length > 0) {
         throw new ApprovalError("The journal.jsonl in the output folder does not say which run it belongs to; give a new --out.");
       }
-      return new Journal(path, fd, earlierRows(entries), cut !== null, first ?? run);
+      const finished = entries.some((entry) => entry.type === "finished");
+      return new Journal(path, fd, earlierRows(entries), cut !== null, finished, first ?? run);
     } catch (error) {
       closeSync(fd);
       throw error;

@@ -56,6 +56,8 @@ export interface Report {
     failures: number;
     /** Whether this start went on from an interrupted one (the journal in --out showed rows started). */
     resumed: boolean;
+    /** Whether this start repeats a run that had tried every row (the journal in --out says it finished). */
+    repeated: boolean;
     /** Whether the journal's last line, cut short by an interruption, was cut off. */
     journal_recovered: boolean;
   };

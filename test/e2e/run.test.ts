@@ -63,6 +63,24 @@ describe.each(scripts)("mdimport load → test-run → run → run again → dum
       approved.map((r) => (r.status === "planned" ? "unchanged" : r.status)),
     );
 
+    // The same command again in the same folder repeats a finished run: it resumes nothing.
+    const repeat = runCli([
+      "run",
+      input,
+      "--script",
+      script,
+      "--db",
+      db,
+      "--approved",
+      join(dir, "test-run", "report.json"),
+      "--out",
+      join(dir, "run"),
+      ...welcome,
+    ]);
+    expect(repeat.code).toBe(1);
+    expect(readJson<Report>(join(dir, "run", "report.json")).run).toMatchObject({ resumed: false, repeated: true });
+    expect(readJson<Report>(join(dir, "again", "report.json")).run).toMatchObject({ resumed: false, repeated: false });
+
     const after = dump(db);
     const planned = approved.filter((r) => r.status === "planned").length;
     if (script === "new-clients") expect(after.clients).toHaveLength(before.clients.length + planned);
