@@ -150,9 +150,9 @@ export async function decryptInput(path: string, armored: boolean, options: Decr
       config,
     });
     signatures = result.signatures;
-    // NOTE: openpgp holds the plaintext back until the integrity check (MDC) has passed
-    // (allowUnauthenticatedStream stays off), and a failure surfaces while reading; nothing
-    // is used before all of it is read and, below, the signature is checked.
+    // The pieces arrive before the integrity check (MDC or AEAD) at the end has passed
+    // (allowUnauthenticatedStream, above); a failed check surfaces as an error while reading.
+    // Nothing is used before all of it is read without error and, below, the signature is checked.
     for await (const chunk of result.data as AsyncIterable<Uint8Array>) {
       if (length + chunk.length > data.length) {
         const larger = Buffer.alloc(Math.max(data.length * 2, length + chunk.length));

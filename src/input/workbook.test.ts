@@ -1,12 +1,12 @@
 import { strToU8, unzipSync, zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import ExcelJS from "exceljs";
-import { buildXlsx, sheetXml, sstXml, stylesXml } from "../../test/support/xlsx.js";
+import { buildXlsx, rowsOf, sheetXml, sstXml, stylesXml } from "../../test/support/xlsx.js";
 import { InputError } from "../shared/errors.js";
 import { cellText, type SheetRow } from "./cells.js";
 import { defaultLimits } from "./limits.js";
 import { classifyNumberFormat } from "./workbook-parts.js";
-import { columnIndex, openWorkbook, rowsOf, type Workbook } from "./workbook.js";
+import { openWorkbook, type Workbook } from "./workbook.js";
 
 const texts = (rows: SheetRow[]) => rows.map((r) => [r.row, ...Array.from(r.cells, cellText)]);
 const all = async (workbook: Workbook | Promise<Workbook>) => {
@@ -135,14 +135,4 @@ describe("classifyNumberFormat", () => {
     [164, "@", "text"],
     [164, "General", "general"],
   ])("%d %s → %s", (id, code, kind) => expect(classifyNumberFormat(id, code)).toBe(kind));
-});
-
-describe("columnIndex", () => {
-  it.each([
-    ["A1", 0],
-    ["Z9", 25],
-    ["AA1", 26],
-    ["XFD1048576", 16383],
-    ["1", -1],
-  ])("%s → %d", (ref, index) => expect(columnIndex(ref)).toBe(index));
 });

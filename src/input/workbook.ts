@@ -38,11 +38,6 @@ export interface Workbook {
 /** How many merged ranges are kept to report; a sheet may hold thousands. */
 const MAX_MERGED = 100;
 
-/** The rows of a workbook one by one, for callers that do not care about batches. */
-export async function* rowsOf(workbook: Workbook): AsyncGenerator<SheetRow> {
-  for await (const batch of workbook.batches()) yield* batch;
-}
-
 export interface OpenWorkbookOptions {
   sheet?: string;
   limits?: ReadLimits;
@@ -207,19 +202,6 @@ interface SheetContext {
   limits: ReadLimits;
   /** Filled with the merged ranges found after the rows. */
   merged: string[];
-}
-
-/** Column letters of a cell reference ("AB12") to a 0-based index; -1 where there are none. */
-export function columnIndex(reference: string): number {
-  let index = 0;
-  let i = 0;
-  for (; i < reference.length; i++) {
-    const code = reference.charCodeAt(i);
-    if (code >= 65 && code <= 90) index = index * 26 + (code - 64);
-    else if (code >= 97 && code <= 122) index = index * 26 + (code - 96);
-    else break;
-  }
-  return i === 0 ? -1 : index - 1;
 }
 
 async function* readSheetRows(bytes: Uint8Array, entry: ZipEntry, budget: InflateBudget, context: SheetContext): AsyncGenerator<SheetRow[]> {

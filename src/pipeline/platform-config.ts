@@ -11,7 +11,6 @@ export const platformConfigSchema = z.object({
 });
 
 export type PlatformConfig = z.infer<typeof platformConfigSchema>;
-export type ClientFieldRule = z.infer<typeof fieldRule>;
 
 /** With no configuration, every optional client field is optional. */
 export const defaultPlatformConfig: PlatformConfig = platformConfigSchema.parse({});

@@ -1,5 +1,5 @@
 /**
- * Errors that stop a command. Problems with single rows are data (see pipeline/reasons.ts),
+ * Errors that stop a command. Problems with single rows are data (see scripts/reasons.ts),
  * never thrown. Only src/cli/main.ts turns these into exit codes.
  */
 export abstract class MdimportError extends Error {

@@ -1,6 +1,7 @@
 import { strToU8, zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
-import { openWorkbook, rowsOf } from "../../src/input/workbook.js";
+import { openWorkbook } from "../../src/input/workbook.js";
+import { rowsOf } from "../support/xlsx.js";
 import { InputError } from "../../src/shared/errors.js";
 import { buildXlsx, sheetXml } from "../support/xlsx.js";
 

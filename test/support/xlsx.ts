@@ -1,6 +1,11 @@
 import { strToU8, zipSync } from "fflate";
 import type { SheetRow } from "../../src/input/cells.js";
-import { openWorkbook, rowsOf, type OpenWorkbookOptions, type Workbook } from "../../src/input/workbook.js";
+import { openWorkbook, type OpenWorkbookOptions, type Workbook } from "../../src/input/workbook.js";
+
+/** The rows of a workbook one by one, for tests that do not care about batches. */
+export async function* rowsOf(workbook: Workbook): AsyncGenerator<SheetRow> {
+  for await (const batch of workbook.batches()) yield* batch;
+}
 
 export interface RawSheet {
   name: string;
