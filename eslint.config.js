@@ -1,6 +1,7 @@
 // ESLint: typescript-eslint's type-checked rules; core code may not print or import commander.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import vitest from "@vitest/eslint-plugin";
 
 export default tseslint.config(
   { ignores: ["dist/", "node_modules/", "bench/out/", "demo-out/", "mdimport-out/", "coverage/"] },
@@ -30,6 +31,18 @@ export default tseslint.config(
         { object: "process", property: "stdout", message: "Only src/cli prints." },
         { object: "process", property: "stderr", message: "Only src/cli prints." },
       ],
+    },
+  },
+  {
+    // A test that asserts nothing, or one focused test that silently skips the rest, cannot fail.
+    files: ["src/**/*.test.ts", "test/**/*.ts"],
+    plugins: { vitest },
+    rules: {
+      "vitest/expect-expect": ["error", { assertFunctionNames: ["expect", "expect*", "assert*", "check*"] }],
+      "vitest/no-focused-tests": "error",
+      "vitest/no-identical-title": "error",
+      "vitest/no-disabled-tests": "error",
+      "vitest/valid-expect": ["error", { maxArgs: 2 }],
     },
   },
   {

@@ -222,15 +222,17 @@ describe("parsePhone", () => {
 describe("the Dutch mobile fast path", () => {
   it("takes only numbers that libphonenumber finds valid, with the same result", async () => {
     const { default: parse } = await import("libphonenumber-js/max");
+    const wrong: string[] = [];
     for (let prefix = 0; prefix <= 9; prefix++) {
       for (let n = 0; n < 2000; n++) {
         const number = `06${prefix}${String((n * 7919 + prefix * 104_729) % 10_000_000).padStart(7, "0")}`;
         const library = parse(number, "NL");
         const fast = DUTCH_MOBILE.test(number);
-        if (fast && !(library?.isValid() && library.number === `+31${number.slice(1)}`))
-          throw new Error(`${number}: the fast path takes it, the library does not`);
+        if (fast && !(library?.isValid() && library.number === `+31${number.slice(1)}`)) wrong.push(number);
       }
     }
+    // Numbers the fast path takes and the library does not.
+    expect(wrong).toEqual([]);
   });
 });
 
