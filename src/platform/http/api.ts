@@ -94,7 +94,7 @@ const write = { success: [200, 201, 204], notFound: [404], refusal: [400, 403] }
  * `platform check` probes those it can read. Changing an assumption (a path, a link name, a
  * status) is one edit here. NOTE: assumed entries are marked `basis: "assumed"`.
  */
-export const routes = {
+const routeEntries = {
   application: { method: "GET", path: "", ...read, fact: "application", basis: "known" },
   // NOTE: assumed: the link names `clients` and `professionals` on the application (the reference names only `authenticate`).
   listClients: { method: "GET", path: "/c/items", link: { on: "application", name: "clients" }, ...read, fact: "listClients", basis: "known" },
@@ -175,13 +175,14 @@ export const routes = {
   },
 } as const satisfies Record<string, RouteEntry>;
 
-export type RouteName = keyof typeof routes;
+export type RouteName = keyof typeof routeEntries;
 /** A route table: `routes`, or a copy with an assumption changed (tests, a future platform). */
-export type RouteTable = Record<RouteName, RouteEntry>;
+export type RouteTable = Readonly<Record<RouteName, RouteEntry>>;
+export const routes: RouteTable = routeEntries;
 
 /** A copy of the table with some entries changed: what a test or a checked platform may want. */
 export function routeTable(changes: Partial<Record<RouteName, Partial<RouteEntry>>> = {}): RouteTable {
-  const table = structuredClone(routes) as RouteTable;
+  const table = structuredClone(routes) as Record<RouteName, RouteEntry>;
   for (const [name, change] of Object.entries(changes) as [RouteName, Partial<RouteEntry>][]) table[name] = { ...table[name], ...change };
   return table;
 }

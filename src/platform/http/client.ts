@@ -1,5 +1,6 @@
 import { PlatformError } from "../../shared/errors.js";
 import { failureOf, type RequestEntry, type RequestLog } from "./request-log.js";
+import type { RouteName } from "./api.js";
 import { answerKindWords, answerLimits, mebibytes, readLimited, redirectTarget, routeOf, type AnswerKind } from "./answer-body.js";
 
 /** A whole answer of the API: status, parsed JSON body (or null), and the headers we read. */
@@ -226,7 +227,7 @@ export class HttpClient {
     method: string,
     url: string,
     body?: unknown,
-    options: { once?: boolean; attempts?: number; answer?: AnswerKind } = {},
+    options: { once?: boolean; attempts?: number; answer?: AnswerKind; route?: RouteName } = {},
   ): Promise<ApiAnswer> {
     const kind = options.answer ?? "object";
     const attempts = options.attempts ?? this.options.attempts;
@@ -241,6 +242,7 @@ export class HttpClient {
       const entry = (status: number | null, failure?: RequestEntry["failure"]): RequestEntry => ({
         method,
         route: routeOf(url),
+        ...(options.route ? { name: options.route } : {}),
         status,
         ...(failure ? { failure } : {}),
         ms: Math.round(performance.now() - sent),

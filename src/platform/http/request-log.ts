@@ -13,6 +13,8 @@ export type FailureKind = "timeout" | "dropped" | "connection_refused" | "host_n
 export interface RequestEntry {
   method: string;
   route: string;
+  /** The route's name in api.ts `routes` (`listClients`, `activateClient`, …), where the request is one of them. */
+  name?: string;
   /** The HTTP status, or null when no (usable) answer came: then `failure` says why. */
   status: number | null;
   failure?: FailureKind;
@@ -55,7 +57,8 @@ export class RequestLog {
     if (entry.try > 1) s.retries++;
     if (entry.status === 429) s.throttled++;
     s.pacer_wait_ms += entry.wait_ms;
-    const route = `${entry.method} ${entry.route}`;
+    // By the table's route name (one method each), else method and path.
+    const route = entry.name ?? `${entry.method} ${entry.route}`;
     const outcome = entry.status === null ? (entry.failure ?? "other") : String(entry.status);
     const counts = (s.by_route[route] ??= {});
     counts[outcome] = (counts[outcome] ?? 0) + 1;
