@@ -227,7 +227,14 @@ export class HttpClient {
     method: string,
     url: string,
     body?: unknown,
-    options: { once?: boolean; attempts?: number; answer?: AnswerKind; route?: RouteName } = {},
+    options: {
+      once?: boolean;
+      attempts?: number;
+      answer?: AnswerKind;
+      route?: RouteName;
+      /** Statuses returned as answers rather than thrown (`platform check` looks at a 401, 404 or 405 itself). */
+      accept?: readonly number[];
+    } = {},
   ): Promise<ApiAnswer> {
     const kind = options.answer ?? "object";
     const attempts = options.attempts ?? this.options.attempts;
@@ -272,7 +279,7 @@ export class HttpClient {
       this.options.log?.record(entry(answer.status));
       this.options.onRequest?.(method, answer.status);
       if (answer.status !== 429) this.pacer.answered();
-      if (answer.status >= 200 && answer.status < 300) return answer;
+      if ((answer.status >= 200 && answer.status < 300) || options.accept?.includes(answer.status)) return answer;
       if (answer.status === 401) {
         throw new PlatformError(`The platform at ${new URL(url).host} refused the token (401): check MDIMPORT_TOKEN or --token-file.`);
       }

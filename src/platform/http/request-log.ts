@@ -99,3 +99,16 @@ export function failureOf(code: string): FailureKind {
   if (code === "BAD_PORT" || code === "UNKNOWN") return "other";
   return "dropped";
 }
+
+/** The summary as `--verbose` prints it on the terminal: requests by route and status, retries, 429 pauses. */
+export function renderRequestSummary(summary: RequestSummary): string {
+  const lines = [
+    `requests: ${summary.requests} (retries ${summary.retries}, 429s ${summary.throttled}, waited ${summary.retry_after_ms} ms on Retry-After, ${summary.pacer_wait_ms} ms by the pacer)`,
+  ];
+  const width = Math.max(0, ...Object.keys(summary.by_route).map((route) => route.length));
+  for (const [route, counts] of Object.entries(summary.by_route).sort(([a], [b]) => a.localeCompare(b))) {
+    const outcomes = Object.entries(counts).map(([outcome, count]) => `${outcome} ×${count}`);
+    lines.push(`  ${route.padEnd(width)}  ${outcomes.join(", ")}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
