@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { routeTable, type RouteTable } from "../../src/platform/http/api.js";
 import { checkPlatform, checkRequestLimit, type PlatformCheck } from "../../src/platform/http/check.js";
@@ -10,7 +12,12 @@ import { tempDir } from "../support/cli.js";
 const token = "check-token-90b1";
 
 /** `platform check` against `platform serve --variant …` over a store of 3 clients (one linked) and 2 professionals. */
-async function checkAgainst(variant: string, pageSize?: number, table?: RouteTable): Promise<{ result: PlatformCheck; served: number }> {
+async function checkAgainst(
+  variant: string,
+  pageSize?: number,
+  table?: RouteTable,
+  faults: { failRate: number; attempts: number } = { failRate: 0, attempts: 3 },
+): Promise<{ result: PlatformCheck; served: number }> {
   const store = LocalPlatform.open("platform.sqlite", tempDir(), { create: true });
   const clients = [1, 2, 3].map((n) => store.createClientNow(newClient(n, { bsn: `12345678${n}`, phone_number: "+31612345678" })));
   const professionals = [1, 2].map((n) => store.createProfessionalNow(newProfessional(n, { role: "supervisor" })));
@@ -20,14 +27,14 @@ async function checkAgainst(variant: string, pageSize?: number, table?: RouteTab
     port: 0,
     token,
     latency: 0,
-    failRate: 0,
+    failRate: faults.failRate,
     rateLimit: 0,
     seed: 2,
     variants: parseVariants(variant, pageSize),
   });
   const url = await server.listen();
   try {
-    const result = await checkPlatform({ url, token, rate: 1000, timeoutMs: 5000, ...(table ? { routes: table } : {}) });
+    const result = await checkPlatform({ url, token, rate: 1000, timeoutMs: 5000, attempts: faults.attempts, ...(table ? { routes: table } : {}) });
     // Nothing written: the store is as it was.
     expect(store.dump().clients.map((c) => c.last_name)).toEqual(["Vries", "Vries", "Vries"]);
     return { result, served: server.stats.requests };
@@ -103,6 +110,40 @@ describe("platform check against platform serve", () => {
     expect(row(result, "listRelations")).toMatchObject({ status: "contradicted", needed_by: ["relations"] });
     expect(row(result, "listRelations").seen).toBe("the client's @links hold no caseload link (they hold: activation, professionals)");
     expect(result.exitCode).toBe(4);
+  });
+
+  it("gives the same lines when a third of the requests meet a 503 or a dropped connection (retried)", async () => {
+    const plain = await checkAgainst("");
+    const faulty = await checkAgainst("", undefined, undefined, { failRate: 0.3, attempts: 10 });
+    expect(faulty.result.checks).toEqual(plain.result.checks);
+    expect(faulty.result.requests.retries).toBeGreaterThan(0);
+  });
+
+  it("an answer that contradicts what is known: the line names the place and the shape, exit 4, the account routes not tried", async () => {
+    const server = createServer((request, response) => {
+      const path = new URL(request.url ?? "/", "http://x").pathname;
+      const body =
+        path === "/api/2"
+          ? { mode: "training", "@links": [] }
+          : path === "/api/2/p/items"
+            ? { "@items": [{ "@url": `/api/2/p/${"a".repeat(32)}`, email: 987654321, first_name: "Piet", last_name: "Jansen", active: true }] }
+            : { "@items": [] };
+      response.writeHead(request.headers.authorization === `md-token ${token}` ? 200 : 401, { "Content-Type": "application/json" });
+      response.end(JSON.stringify(body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const result = await checkPlatform({ url, token, rate: 1000, timeoutMs: 5000 });
+      expect(row(result, "listProfessionals")).toMatchObject({ status: "contradicted" });
+      expect(row(result, "listProfessionals").seen).toMatch(/at @items\[0\]\.email it holds a number, where string is expected/);
+      expect(row(result, "account routes").seen).toMatch(/not tried: the professionals list/);
+      expect(row(result, "paging (clients)").status).toBe("not_checkable");
+      expect(result.exitCode).toBe(4);
+      expect(JSON.stringify(result.checks)).not.toMatch(/Piet|Jansen|987654321/);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it("shows no personal data: no name, e-mail, source ID, BSN, phone number or Minddistrict ID", async () => {

@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { PlatformError } from "../../shared/errors.js";
 import { routeOf } from "./answer-body.js";
-import { apiFacts, apiRoot, pageSize, roleOfGroups, routes, routeUrl, type AccountKind, type RouteName, type RouteTable } from "./api.js";
-import { application, clientItem, links, listAnswer, parseAnswer, professionalItem, rolesAnswer, shapeOf, type Fact } from "./answers.js";
-import { allScripts, names, notCheckable, plainName, type FactCheck } from "./check-facts.js";
-import { ApiUnavailable, HttpClient, type ApiAnswer } from "./client.js";
+import { apiRoot, pageSize, routes, routeUrl, type AccountKind, type RouteName, type RouteTable } from "./api.js";
+import { application, clientItem, links, listAnswer, parseAnswer, professionalItem, shapeOf } from "./answers.js";
+import { names, notCheckable, type FactCheck } from "./check-facts.js";
+import { HttpClient, type ApiAnswer } from "./client.js";
+import { AccountProbes } from "./check-accounts.js";
+import { listRoute, probe, type Item } from "./check-probe.js";
 import { platformUrl } from "./http-platform.js";
 import { RequestLog, type RequestSummary } from "./request-log.js";
 
@@ -34,18 +36,10 @@ export interface PlatformCheck {
  */
 export const checkRequestLimit = 18;
 
-/** Statuses a probe looks at itself rather than stopping on (401 only where the token is checked). */
-const probe = [400, 403, 404, 405, 406, 409, 410, 422];
-
-type Item = Record<string, unknown>;
 const fieldsOf: Record<AccountKind, readonly string[]> = {
   client: ["email", "first_name", "infix", "last_name", "gender", "date_of_birth", "phone_number", "id", "bsn", "active", "external_source"],
   professional: ["email", "first_name", "infix", "last_name", "id", "active", "external_source", "roles"],
 };
-const listRoute: Record<AccountKind, RouteName> = { client: "listClients", professional: "listProfessionals" };
-const lookupRoute: Record<AccountKind, RouteName> = { client: "lookupClient", professional: "lookupProfessional" };
-const activateRoute: Record<AccountKind, RouteName> = { client: "activateClient", professional: "activateProfessional" };
-const needs: Record<AccountKind, FactCheck["needed_by"]> = { client: ["new-clients"], professional: ["new-professionals"] };
 
 /** Field by field, what one account holds: its type, null or absent; never a value. */
 function describeFields(kind: AccountKind, item: Item): string {
@@ -68,40 +62,17 @@ export async function checkPlatform(options: CheckOptions): Promise<PlatformChec
   const needed = checks.some((c) => c.status === "contradicted" && c.needed_by.length > 0);
   return { platform: url.origin, mode, checks, requests: log.totals(), exitCode: needed ? 4 : 0 };
 }
-
-class Prober {
-  readonly checks: FactCheck[] = [];
+class Prober extends AccountProbes {
   stopped = false;
-  private readonly base: string;
 
   constructor(
-    private readonly client: HttpClient,
+    client: HttpClient,
     private readonly log: RequestLog,
-    private readonly url: URL,
-    private readonly table: RouteTable,
+    url: URL,
+    table: RouteTable,
     private readonly options: CheckOptions,
   ) {
-    this.base = `${url.origin}${apiRoot}`;
-  }
-
-  private add(fact: string, basisOf: Fact, status: FactCheck["status"], seen: string, neededBy: FactCheck["needed_by"] = allScripts): void {
-    this.checks.push({ fact, basis: apiFacts[basisOf].basis, status, seen, needed_by: neededBy });
-  }
-
-  /** A URL the platform gave, on the --platform origin (as the adapter uses it). */
-  private own(given: string): string {
-    const target = new URL(given, `${this.base}/`);
-    return `${this.url.origin}${target.pathname}${target.search}`;
-  }
-
-  private async get(target: string, route: RouteName, accept: readonly number[] = probe): Promise<ApiAnswer> {
-    try {
-      return await this.client.request("GET", target, undefined, { route, accept, answer: route.startsWith("list") ? "page" : "object" });
-    } catch (error) {
-      if (error instanceof ApiUnavailable)
-        throw new PlatformError(`Cannot reach the platform at ${this.url.host}: ${error.message}.`, { cause: error });
-      throw error;
-    }
+    super(client, url, table);
   }
 
   /** Runs every probe; returns the mode the application reports. */
@@ -124,10 +95,14 @@ class Prober {
       `GET ${apiRoot} answered 200: mode ${mode ?? "null (production)"}; @links: ${names([...given.keys()])}`,
     );
     const clients = await this.list("client", given);
-    if (clients === null) return mode;
+    if (this.stopped) return mode;
     await this.wrongToken(given);
     const professionals = await this.list("professional", given);
-    if (professionals === null) return mode;
+    if (clients === null || professionals === null) {
+      const list = clients === null ? "clients" : "professionals";
+      this.add("account routes", "readAccount", "not_checkable", `not tried: the ${list} list could not be read as mdimport reads it`, []);
+      return mode;
+    }
     await this.roles(professionals[0]);
     for (const kind of ["client", "professional"] as const) await this.activation(kind, (kind === "client" ? clients : professionals)[0]);
     await this.relations(clients[0]);
@@ -148,7 +123,7 @@ class Prober {
       token: `mdimport-check-${randomBytes(8).toString("hex")}`,
       rate: this.options.rate,
       timeoutMs: this.options.timeoutMs,
-      attempts: 1,
+      attempts: 3,
     });
     const target = new URL(this.listUrl("client", given));
     target.searchParams.set("start", "0");
@@ -170,13 +145,6 @@ class Prober {
     return found !== undefined ? this.own(found) : routeUrl(this.table, listRoute[kind], this.base);
   }
 
-  private page(path: string, start: number, limit: number): string {
-    const target = new URL(path);
-    target.searchParams.set("start", String(start));
-    target.searchParams.set("limit", String(limit));
-    return target.href;
-  }
-
   /**
    * The first page of a list (as the adapter asks it: 1,000), every account on it read as the
    * adapter reads it, one account's fields, and the paging: the page after it, and a page of
@@ -195,7 +163,8 @@ class Prober {
     if (kind === "client") this.add("token", "auth", "confirmed", `${request} answered 200 to the token`);
     const items = this.items(first, route, request);
     if (items === null) return null;
-    this.add(`${kind}Fields`, fact, "confirmed", items[0] ? describeFields(kind, items[0]) : "not seen: the list is empty");
+    if (items[0]) this.add(`${kind}Fields`, fact, "confirmed", describeFields(kind, items[0]));
+    else this.add(`${kind}Fields`, fact, "not_checkable", "the list is empty", []);
     if (kind === "professional") {
       const withRoles = items.filter((i) => Array.isArray(i.roles)).length;
       this.add(
@@ -265,125 +234,5 @@ class Prober {
       return this.add(fact, "paging", "contradicted", `${seen}; if this platform caps its pages, the accounts past the first cannot be reached`, []);
     }
     this.add(fact, "paging", "confirmed", seen);
-  }
-
-  /** A professional's groups (assumed: professionalRoles): its roles link, else the table's path; and the path where a link differs. */
-  private async roles(professional: Item | undefined): Promise<void> {
-    if (!professional)
-      return this.add("readRoles", "professionalRoles", "not_checkable", "the list holds no professional", [
-        "new-professionals",
-        "update-professionals",
-      ]);
-    const { target, via, guessed } = this.routeOn(professional, "readRoles");
-    const answer = await this.get(target, "readRoles");
-    const read = rolesAnswer.safeParse(answer.body);
-    const other =
-      guessed === target ? "" : `; the path ${routeOf(guessed)} answers ${(await this.get(guessed, "readRoles")).status} (mdimport follows the link)`;
-    if (answer.status === 200 && read.success) {
-      const known = read.data.roles.some((g) => roleOfGroups([g]) !== undefined);
-      return this.add(
-        "readRoles",
-        "professionalRoles",
-        "confirmed",
-        `GET ${via} answered 200 with roles: a list of ${read.data.roles.length}${known ? "" : ", no group mdimport knows"}${other}`,
-        ["new-professionals", "update-professionals"],
-      );
-    }
-    this.add("readRoles", "professionalRoles", "contradicted", `GET ${via} answered ${answer.status} with ${shapeOf(answer.body)}${other}`, [
-      "new-professionals",
-      "update-professionals",
-    ]);
-  }
-
-  /** Where a route on an account goes: its link (named), else the table's path on its @url; and that path. */
-  private routeOn(item: Item, route: RouteName): { target: string; via: string; guessed: string; linked: boolean } {
-    const accountUrl = this.own(String(item["@url"]));
-    const guessed = routeUrl(this.table, route, this.base, { account: accountUrl });
-    const name = this.table[route].link?.name;
-    const given = links.safeParse(item["@links"]).data?.find((l) => l.name === name);
-    return given
-      ? {
-          target: this.own(new URL(given.url, accountUrl).href),
-          via: `its ${plainName(name ?? "") ?? "named"} link (${routeOf(this.own(new URL(given.url, accountUrl).href))})`,
-          guessed,
-          linked: true,
-        }
-      : { target: guessed, via: routeOf(guessed), guessed, linked: false };
-  }
-
-  /** Activation is a POST: its link is trusted (known); the path is tried with GET, which must not answer 404. */
-  private async activation(kind: AccountKind, item: Item | undefined): Promise<void> {
-    const route = activateRoute[kind];
-    if (!item) return this.add(route, "activation", "not_checkable", `the list holds no ${kind}`, needs[kind]);
-    const { linked, guessed } = this.routeOn(item, route);
-    const status = (await this.get(guessed, route)).status;
-    const path = `GET ${routeOf(guessed)} answered ${status}${status === 405 ? " (the route is there; POST is not tried)" : ""}`;
-    if (linked) return this.add(route, "links", "confirmed", `the ${kind} gives an activation link, which mdimport follows; ${path}`, needs[kind]);
-    this.add(route, "activation", status === 404 ? "contradicted" : "confirmed", `no activation link on the ${kind}; ${path}`, needs[kind]);
-  }
-
-  /** A client's professionals (assumed: relations): only a link, from the list item or else the client itself. */
-  private async relations(client: Item | undefined): Promise<void> {
-    if (!client) return this.add("listRelations", "relations", "not_checkable", "the list holds no client", ["relations"]);
-    let item = client;
-    if (!Array.isArray(client["@links"]) || client["@links"].length === 0) {
-      const read = await this.get(this.own(String(client["@url"])), "readClient");
-      this.add(
-        "readClient",
-        "readAccount",
-        read.status === 200 ? "confirmed" : "contradicted",
-        `GET ${routeOf(this.own(String(client["@url"])))} answered ${read.status}`,
-        ["relations"],
-      );
-      item = (read.body && typeof read.body === "object" ? read.body : {}) as Item;
-    }
-    const { target, via, linked } = this.routeOn(item, "listRelations");
-    if (!linked && this.table.listRelations.guess === false) {
-      const given = links.safeParse(item["@links"]).data ?? [];
-      return this.add(
-        "listRelations",
-        "relations",
-        "contradicted",
-        `the client's @links hold no ${this.table.listRelations.link?.name ?? ""} link (they hold: ${names(given.map((l) => l.name))})`,
-        ["relations"],
-      );
-    }
-    const answer = await this.get(target, "listRelations");
-    const page = listAnswer.safeParse(answer.body);
-    const ok = answer.status === 200 && page.success;
-    this.add(
-      "listRelations",
-      "relations",
-      ok ? "confirmed" : "contradicted",
-      `GET ${via} answered ${answer.status}${ok ? ` with @items: ${page.data["@items"].length} professionals` : ` with ${shapeOf(answer.body)}`}`,
-      ["relations"],
-    );
-  }
-
-  /** The look-up by source ID: a listed account's ID finds that account; an ID that cannot exist answers 404 (assumed). */
-  private async lookups(kind: AccountKind, items: Item[]): Promise<void> {
-    const route = lookupRoute[kind];
-    const withId = items.find((i) => typeof i.id === "string" && i.id.trim() !== "");
-    if (withId) {
-      const answer = await this.get(routeUrl(this.table, route, this.base, { id: String(withId.id) }), route);
-      const same = (answer.body as Item | null)?.["@url"] === withId["@url"];
-      this.add(
-        route,
-        "lookupById",
-        answer.status === 200 && same ? "confirmed" : "contradicted",
-        `GET ${routeOf(routeUrl(this.table, route, this.base, { id: "x" }))} with a listed ${kind}'s source ID answered ${answer.status}${answer.status === 200 ? (same ? " with that account" : " with another object") : ""}`,
-        needs[kind],
-      );
-    } else this.add(route, "lookupById", "not_checkable", `no listed ${kind} has a source ID`, needs[kind]);
-    const missing = routeUrl(this.table, route, this.base, { id: `mdimport-check-${randomBytes(12).toString("hex")}` });
-    const answer = await this.get(missing, route);
-    const notFound = this.table[route].notFound.includes(answer.status);
-    this.add(
-      `${route} not found`,
-      "lookupNotFound",
-      notFound ? "confirmed" : "contradicted",
-      `GET ${routeOf(missing)} with an ID no account has answered ${answer.status}${notFound ? "" : ` with ${shapeOf(answer.body)}`}`,
-      needs[kind],
-    );
   }
 }
