@@ -10,6 +10,8 @@ import { validateCommand } from "../commands/validate.js";
 import { defaultConcurrency, defaultDb, defaultRate, defaultTimeoutSeconds } from "../platform/open.js";
 import { defaultVariantPageSize, parseVariants, variantNames } from "../platform/serve/variants.js";
 import { readPlatformConfig } from "../pipeline/platform-config.js";
+import { renderRequestSummary, type RequestSummary } from "../platform/http/request-log.js";
+import { checkRequestLimit } from "../platform/http/check.js";
 import { defaultLimits } from "../input/limits.js";
 import { langs, scriptNames, type Lang } from "../scripts/index.js";
 import { phoneRegionOf } from "../scripts/fields.js";
@@ -140,16 +142,19 @@ interface PlatformCliOptions {
   rate?: number;
   concurrency?: number;
   timeout?: number;
+  verbose?: boolean;
 }
 
 /** The platform options of test-run and run, with the token read and the configuration parsed. */
-async function platformOptions(options: PlatformCliOptions, env: NodeJS.ProcessEnv) {
+async function platformOptions(options: PlatformCliOptions, env: NodeJS.ProcessEnv, stderr?: NodeJS.WritableStream) {
   const http = options.platform !== "local";
   const token = http ? await readToken(options.tokenFile, env) : undefined;
   return {
     platform: options.platform,
     db: options.db,
     ...(token ? { token } : {}),
+    // --verbose: the request summary on stderr when the platform is closed (over HTTP).
+    ...(options.verbose && stderr ? { onRequestSummary: (summary: RequestSummary) => stderr.write(renderRequestSummary(summary)) } : {}),
     ...(options.config ? { config: await readPlatformConfig(options.config) } : {}),
     ...(options.rate === undefined ? {} : { rate: options.rate }),
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
@@ -165,7 +170,8 @@ function addPlatformOptions(command: Command): Command {
     .option("--token-file <file>", "over HTTP: a file holding the API token (or set MDIMPORT_TOKEN)")
     .option("--config <file>", "over HTTP: the platform's settings (client_fields, details_protection), as in a state file")
     .option("--timeout <seconds>", `over HTTP: seconds before a request counts as failed (default ${defaultTimeoutSeconds})`, parsePositive)
-    .option("--rate <n>", `over HTTP: requests per second, retries included (default ${defaultRate})`, parsePositive);
+    .option("--rate <n>", `over HTTP: requests per second, retries included (default ${defaultRate})`, parsePositive)
+    .option("--verbose", "over HTTP: print the request summary on stderr at the end (requests by route and status, retries, 429 pauses)");
 }
 
 const langOption = () => new Option("--lang <lang>", "language of the requester's messages").choices(langs).default("nl");
@@ -296,7 +302,7 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
 
   addPlatformOptions(sheetCommand("test-run", "plan every row against the platform and report what would happen; changes nothing")).action(
     async (input: string, options: SheetCliOptions & PlatformCliOptions) => {
-      const platform = await platformOptions(options, context.env);
+      const platform = await platformOptions(options, context.env, context.stderr);
       await runSheetCommand(options, input, (common) => testRunCommand({ ...common, ...platform }));
     },
   );
@@ -317,7 +323,7 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
       input: string,
       options: SheetCliOptions & PlatformCliOptions & { approved: string; welcomeMail?: "yes" | "no"; maxFailures?: number; production?: boolean },
     ) => {
-      const platform = await platformOptions(options, context.env);
+      const platform = await platformOptions(options, context.env, context.stderr);
       // SIGINT/SIGTERM: no new row is started, the rows in flight finish, the reports are
       // written, and the command that resumes is shown. A second signal ends at once.
       const stop = new AbortController();
@@ -421,6 +427,25 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
     .action(async (options: { db: string }) => {
       context.stdout.write(await (await import("../commands/platform.js")).platformDumpCommand({ db: options.db, cwd: context.cwd }));
       setExit(0);
+    });
+  platform
+    .command("check")
+    .description(
+      `read-only: which of the API assumptions hold on a platform (the route table, entry by entry); at most ${checkRequestLimit} requests over HTTP (retries aside), nothing written`,
+    )
+    .option("--platform <platform>", 'the platform: "local" (the embedded one) or https://HOST (Minddistrict API 2)', "local")
+    .option("--db <file>", "the local platform's SQLite file", defaultDb)
+    .option("--token-file <file>", "over HTTP: a file holding the API token (or set MDIMPORT_TOKEN)")
+    .option("--timeout <seconds>", `over HTTP: seconds before a request counts as failed (default ${defaultTimeoutSeconds})`, parsePositive)
+    .option("--rate <n>", `over HTTP: requests per second, retries included (default ${defaultRate})`, parsePositive)
+    .option("--verbose", "over HTTP: print the request summary on stderr at the end (requests by route and status, retries, 429 pauses)")
+    .option("--json", "print the table as JSON, for machines")
+    .option("--debug", "show stack traces of errors")
+    .action(async (options: PlatformCliOptions & { json?: boolean }) => {
+      const check = await import("../commands/platform-check.js");
+      const result = await check.platformCheckCommand({ ...(await platformOptions(options, context.env, context.stderr)), cwd: context.cwd });
+      context.stdout.write(options.json ? check.platformCheckJson(result) : check.renderPlatformCheck(result));
+      setExit(result.exitCode);
     });
   platform
     .command("serve")

@@ -1,6 +1,7 @@
 import type { PlatformConfig } from "../pipeline/platform-config.js";
 import { UsageError } from "../shared/errors.js";
 import { HttpPlatform } from "./http/http-platform.js";
+import type { RequestSummary } from "./http/request-log.js";
 import { LocalPlatform } from "./local/local-platform.js";
 import type { Platform } from "./platform.js";
 
@@ -25,6 +26,8 @@ export interface PlatformOptions {
   timeoutSeconds?: number;
   /** For an HTTP platform: its settings, which API 2 cannot be asked for. */
   config?: PlatformConfig;
+  /** For an HTTP platform: hears the request summary when it is closed (`--verbose`). */
+  onRequestSummary?: (summary: RequestSummary) => void;
 }
 
 const isHttp = (choice: string) => /^https?:\/\//i.test(choice);
@@ -58,6 +61,7 @@ export async function openPlatform(options: PlatformOptions): Promise<Platform> 
     concurrency: options.concurrency ?? defaultConcurrency,
     timeoutMs: (options.timeoutSeconds ?? defaultTimeoutSeconds) * 1000,
     ...(options.config ? { config: options.config } : {}),
+    ...(options.onRequestSummary ? { onRequestSummary: options.onRequestSummary } : {}),
   });
 }
 

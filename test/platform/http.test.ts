@@ -1,6 +1,7 @@
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
+import { routes } from "../../src/platform/http/api.js";
 import { HttpPlatform, platformUrl, type HttpPlatformOptions } from "../../src/platform/http/http-platform.js";
 import { LocalPlatform } from "../../src/platform/local/local-platform.js";
 import type { Platform } from "../../src/platform/platform.js";
@@ -157,7 +158,10 @@ describe("the HTTP adapter", () => {
     const totals = summary.object.requests as { requests: number; retries: number; by_route: Record<string, Record<string, number>> };
     expect(totals.requests).toBe(entries.length);
     expect(totals.retries).toBe(entries.filter((e) => (e.try as number) > 1).length);
-    expect(totals.by_route["POST /api/2/c"]).toBeDefined();
+    // By the route table's names (api.ts `routes`), one per route.
+    expect(totals.by_route.createClient).toBeDefined();
+    expect(Object.keys(totals.by_route).every((name) => name in routes)).toBe(true);
+    expect(entries.every((e) => typeof e.name === "string" && e.name in routes)).toBe(true);
   });
 
   it("reads relations per client named, not per row", async () => {

@@ -1,5 +1,6 @@
 import { PlatformError } from "../../shared/errors.js";
 import { failureOf, type RequestEntry, type RequestLog } from "./request-log.js";
+import type { RouteName } from "./api.js";
 import { answerKindWords, answerLimits, mebibytes, readLimited, redirectTarget, routeOf, type AnswerKind } from "./answer-body.js";
 
 /** A whole answer of the API: status, parsed JSON body (or null), and the headers we read. */
@@ -226,7 +227,14 @@ export class HttpClient {
     method: string,
     url: string,
     body?: unknown,
-    options: { once?: boolean; attempts?: number; answer?: AnswerKind } = {},
+    options: {
+      once?: boolean;
+      attempts?: number;
+      answer?: AnswerKind;
+      route?: RouteName;
+      /** Statuses returned as answers rather than thrown (`platform check` looks at a 401, 404 or 405 itself). */
+      accept?: readonly number[];
+    } = {},
   ): Promise<ApiAnswer> {
     const kind = options.answer ?? "object";
     const attempts = options.attempts ?? this.options.attempts;
@@ -241,6 +249,7 @@ export class HttpClient {
       const entry = (status: number | null, failure?: RequestEntry["failure"]): RequestEntry => ({
         method,
         route: routeOf(url),
+        ...(options.route ? { name: options.route } : {}),
         status,
         ...(failure ? { failure } : {}),
         ms: Math.round(performance.now() - sent),
@@ -270,7 +279,7 @@ export class HttpClient {
       this.options.log?.record(entry(answer.status));
       this.options.onRequest?.(method, answer.status);
       if (answer.status !== 429) this.pacer.answered();
-      if (answer.status >= 200 && answer.status < 300) return answer;
+      if ((answer.status >= 200 && answer.status < 300) || options.accept?.includes(answer.status)) return answer;
       if (answer.status === 401) {
         throw new PlatformError(`The platform at ${new URL(url).host} refused the token (401): check MDIMPORT_TOKEN or --token-file.`);
       }

@@ -19,8 +19,20 @@ import {
 } from "../platform.js";
 import type { Role } from "../../scripts/fields.js";
 import { routeOf } from "./answer-body.js";
-import { apiRoot, groupOfRole, pageSize, roleOfGroups, ruleOfMessages } from "./api.js";
-import { application, clientItem, linksOnly, listAnswer, mdIdOf, parseAnswer, professionalItem, rolesAnswer, urlOnly, type Fact } from "./answers.js";
+import { apiRoot, groupOfRole, pageSize, roleOfGroups, routes, routeUrl, ruleOfMessages, type RouteName, type RouteTable } from "./api.js";
+import {
+  application,
+  clientItem,
+  links as linksSchema,
+  linksOnly,
+  listAnswer,
+  mdIdOf,
+  parseAnswer,
+  professionalItem,
+  rolesAnswer,
+  urlOnly,
+  type Fact,
+} from "./answers.js";
 import { ApiRefusal, ApiUnavailable, HttpClient, type ApiAnswer } from "./client.js";
 import { RequestLog, type LogSink, type RequestSummary } from "./request-log.js";
 
@@ -39,10 +51,18 @@ export interface HttpPlatformOptions {
   /** The platform's settings (client_fields, details_protection): API 2 has no known route for them. */
   config?: PlatformConfig;
   onRequest?: (method: string, status: number) => void;
+  /** The routes to use (api.ts `routes` by default): a copy with an assumption changed, for tests. */
+  routes?: RouteTable;
+  /** Hears the request summary when the platform is closed (`--verbose`). */
+  onRequestSummary?: (summary: RequestSummary) => void;
 }
 
 type Kind = "client" | "professional";
-const collection: Record<Kind, "c" | "p"> = { client: "c", professional: "p" };
+const listRoute: Record<Kind, RouteName> = { client: "listClients", professional: "listProfessionals" };
+const readRoute: Record<Kind, RouteName> = { client: "readClient", professional: "readProfessional" };
+const createRoute: Record<Kind, RouteName> = { client: "createClient", professional: "createProfessional" };
+const lookupRoute: Record<Kind, RouteName> = { client: "lookupClient", professional: "lookupProfessional" };
+const activateRoute: Record<Kind, RouteName> = { client: "activateClient", professional: "activateProfessional" };
 const listFact: Record<Kind, Fact> = { client: "listClients", professional: "listProfessionals" };
 
 /** Where an answer came from, for a message that names a contradiction. */
@@ -95,6 +115,7 @@ export class HttpPlatform implements Platform {
   private readonly links = new Map<string, Map<string, string>>();
   private readonly accounts = new Map<string, ClientAccount | ListedProfessional>();
   private readonly roles = new Map<string, Role | null>();
+  private readonly routes: RouteTable;
 
   private constructor(
     private readonly url: URL,
@@ -102,11 +123,14 @@ export class HttpPlatform implements Platform {
     readonly mode: string | null,
     client: HttpClient,
     private readonly log: RequestLog,
+    /** The application's @links by name (the lists' links, where it gives them). */
+    private readonly appLinks: ReadonlyMap<string, string>,
   ) {
     this.name = url.origin;
     this.id = url.origin;
     this.base = `${url.origin}${apiRoot}`;
     this.client = client;
+    this.routes = options.routes ?? routes;
   }
 
   /** How reports name an HTTP platform: its origin, never a token. */
@@ -126,9 +150,13 @@ export class HttpPlatform implements Platform {
       attempts: options.attempts ?? 6,
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
     });
+    const table = options.routes ?? routes;
     let answer: ApiAnswer;
     try {
-      answer = await client.request("GET", `${url.origin}${apiRoot}`, undefined, { attempts: 3 });
+      answer = await client.request("GET", routeUrl(table, "application", `${url.origin}${apiRoot}`), undefined, {
+        attempts: 3,
+        route: "application",
+      });
     } catch (error) {
       if (error instanceof ApiUnavailable) throw new PlatformError(`Cannot reach the platform at ${url.host}: ${error.message}.`, { cause: error });
       if (error instanceof ApiRefusal) {
@@ -139,7 +167,9 @@ export class HttpPlatform implements Platform {
       throw error;
     }
     const app = parseAnswer(application, answer.body, { request: `GET ${apiRoot}`, fact: "application" });
-    return new HttpPlatform(url, options, app.mode ?? null, client, log);
+    const given = linksSchema.safeParse((answer.body as { "@links"?: unknown } | null)?.["@links"]);
+    const appLinks = new Map((given.success ? given.data : []).map((l) => [l.name, new URL(l.url, `${url.origin}${apiRoot}/`).href]));
+    return new HttpPlatform(url, options, app.mode ?? null, client, log, appLinks);
   }
 
   async snapshot(needs: SnapshotNeeds): Promise<PlatformSnapshot> {
@@ -166,7 +196,7 @@ export class HttpPlatform implements Platform {
     await this.each(clientMdIds, async (clientMdId) => {
       const url = await this.professionalsLink(clientMdId);
       const where = { request: `GET ${routeOf(url)}`, fact: "relations" as const };
-      const answer = await this.client.request("GET", url, undefined, { answer: "page" });
+      const answer = await this.client.request("GET", url, undefined, { answer: "page", route: "listRelations" });
       for (const [index, item] of parseAnswer(listAnswer, answer.body, where)["@items"].entries()) {
         const professional = parseAnswer(urlOnly, item, { ...where, path: `@items[${index}]` });
         relations.push({ professional_md_id: mdIdOf(professional["@url"], where.request), client_md_id: clientMdId });
@@ -180,8 +210,8 @@ export class HttpPlatform implements Platform {
     await this.each(
       professionalMdIds.filter((mdId) => !this.roles.has(mdId)),
       async (mdId) => {
-        const url = this.linkOf("professional", mdId, "roles");
-        const answer = await this.read(url);
+        const url = this.linkOf("professional", mdId, "readRoles");
+        const answer = await this.read(url, "readRoles");
         const { roles } = parseAnswer(rolesAnswer, answer.body, { request: `GET ${routeOf(url)}`, fact: "professionalRoles" });
         this.learnRole(mdId, roleOfGroups(roles) ?? null);
       },
@@ -213,14 +243,14 @@ export class HttpPlatform implements Platform {
   }
 
   async updateClient(mdId: string, changes: ClientChanges): Promise<ClientAccount> {
-    const answer = await this.write("PATCH", this.urlOf("client", mdId), fieldsOf(changes));
+    const answer = await this.write("PATCH", this.urlOf("client", mdId), fieldsOf(changes), "updateClient");
     return (await this.accountAfter("client", mdId, answer, changes)) as ClientAccount;
   }
 
   async updateProfessional(mdId: string, changes: ProfessionalChanges): Promise<ProfessionalAccount> {
     const { role, ...fields } = changes;
     let answer: ApiAnswer | null = null;
-    if (Object.keys(fields).length > 0) answer = await this.write("PATCH", this.urlOf("professional", mdId), fieldsOf(fields));
+    if (Object.keys(fields).length > 0) answer = await this.write("PATCH", this.urlOf("professional", mdId), fieldsOf(fields), "updateProfessional");
     if (role) await this.setRole(mdId, role);
     const account = (await this.accountAfter("professional", mdId, answer, changes)) as ListedProfessional;
     // The interface promises the role: read it where neither the answers nor the list gave it.
@@ -235,14 +265,14 @@ export class HttpPlatform implements Platform {
       professional: this.urls.get(`professional:${relation.professional_md_id}`) ?? this.urlOf("professional", relation.professional_md_id),
     };
     try {
-      await this.client.request("POST", target, body, { once: true });
+      await this.client.request("POST", target, body, { once: true, route: "addRelation" });
     } catch (error) {
-      if (!(error instanceof ApiUnavailable && error.sent)) throw this.refusal(error);
+      if (!(error instanceof ApiUnavailable && error.sent)) throw this.refusal(error, "addRelation");
       // Unknown outcome: look before linking again.
       const existing = await this.relationsOf([relation.client_md_id]);
       if (existing.some((r) => r.professional_md_id === relation.professional_md_id)) return;
       try {
-        await this.write("POST", target, body);
+        await this.write("POST", target, body, "addRelation");
       } catch (again) {
         // It was not there a moment ago: a retry of ours made it.
         if (!(again instanceof PlatformRuleError && again.rule === "relation_exists")) throw again;
@@ -262,6 +292,7 @@ export class HttpPlatform implements Platform {
 
   close(): Promise<void> {
     this.log.writeSummary();
+    this.options.onRequestSummary?.(this.log.totals());
     return Promise.resolve();
   }
 
@@ -283,11 +314,20 @@ export class HttpPlatform implements Platform {
     const accounts: (ClientAccount | ListedProfessional)[] = [];
     const seen = new Set<string>();
     const size = this.options.pageSize ?? pageSize;
-    const path = `${this.base}/${collection[kind]}/items`;
-    const request = `GET ${apiRoot}/${collection[kind]}/items`;
+    const route = listRoute[kind];
+    const linked = this.routes[route].link;
+    const given = linked ? this.appLinks.get(linked.name) : undefined;
+    const path = given !== undefined ? this.own(given) : routeUrl(this.routes, route, this.base);
+    const request = `GET ${routeOf(path)}`;
+    const at = (start: number) => {
+      const url = new URL(path);
+      url.searchParams.set("start", String(start));
+      url.searchParams.set("limit", String(size));
+      return url.href;
+    };
     let followsNext = false;
-    for (let url: string | undefined = `${path}?start=0&limit=${size}`; url !== undefined;) {
-      const answer = await this.client.request("GET", url, undefined, { answer: "page" });
+    for (let url: string | undefined = at(0); url !== undefined;) {
+      const answer = await this.client.request("GET", url, undefined, { answer: "page", route });
       const page = parseAnswer(listAnswer, answer.body, { request, fact: listFact[kind] });
       let fresh = 0;
       for (const [index, item] of page["@items"].entries()) {
@@ -301,7 +341,7 @@ export class HttpPlatform implements Platform {
       if (fresh === 0 || (page.total !== undefined && seen.size >= page.total)) break;
       const next = page["@links"].find((l) => l.name === "next")?.url;
       followsNext ||= next !== undefined;
-      url = next !== undefined ? this.own(new URL(next, url).href) : followsNext ? undefined : `${path}?start=${seen.size}&limit=${size}`;
+      url = next !== undefined ? this.own(new URL(next, url).href) : followsNext ? undefined : at(seen.size);
     }
     return accounts;
   }
@@ -336,16 +376,17 @@ export class HttpPlatform implements Platform {
     if (known && "role" in known) known.role = role;
   }
 
-  /** Where to send a request about an account: the @url the platform gave (on our origin), else the documented layout /c/{id}, /p/{id}. */
+  /** Where to send a request about an account: the @url the platform gave (on our origin), else the table's read route (/c/{id}, /p/{id}). */
   private urlOf(kind: Kind, mdId: string): string {
     const given = this.urls.get(`${kind}:${mdId}`);
-    return given !== undefined ? this.own(given) : `${this.base}/${collection[kind]}/${mdId}`;
+    return given !== undefined ? this.own(given) : routeUrl(this.routes, readRoute[kind], this.base, { id: mdId });
   }
 
-  /** The URL of an account's sub-resource: its link where the platform named one, else the guessed path (assumed). */
-  private linkOf(kind: Kind, mdId: string, name: string): string {
-    const link = this.links.get(`${kind}:${mdId}`)?.get(name);
-    return link !== undefined ? this.own(link) : `${this.urlOf(kind, mdId)}/${name}`;
+  /** The URL of a route on an account: its link where the platform named one, else the table's path on the account's URL. */
+  private linkOf(kind: Kind, mdId: string, route: RouteName): string {
+    const name = this.routes[route].link?.name;
+    const link = name === undefined ? undefined : this.links.get(`${kind}:${mdId}`)?.get(name);
+    return link !== undefined ? this.own(link) : routeUrl(this.routes, route, this.base, { account: this.urlOf(kind, mdId) });
   }
 
   /**
@@ -359,27 +400,28 @@ export class HttpPlatform implements Platform {
   }
 
   /** A read; a refusal as the Platform interface speaks of it. */
-  private read(url: string): Promise<ApiAnswer> {
-    return this.write("GET", url, undefined);
+  private read(url: string, route: RouteName): Promise<ApiAnswer> {
+    return this.write("GET", url, undefined, route);
   }
 
   /** A request that may be repeated as it is (GET, PATCH, activation, roles). */
-  private async write(method: string, url: string, body: unknown): Promise<ApiAnswer> {
+  private async write(method: string, url: string, body: unknown, route: RouteName): Promise<ApiAnswer> {
     try {
-      return await this.client.request(method, url, body);
+      return await this.client.request(method, url, body, { route });
     } catch (error) {
-      throw this.refusal(error);
+      throw this.refusal(error, route);
     }
   }
 
   private async setRole(mdId: string, role: Role): Promise<void> {
     // Known: the whole list of groups wanted is sent.
-    await this.write("PATCH", this.linkOf("professional", mdId, "roles"), { roles: [groupOfRole[role]] });
+    await this.write("PATCH", this.linkOf("professional", mdId, "setRoles"), { roles: [groupOfRole[role]] }, "setRoles");
     this.learnRole(mdId, role);
   }
 
   private activateAccount(kind: Kind, mdId: string, options: ActivateOptions): Promise<ApiAnswer> {
-    return this.write("POST", this.linkOf(kind, mdId, "activation"), { active: true, send_email: options.welcomeMail });
+    const route = activateRoute[kind];
+    return this.write("POST", this.linkOf(kind, mdId, route), { active: true, send_email: options.welcomeMail }, route);
   }
 
   /**
@@ -389,17 +431,18 @@ export class HttpPlatform implements Platform {
    * else in the list by e-mail) before anything is sent again.
    */
   private async createOnce(kind: Kind, body: Record<string, unknown>, wanted: { id: string | null; email: string }): Promise<string> {
-    const request = `POST ${apiRoot}/${collection[kind]}`;
+    const url = routeUrl(this.routes, createRoute[kind], this.base);
+    const request = `POST ${routeOf(url)}`;
     for (let tries = 1; ; tries++) {
       try {
-        const answer = await this.client.request("POST", `${this.base}/${collection[kind]}`, body, { once: true });
+        const answer = await this.client.request("POST", url, body, { once: true, route: createRoute[kind] });
         const created = this.createdAccount(kind, answer, request) ?? (await this.lookUp(kind, wanted));
         if (created) return created;
         throw new PlatformError(
           `The platform created an account but did not say where (${request} answered ${answer.status} without an @url or Location, and the account cannot be found by source ID or e-mail).`,
         );
       } catch (error) {
-        if (!(error instanceof ApiUnavailable && error.sent) || tries >= this.client.attempts) throw this.refusal(error);
+        if (!(error instanceof ApiUnavailable && error.sent) || tries >= this.client.attempts) throw this.refusal(error, createRoute[kind]);
         const found = await this.lookUp(kind, wanted);
         if (found) return found;
         await this.client.backOff(tries);
@@ -429,11 +472,13 @@ export class HttpPlatform implements Platform {
   private async lookUp(kind: Kind, wanted: { id: string | null; email: string }): Promise<string | null> {
     let account: ClientAccount | ListedProfessional | undefined;
     if (wanted.id !== null) {
+      const route = lookupRoute[kind];
+      const url = routeUrl(this.routes, route, this.base, { id: wanted.id });
       try {
-        const answer = await this.client.request("GET", `${this.base}/aux/${kind}/id/${encodeURIComponent(wanted.id)}`);
-        account = this.parseAccount(kind, answer.body, { request: `GET ${apiRoot}/aux/${kind}/id/{id}`, fact: "lookupById" });
+        const answer = await this.client.request("GET", url, undefined, { route });
+        account = this.parseAccount(kind, answer.body, { request: `GET ${routeOf(url)}`, fact: "lookupById" });
       } catch (error) {
-        if (!(error instanceof ApiRefusal && error.status === 404)) throw this.refusal(error);
+        if (!(error instanceof ApiRefusal && this.routes[route].notFound.includes(error.status))) throw this.refusal(error, route);
       }
     } else {
       // No look-up by e-mail exists (known): read the list again.
@@ -449,16 +494,20 @@ export class HttpPlatform implements Platform {
     const key = `client:${clientMdId}`;
     if (!this.links.has(key)) {
       const url = this.urlOf("client", clientMdId);
-      const { "@links": links } = parseAnswer(linksOnly, (await this.read(url)).body, { request: `GET ${routeOf(url)}`, fact: "relations" });
+      const { "@links": links } = parseAnswer(linksOnly, (await this.read(url, "readClient")).body, {
+        request: `GET ${routeOf(url)}`,
+        fact: "relations",
+      });
       this.links.set(key, new Map(links.map((l) => [l.name, new URL(l.url, url).href])));
     }
-    const found = this.links.get(key)?.get("professionals");
-    if (!found) {
-      throw new PlatformError(
-        "This platform offers no link named professionals on its clients, so mdimport cannot read or make treatment relations over its API.",
-      );
-    }
-    return this.own(found);
+    const entry = this.routes.listRelations;
+    const name = entry.link?.name ?? "professionals";
+    const found = this.links.get(key)?.get(name);
+    if (found) return this.own(found);
+    if (entry.guess !== false) return routeUrl(this.routes, "listRelations", this.base, { account: this.urlOf("client", clientMdId) });
+    throw new PlatformError(
+      `This platform offers no link named ${name} on its clients, so mdimport cannot read or make treatment relations over its API.`,
+    );
   }
 
   /** The account after an update: from the answer where it holds one, else what we knew plus the changes. */
@@ -480,15 +529,15 @@ export class HttpPlatform implements Platform {
       this.accounts.set(mdId, account);
       return account;
     }
-    return this.parseAccount(kind, (await this.read(url)).body, { ...where, request: `GET ${routeOf(url)}` });
+    return this.parseAccount(kind, (await this.read(url, readRoute[kind])).body, { ...where, request: `GET ${routeOf(url)}` });
   }
 
   /** A failure as the Platform interface speaks of it: a broken rule, a protected account, or as it is. */
-  private refusal(error: unknown): Error {
+  private refusal(error: unknown, route: RouteName): Error {
     if (error instanceof ApiRefusal) {
       // The platform's words stay out of the message (see ApiRefusal): status and rule do not.
       const answer = { status: error.status, ...(error.messages.length > 0 ? { platformText: error.messages.join(" ") } : {}) };
-      if (error.status === 404) return new PlatformRuleError("not_found", "the platform has no such account", answer);
+      if (this.routes[route].notFound.includes(error.status)) return new PlatformRuleError("not_found", "the platform has no such account", answer);
       if (error.status === 403) return new PlatformRuleError("protected", "the platform protects this account from changes", answer);
       const rule = ruleOfMessages(error.messages) ?? "invalid";
       return new PlatformRuleError(rule, `the platform refused the request (${error.status}, ${rule})`, answer);

@@ -13,6 +13,8 @@ export type FailureKind = "timeout" | "dropped" | "connection_refused" | "host_n
 export interface RequestEntry {
   method: string;
   route: string;
+  /** The route's name in api.ts `routes` (`listClients`, `activateClient`, …), where the request is one of them. */
+  name?: string;
   /** The HTTP status, or null when no (usable) answer came: then `failure` says why. */
   status: number | null;
   failure?: FailureKind;
@@ -55,7 +57,8 @@ export class RequestLog {
     if (entry.try > 1) s.retries++;
     if (entry.status === 429) s.throttled++;
     s.pacer_wait_ms += entry.wait_ms;
-    const route = `${entry.method} ${entry.route}`;
+    // By the table's route name (one method each), else method and path.
+    const route = entry.name ?? `${entry.method} ${entry.route}`;
     const outcome = entry.status === null ? (entry.failure ?? "other") : String(entry.status);
     const counts = (s.by_route[route] ??= {});
     counts[outcome] = (counts[outcome] ?? 0) + 1;
@@ -95,4 +98,17 @@ export function failureOf(code: string): FailureKind {
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "host_not_found";
   if (code === "BAD_PORT" || code === "UNKNOWN") return "other";
   return "dropped";
+}
+
+/** The summary as `--verbose` prints it on the terminal: requests by route and status, retries, 429 pauses. */
+export function renderRequestSummary(summary: RequestSummary): string {
+  const lines = [
+    `requests: ${summary.requests} (retries ${summary.retries}, 429s ${summary.throttled}, waited ${summary.retry_after_ms} ms on Retry-After, ${summary.pacer_wait_ms} ms by the pacer)`,
+  ];
+  const width = Math.max(0, ...Object.keys(summary.by_route).map((route) => route.length));
+  for (const [route, counts] of Object.entries(summary.by_route).sort(([a], [b]) => a.localeCompare(b))) {
+    const outcomes = Object.entries(counts).map(([outcome, count]) => `${outcome} ×${count}`);
+    lines.push(`  ${route.padEnd(width)}  ${outcomes.join(", ")}`);
+  }
+  return `${lines.join("\n")}\n`;
 }

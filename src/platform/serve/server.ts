@@ -3,8 +3,19 @@ import type { AddressInfo, Socket } from "node:net";
 import { z } from "zod";
 import type { LocalPlatform } from "../local/local-platform.js";
 import { emailSchema } from "../state.js";
-import { apiRoot, groupOfRole, pageSize, refusalMessages, roleOfGroups } from "../http/api.js";
+import {
+  apiRoot,
+  groupOfRole,
+  pageSize,
+  refusalMessages,
+  roleOfGroups,
+  routes as defaultRoutes,
+  routeUrl,
+  type RouteName,
+  type RouteTable,
+} from "../http/api.js";
 import { PlatformRuleError, type ClientAccount, type ProfessionalAccount, type RuleBroken } from "../platform.js";
+import { compileRoutes, matchRoute, routesOfLink, type RouteMatch } from "./routing.js";
 import { plainServe, type ServeVariants } from "./variants.js";
 
 export interface ServeOptions {
@@ -23,6 +34,8 @@ export interface ServeOptions {
   mode?: string | null;
   /** Which plausible other platform to play (variants.ts); plain by default. */
   variants?: ServeVariants;
+  /** The routes it answers (api.ts `routes` by default): a copy with an assumption changed, for tests. */
+  routes?: RouteTable;
 }
 
 /** What the server did, for tests and benchmarks (GET /_mdimport/stats). */
@@ -33,6 +46,8 @@ export interface ServeStats {
   /** Writes carried out before the connection was dropped: the client cannot know they happened. */
   droppedAfterWrite: number;
   welcomeMails: number;
+  /** Requests per route of the table that reached it (not those answered 401, 429 or a fault). */
+  byRoute: Record<string, number>;
 }
 
 class HttpProblem extends Error {
@@ -93,16 +108,20 @@ const linkBody = z.strictObject({ professional: z.string() });
  * exactly as `http/api.ts` assumes the real platform does.
  */
 export class PlatformServer {
-  readonly stats: ServeStats = { requests: 0, byStatus: {}, dropped: 0, droppedAfterWrite: 0, welcomeMails: 0 };
+  readonly stats: ServeStats = { requests: 0, byStatus: {}, dropped: 0, droppedAfterWrite: 0, welcomeMails: 0, byRoute: {} };
   private readonly server: Server;
   private readonly random: () => number;
   private readonly arrivals: number[] = [];
   private readonly sockets = new Set<Socket>();
   private origin = "";
   private readonly variants: ServeVariants;
+  private readonly routes: RouteTable;
+  private readonly compiled: ReturnType<typeof compileRoutes>;
 
   constructor(private readonly options: ServeOptions) {
     this.variants = options.variants ?? plainServe;
+    this.routes = options.routes ?? defaultRoutes;
+    this.compiled = compileRoutes(this.routes);
     this.random = dice(options.seed);
     this.server = createServer((request, response) => void this.handle(request, response));
     this.server.keepAliveTimeout = 5000;
@@ -196,45 +215,105 @@ export class PlatformServer {
       .end(text);
   }
 
-  /** The routes of api.ts; returns status and body. */
+  /** The request matched against the route table (api.ts `routes`), then answered by that route's handler. */
   private route(method: string, url: URL, body: unknown): [number, unknown] {
-    const store = this.options.store;
     const path = url.pathname.replace(/\/+$/, "");
     if (!path.startsWith(apiRoot)) throw new HttpProblem(404, "Not found.");
-    const parts = path.slice(apiRoot.length).split("/").filter(Boolean).map(decodeURIComponent);
-    if (parts.length === 0 && method === "GET") {
-      return [
-        200,
-        {
-          "@type": "http://ns.minddistrict.com/application",
-          "@url": `${this.origin}${apiRoot}`,
-          name: "mdimport local platform",
-          mode: this.options.mode === undefined ? "training" : this.options.mode,
-          warning: "for_testing_only",
-          "@links": [
-            { name: "clients", url: `${this.origin}${apiRoot}/c/items` },
-            { name: "professionals", url: `${this.origin}${apiRoot}/p/items` },
-          ],
-        },
-      ];
-    }
-    const [first, second, third, fourth] = parts;
-    if (first === "aux" && (second === "client" || second === "professional") && third === "id" && fourth !== undefined && method === "GET") {
-      const account = store.findBySourceId(second, fourth);
-      if (!account) throw new HttpProblem(404, "Not found.");
-      return [200, second === "client" ? this.clientJson(account as ClientAccount) : this.professionalJson(account as ProfessionalAccount)];
-    }
-    if ((first === "c" || first === "p") && second === undefined && method === "POST") {
-      const created = this.create(first === "c" ? "client" : "professional", body);
-      // Variant create-empty: success without the object (and without a Location header).
-      return this.variants.createEmpty ? [204, null] : [201, created];
-    }
-    if ((first === "c" || first === "p") && second === "items" && third === undefined && method === "GET") {
-      return [200, { "@items": this.page(first === "c" ? "client" : "professional", url) }];
-    }
-    const target = this.accountRoute(parts);
-    if (!target) throw new HttpProblem(404, "Not found.");
-    return this.accountRoutes(method, target, body);
+    const below = path.slice(apiRoot.length);
+    const viaLink = this.variants.linksOnly ? this.linkTarget(method, below) : null;
+    const match = viaLink ?? matchRoute(this.compiled, method, below, { guessed: !this.variants.linksOnly });
+    if (match.kind === "not_found") throw new HttpProblem(404, "Not found.");
+    if (match.kind === "method_not_allowed") throw new HttpProblem(405, "Method not allowed.");
+    this.stats.byRoute[match.name] = (this.stats.byRoute[match.name] ?? 0) + 1;
+    return this.handlers[match.name]({ id: match.id, url, body });
+  }
+
+  /** Under links-only, the routes on an account live at /links/{id}/{link name}, where @links point. */
+  private linkTarget(method: string, below: string): RouteMatch | null {
+    const found = /^\/links\/([0-9a-f]{32})\/([^/]+)$/.exec(below);
+    if (!found) return null;
+    const [, mdId, name] = found as unknown as [string, string, string];
+    const kind = this.options.store.find("client", mdId) ? "client" : "professional";
+    const names = routesOfLink(this.routes, kind, decodeURIComponent(name));
+    if (names.length === 0) return { kind: "not_found" };
+    const route = names.find((n) => this.routes[n].method === method);
+    return route ? { kind: "route", name: route, id: mdId } : { kind: "method_not_allowed" };
+  }
+
+  /** What each route of the table answers; the table decides which request reaches which. */
+  private readonly handlers: Record<RouteName, (request: { id: string | undefined; url: URL; body: unknown }) => [number, unknown]> = {
+    application: () => [200, this.applicationJson()],
+    listClients: ({ url }) => [200, { "@items": this.page("client", url) }],
+    listProfessionals: ({ url }) => [200, { "@items": this.page("professional", url) }],
+    createClient: ({ body }) => this.created(this.create("client", body)),
+    createProfessional: ({ body }) => this.created(this.create("professional", body)),
+    lookupClient: ({ id }) => [200, this.clientJson(this.found(this.options.store.findBySourceId("client", id!)) as ClientAccount)],
+    lookupProfessional: ({ id }) => [
+      200,
+      this.professionalJson(this.found(this.options.store.findBySourceId("professional", id!)) as ProfessionalAccount),
+    ],
+    readClient: ({ id }) => [200, this.clientJson(this.account("client", id))],
+    readProfessional: ({ id }) => [200, this.professionalJson(this.account("professional", id))],
+    updateClient: ({ id, body }) => this.patch("client", this.account("client", id).md_id, body),
+    updateProfessional: ({ id, body }) => this.patch("professional", this.account("professional", id).md_id, body),
+    activateClient: ({ id, body }) => this.activation(this.account("client", id), "client", body),
+    activateProfessional: ({ id, body }) => this.activation(this.account("professional", id), "professional", body),
+    // Assumed (apiFacts.professionalRoles): the groups are read back where they are set.
+    readRoles: ({ id }) => [200, { roles: [groupOfRole[this.account("professional", id).role]] }],
+    setRoles: ({ id, body }) => {
+      const mdId = this.account("professional", id).md_id;
+      const role = roleOfGroups(parseBody(roles, body).roles);
+      if (!role) throw new HttpProblem(400, "Unknown group.");
+      this.update("professional", mdId, { role });
+      return [200, { roles: [groupOfRole[role]] }];
+    },
+    listRelations: ({ id }) => {
+      const store = this.options.store;
+      const mdId = this.account("client", id).md_id;
+      return [200, { "@items": store.professionalsOf(mdId).map((p) => this.professionalJson(store.find("professional", p)!)) }];
+    },
+    addRelation: ({ id, body }) => {
+      const store = this.options.store;
+      const mdId = this.account("client", id).md_id;
+      const professional = parseBody(linkBody, body).professional.replace(/\/+$/, "").split("/").pop() ?? "";
+      if (!store.find("professional", professional)) throw new HttpProblem(400, "There is no such professional.");
+      store.linkNow({ professional_md_id: professional, client_md_id: mdId });
+      return [201, { "@url": this.linkUrl("client", mdId, "addRelation") }];
+    },
+  };
+
+  private applicationJson(): Record<string, unknown> {
+    const base = `${this.origin}${apiRoot}`;
+    const lists = (["listClients", "listProfessionals"] as const).flatMap((name) => {
+      const link = this.routes[name].link;
+      return link ? [{ name: link.name, url: routeUrl(this.routes, name, base) }] : [];
+    });
+    return {
+      "@type": "http://ns.minddistrict.com/application",
+      "@url": routeUrl(this.routes, "application", base),
+      name: "mdimport local platform",
+      mode: this.options.mode === undefined ? "training" : this.options.mode,
+      warning: "for_testing_only",
+      "@links": lists,
+    };
+  }
+
+  /** A create's answer: 201 with the object; 204 without a body (or a Location) under the variant create-empty. */
+  private created(account: unknown): [number, unknown] {
+    return this.variants.createEmpty ? [204, null] : [201, account];
+  }
+
+  private found<T>(account: T | null | undefined): T {
+    if (!account) throw new HttpProblem(404, "Not found.");
+    return account;
+  }
+
+  /** The account a route's {id} names (a Minddistrict ID), or 404. */
+  private account(kind: "client", id: string | undefined): ClientAccount;
+  private account(kind: "professional", id: string | undefined): ProfessionalAccount;
+  private account(kind: "client" | "professional", id: string | undefined): ClientAccount | ProfessionalAccount {
+    if (id === undefined || !/^[0-9a-f]{32}$/.test(id)) throw new HttpProblem(404, "Not found.");
+    return this.found(kind === "client" ? this.options.store.find("client", id) : this.options.store.find("professional", id));
   }
 
   /** One page of a list: start and limit as asked, at most --page-size under the variant paged. */
@@ -250,72 +329,22 @@ export class PlatformServer {
       : store.list("professional", start, size).map((p) => this.professionalJson(p));
   }
 
-  /**
-   * The account and sub-resource a path names: /c/{id}, /p/{id} and, where the platform lets
-   * them be guessed, /c/{id}/activation and the like; under links-only the sub-resources live
-   * only at the URLs @links give (/links/{id}/{name}), and the guessed paths are not found.
-   */
-  private accountRoute(parts: string[]): { kind: "client" | "professional"; mdId: string; sub: string | undefined } | null {
-    const [first, second, third, fourth] = parts;
-    if (second === undefined || !/^[0-9a-f]{32}$/.test(second) || fourth !== undefined) return null;
-    if (first === "c" || first === "p") {
-      if (third !== undefined && this.variants.linksOnly) return null;
-      return { kind: first === "c" ? "client" : "professional", mdId: second, sub: third };
-    }
-    if (first === "links" && this.variants.linksOnly && third !== undefined) {
-      const kind = this.options.store.find("client", second) ? "client" : "professional";
-      return { kind, mdId: second, sub: third };
-    }
-    return null;
+  private patch(kind: "client" | "professional", mdId: string, body: unknown): [number, unknown] {
+    const store = this.options.store;
+    const account = kind === "client" ? store.find("client", mdId)! : store.find("professional", mdId)!;
+    const changes = this.dropped(parseBody(kind === "client" ? clientFields.partial() : professionalFields.partial(), body));
+    if (changes.email !== undefined && changes.email !== account.email) throw new HttpProblem(400, "The e-mail address cannot be changed here.");
+    const { active, ...fields } = changes;
+    this.update(kind, mdId, fields);
+    if (active !== undefined) store.setActive(kind, mdId, active);
+    return [200, kind === "client" ? this.clientJson(store.find("client", mdId)!) : this.professionalJson(store.find("professional", mdId)!)];
   }
 
-  /** The routes on one account: read, PATCH, activation, roles, and a client's professionals. */
-  private accountRoutes(
-    method: string,
-    target: { kind: "client" | "professional"; mdId: string; sub: string | undefined },
-    body: unknown,
-  ): [number, unknown] {
-    const store = this.options.store;
-    const { kind, mdId, sub } = target;
-    const account = kind === "client" ? store.find("client", mdId) : store.find("professional", mdId);
-    if (!account) throw new HttpProblem(404, "Not found.");
-    const json = () => (kind === "client" ? this.clientJson(store.find("client", mdId)!) : this.professionalJson(store.find("professional", mdId)!));
-    if (sub === undefined && method === "GET") return [200, json()];
-    if (sub === undefined && method === "PATCH") {
-      const changes = this.dropped(parseBody(kind === "client" ? clientFields.partial() : professionalFields.partial(), body));
-      if (changes.email !== undefined && changes.email !== account.email) throw new HttpProblem(400, "The e-mail address cannot be changed here.");
-      const { active, ...fields } = changes;
-      this.update(kind, mdId, fields);
-      if (active !== undefined) store.setActive(kind, mdId, active);
-      return [200, json()];
-    }
-    if (sub === "activation" && method === "POST") {
-      const { active, send_email } = parseBody(activation, body);
-      if (active && !account.active && send_email === "yes") this.stats.welcomeMails++;
-      store.setActive(kind, mdId, active);
-      return [204, null];
-    }
-    if (sub === "roles" && kind === "professional" && method === "GET") {
-      // Assumed (apiFacts.professionalRoles): the groups are read back where they are set.
-      return [200, { roles: [groupOfRole[(account as ProfessionalAccount).role]] }];
-    }
-    if (sub === "roles" && kind === "professional" && method === "PATCH") {
-      const role = roleOfGroups(parseBody(roles, body).roles);
-      if (!role) throw new HttpProblem(400, "Unknown group.");
-      this.update("professional", mdId, { role });
-      return [200, { roles: [groupOfRole[role]] }];
-    }
-    if (sub === "professionals" && kind === "client" && method === "GET") {
-      return [200, { "@items": store.professionalsOf(mdId).map((p) => this.professionalJson(store.find("professional", p)!)) }];
-    }
-    if (sub === "professionals" && kind === "client" && method === "POST") {
-      const professional = parseBody(linkBody, body).professional.replace(/\/+$/, "").split("/").pop() ?? "";
-      if (!store.find("professional", professional)) throw new HttpProblem(400, "There is no such professional.");
-      store.linkNow({ professional_md_id: professional, client_md_id: mdId });
-      return [201, { "@url": this.linkUrl("client", mdId, "professionals") }];
-    }
-    if (sub !== undefined && !["activation", "roles", "professionals"].includes(sub)) throw new HttpProblem(404, "Not found.");
-    throw new HttpProblem(405, "Method not allowed.");
+  private activation(account: ClientAccount | ProfessionalAccount, kind: "client" | "professional", body: unknown): [number, unknown] {
+    const { active, send_email } = parseBody(activation, body);
+    if (active && !account.active && send_email === "yes") this.stats.welcomeMails++;
+    this.options.store.setActive(kind, account.md_id, active);
+    return [204, null];
   }
 
   /** A write's fields without those the variant drops-field accepts and does not store. */
@@ -324,13 +353,27 @@ export class PlatformServer {
     return Object.fromEntries(Object.entries(fields).filter(([field]) => !this.variants.dropsFields.includes(field))) as T;
   }
 
-  /** An account's URL (@url: /c/{id}, /p/{id}, as known) and the URL of one of its sub-resources. */
+  /** An account's URL (@url: the table's read route, /c/{id} or /p/{id}, as known). */
   private accountUrl(kind: "client" | "professional", mdId: string): string {
-    return `${this.origin}${apiRoot}/${kind === "client" ? "c" : "p"}/${mdId}`;
+    return routeUrl(this.routes, kind === "client" ? "readClient" : "readProfessional", `${this.origin}${apiRoot}`, { id: mdId });
   }
 
-  private linkUrl(kind: "client" | "professional", mdId: string, name: string): string {
-    return this.variants.linksOnly ? `${this.origin}${apiRoot}/links/${mdId}/${name}` : `${this.accountUrl(kind, mdId)}/${name}`;
+  /** The URL @links give for a route on an account: its path on the account (under links-only: /links/{id}/{name}). */
+  private linkUrl(kind: "client" | "professional", mdId: string, route: RouteName): string {
+    const name = this.routes[route].link?.name ?? route;
+    return this.variants.linksOnly
+      ? `${this.origin}${apiRoot}/links/${mdId}/${encodeURIComponent(name)}`
+      : routeUrl(this.routes, route, `${this.origin}${apiRoot}`, { account: this.accountUrl(kind, mdId) });
+  }
+
+  /** The @links of an account: one per link name the table gives routes on this kind of account. */
+  private linksOf(kind: "client" | "professional", mdId: string): { name: string; url: string }[] {
+    const seen = new Map<string, string>();
+    for (const name of Object.keys(this.routes) as RouteName[]) {
+      const link = this.routes[name].link;
+      if (link?.on === kind && !seen.has(link.name)) seen.set(link.name, this.linkUrl(kind, mdId, name));
+    }
+    return [...seen].map(([name, url]) => ({ name, url }));
   }
 
   private create(kind: "client" | "professional", body: unknown): unknown {
@@ -373,10 +416,7 @@ export class PlatformServer {
     return {
       "@type": "http://ns.minddistrict.com/client",
       "@url": this.accountUrl("client", mdId),
-      "@links": [
-        { name: "professionals", url: this.linkUrl("client", mdId, "professionals") },
-        { name: "activation", url: this.linkUrl("client", mdId, "activation") },
-      ],
+      "@links": this.linksOf("client", mdId),
       ...fields,
       name: [client.first_name, client.infix, client.last_name].filter(Boolean).join(" "),
     };
@@ -387,10 +427,7 @@ export class PlatformServer {
     return {
       "@type": "http://ns.minddistrict.com/professional",
       "@url": this.accountUrl("professional", mdId),
-      "@links": [
-        { name: "activation", url: this.linkUrl("professional", mdId, "activation") },
-        { name: "roles", url: this.linkUrl("professional", mdId, "roles") },
-      ],
+      "@links": this.linksOf("professional", mdId),
       ...fields,
       // Variant no-roles-in-list: as the public Professional object, no roles field at all.
       ...(this.variants.noRolesInList ? {} : { roles: [groupOfRole[role]] }),
