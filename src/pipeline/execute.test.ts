@@ -356,6 +356,31 @@ describe("executeRows reads back what it wrote (--verify)", () => {
     expect(outcome.verification).toEqual({ rows_verified: 2, mismatches: 1 });
   });
 
+  it("carries out the rows it reads back one at a time, so that a mismatch stops the run before another row is written", async () => {
+    const { platform, reads } = storingPlatform({ drops: (email) => email === "4@voorbeeld.nl" });
+    let inFlight = 0;
+    const most: number[] = [];
+    const create = platform.createClient.bind(platform);
+    platform.createClient = async (c, o) => {
+      most.push(++inFlight);
+      await new Promise((resolve) => setImmediate(resolve));
+      inFlight--;
+      return create(c, o);
+    };
+    const rows = results(rowNumbers.map((row) => [row, "planned"]));
+    const outcome = await executeRows(rows, operations, { ...options(platform, 3), concurrency: 4 });
+    expect(most).toEqual([1, 1, 1]);
+    expect(reads).toHaveLength(3);
+    expect(statuses(rows)).toEqual([
+      [2, "done"],
+      [3, "done"],
+      [4, "failed", "stored_differently"],
+      [5, "planned"],
+      [6, "planned"],
+    ]);
+    expect(outcome.stopped).toBe("stored_differently");
+  });
+
   it("reads back every row with all, and none with none (a dropped field then goes unnoticed)", async () => {
     const every = storingPlatform();
     const rows = results(rowNumbers.map((row) => [row, "planned"]));

@@ -259,7 +259,10 @@ export async function executeRows(
       if (written) delete result.conflict;
       continue;
     }
-    while (inFlight.size >= Math.max(1, options.concurrency)) await Promise.race(inFlight);
+    // A row that is read back runs alone, and so does the row after it: a difference stops the
+    // run before another row is written (a wrong assumption costs one account, not --concurrency).
+    const alone = shouldVerify(verify, carried + 1, false) || (carried > 0 && shouldVerify(verify, carried, false));
+    while (inFlight.size >= (alone ? 1 : Math.max(1, options.concurrency))) await Promise.race(inFlight);
     if (stopNow()) continue;
     const task = attempt(result, decision.operation).finally(() => inFlight.delete(task));
     inFlight.add(task);

@@ -17,12 +17,12 @@ export type VerifyMode = number | "all" | "none";
 /** The default of --verify: the first ten rows carried out show whether the platform stores what mdimport sends. */
 export const defaultVerify: VerifyMode = 10;
 
-/** --verify N|all|none; anything else is a usage error naming the option. */
+/** --verify N|all|none; anything else is a usage error (the CLI prefixes the option's name: cli/usage.ts). */
 export function parseVerify(text: string): VerifyMode {
   const value = text.trim().toLowerCase();
   if (value === "all" || value === "none") return value;
   if (/^\d+$/.test(value)) return Number(value);
-  throw new UsageError(`--verify "${text}" is not a number of rows, all or none.`);
+  throw new UsageError(`"${text}" is not a number of rows (0 or more), all or none.`);
 }
 
 /** Whether the row carried out as the `ordinal`-th of this start is read back (`troubled`: its write needed a retry or a look-up). */
