@@ -150,6 +150,7 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
       }
       const { analysis } = read;
       const log = createFileLogger(outDir, options.debug ?? false);
+      const verify = options.verify ?? defaultVerify;
       platform.attachLog?.(log);
       journal.begin({ time: started.toISOString(), platform: platform.name });
       try {
@@ -164,12 +165,12 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
             resumed_rows: journal.earlier.size,
             journal_recovered: journal.recoveredTornLine,
             welcome_mail: welcomeMail,
+            verify,
           },
           "run started",
         );
         logInput(log, read, "run", script, platform);
         if (journal.recoveredTornLine) log.warn("the journal's last line was cut short by an interruption; it was cut off");
-        const verify = options.verify ?? defaultVerify;
         const outcome = await executeRows(analysis.results, planning.operations, {
           platform,
           journal,
