@@ -173,6 +173,26 @@ describe("run reads back what it wrote (--verify)", () => {
     }
   }, 120_000);
 
+  it("reads back every row whose write needed a retry, also with --verify 0 (a platform failing 20% of requests)", async () => {
+    const dir = tempDir();
+    const db = join(dir, "platform.sqlite");
+    const server = await servePlatform(db, "--token", token, "--fail-rate", "0.2", "--seed", "7");
+    try {
+      const retried = await testRunThenRun(server.url, await sheet(dir, 10, "vr", 2), dir, "retry", "--verify", "0", "--concurrency", "1");
+      // Which requests fail is the platform's dice: a row whose every try failed is api_error, as without --verify.
+      expect(retried.report.rows.every((r) => r.status === "done" || r.reasons[0]?.code === "api_error")).toBe(true);
+      // With --verify 0 only a troubled write is read back: some were, not all.
+      const verified = retried.report.run!.verify.rows_verified;
+      expect(verified).toBeGreaterThan(0);
+      expect(verified).toBeLessThan(10);
+      expect(requestsOf(retried.out)["GET /api/2/c/{id}"]).toBeGreaterThanOrEqual(verified);
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+    // Nothing was created twice.
+    expect(new Set(dump(db).clients.map((c) => c.id)).size).toBe(dump(db).clients.length);
+  }, 120_000);
+
   it("refuses a --verify that is not a number of rows, all or none, naming the option (exit 2)", async () => {
     const run = await runCliAsync(["run", "x.xlsx", "--approved", "report.json", "--verify", "some"]);
     expect(run.code).toBe(2);
