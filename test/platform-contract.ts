@@ -78,6 +78,16 @@ export function platformContract(name: string, open: () => Promise<Platform>, op
       expect(await rule(platform.link({ professional_md_id: client.md_id, client_md_id: professional.md_id }))).not.toBe("accepted");
     });
 
+    it("reads one account back as it holds it, a professional with its group, and null for an account it has not", async () => {
+      const client = await platform.createClient(newClient(1, { bsn: "111222333", date_of_birth: "1990-04-01", phone_number: "+31612345678" }));
+      const professional = await platform.createProfessional(newProfessional(1, { role: "supervisor" }));
+      expect(await platform.readAccount("client", client.md_id)).toEqual(client);
+      expect(await platform.readAccount("professional", professional.md_id)).toEqual(professional);
+      await platform.updateProfessional(professional.md_id, { role: "secretary", last_name: "Visser" });
+      expect(await platform.readAccount("professional", professional.md_id)).toEqual({ ...professional, role: "secretary", last_name: "Visser" });
+      expect(await platform.readAccount("client", "0".repeat(32))).toBeNull();
+    });
+
     it("reads only what a plan needs", async () => {
       await platform.createClient(newClient(1));
       const snapshot = await platform.snapshot({ clients: false, professionals: true, relations: false });

@@ -5,6 +5,8 @@ import { Command, CommanderError, Option } from "commander";
 import type { CommandResult, SheetCommandOptions } from "../commands/check-sheet.js";
 import { defaultMaxFailures, runCommand } from "../commands/run.js";
 import type { ExecuteProgress } from "../pipeline/execute.js";
+import { defaultVerify, parseVerify, type VerifyMode } from "../pipeline/verify.js";
+import type { Report } from "../report/report.js";
 import { testRunCommand } from "../commands/test-run.js";
 import { validateCommand } from "../commands/validate.js";
 import { defaultConcurrency, defaultDb, defaultRate, defaultTimeoutSeconds } from "../platform/open.js";
@@ -317,11 +319,17 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
     )
     .option("--max-failures <n>", `stop cleanly once more rows than this have failed (default ${defaultMaxFailures})`, parseCount)
     .option("--concurrency <n>", `rows carried out at once (default ${defaultConcurrency})`, parseWhole)
+    .option(
+      "--verify <n|all|none>",
+      `read back what each write left and compare it with what was sent: the first N rows carried out and every row that needed a retry or a look-up, all rows, or none (default ${String(defaultVerify)})`,
+      parseVerify,
+    )
     .option("--production", "confirm a run against a platform whose API reports production mode");
   addPlatformOptions(run).action(
     async (
       input: string,
-      options: SheetCliOptions & PlatformCliOptions & { approved: string; welcomeMail?: "yes" | "no"; maxFailures?: number; production?: boolean },
+      options: SheetCliOptions &
+        PlatformCliOptions & { approved: string; welcomeMail?: "yes" | "no"; maxFailures?: number; production?: boolean; verify?: VerifyMode },
     ) => {
       const platform = await platformOptions(options, context.env, context.stderr);
       // SIGINT/SIGTERM: no new row is started, the rows in flight finish, the reports are
@@ -340,6 +348,7 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
       const progress = runProgressReporter(context, context.env);
       let stopped: string | null = null;
       let outDir = "";
+      let report: Report | null = null;
       try {
         await runSheetCommand(options, input, async (common) => {
           const result = await runCommand({
@@ -351,10 +360,12 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
             ...(progress ? { onRunProgress: (p: ExecuteProgress) => progress.update(p) } : {}),
             ...(options.welcomeMail ? { welcomeMail: options.welcomeMail } : {}),
             ...(options.maxFailures === undefined ? {} : { maxFailures: options.maxFailures }),
+            ...(options.verify === undefined ? {} : { verify: options.verify }),
           });
           progress?.end();
           stopped = result.stopped;
           outDir = result.outDir;
+          report = result.report;
           return result;
         });
       } finally {
@@ -369,6 +380,12 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
         context.stderr.write(
           `mdimport: stopped after more than ${options.maxFailures ?? defaultMaxFailures} failed rows; fix the cause, then resume: ${resume}\n`,
         );
+      } else if (stopped === "stored_differently") {
+        context.stderr.write(`mdimport: ${storedDifferently(report)}; fix the cause (a setting of the platform?), then resume: ${resume}\n`);
+      }
+      const finished = report as Report | null;
+      if (finished?.run?.verify.mode === "none") {
+        context.stderr.write("mdimport: --verify none: nothing written was read back, so a field the platform did not store would go unnoticed.\n");
       }
     },
   );
@@ -499,6 +516,19 @@ const shellWord = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${
  * The command that resumes a run: the same arguments (argv as node gave it: node, script,
  * arguments), with --out added where the run chose its folder itself.
  */
+/** Why a run stopped for a read-back that differed: the row and the names of the fields (never their values). */
+function storedDifferently(report: Report | null): string {
+  const rows = report?.rows ?? [];
+  const differs = rows.find((r) => r.reasons.some((x) => x.code === "stored_differently" && x.fields));
+  const fields = differs?.reasons.find((x) => x.code === "stored_differently")?.fields ?? [];
+  if (differs)
+    return `stopped after row ${differs.row}: the platform does not hold what was written for ${printable(fields.join(", "))} (stored_differently)`;
+  const missing = rows.find((r) => r.status === "failed" && r.reasons[0]?.code === "missing_on_platform" && r.md_id !== undefined);
+  return missing
+    ? `stopped after row ${missing.row}: the platform answered the write, but does not hold its outcome (missing_on_platform)`
+    : "stopped: the platform does not hold what was written";
+}
+
 export function resumeCommand(argv: readonly string[], outDir: string): string {
   const args = argv.slice(2);
   const hasOut = args.some((a) => a === "--out" || a.startsWith("--out="));

@@ -4,6 +4,7 @@ import { readInput } from "../input/read-input.js";
 import { checkApprovedInput, checkApprovedPlatform, checkApprovedSheet, readApproval } from "../pipeline/approval.js";
 import { executeRows, type ExecuteProgress, type StopReason } from "../pipeline/execute.js";
 import { Journal } from "../pipeline/journal.js";
+import { defaultVerify, type VerifyMode } from "../pipeline/verify.js";
 import { defaultConcurrency, openPlatform, platformName, type PlatformOptions } from "../platform/open.js";
 import { reportEncryption } from "../report/encryption.js";
 import { columnMapping, reportIsClean } from "../report/report.js";
@@ -28,6 +29,11 @@ export interface RunOptions extends SheetCommandOptions, Omit<PlatformOptions, "
   approved: string;
   welcomeMail?: "yes" | "no";
   maxFailures?: number;
+  /**
+   * Which rows are read back after their write (default 10: the first ten, and every one that
+   * needed a retry or a look-up). Not part of the approval: a resume may use another.
+   */
+  verify?: VerifyMode;
   /** The explicit acknowledgement that a platform in production mode is meant. */
   production?: boolean;
   /** Aborted on SIGINT/SIGTERM: the rows in flight finish, the reports are written, the run can be resumed. */
@@ -144,6 +150,7 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
       }
       const { analysis } = read;
       const log = createFileLogger(outDir, options.debug ?? false);
+      const verify = options.verify ?? defaultVerify;
       platform.attachLog?.(log);
       journal.begin({ time: started.toISOString(), platform: platform.name });
       try {
@@ -159,6 +166,7 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
             repeats_finished_run: journal.repeatsFinished,
             journal_recovered: journal.recoveredTornLine,
             welcome_mail: welcomeMail,
+            verify,
           },
           "run started",
         );
@@ -172,6 +180,8 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
           concurrency: options.concurrency ?? defaultConcurrency,
           activate: { welcomeMail: welcomeMail ?? "no" },
           now: options.now,
+          verify,
+          ...(options.phoneRegion ? { context: { phoneRegion: options.phoneRegion } } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
           ...(options.onRunProgress ? { onProgress: options.onRunProgress } : {}),
         });
@@ -185,8 +195,13 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
           resumed: journal.earlier.size > 0 && !journal.repeatsFinished,
           repeated: journal.repeatsFinished,
           journal_recovered: journal.recoveredTornLine,
+          verify: { mode: verify, ...outcome.verification },
         };
-        await writeOutputs(outDir, log, report, read, started, { stopped: outcome.stopped, failures: outcome.failures });
+        await writeOutputs(outDir, log, report, read, started, {
+          stopped: outcome.stopped,
+          failures: outcome.failures,
+          verify: report.run.verify,
+        });
         // A refused token or a platform gone mid-run: the reports are written, the command stops as it says.
         if (outcome.fatal) throw outcome.fatal;
         return {

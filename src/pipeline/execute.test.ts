@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { join } from "node:path";
 import { tempDir } from "../../test/support/cli.js";
+import { journalRows } from "../../test/support/platform.js";
 import { PlatformRuleError, type Platform } from "../platform/platform.js";
 import { PlatformError } from "../shared/errors.js";
 import type { RowResult } from "./analyse.js";
 import type { Approval, ApprovedRow } from "./approval.js";
 import { executeRows, reconcile, type Decision } from "./execute.js";
+import type { VerifyMode } from "./verify.js";
 import { Journal, type EarlierRow, type JournalRun } from "./journal.js";
 import { defaultPlatformConfig } from "./platform-config.js";
 import type { Operation } from "./plan.js";
@@ -102,7 +105,7 @@ describe("executeRows", () => {
       [7, "invalid"],
     ]);
     expect(calls).toHaveLength(2);
-    expect(outcome).toEqual({ stopped: null, failures: 0, fatal: null });
+    expect(outcome).toEqual({ stopped: null, failures: 0, fatal: null, verification: { rows_verified: 0, mismatches: 0 } });
   });
 
   it("marks refused rows failed, goes on, and stops cleanly past the failure limit", async () => {
@@ -125,7 +128,7 @@ describe("executeRows", () => {
       [6, "planned"],
     ]);
     expect(calls).toHaveLength(3);
-    expect(outcome).toEqual({ stopped: "max_failures", failures: 2, fatal: null });
+    expect(outcome).toEqual({ stopped: "max_failures", failures: 2, fatal: null, verification: { rows_verified: 0, mismatches: 0 } });
   });
 
   it("keeps the platform's own words of a refusal apart from its code, field, HTTP status and rule", async () => {
@@ -281,6 +284,117 @@ describe("executeRows", () => {
   });
 });
 
+describe("executeRows reads back what it wrote (--verify)", () => {
+  const phone = "+31612345678";
+  /** A platform that creates clients, and holds them without a phone number where `drops` says so; `troubled` rows need a retry. */
+  function storingPlatform(options: { drops?: (email: string) => boolean; troubled?: (email: string) => boolean } = {}) {
+    const held = new Map<string, typeof client & { md_id: string; external_source: null }>();
+    const reads: string[] = [];
+    let retries = 0;
+    const platform = {
+      name: "fake",
+      createClient: (c: typeof client) => {
+        const account = { ...c, md_id: (held.size + 1).toString(16).padStart(32, "0"), external_source: null };
+        held.set(account.md_id, options.drops?.(c.email) ? { ...account, phone_number: null } : account);
+        if (options.troubled?.(c.email)) retries++;
+        return Promise.resolve(account);
+      },
+      readAccount: (_kind: string, id: string) => {
+        reads.push(id);
+        return Promise.resolve(held.get(id) ?? null);
+      },
+      requestTotals: () => ({ retries, by_route: {} }),
+    } as unknown as Platform;
+    return { platform, reads };
+  }
+  const rowNumbers = [2, 3, 4, 5, 6];
+  const operations = new Map(
+    rowNumbers.map((row): [number, Operation] => [
+      row,
+      { kind: "create-client", client: { ...client, id: `C${row}`, email: `${row}@voorbeeld.nl`, phone_number: row >= 4 ? phone : null } },
+    ]),
+  );
+  const options = (platform: Platform, verify: VerifyMode | undefined, dir = tempDir()) => ({
+    platform,
+    journal: begun(dir),
+    approval: approval(rowNumbers.map((row) => [row, "planned"])),
+    maxFailures: 10,
+    concurrency: 1,
+    activate: { welcomeMail: "no" as const },
+    now: () => new Date(0),
+    ...(verify === undefined ? {} : { verify }),
+  });
+
+  it("fails the first row stored otherwise with stored_differently, naming the fields, and stops after it", async () => {
+    const { platform, reads } = storingPlatform({ drops: () => true });
+    const rows = results(rowNumbers.map((row) => [row, "planned"]));
+    const dir = tempDir();
+    const outcome = await executeRows(rows, operations, options(platform, 10, dir));
+    expect(statuses(rows)).toEqual([
+      [2, "done"],
+      [3, "done"],
+      [4, "failed", "stored_differently"],
+      [5, "planned"],
+      [6, "planned"],
+    ]);
+    expect(rows[2]?.reasons).toEqual([{ code: "stored_differently", field: "phone_number", fields: ["phone_number"] }]);
+    expect(rows[2]?.md_id).toBe("3".padStart(32, "0"));
+    expect(outcome).toEqual({ stopped: "stored_differently", failures: 1, fatal: null, verification: { rows_verified: 3, mismatches: 1 } });
+    expect(reads).toHaveLength(3);
+    // The journal says the write happened: a resume does not make the account again.
+    expect(journalRows(join(dir, "journal.jsonl"), "done")).toEqual([2, 3, 4]);
+    expect(journalRows(join(dir, "journal.jsonl"), "failed")).toEqual([4]);
+    expect(Journal.open(dir, run).earlier.get(4)).toEqual({ done: true, md_id: "3".padStart(32, "0") });
+  });
+
+  it("reads back only the first N rows, and every row whose write needed a retry or a look-up", async () => {
+    const { platform, reads } = storingPlatform({ drops: (email) => email === "6@voorbeeld.nl", troubled: (email) => email === "6@voorbeeld.nl" });
+    const rows = results(rowNumbers.map((row) => [row, "planned"]));
+    const outcome = await executeRows(rows, operations, options(platform, 1));
+    expect(reads).toEqual(["1".padStart(32, "0"), "5".padStart(32, "0")]);
+    expect(statuses(rows).at(-1)).toEqual([6, "failed", "stored_differently"]);
+    expect(outcome.verification).toEqual({ rows_verified: 2, mismatches: 1 });
+  });
+
+  it("carries out the rows it reads back one at a time, so that a mismatch stops the run before another row is written", async () => {
+    const { platform, reads } = storingPlatform({ drops: (email) => email === "4@voorbeeld.nl" });
+    let inFlight = 0;
+    const most: number[] = [];
+    const create = platform.createClient.bind(platform);
+    platform.createClient = async (c, o) => {
+      most.push(++inFlight);
+      await new Promise((resolve) => setImmediate(resolve));
+      inFlight--;
+      return create(c, o);
+    };
+    const rows = results(rowNumbers.map((row) => [row, "planned"]));
+    const outcome = await executeRows(rows, operations, { ...options(platform, 3), concurrency: 4 });
+    expect(most).toEqual([1, 1, 1]);
+    expect(reads).toHaveLength(3);
+    expect(statuses(rows)).toEqual([
+      [2, "done"],
+      [3, "done"],
+      [4, "failed", "stored_differently"],
+      [5, "planned"],
+      [6, "planned"],
+    ]);
+    expect(outcome.stopped).toBe("stored_differently");
+  });
+
+  it("reads back every row with all, and none with none (a dropped field then goes unnoticed)", async () => {
+    const every = storingPlatform();
+    const rows = results(rowNumbers.map((row) => [row, "planned"]));
+    expect((await executeRows(rows, operations, options(every.platform, "all"))).verification).toEqual({ rows_verified: 5, mismatches: 0 });
+    expect(every.reads).toHaveLength(5);
+    const none = storingPlatform({ drops: () => true });
+    const unverified = results(rowNumbers.map((row) => [row, "planned"]));
+    const outcome = await executeRows(unverified, operations, options(none.platform, "none"));
+    expect(outcome).toEqual({ stopped: null, failures: 0, fatal: null, verification: { rows_verified: 0, mismatches: 0 } });
+    expect(unverified.every((r) => r.status === "done")).toBe(true);
+    expect(none.reads).toEqual([]);
+  });
+});
+
 describe("reconcile: what a run does with a row", () => {
   const op = create;
   const activate: Operation = { kind: "activate", account: { kind: "client", md_id: "e".repeat(32) } };
@@ -295,7 +409,7 @@ describe("reconcile: what a run does with a row", () => {
   });
   const keep: Decision = { kind: "keep" };
 
-  it.each<[string, ReturnType<typeof now>, ApprovedRow["status"] | undefined, EarlierRow | undefined, Operation | undefined, Decision]>([
+  it.each<[string, Parameters<typeof reconcile>[0], ApprovedRow["status"] | undefined, EarlierRow | undefined, Operation | undefined, Decision]>([
     ["planned as approved: carried out", now("planned"), "planned", undefined, op, carry(op)],
     ["planned, approved as a dropout", now("planned"), "dropout", undefined, op, set("dropout", "changed_since_test_run")],
     ["already there, approved as planned: a repeated run", now("unchanged", "already_exists"), "planned", undefined, undefined, keep],
@@ -322,6 +436,30 @@ describe("reconcile: what a run does with a row", () => {
       done,
       activate,
       set("failed", "missing_on_platform", "inactive_account"),
+    ],
+    [
+      "done in the journal, its account there but held otherwise (a create)",
+      { ...now("dropout", "external_id_in_use", "email_in_use"), conflict: { kind: "client", active: true, md_id: "e".repeat(32) } },
+      "planned",
+      done,
+      undefined,
+      { kind: "set", status: "failed", reasons: [{ code: "stored_differently", detail: "earlier_start" }] },
+    ],
+    [
+      "done in the journal, its account there but held otherwise (an update)",
+      { ...now("planned"), md_id: "e".repeat(32) },
+      "planned",
+      done,
+      op,
+      { kind: "set", status: "failed", reasons: [{ code: "stored_differently", detail: "earlier_start" }] },
+    ],
+    [
+      "done in the journal, another account in the way",
+      { ...now("dropout", "email_in_use"), conflict: { kind: "client", active: true, md_id: "f".repeat(32) } },
+      "planned",
+      done,
+      undefined,
+      set("failed", "missing_on_platform", "email_in_use"),
     ],
     ["started, and found done", now("unchanged", "already_exists"), "planned", started, undefined, set("done")],
     ["started, left inactive: activated", now("dropout", "inactive_account"), "planned", started, activate, carry(activate)],

@@ -1,11 +1,13 @@
 import { ApiUnavailable } from "../platform/http/client.js";
 import { PlatformRuleError, type ActivateOptions, type Platform } from "../platform/platform.js";
+import type { FieldContext } from "../scripts/fields.js";
 import type { Reason } from "../scripts/reasons.js";
 import { MdimportError } from "../shared/errors.js";
 import type { RowResult, Status } from "./analyse.js";
 import type { Approval, ApprovedRow } from "./approval.js";
 import type { EarlierRow, Journal } from "./journal.js";
 import type { Operation } from "./plan.js";
+import { checkStored, shouldVerify, troubleOf, type VerifyMode } from "./verify.js";
 
 export interface ExecuteOptions {
   platform: Platform;
@@ -22,6 +24,10 @@ export interface ExecuteOptions {
   onProgress?: (progress: ExecuteProgress) => void;
   /** Aborted on SIGINT/SIGTERM: no new row is started; the rows in flight finish. */
   signal?: AbortSignal;
+  /** Which rows are read back after their write (--verify; default none here, run.ts gives 10). */
+  verify?: VerifyMode;
+  /** How the read-back normalises the platform's values (the run's --phone-region). */
+  context?: Pick<FieldContext, "phoneRegion">;
 }
 
 export interface ExecuteProgress {
@@ -32,13 +38,15 @@ export interface ExecuteProgress {
 }
 
 /** Why a run stopped before it had tried every row; the rows not tried are still `planned`. */
-export type StopReason = "max_failures" | "interrupted" | "platform_error";
+export type StopReason = "max_failures" | "interrupted" | "platform_error" | "stored_differently";
 
 export interface ExecuteOutcome {
   stopped: StopReason | null;
   failures: number;
   /** The error that stopped the run (a refused token, a platform gone), to be raised once the reports are written. */
   fatal: Error | null;
+  /** Rows read back after their write, and how many of them the platform held otherwise. */
+  verification: { rows_verified: number; mismatches: number };
 }
 
 /** What to do with one row in a run. */
@@ -97,15 +105,16 @@ async function carryOut(platform: Platform, operation: Operation, activate: Acti
  * (`earlier`, from the journal). Pure: the whole policy of `run` is this table.
  *
  * The platform is the truth: a row the journal shows done is `done` only where the platform
- * holds its outcome (planned again, it is `unchanged`), and `failed` `missing_on_platform`
- * otherwise. A row the interrupted start began is finished (an account it left inactive is
+ * holds its outcome (planned again, it is `unchanged`); `failed` `stored_differently` where the
+ * account it wrote is there but not as the row gives it (a field the platform did not store);
+ * and `failed` `missing_on_platform` otherwise. A row the interrupted start began is finished (an account it left inactive is
  * activated), found done, or carried out. Anything else is carried out only where it is
  * planned now and was approved as planned; a row already on the platform as it describes is
  * `unchanged` (a repeated run); any other outcome that differs from the approval is a dropout,
  * `changed_since_test_run`.
  */
 export function reconcile(
-  now: Pick<RowResult, "status" | "reasons" | "changes">,
+  now: Pick<RowResult, "status" | "reasons" | "changes" | "md_id" | "conflict">,
   approved: Pick<ApprovedRow, "status" | "changes"> | undefined,
   journal: EarlierRow | undefined,
   operation: Operation | undefined,
@@ -115,6 +124,12 @@ export function reconcile(
   const earlier = journal?.refused ? undefined : journal;
   if (earlier?.done) {
     if (now.status === "unchanged") return earlier.repeat ? { kind: "keep" } : { kind: "set", status: "done", reasons: [] };
+    // The account this run wrote is there, but not as the row gives it (a field the platform
+    // did not store, or changed since): stored differently, not missing.
+    const account = now.md_id ?? now.conflict?.md_id;
+    if (earlier.md_id !== null && account === earlier.md_id) {
+      return { kind: "set", status: "failed", reasons: [{ code: "stored_differently", detail: "earlier_start" }] };
+    }
     return { kind: "set", status: "failed", reasons: [{ code: "missing_on_platform" }, ...now.reasons] };
   }
   if (earlier && approved?.status === "planned") {
@@ -162,6 +177,10 @@ export async function executeRows(
   let tried = 0;
   let stopped: StopReason | null = null;
   let fatal: Error | null = null;
+  const verify = options.verify ?? "none";
+  const verification = { rows_verified: 0, mismatches: 0 };
+  const context: FieldContext = { ...options.context, today: "9999-12-31" };
+  let carried = 0;
   const inFlight = new Set<Promise<void>>();
   const time = () => options.now().toISOString();
   const stopNow = (): boolean => {
@@ -169,13 +188,38 @@ export async function executeRows(
     return stopped !== null;
   };
 
+  /**
+   * Reads back what the row's write left, where --verify asks; a difference fails the row
+   * `stored_differently` (or `missing_on_platform`) and stops the run after it. The journal
+   * already says the write happened, so a resume never makes it again; the `failed` line after
+   * it records why the row failed and changes nothing a resume decides.
+   */
+  const readBack = async (result: RowResult, operation: Operation, mdId: string | null, ordinal: number, troubled: boolean): Promise<void> => {
+    if (!shouldVerify(verify, ordinal, troubled)) return;
+    verification.rows_verified++;
+    const mismatch = await checkStored(platform, operation, mdId, context);
+    if (!mismatch) return;
+    verification.mismatches++;
+    const reason: Reason =
+      "missing" in mismatch
+        ? { code: "missing_on_platform" }
+        : { code: "stored_differently", field: mismatch.fields[0] ?? "", fields: mismatch.fields };
+    journal.write({ type: "failed", time: time(), row: result.row, action: result.action, code: reason.code, definite: false });
+    Object.assign(result, { status: "failed", reasons: [reason] });
+    failures++;
+    stopped ??= "stored_differently";
+  };
+
   const attempt = async (result: RowResult, operation: Operation): Promise<void> => {
+    const ordinal = ++carried;
+    const before = troubleOf(platform.requestTotals?.());
     journal.write({ type: "start", time: time(), row: result.row, action: result.action });
     try {
       const mdId = await carryOut(platform, operation, options.activate);
       journal.write({ type: "done", time: time(), row: result.row, action: result.action, md_id: mdId });
       Object.assign(result, { status: "done", reasons: [], ...(mdId === null ? {} : { md_id: mdId }) });
       delete result.conflict;
+      await readBack(result, operation, mdId, ordinal, troubleOf(platform.requestTotals?.()) > before);
     } catch (error) {
       if (error instanceof MdimportError) {
         // The platform stopped answering as it should (a refused token): this row stays
@@ -186,8 +230,9 @@ export async function executeRows(
       }
       const reason = refusal(error);
       // A refusal is definite: nothing of the row is on the platform. A platform that kept
-      // failing may have stored it all the same: a resume looks it up.
-      const definite = error instanceof PlatformRuleError;
+      // failing may have stored it all the same: a resume looks it up. (A read-back that failed
+      // after the write leaves the journal's `done`: a resume checks the row on the platform.)
+      const definite = error instanceof PlatformRuleError && result.status !== "done";
       journal.write({ type: "failed", time: time(), row: result.row, action: result.action, code: reason.code, definite });
       Object.assign(result, { status: "failed", reasons: [reason] });
       if (++failures > options.maxFailures) stopped ??= "max_failures";
@@ -209,15 +254,19 @@ export async function executeRows(
       Object.assign(result, { status: decision.status, reasons: decision.reasons });
       // Done by an earlier start: its Minddistrict ID is the platform's (planned again) or the journal's.
       const earlier = journal.earlier.get(result.row)?.md_id;
-      if (decision.status === "done" && result.md_id === undefined && earlier) result.md_id = earlier;
-      if (decision.status === "done") delete result.conflict;
+      const written = decision.status === "done" || decision.reasons[0]?.code === "stored_differently";
+      if (written && result.md_id === undefined && earlier) result.md_id = earlier;
+      if (written) delete result.conflict;
       continue;
     }
-    while (inFlight.size >= Math.max(1, options.concurrency)) await Promise.race(inFlight);
+    // A row that is read back runs alone, and so does the row after it: a difference stops the
+    // run before another row is written (a wrong assumption costs one account, not --concurrency).
+    const alone = shouldVerify(verify, carried + 1, false) || (carried > 0 && shouldVerify(verify, carried, false));
+    while (inFlight.size >= (alone ? 1 : Math.max(1, options.concurrency))) await Promise.race(inFlight);
     if (stopNow()) continue;
     const task = attempt(result, decision.operation).finally(() => inFlight.delete(task));
     inFlight.add(task);
   }
   await Promise.all(inFlight);
-  return { stopped, failures, fatal };
+  return { stopped, failures, fatal, verification };
 }

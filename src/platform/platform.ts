@@ -142,6 +142,17 @@ export interface Platform {
   updateProfessional(mdId: string, changes: ProfessionalChanges): Promise<ProfessionalAccount>;
   link(relation: Relation): Promise<void>;
   /**
+   * One account as the platform holds it now, read afresh (nothing our own writes taught is
+   * taken for it), for `run`'s read-after-write check; null where the platform has none. A
+   * professional's role is null where the platform names no group mdimport knows.
+   */
+  readAccount(kind: "client" | "professional", mdId: string): Promise<ClientAccount | ListedProfessional | null>;
+  /**
+   * Over HTTP: the requests so far, with the tries after the first and the outcomes by route,
+   * from which `run` tells a write that needed a retry or a look-up (pipeline/verify.ts).
+   */
+  requestTotals?(): { retries: number; by_route: Record<string, Record<string, number>> };
+  /**
    * Over HTTP: every request is logged to `sink` from now on (with those made before), and
    * close() adds a summary line (requests by route and status, retries, 429 pauses).
    */

@@ -1,6 +1,7 @@
 import { columnLetter } from "../input/headers.js";
 import type { Analysis, RowResult, Status, Warning } from "../pipeline/analyse.js";
 import type { StopReason } from "../pipeline/execute.js";
+import type { VerifyMode } from "../pipeline/verify.js";
 import type { PlatformConfig } from "../pipeline/platform-config.js";
 import type { Reason } from "../scripts/reasons.js";
 import type { Lang, ScriptDef, ScriptName } from "../scripts/script.js";
@@ -60,6 +61,11 @@ export interface Report {
     repeated: boolean;
     /** Whether the journal's last line, cut short by an interruption, was cut off. */
     journal_recovered: boolean;
+    /**
+     * The read-back after writes (--verify): the mode (the first N rows, all or none), the rows
+     * read back, and how many the platform held otherwise (then `stopped` is stored_differently).
+     */
+    verify: { mode: VerifyMode; rows_verified: number; mismatches: number };
   };
   rows: ReportRow[];
 }

@@ -25,6 +25,7 @@ export const reasonCodes = [
   "unsafe_value",
   "inactive_account",
   "missing_on_platform",
+  "stored_differently",
 ] as const;
 
 export type ReasonCode = (typeof reasonCodes)[number];
@@ -36,6 +37,8 @@ export type ReasonCode = (typeof reasonCodes)[number];
 export interface Reason {
   code: ReasonCode;
   field?: string;
+  /** For `stored_differently`: the names of every field the platform holds otherwise (`field` is the first), never their values. */
+  fields?: string[];
   ref?: number;
   detail?: ReasonDetail;
   /** For `cell_error`: the Excel error the cell shows (#N/A, #REF!, …), never a value of the row. */
@@ -64,6 +67,8 @@ export type ReasonDetail =
   | "length"
   | "checksum"
   | "unavailable"
+  /** stored_differently, found on resuming: an earlier start wrote the row. */
+  | "earlier_start"
   | "formula_without_value"
   | "formula_zero"
   | "formula_start"

@@ -280,6 +280,29 @@ export class HttpPlatform implements Platform {
     }
   }
 
+  /**
+   * One account as the platform holds it now, for `run`'s read-after-write check. It rests on
+   * these facts of api.ts (`apiFacts`): `accountId` and `links` (GET the account's @url, as the
+   * platform gave it, else /c/{id} or /p/{id}), `listClients`/`listProfessionals` (the account
+   * reads as it does in a list, as tolerantly), `lookupNotFound` (an unknown account URL answers
+   * 404: null), and `professionalRoles` (where the account carries no roles, GET its roles link).
+   * What our own writes taught (a role set, an account composed from what was sent) is not used.
+   */
+  async readAccount(kind: Kind, mdId: string): Promise<ClientAccount | ListedProfessional | null> {
+    const url = this.urlOf(kind, mdId);
+    let answer: ApiAnswer;
+    try {
+      answer = await this.read(url);
+    } catch (error) {
+      if (error instanceof PlatformRuleError && error.rule === "not_found") return null;
+      throw error;
+    }
+    if (kind === "professional") this.roles.delete(mdId);
+    const account = this.parseAccount(kind, answer.body, { request: `GET ${routeOf(url)}`, fact: listFact[kind] });
+    if ("role" in account && !this.roles.has(mdId)) account.role = (await this.rolesOf([mdId])).get(mdId) ?? null;
+    return account;
+  }
+
   /** Every request goes into the command's log from now on (those made so far first); close() adds the summary. */
   attachLog(sink: LogSink): void {
     this.log.attach(sink);

@@ -198,6 +198,13 @@ export class LocalPlatform implements Platform {
     return settle(() => this.linkNow(relation));
   }
 
+  readAccount(kind: AccountRow["kind"], mdId: string): Promise<ClientAccount | ProfessionalAccount | null> {
+    return settle(() => {
+      const row = this.rowOf(mdId, kind);
+      return row ? toAccount(row) : null;
+    });
+  }
+
   close(): Promise<void> {
     this.db.close();
     return Promise.resolve();

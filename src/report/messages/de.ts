@@ -29,9 +29,13 @@ export const de: Catalogue = {
     inactive_account:
       "ein inaktives Konto, wie diese Zeile es beschreibt, existiert bereits; ein unterbrochener Lauf kann es angelegt haben: setzen Sie diesen Lauf mit demselben Befehl (demselben --out) fort, dann wird es aktiviert",
     missing_on_platform: "laut Journal wurde diese Zeile ausgeführt, aber die Plattform hat das Ergebnis nicht (mehr)",
+    stored_differently:
+      "die Plattform hat diese Zeile angenommen, speichert aber nicht, was für {fields} gesendet wurde (eine Einstellung der Plattform lässt diese Felder womöglich weg oder ändert sie); der Lauf wurde nach dieser Zeile angehalten",
   },
   details: {
     unavailable: "die Plattform versagte immer wieder (keine Antwort nach jedem Versuch)",
+    earlier_start:
+      "ein früherer Start dieses Laufs hat diese Zeile geschrieben, und die Plattform speichert sie nicht so, wie das Blatt sie angibt; korrigieren Sie das Konto auf der Plattform (oder mit einem Änderungsblatt)",
     formula_without_value: "{field}: Formel ohne berechneten Wert: öffnen und speichern Sie die Datei in Excel, oder fügen Sie die Werte ein",
     formula_zero:
       "{field}: jede Formel dieser Spalte ergibt 0 oder nichts, also wurde keine berechnet: öffnen und speichern Sie die Datei in Excel, oder fügen Sie die Werte ein",

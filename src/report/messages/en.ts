@@ -29,9 +29,13 @@ export const en: Catalogue = {
     inactive_account:
       "an inactive account as this row describes already exists; an interrupted run may have made it: resume that run with the same command (the same --out) and it is activated",
     missing_on_platform: "the journal shows this row carried out, but the platform does not hold its outcome",
+    stored_differently:
+      "the platform accepted this row but does not hold what was sent for {fields} (a setting of the platform may leave out or change these fields); the run stopped after this row",
   },
   details: {
     unavailable: "the platform kept failing (no answer after every try)",
+    earlier_start:
+      "an earlier start of this run wrote this row, and the platform does not hold it as the sheet gives it; correct the account on the platform (or with an update sheet)",
     formula_without_value: "{field}: formula without a computed value: open and save the file in Excel, or paste the values",
     formula_zero:
       "{field}: every formula in this column gives 0 or nothing, so none was computed: open and save the file in Excel, or paste the values",

@@ -25,11 +25,12 @@ const fill = (template: string, values: Record<string, string | number | undefin
 /** Renders a reason in the requester's language; the field is named by its header there. */
 export function renderReason(reason: Reason, script: ScriptDef, lang: Lang): string {
   const words = catalogues[lang];
-  const column = script.columns.find((c) => c.field === reason.field);
-  const field = column ? column.headers[lang] : (reason.field ?? "");
+  const header = (name: string | undefined) => script.columns.find((c) => c.field === name)?.headers[lang] ?? name ?? "";
+  const field = header(reason.field);
   const template = reason.detail ? words.details[reason.detail] : words.reasons[reason.code];
   const message = fill(template, {
     field,
+    fields: reason.fields?.map(header).join(", "),
     ref: reason.ref,
     value: reason.value,
     roles: roleLists[lang],

@@ -29,9 +29,13 @@ export const nl: Catalogue = {
     inactive_account:
       "er is al een inactief account zoals in deze rij beschreven; een onderbroken run kan het hebben aangemaakt: hervat die run met dezelfde opdracht (dezelfde --out), dan wordt het geactiveerd",
     missing_on_platform: "het journaal zegt dat deze rij is uitgevoerd, maar het platform heeft de uitkomst niet (meer)",
+    stored_differently:
+      "het platform nam deze rij aan, maar bewaart niet wat is gestuurd voor {fields} (een instelling van het platform laat deze velden mogelijk weg of verandert ze); de run is na deze rij gestopt",
   },
   details: {
     unavailable: "het platform bleef falen (geen antwoord na elke poging)",
+    earlier_start:
+      "een eerdere start van deze run heeft deze rij geschreven, en het platform bewaart haar niet zoals het blad haar geeft; corrigeer het account op het platform (of met een wijzigingsblad)",
     formula_without_value: "{field}: formule zonder berekende waarde: open en bewaar het bestand in Excel, of plak de waarden",
     formula_zero:
       "{field}: elke formule in deze kolom geeft 0 of niets, dus geen enkele is berekend: open en bewaar het bestand in Excel, of plak de waarden",
