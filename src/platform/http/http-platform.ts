@@ -292,7 +292,7 @@ export class HttpPlatform implements Platform {
     const url = this.urlOf(kind, mdId);
     let answer: ApiAnswer;
     try {
-      answer = await this.read(url);
+      answer = await this.read(url, readRoute[kind]);
     } catch (error) {
       if (error instanceof PlatformRuleError && error.rule === "not_found") return null;
       throw error;
