@@ -303,7 +303,7 @@ describe("executeRows reads back what it wrote (--verify)", () => {
         reads.push(id);
         return Promise.resolve(held.get(id) ?? null);
       },
-      requestTotals: () => ({ retries, by_route: {} }),
+      unsureExchanges: () => retries,
     } as unknown as Platform;
     return { platform, reads };
   }

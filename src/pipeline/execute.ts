@@ -7,7 +7,7 @@ import type { RowResult, Status } from "./analyse.js";
 import type { Approval, ApprovedRow } from "./approval.js";
 import type { EarlierRow, Journal } from "./journal.js";
 import type { Operation } from "./plan.js";
-import { checkStored, shouldVerify, troubleOf, type VerifyMode } from "./verify.js";
+import { checkStored, shouldVerify, type VerifyMode } from "./verify.js";
 
 export interface ExecuteOptions {
   platform: Platform;
@@ -212,14 +212,14 @@ export async function executeRows(
 
   const attempt = async (result: RowResult, operation: Operation): Promise<void> => {
     const ordinal = ++carried;
-    const before = troubleOf(platform.requestTotals?.());
+    const before = platform.unsureExchanges?.() ?? 0;
     journal.write({ type: "start", time: time(), row: result.row, action: result.action });
     try {
       const mdId = await carryOut(platform, operation, options.activate);
       journal.write({ type: "done", time: time(), row: result.row, action: result.action, md_id: mdId });
       Object.assign(result, { status: "done", reasons: [], ...(mdId === null ? {} : { md_id: mdId }) });
       delete result.conflict;
-      await readBack(result, operation, mdId, ordinal, troubleOf(platform.requestTotals?.()) > before);
+      await readBack(result, operation, mdId, ordinal, (platform.unsureExchanges?.() ?? 0) > before);
     } catch (error) {
       if (error instanceof MdimportError) {
         // The platform stopped answering as it should (a refused token): this row stays

@@ -3,7 +3,7 @@ import { clientAccount, mdId, newClient, professionalAccount } from "../../test/
 import type { Platform, Relation } from "../platform/platform.js";
 import { UsageError } from "../shared/errors.js";
 import type { Operation } from "./plan.js";
-import { checkStored, differingFields, parseVerify, shouldVerify, troubleOf } from "./verify.js";
+import { checkStored, differingFields, parseVerify, shouldVerify } from "./verify.js";
 
 const context = { today: "9999-12-31" };
 
@@ -71,15 +71,6 @@ describe("--verify", () => {
     ["none", 1, true, false],
   ])("%j reads back row %i (troubled: %s): %s", (mode, ordinal, troubled, verified) => {
     expect(shouldVerify(mode, ordinal, troubled)).toBe(verified);
-  });
-});
-
-describe("troubleOf: the exchanges that needed a retry, failed, or looked a create up", () => {
-  it("counts retries, failed outcomes and look-ups, not plain answers or refusals", () => {
-    expect(troubleOf(undefined)).toBe(0);
-    expect(troubleOf({ retries: 0, by_route: { "POST /api/2/c": { "201": 3, "400": 1 }, "GET /api/2/c/{id}": { "200": 3, "404": 1 } } })).toBe(0);
-    expect(troubleOf({ retries: 2, by_route: { "POST /api/2/c": { "201": 1, "503": 1, dropped: 1 } } })).toBe(4);
-    expect(troubleOf({ retries: 0, by_route: { "GET /api/2/aux/client/id/{id}": { "200": 1 }, "GET /api/2/p/items": { "200": 2 } } })).toBe(3);
   });
 });
 

@@ -115,29 +115,3 @@ export async function checkStored(platform: Platform, operation: Operation, mdId
   const fields = differingFields(want.fields, held as unknown as Record<string, unknown>, context);
   return fields.length > 0 ? { fields } : null;
 }
-
-/** The platform's request counts that tell a troubled write: tries after the first, failed exchanges, look-ups. */
-export interface RequestCounts {
-  retries: number;
-  by_route: Record<string, Record<string, number>>;
-}
-
-/** Answers that mean an exchange failed (no answer, throttled, the platform or a gateway down): the write's outcome was looked for. */
-const FAILED = /^(?:429|5\d\d|timeout|dropped|connection_refused|host_not_found|too_large|other)$/;
-/** The routes of a create's look-up: by source ID (/aux/…/id/{id}), or the list read again by e-mail. */
-const LOOK_UP = /^GET .*(?:\/aux\/|\/items$)/;
-
-/**
- * How many exchanges so far needed a retry, failed or looked something up, from the HTTP
- * adapter's request counts (`requestTotals`). A write during which this grows needed a retry
- * or a look-up. Counted per platform, not per row: with --concurrency above 1 a row may be
- * read back for another row's retry, which costs a read and never skips one.
- */
-export function troubleOf(counts: RequestCounts | undefined): number {
-  if (!counts) return 0;
-  let trouble = counts.retries;
-  for (const [route, outcomes] of Object.entries(counts.by_route)) {
-    for (const [outcome, count] of Object.entries(outcomes)) if (FAILED.test(outcome) || LOOK_UP.test(route)) trouble += count;
-  }
-  return trouble;
-}

@@ -148,10 +148,11 @@ export interface Platform {
    */
   readAccount(kind: "client" | "professional", mdId: string): Promise<ClientAccount | ListedProfessional | null>;
   /**
-   * Over HTTP: the requests so far, with the tries after the first and the outcomes by route,
-   * from which `run` tells a write that needed a retry or a look-up (pipeline/verify.ts).
+   * Over HTTP: how many exchanges so far were retries, failed, or looked up what a create made.
+   * A write during which this grows is one whose outcome the adapter had to find out: `run`
+   * reads it back whatever --verify N says (pipeline/verify.ts).
    */
-  requestTotals?(): { retries: number; by_route: Record<string, Record<string, number>> };
+  unsureExchanges?(): number;
   /**
    * Over HTTP: every request is logged to `sink` from now on (with those made before), and
    * close() adds a summary line (requests by route and status, retries, 429 pauses).

@@ -141,7 +141,8 @@ export class HttpPlatform implements Platform {
   /** Reads GET /api/2 first: the host must answer and accept the token; its mode is shown. */
   static async connect(options: HttpPlatformOptions): Promise<HttpPlatform> {
     const url = platformUrl(options.url);
-    const log = new RequestLog();
+    // A create whose answer does not say what it made is looked up by source ID, or in the list by e-mail.
+    const log = new RequestLog(new Set<RouteName>(["lookupClient", "lookupProfessional", "listClients", "listProfessionals"]));
     const client = new HttpClient({
       log,
       token: options.token,
@@ -306,6 +307,10 @@ export class HttpPlatform implements Platform {
   /** Every request goes into the command's log from now on (those made so far first); close() adds the summary. */
   attachLog(sink: LogSink): void {
     this.log.attach(sink);
+  }
+
+  unsureExchanges(): number {
+    return this.log.unsure;
   }
 
   /** The requests so far by route and status, retries and 429 pauses. */

@@ -50,10 +50,25 @@ export class RequestLog {
   private early: RequestEntry[] = [];
   private notKept = 0;
   private readonly summary: RequestSummary = { requests: 0, by_route: {}, retries: 0, throttled: 0, retry_after_ms: 0, pacer_wait_ms: 0 };
+  private unsureCount = 0;
+
+  /** `lookUps`: the names of the routes a create's answer sends the adapter to when it does not say what it made. */
+  constructor(private readonly lookUps: ReadonlySet<string> = new Set()) {}
+
+  /**
+   * How many exchanges so far were retries, failed (no answer, throttled, the platform down) or
+   * looked up what a create made: a write during which this grows is one whose outcome the
+   * adapter had to find out, and `run` reads it back.
+   */
+  get unsure(): number {
+    return this.unsureCount;
+  }
 
   record(entry: RequestEntry): void {
     const s = this.summary;
     s.requests++;
+    const failed = entry.status === null || entry.status === 429 || entry.status >= 500;
+    if (entry.try > 1 || failed || (entry.name !== undefined && this.lookUps.has(entry.name))) this.unsureCount++;
     if (entry.try > 1) s.retries++;
     if (entry.status === 429) s.throttled++;
     s.pacer_wait_ms += entry.wait_ms;
