@@ -168,6 +168,19 @@ function addPlatformOptions(command: Command): Command {
     .option("--rate <n>", `over HTTP: requests per second, retries included (default ${defaultRate})`, parsePositive);
 }
 
+/** A repeatable option's values, in the order given. */
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+interface EncryptCliOptions {
+  to?: string[];
+  passwordFile?: string;
+  signKey?: string;
+  passphraseFile?: string;
+  armor?: boolean;
+  out?: string;
+  force?: boolean;
+}
+
 const langOption = () => new Option("--lang <lang>", "language of the requester's messages").choices(langs).default("nl");
 
 /** Declares the commands and options; each action calls a command function and prints. */
@@ -369,21 +382,27 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
 
   program
     .command("encrypt")
-    .description("encrypt a sheet to the developer's public key (and sign it), for the organisation that sends it")
+    .description("encrypt a sheet to the developer's public keys and/or with a password (and sign it), for the organisation that sends it")
     .argument("<file>", "the file to encrypt, usually an .xlsx workbook")
-    .requiredOption("--to <file>", "the recipient's public key (armored or binary)")
+    .option("--to <file>", "a recipient's public key, armored or binary (repeatable: the developer and a colleague)", collect)
+    .option("--password-file <file>", "a file holding a password that opens the file too (symmetric; with or without --to)")
     .option("--sign-key <file>", "the sender's private key, to sign with; its passphrase from MDIMPORT_PASSPHRASE or --passphrase-file")
     .option("--passphrase-file <file>", "a file holding the signing key's passphrase")
-    .option("--out <file>", "where to write (default: <file>.gpg)")
+    .option("--armor", "write ASCII-armored text instead of binary (default name <file>.asc)")
+    .option("--out <file>", "where to write (default: <file>.gpg, or <file>.asc with --armor)")
+    .option("--force", "replace a file of that name (without it, an existing file is never overwritten)")
     .option("--debug", "show stack traces of errors")
-    .action(async (file: string, options: { to: string; signKey?: string; passphraseFile?: string; out?: string }) => {
+    .action(async (file: string, options: EncryptCliOptions) => {
       const passphrase = await readPassphrase(options.passphraseFile, context.env);
       const path = await (
         await import("../commands/encrypt.js")
       ).encryptCommand({
         file,
-        to: options.to,
+        to: options.to ?? [],
         cwd: context.cwd,
+        armor: Boolean(options.armor),
+        force: Boolean(options.force),
+        ...(options.passwordFile ? { passwordFile: options.passwordFile } : {}),
         ...(options.signKey ? { signKey: options.signKey } : {}),
         ...(passphrase !== undefined ? { passphrase } : {}),
         ...(options.out ? { out: options.out } : {}),
