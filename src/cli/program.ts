@@ -21,6 +21,7 @@ import { InputError, MdimportError, UsageError } from "../shared/errors.js";
 import { printable, printableLines } from "../shared/printable.js";
 import { readReason } from "../shared/safe-fs.js";
 import { progressReporter, renderTerminalSummary, runProgressReporter, type Streams, useColour } from "./terminal.js";
+import { applyProfile, type Profile, profilesJson, profilesText, readProfiles, runTokenCommand } from "./profiles.js";
 import { checkUnknownOptions, explainOptionValues } from "./usage.js";
 
 const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
@@ -111,6 +112,7 @@ function parseShare(value: string): number {
  */
 async function readToken(file: string | undefined, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   let token: string;
+  const where = file ? `The token file ${basename(file)}` : "MDIMPORT_TOKEN";
   if (!file) {
     token = env.MDIMPORT_TOKEN?.trim() ?? "";
     if (!token) return undefined;
@@ -122,10 +124,13 @@ async function readToken(file: string | undefined, env: NodeJS.ProcessEnv): Prom
     }
     if (!token) throw new InputError(`The token file ${basename(file)} is empty.`);
   }
+  return checkToken(token, where);
+}
+
+function checkToken(token: string, where: string): string {
   // NOTE: visible ASCII only, what an Authorization header can carry; fetch would refuse
   // anything else with the token in its message.
   if (!/^[\x21-\x7e]+$/.test(token)) {
-    const where = file ? `The token file ${basename(file)}` : "MDIMPORT_TOKEN";
     const flaw = /\s/.test(token) ? "it has a line break or a space inside" : "it has characters other than ASCII letters, digits and punctuation";
     throw new InputError(`${where} holds more than a token: ${flaw}.`);
   }
@@ -140,12 +145,21 @@ interface PlatformCliOptions {
   rate?: number;
   concurrency?: number;
   timeout?: number;
+  /** The profile --platform NAME named (see profiles.ts), once applied. */
+  profile?: Profile;
+}
+
+/** The API token: --token-file (given or the profile's), else the profile's token_command, else MDIMPORT_TOKEN. */
+async function platformToken(options: PlatformCliOptions, env: NodeJS.ProcessEnv, debug: boolean): Promise<string | undefined> {
+  const profile = options.profile;
+  if (options.tokenFile || !profile?.tokenCommand) return readToken(options.tokenFile, env);
+  return checkToken(await runTokenCommand(profile, { env, debug }), `The output of profile ${profile.name}'s token_command`);
 }
 
 /** The platform options of test-run and run, with the token read and the configuration parsed. */
-async function platformOptions(options: PlatformCliOptions, env: NodeJS.ProcessEnv) {
+async function platformOptions(options: PlatformCliOptions, env: NodeJS.ProcessEnv, debug = false) {
   const http = options.platform !== "local";
-  const token = http ? await readToken(options.tokenFile, env) : undefined;
+  const token = http ? await platformToken(options, env, debug) : undefined;
   return {
     platform: options.platform,
     db: options.db,
@@ -160,7 +174,11 @@ async function platformOptions(options: PlatformCliOptions, env: NodeJS.ProcessE
 /** The options that choose and reach a platform. */
 function addPlatformOptions(command: Command): Command {
   return command
-    .option("--platform <platform>", 'the platform: "local" (the embedded one) or https://HOST (Minddistrict API 2)', "local")
+    .option(
+      "--platform <platform>",
+      'the platform: "local" (the embedded one), https://HOST (Minddistrict API 2) or the name of a profile (see platform list)',
+      "local",
+    )
     .option("--db <file>", "the local platform's SQLite file", defaultDb)
     .option("--token-file <file>", "over HTTP: a file holding the API token (or set MDIMPORT_TOKEN)")
     .option("--config <file>", "over HTTP: the platform's settings (client_fields, details_protection), as in a state file")
@@ -307,9 +325,15 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
       );
     });
 
+  /** --platform NAME: the profile's settings under the options the command line does not give. */
+  const withProfile = <T extends SheetCliOptions & PlatformCliOptions>(options: T, command: Command): T =>
+    applyProfile(options, (key) => !["default", undefined].includes(command.getOptionValueSource(key)), context.cwd, context.env);
+  const debugging = (options: { debug?: boolean }) => Boolean(program.opts().debug || options.debug);
+
   addPlatformOptions(sheetCommand("test-run", "plan every row against the platform and report what would happen; changes nothing")).action(
-    async (input: string, options: SheetCliOptions & PlatformCliOptions) => {
-      const platform = await platformOptions(options, context.env);
+    async (input: string, given: SheetCliOptions & PlatformCliOptions, command: Command) => {
+      const options = withProfile(given, command);
+      const platform = await platformOptions(options, context.env, debugging(options));
       await runSheetCommand(options, input, (common) => testRunCommand({ ...common, ...platform }));
     },
   );
@@ -328,9 +352,11 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
   addPlatformOptions(run).action(
     async (
       input: string,
-      options: SheetCliOptions & PlatformCliOptions & { approved: string; welcomeMail?: "yes" | "no"; maxFailures?: number; production?: boolean },
+      given: SheetCliOptions & PlatformCliOptions & { approved: string; welcomeMail?: "yes" | "no"; maxFailures?: number; production?: boolean },
+      command: Command,
     ) => {
-      const platform = await platformOptions(options, context.env);
+      const options = withProfile(given, command);
+      const platform = await platformOptions(options, context.env, debugging(options));
       // SIGINT/SIGTERM: no new row is started, the rows in flight finish, the reports are
       // written, and the command that resumes is shown. A second signal ends at once.
       const stop = new AbortController();
@@ -411,7 +437,9 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
       setExit(0);
     });
 
-  const platform = program.command("platform").description("the embedded local platform: load a state, dump it, serve it as API 2");
+  const platform = program
+    .command("platform")
+    .description("the embedded local platform: load a state, dump it, serve it as API 2; and the platform profiles");
   platform
     .command("load")
     .description("add the accounts and relations of a state file to the local platform (all or nothing)")
@@ -439,6 +467,15 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
     .option("--db <file>", "the local platform's SQLite file", defaultDb)
     .action(async (options: { db: string }) => {
       context.stdout.write(await (await import("../commands/platform.js")).platformDumpCommand({ db: options.db, cwd: context.cwd }));
+      setExit(0);
+    });
+  platform
+    .command("list")
+    .description("the platform profiles --platform NAME can name, and where each one's token comes from (never a token)")
+    .option("--json", "print them as one JSON document")
+    .action((options: { json?: boolean }) => {
+      const found = readProfiles(context.cwd, context.env);
+      context.stdout.write(printableLines(options.json ? profilesJson(found) : profilesText(found)));
       setExit(0);
     });
   platform
