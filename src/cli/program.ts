@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { Command, CommanderError, Option } from "commander";
+import { Argument, Command, CommanderError, Option } from "commander";
 // The commands that need exceljs (templates), openpgp (encrypt) or the local store (platform)
 // are imported when they run: exceljs alone costs a quarter of a second at every start.
 import type { CommandResult, SheetCommandOptions } from "../commands/check-sheet.js";
@@ -21,6 +21,7 @@ import { InputError, MdimportError, UsageError } from "../shared/errors.js";
 import { printable, printableLines } from "../shared/printable.js";
 import { readReason } from "../shared/safe-fs.js";
 import { progressReporter, renderTerminalSummary, runProgressReporter, type Streams, useColour } from "./terminal.js";
+import { completionScript, type Shell, shells } from "./completion.js";
 import { applyProfile, type Profile, profilesJson, profilesText, readProfiles, runTokenCommand } from "./profiles.js";
 import { checkUnknownOptions, explainOptionValues } from "./usage.js";
 
@@ -520,6 +521,20 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
         setExit(0);
       },
     );
+  program
+    .command("completion")
+    .description("print a completion script for bash, zsh or fish (made from this program's commands and options)")
+    .addArgument(
+      new Argument("<shell>", "bash, zsh or fish").choices(shells).argParser((value: string) => {
+        const shell = shells.find((s) => s === value.toLowerCase());
+        if (!shell) throw new UsageError(`argument shell: "${value}" is not one of ${shells.join(", ")}.`);
+        return shell;
+      }),
+    )
+    .action((shell: Shell) => {
+      context.stdout.write(completionScript(program, shell));
+      setExit(0);
+    });
   return program;
 }
 
