@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { PlatformError } from "../shared/errors.js";
-import { applyProfile, isProfileName, profilesFiles, runTokenCommand } from "./profiles.js";
+import { applyProfile, isProfileName, type ProfileTarget, profilesFiles, runTokenCommand } from "./profiles.js";
 
 const dir = mkdtempSync(join(tmpdir(), "mdimport-profiles-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,6 +25,25 @@ describe("profiles", () => {
   it("looks in the working folder, then $XDG_CONFIG_HOME, else ~/.config", () => {
     expect(profilesFiles("/w", { XDG_CONFIG_HOME: "/x", HOME: "/h" })).toEqual(["/w/mdimport.config.json", "/x/mdimport/config.json"]);
     expect(profilesFiles("/w", { HOME: "/h" })).toEqual(["/w/mdimport.config.json", "/h/.config/mdimport/config.json"]);
+    expect(profilesFiles("/w", { XDG_CONFIG_HOME: "rel", HOME: "/h" })[1]).toBe("/h/.config/mdimport/config.json");
+  });
+
+  it("puts a profile's settings under the options not given on the command line, paths from the file's folder", () => {
+    const home = mkdtempSync(join(dir, "home-"));
+    const profile = { host: "https://a.example", token_file: "t.txt", config: "c.json", rate: 2, concurrency: 3, timeout: 9, lang: "de" };
+    writeFileSync(join(home, "mdimport.config.json"), JSON.stringify({ profiles: { a: profile } }), { mode: 0o600 });
+    const options: ProfileTarget = { platform: "a", lang: "nl", rate: 5 };
+    const merged = applyProfile(options, (key) => key === "rate", home, {});
+    expect(merged).toMatchObject({
+      platform: "https://a.example",
+      tokenFile: join(home, "t.txt"),
+      config: join(home, "c.json"),
+      rate: 5,
+      concurrency: 3,
+      timeout: 9,
+      lang: "de",
+    });
+    expect(merged.profile?.name).toBe("a");
   });
 
   it("leaves a platform that is not a profile's name as it is", () => {

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { z } from "zod";
 import { platformUrl } from "../platform/http/http-platform.js";
 import { langs } from "../scripts/index.js";
@@ -81,8 +81,9 @@ export interface Profiles {
 
 /** The candidate profiles files, first found wins: the working folder's, then the user's. */
 export function profilesFiles(cwd: string, env: NodeJS.ProcessEnv): string[] {
-  const config = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), ".config");
-  return [join(cwd, "mdimport.config.json"), join(resolve(cwd, config), "mdimport", "config.json")];
+  // NOTE: a relative XDG_CONFIG_HOME is ignored, as the XDG base directory spec asks.
+  const xdg = env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : undefined;
+  return [join(cwd, "mdimport.config.json"), join(xdg ?? join(env.HOME || homedir(), ".config"), "mdimport", "config.json")];
 }
 
 /**

@@ -85,6 +85,25 @@ describe("--platform NAME: a profile in mdimport.config.json or $XDG_CONFIG_HOME
     expect(testRun("md", dir, [], { XDG_CONFIG_HOME: home }).code).toBe(1);
   });
 
+  it("runs what a test run through the same profile approved (its own platform, which the run changes)", async () => {
+    const own = await servePlatform(freshPlatform().db, "--token", token);
+    try {
+      const dir = profilesDir({ voorbeeld: profile({ host: own.url }) });
+      expect(testRun("voorbeeld", dir).code).toBe(1);
+      const run = cli(
+        ["run", sheet, "--script", "relations", "--approved", join(dir, "out", "report.json"), "--platform", "voorbeeld", "--out", join(dir, "run")],
+        dir,
+      );
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(1);
+      const report = readJson<{ platform: string; summary: Record<string, number> }>(join(dir, "run", "report.json"));
+      expect(report.platform).toBe(own.url);
+      expect(report.summary.done).toBeGreaterThan(0);
+    } finally {
+      expect(await own.stop()).toBe(0);
+    }
+  });
+
   it("a token_command that fails is exit 4, naming the profile and the exit status, never its output", () => {
     const dir = profilesDir({
       voorbeeld: profile({ token_file: undefined, token_command: "echo secret-out-1; echo secret-err-2 >&2; exit 3" }),
