@@ -159,7 +159,7 @@ export function findProfile(name: string, cwd: string, env: NodeJS.ProcessEnv): 
   if (profile) return profile;
   if (!file) {
     throw new UsageError(
-      `--platform ${name}: there is no profiles file (looked for ${looked.join(" and ")}); give "local", https://HOST or a profile's name.`,
+      `--platform must be "local" or https://HOST, or name a profile; "${name}" is none: there is no profiles file (looked for ${looked.join(" and ")}).`,
     );
   }
   const names = profiles.map((p) => p.name);

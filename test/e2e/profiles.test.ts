@@ -170,7 +170,7 @@ describe("--platform NAME: a profile in mdimport.config.json or $XDG_CONFIG_HOME
     const dir = tempDir();
     const run = testRun("voorbeeld", dir);
     expect(run.stderr).toBe(
-      `mdimport: --platform voorbeeld: there is no profiles file (looked for ${join(dir, "mdimport.config.json")} and ${join(emptyConfigHome, "mdimport", "config.json")}); give "local", https://HOST or a profile's name.\n`,
+      `mdimport: --platform must be "local" or https://HOST, or name a profile; "voorbeeld" is none: there is no profiles file (looked for ${join(dir, "mdimport.config.json")} and ${join(emptyConfigHome, "mdimport", "config.json")}).\n`,
     );
     expect(run.code).toBe(2);
   });
