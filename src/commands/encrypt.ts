@@ -22,10 +22,15 @@ export interface EncryptOptions {
   cwd: string;
 }
 
-/** The password of --password-file; an empty one would protect nothing. */
+/**
+ * The password of --password-file; an empty one would protect nothing, and one of several
+ * lines could not be typed, nor given to `gpg --passphrase-file`, which reads the first line only.
+ */
 async function readEncryptPassword(file: string): Promise<string> {
   const password = await readPassword(file);
   if (password === "") throw new InputError(`The password file ${basename(file)} is empty.`);
+  if (/[\r\n]/.test(password))
+    throw new InputError(`The password file ${basename(file)} has more than one line; put the password alone on its first line.`);
   return password;
 }
 

@@ -111,7 +111,7 @@ describe("mdimport encrypt for the organisations: several --to keys, --password-
     expect(gpgHome([colleague])(out, ["--passphrase", ""]).plain?.equals(plain)).toBe(true);
   });
 
-  it("needs --to or --password-file (exit 2), and refuses an empty password file (exit 3)", () => {
+  it("needs --to or --password-file (exit 2), and refuses an empty or many-line password file (exit 3)", () => {
     const dir = tempDir();
     const none = runCli(["encrypt", sheet, "--out", join(dir, "a.gpg")]);
     expect(none.stderr).toBe("mdimport: Give --to PUBLIC_KEY (repeatable) or --password-file FILE, or both.\n");
@@ -120,6 +120,10 @@ describe("mdimport encrypt for the organisations: several --to keys, --password-
     const empty = runCli(["encrypt", sheet, "--password-file", join(dir, "empty.txt"), "--out", join(dir, "b.gpg")]);
     expect(empty.stderr).toBe("mdimport: The password file empty.txt is empty.\n");
     expect(empty.code).toBe(3);
-    expect(readdirSync(dir)).toEqual(["empty.txt"]);
+    writeFileSync(join(dir, "two.txt"), "first\nsecond\n");
+    const two = runCli(["encrypt", sheet, "--password-file", join(dir, "two.txt"), "--out", join(dir, "c.gpg")]);
+    expect(two.stderr).toBe("mdimport: The password file two.txt has more than one line; put the password alone on its first line.\n");
+    expect(two.code).toBe(3);
+    expect(readdirSync(dir).sort()).toEqual(["empty.txt", "two.txt"]);
   });
 });
