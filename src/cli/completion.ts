@@ -61,7 +61,7 @@ export function describeProgram(program: Command, path: string[] = []): CommandS
       // NOTE: commander cannot tell a repeatable option; ours say so in their description.
       repeatable: o.description.includes("repeatable"),
     }));
-  options.push({ names: ["--help"], description: "show help", value: null, repeatable: false });
+  options.push({ names: ["-h", "--help"], description: "show help", value: null, repeatable: false });
   const spec: CommandSpec = {
     path,
     description: program.description(),
