@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { Command, CommanderError, Option } from "commander";
+import { Argument, Command, CommanderError, Option } from "commander";
 // The commands that need exceljs (templates), openpgp (encrypt) or the local store (platform)
 // are imported when they run: exceljs alone costs a quarter of a second at every start.
 import type { CommandResult, SheetCommandOptions } from "../commands/check-sheet.js";
@@ -25,6 +25,8 @@ import { InputError, MdimportError, UsageError } from "../shared/errors.js";
 import { printable, printableLines } from "../shared/printable.js";
 import { readReason } from "../shared/safe-fs.js";
 import { progressReporter, renderTerminalSummary, runProgressReporter, type Streams, useColour } from "./terminal.js";
+import { completionScript, type Shell, shells } from "./completion.js";
+import { applyProfile, type Profile, profilesJson, profilesText, readProfiles, runTokenCommand } from "./profiles.js";
 import { checkUnknownOptions, explainOptionValues } from "./usage.js";
 
 const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
@@ -115,6 +117,7 @@ function parseShare(value: string): number {
  */
 async function readToken(file: string | undefined, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   let token: string;
+  const where = file ? `The token file ${basename(file)}` : "MDIMPORT_TOKEN";
   if (!file) {
     token = env.MDIMPORT_TOKEN?.trim() ?? "";
     if (!token) return undefined;
@@ -126,10 +129,13 @@ async function readToken(file: string | undefined, env: NodeJS.ProcessEnv): Prom
     }
     if (!token) throw new InputError(`The token file ${basename(file)} is empty.`);
   }
+  return checkToken(token, where);
+}
+
+function checkToken(token: string, where: string): string {
   // NOTE: visible ASCII only, what an Authorization header can carry; fetch would refuse
   // anything else with the token in its message.
   if (!/^[\x21-\x7e]+$/.test(token)) {
-    const where = file ? `The token file ${basename(file)}` : "MDIMPORT_TOKEN";
     const flaw = /\s/.test(token) ? "it has a line break or a space inside" : "it has characters other than ASCII letters, digits and punctuation";
     throw new InputError(`${where} holds more than a token: ${flaw}.`);
   }
@@ -145,12 +151,21 @@ interface PlatformCliOptions {
   concurrency?: number;
   timeout?: number;
   verbose?: boolean;
+  /** The profile --platform NAME named (see profiles.ts), once applied. */
+  profile?: Profile;
 }
 
-/** The platform options of test-run and run, with the token read and the configuration parsed. */
-async function platformOptions(options: PlatformCliOptions, env: NodeJS.ProcessEnv, stderr?: NodeJS.WritableStream) {
+/** The API token: --token-file (given or the profile's), else the profile's token_command, else MDIMPORT_TOKEN. */
+async function platformToken(options: PlatformCliOptions, env: NodeJS.ProcessEnv, debug: boolean): Promise<string | undefined> {
+  const profile = options.profile;
+  if (options.tokenFile || !profile?.tokenCommand) return readToken(options.tokenFile, env);
+  return checkToken(await runTokenCommand(profile, { env, debug }), `The output of profile ${profile.name}'s token_command`);
+}
+
+/** The platform options of test-run, run and platform check, with the token read and the configuration parsed. */
+async function platformOptions(options: PlatformCliOptions, env: NodeJS.ProcessEnv, debug: boolean, stderr?: NodeJS.WritableStream) {
   const http = options.platform !== "local";
-  const token = http ? await readToken(options.tokenFile, env) : undefined;
+  const token = http ? await platformToken(options, env, debug) : undefined;
   return {
     platform: options.platform,
     db: options.db,
@@ -167,13 +182,30 @@ async function platformOptions(options: PlatformCliOptions, env: NodeJS.ProcessE
 /** The options that choose and reach a platform. */
 function addPlatformOptions(command: Command): Command {
   return command
-    .option("--platform <platform>", 'the platform: "local" (the embedded one) or https://HOST (Minddistrict API 2)', "local")
+    .option(
+      "--platform <platform>",
+      'the platform: "local" (the embedded one), https://HOST (Minddistrict API 2) or the name of a profile (see platform list)',
+      "local",
+    )
     .option("--db <file>", "the local platform's SQLite file", defaultDb)
     .option("--token-file <file>", "over HTTP: a file holding the API token (or set MDIMPORT_TOKEN)")
     .option("--config <file>", "over HTTP: the platform's settings (client_fields, details_protection), as in a state file")
     .option("--timeout <seconds>", `over HTTP: seconds before a request counts as failed (default ${defaultTimeoutSeconds})`, parsePositive)
     .option("--rate <n>", `over HTTP: requests per second, retries included (default ${defaultRate})`, parsePositive)
     .option("--verbose", "over HTTP: print the request summary on stderr at the end (requests by route and status, retries, 429 pauses)");
+}
+
+/** A repeatable option's values, in the order given. */
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+interface EncryptCliOptions {
+  to?: string[];
+  passwordFile?: string;
+  signKey?: string;
+  passphraseFile?: string;
+  armor?: boolean;
+  out?: string;
+  force?: boolean;
 }
 
 const langOption = () => new Option("--lang <lang>", "language of the requester's messages").choices(langs).default("nl");
@@ -302,9 +334,15 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
       );
     });
 
+  /** --platform NAME: the profile's settings under the options the command line does not give. */
+  const withProfile = <T extends SheetCliOptions & PlatformCliOptions>(options: T, command: Command): T =>
+    applyProfile(options, (key) => !["default", undefined].includes(command.getOptionValueSource(key)), context.cwd, context.env);
+  const debugging = (options: { debug?: boolean }) => Boolean(program.opts().debug || options.debug);
+
   addPlatformOptions(sheetCommand("test-run", "plan every row against the platform and report what would happen; changes nothing")).action(
-    async (input: string, options: SheetCliOptions & PlatformCliOptions) => {
-      const platform = await platformOptions(options, context.env, context.stderr);
+    async (input: string, given: SheetCliOptions & PlatformCliOptions, command: Command) => {
+      const options = withProfile(given, command);
+      const platform = await platformOptions(options, context.env, debugging(options), context.stderr);
       await runSheetCommand(options, input, (common) => testRunCommand({ ...common, ...platform }));
     },
   );
@@ -328,10 +366,12 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
   addPlatformOptions(run).action(
     async (
       input: string,
-      options: SheetCliOptions &
+      given: SheetCliOptions &
         PlatformCliOptions & { approved: string; welcomeMail?: "yes" | "no"; maxFailures?: number; production?: boolean; verify?: VerifyMode },
+      command: Command,
     ) => {
-      const platform = await platformOptions(options, context.env, context.stderr);
+      const options = withProfile(given, command);
+      const platform = await platformOptions(options, context.env, debugging(options), context.stderr);
       // SIGINT/SIGTERM: no new row is started, the rows in flight finish, the reports are
       // written, and the command that resumes is shown. A second signal ends at once.
       const stop = new AbortController();
@@ -392,21 +432,27 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
 
   program
     .command("encrypt")
-    .description("encrypt a sheet to the developer's public key (and sign it), for the organisation that sends it")
+    .description("encrypt a sheet to the developer's public keys and/or with a password (and sign it), for the organisation that sends it")
     .argument("<file>", "the file to encrypt, usually an .xlsx workbook")
-    .requiredOption("--to <file>", "the recipient's public key (armored or binary)")
+    .option("--to <file>", "a recipient's public key, armored or binary (repeatable: the developer and a colleague)", collect)
+    .option("--password-file <file>", "a file holding a password that opens the file too (symmetric; with or without --to)")
     .option("--sign-key <file>", "the sender's private key, to sign with; its passphrase from MDIMPORT_PASSPHRASE or --passphrase-file")
     .option("--passphrase-file <file>", "a file holding the signing key's passphrase")
-    .option("--out <file>", "where to write (default: <file>.gpg)")
+    .option("--armor", "write ASCII-armored text instead of binary (default name <file>.asc)")
+    .option("--out <file>", "where to write (default: <file>.gpg, or <file>.asc with --armor)")
+    .option("--force", "replace a file of that name (without it, an existing file is never overwritten)")
     .option("--debug", "show stack traces of errors")
-    .action(async (file: string, options: { to: string; signKey?: string; passphraseFile?: string; out?: string }) => {
+    .action(async (file: string, options: EncryptCliOptions) => {
       const passphrase = await readPassphrase(options.passphraseFile, context.env);
       const path = await (
         await import("../commands/encrypt.js")
       ).encryptCommand({
         file,
-        to: options.to,
+        to: options.to ?? [],
         cwd: context.cwd,
+        armor: Boolean(options.armor),
+        force: Boolean(options.force),
+        ...(options.passwordFile ? { passwordFile: options.passwordFile } : {}),
         ...(options.signKey ? { signKey: options.signKey } : {}),
         ...(passphrase !== undefined ? { passphrase } : {}),
         ...(options.out ? { out: options.out } : {}),
@@ -415,7 +461,9 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
       setExit(0);
     });
 
-  const platform = program.command("platform").description("the embedded local platform: load a state, dump it, serve it as API 2");
+  const platform = program
+    .command("platform")
+    .description("the embedded local platform: load a state, dump it, serve it as API 2; and the platform profiles");
   platform
     .command("load")
     .description("add the accounts and relations of a state file to the local platform (all or nothing)")
@@ -450,7 +498,11 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
     .description(
       `read-only: which of the API assumptions hold on a platform (the route table, entry by entry); at most ${checkRequestLimit} requests over HTTP (retries aside), nothing written`,
     )
-    .option("--platform <platform>", 'the platform: "local" (the embedded one) or https://HOST (Minddistrict API 2)', "local")
+    .option(
+      "--platform <platform>",
+      'the platform: "local" (the embedded one), https://HOST (Minddistrict API 2) or the name of a profile (see platform list)',
+      "local",
+    )
     .option("--db <file>", "the local platform's SQLite file", defaultDb)
     .option("--token-file <file>", "over HTTP: a file holding the API token (or set MDIMPORT_TOKEN)")
     .option("--timeout <seconds>", `over HTTP: seconds before a request counts as failed (default ${defaultTimeoutSeconds})`, parsePositive)
@@ -458,11 +510,22 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
     .option("--verbose", "over HTTP: print the request summary on stderr at the end (requests by route and status, retries, 429 pauses)")
     .option("--json", "print the table as JSON, for machines")
     .option("--debug", "show stack traces of errors")
-    .action(async (options: PlatformCliOptions & { json?: boolean }) => {
+    .action(async (given: PlatformCliOptions & { json?: boolean; debug?: boolean }, command: Command) => {
+      const options = applyProfile(given, (key) => !["default", undefined].includes(command.getOptionValueSource(key)), context.cwd, context.env);
       const check = await import("../commands/platform-check.js");
-      const result = await check.platformCheckCommand({ ...(await platformOptions(options, context.env, context.stderr)), cwd: context.cwd });
+      const platform = await platformOptions(options, context.env, debugging(options), context.stderr);
+      const result = await check.platformCheckCommand({ ...platform, cwd: context.cwd });
       context.stdout.write(options.json ? check.platformCheckJson(result) : check.renderPlatformCheck(result));
       setExit(result.exitCode);
+    });
+  platform
+    .command("list")
+    .description("the platform profiles --platform NAME can name, and where each one's token comes from (never a token)")
+    .option("--json", "print them as one JSON document")
+    .action((options: { json?: boolean }) => {
+      const found = readProfiles(context.cwd, context.env);
+      context.stdout.write(printableLines(options.json ? profilesJson(found) : profilesText(found)));
+      setExit(0);
     });
   platform
     .command("serve")
@@ -506,6 +569,20 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
         setExit(0);
       },
     );
+  program
+    .command("completion")
+    .description("print a completion script for bash, zsh or fish (made from this program's commands and options)")
+    .addArgument(
+      new Argument("<shell>", "bash, zsh or fish").choices(shells).argParser((value: string) => {
+        const shell = shells.find((s) => s === value.toLowerCase());
+        if (!shell) throw new UsageError(`argument shell: "${value}" is not one of ${shells.join(", ")}.`);
+        return shell;
+      }),
+    )
+    .action((shell: Shell) => {
+      context.stdout.write(completionScript(program, shell));
+      setExit(0);
+    });
   return program;
 }
 

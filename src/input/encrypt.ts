@@ -39,16 +39,23 @@ export async function readEncryptKeys(
   };
 }
 
-/** Encrypts (and signs) bytes to an OpenPGP binary message, in memory, as GnuPG reads it. */
-export async function encryptBytes(bytes: Uint8Array, keys: EncryptKeys): Promise<Uint8Array> {
+/**
+ * Encrypts (and signs) bytes to an OpenPGP message, in memory, as GnuPG reads it: binary, or
+ * with `armor` ASCII armored (for mail and web forms that mangle binary attachments).
+ */
+export async function encryptBytes(bytes: Uint8Array, keys: EncryptKeys, options: { armor?: boolean } = {}): Promise<Uint8Array> {
   const message = await openpgp.createMessage({ binary: bytes });
-  const encrypted: unknown = await openpgp.encrypt({
-    message,
+  const secrets = {
     ...(keys.to.length > 0 ? { encryptionKeys: keys.to } : {}),
     ...(keys.passwords ? { passwords: keys.passwords } : {}),
     ...(keys.sign ? { signingKeys: keys.sign } : {}),
-    format: "binary",
-  });
+  };
+  if (options.armor) {
+    const armored: unknown = await openpgp.encrypt({ message, ...secrets, format: "armored" });
+    if (typeof armored !== "string") throw new Error("openpgp did not return armored text");
+    return new TextEncoder().encode(armored);
+  }
+  const encrypted: unknown = await openpgp.encrypt({ message, ...secrets, format: "binary" });
   if (!(encrypted instanceof Uint8Array)) throw new Error("openpgp did not return binary data");
   return encrypted;
 }
