@@ -93,4 +93,16 @@ describe("mdimport completion zsh and fish", () => {
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
   });
+
+  it.skipIf(!installed("fish"))("fish completes commands, options and script names from the script", () => {
+    const file = join(tempDir(), "mdimport.fish");
+    writeFileSync(file, runCli(["completion", "fish"]).stdout);
+    const complete = (line: string) =>
+      spawnSync("fish", ["--no-config", "-c", `source ${file}; complete -C "${line}"`], { encoding: "utf8" })
+        .stdout.split("\n")
+        .map((l) => l.split("\t")[0]);
+    expect(complete("mdimport val")).toContain("validate");
+    expect(complete("mdimport validate --scr")).toContain("--script");
+    expect(complete("mdimport template ")).toEqual(expect.arrayContaining(scripts));
+  });
 });
