@@ -360,10 +360,17 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
       "after",
       `
 Several inputs, or a folder: each file is checked on its own, its script recognised from its
-headers unless --script is given, and decrypted with the same options. With --out DIR each file's
-reports go into a folder of its own, DIR/<file name>; with --format json or junit and no --out no
-report folder is written at all. A file that cannot be read is reported and the others go on;
-the exit code is the worst of the files' (the highest: 5 > 4 > 3 > 2 > 1 > 0).`,
+headers unless --script is given, and decrypted with the same options. A folder gives its regular
+files ending in .xlsx, .gpg, .pgp or .asc (any case; hidden files and Excel's ~$ lock files
+passed over); what each file is, is told by its content. With --out DIR each file's reports go
+into a folder of its own, DIR/<file name>; with --format json or junit and no --out no report
+folder is written at all. A file that cannot be read is reported and the others go on; the exit
+code is the worst of the files' (the highest: 5 > 4 > 3 > 2 > 1 > 0).
+
+--format json prints {"format", "exit_code", "files": [{"file", "exit_code", "out", "report"}
+or {"file", "exit_code", "error"}]}, the report as report.json holds it (no personal data);
+--format junit prints JUnit XML, a <testsuite> per file, a <testcase> per row, a <failure> per row
+that is invalid or a duplicate. Notes, warnings and errors go to stderr.`,
     )
     .action(async (inputs: string[], options: SheetCliOptions & { config?: string }) => {
       const { entries, many } = expandInputs(inputs, context.cwd);

@@ -92,6 +92,7 @@ describe("renderJunit", () => {
 
   it("escapes markup and drops characters XML cannot hold", () => {
     expect(escapeXml(`<&"'>`)).toBe("&lt;&amp;&quot;&apos;&gt;");
-    expect(escapeXml("a\u0001b\ud800c\nd")).toBe("a\ufffdb\ufffdc&#10;d");
+    expect(escapeXml("a\u0001b\ud800c\nd\u{1f600}")).toBe("a\ufffdb\ufffdc&#10;d\u{1f600}");
+    expect(escapeXml("a\nb<", false)).toBe("a\nb&lt;");
   });
 });

@@ -2,11 +2,11 @@ import { jsonReport, type FileOutcome } from "./json.js";
 import { problemStatuses, type Mode, type ReportReason, type ReportRow } from "./report.js";
 
 /**
- * Text for an XML attribute or element: the five markup characters as entities, line breaks
- * and tabs as character references (an attribute keeps them so), and what XML 1.0 cannot hold
+ * Text for an XML attribute or element: the five markup characters as entities, in an
+ * attribute also line breaks and tabs as character references (so that it keeps them), and what XML 1.0 cannot hold
  * at all (control characters, lone surrogates, U+FFFE/U+FFFF) as U+FFFD.
  */
-export function escapeXml(text: string): string {
+export function escapeXml(text: string, inAttribute = true): string {
   let out = "";
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
@@ -16,7 +16,7 @@ export function escapeXml(text: string): string {
     } else if ((code < 0x20 && code !== 9 && code !== 10 && code !== 13) || (code >= 0xd800 && code <= 0xdfff) || code >= 0xfffe) {
       out += "\ufffd";
     } else {
-      out += entities[char] ?? char;
+      out += inAttribute || code >= 0x20 ? (entities[char] ?? char) : char;
     }
   }
   return out;
@@ -59,7 +59,7 @@ function rowCase(row: ReportRow, classname: string): string {
   if (!problemStatuses.has(row.status)) return `${open}/>`;
   const message = `row ${row.row}: ${row.status}: ${row.reasons.map(reasonLabel).join(", ") || row.status}`;
   const text = [message, ...row.reasons.map((reason) => `${reason.code}: ${reason.message}`)].join("\n");
-  return `${open}>\n      <failure${attributes({ message, type: row.status })}>${escapeXml(text)}</failure>\n    </testcase>`;
+  return `${open}>\n      <failure${attributes({ message, type: row.status })}>${escapeXml(text, false)}</failure>\n    </testcase>`;
 }
 
 /** The kind of error an exit code stands for, as a failure type. */
