@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fixture, readJson, runCli, tempDir, type FlatRow } from "../support/cli.js";
@@ -70,6 +70,27 @@ describe("validate of many files and folders", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(readdirSync(join(dir, "out")).sort()).toEqual(["sheet", "sheet-2"]);
+  });
+
+  it("decrypts every encrypted file of a folder with the same options, and reads the plain ones as they are", () => {
+    const dir = tempDir();
+    const folder = join(dir, "in");
+    mkdirSync(folder);
+    for (const name of ["new-clients.rsa.xlsx.gpg", "new-clients.rsa.signed.xlsx.gpg"]) copyFileSync(fixture(`pgp/${name}`), join(folder, name));
+    cleanClients(folder, "plain.xlsx");
+    const passphrase = readFileSync(fixture("pgp/passphrase.txt"), "utf8").trim();
+    const run = runCli(["validate", folder, "--key", fixture("pgp/developer-rsa.sec.asc"), "--format", "json"], {
+      cwd: dir,
+      env: { MDIMPORT_PASSPHRASE: passphrase },
+    });
+    const results = JSON.parse(run.stdout) as Results;
+    expect(results.files.map((f) => [f.file.slice(folder.length + 1), f.exit_code, f.report?.script])).toEqual([
+      ["new-clients.rsa.signed.xlsx.gpg", 1, "new-clients"],
+      ["new-clients.rsa.xlsx.gpg", 1, "new-clients"],
+      ["plain.xlsx", 0, "new-clients"],
+    ]);
+    expect(run.code).toBe(1);
+    expect(existsSync(join(dir, "mdimport-out"))).toBe(false);
   });
 
   it("the exit code is the worst of the files': an ambiguous sheet (2) and one with invalid rows (1) give 2", () => {
