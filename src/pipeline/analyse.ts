@@ -143,14 +143,17 @@ export async function analyseWorkbook(workbook: Workbook, options: AnalyseOption
 
 /**
  * The header row of the script's columns (findHeaderRow); a sheet that lacks a required column
- * is refused saying also what its headers fit, so that a wrong --script is told as such.
+ * is refused saying also which script its headers do fit, if any, so that a wrong --script is
+ * told as such.
  */
 function headerRowOf(script: ScriptDef, sheet: string, first: SheetRow[], complete: boolean): SheetRow | undefined {
   try {
     return findHeaderRow(script, sheet, first, complete);
   } catch (error) {
     if (!(error instanceof InputError) || !error.message.startsWith("The sheet has no column")) throw error;
-    throw new InputError(`${error.message.replace(/\.$/, "")}; ${describeFit(first)}.`, { cause: error });
+    const fit = describeFit(first);
+    if (fit === undefined) throw error;
+    throw new InputError(`${error.message.replace(/\.$/, "")}; ${fit}.`, { cause: error });
   }
 }
 

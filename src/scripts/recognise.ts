@@ -79,10 +79,10 @@ export function recogniseScript<T extends { row: number; cells: (Cell | undefine
   return { kind: "none", closest: none.closest, missing: none.missing, row };
 }
 
-/** What a sheet's first rows fit, as the end of a sentence: "the headers fit new-clients", "… fit no script". */
-export function describeFit(rows: readonly { row: number; cells: (Cell | undefined)[] }[]): string {
+/** What a sheet's first rows fit, as the end of a sentence ("the headers fit new-clients"); undefined when they fit no script. */
+export function describeFit(rows: readonly { row: number; cells: (Cell | undefined)[] }[]): string | undefined {
   const found = recogniseScript(rows, true);
   if (found?.kind === "script") return `the headers fit ${found.script.name}`;
   if (found?.kind === "ambiguous") return `the headers fit ${found.candidates.map((s) => s.name).join(" and ")}`;
-  return "the headers fit no script";
+  return undefined;
 }
