@@ -20,11 +20,11 @@ import type { DecryptOptions } from "../input/read-input.js";
 import { InputError, MdimportError, UsageError } from "../shared/errors.js";
 import { printable, printableLines } from "../shared/printable.js";
 import { makeOutDir } from "../shared/out-dir.js";
-import { renderJsonOutcomes, worstExitCode, type FileOutcome } from "../report/json.js";
-import { renderJunit } from "../report/junit.js";
+import { worstExitCode, type FileOutcome } from "../report/json.js";
 import type { Mode } from "../report/report.js";
+import { formats, type Format } from "./terminal.js";
 import { readReason } from "../shared/safe-fs.js";
-import { progressReporter, renderFilesSummary, renderTerminalSummary, runProgressReporter, type Streams, useColour } from "./terminal.js";
+import { progressReporter, renderOutcomes, renderTerminalSummary, runProgressReporter, type Streams, useColour } from "./terminal.js";
 import { checkUnknownOptions, explainOptionValues } from "./usage.js";
 
 const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
@@ -172,10 +172,6 @@ function addPlatformOptions(command: Command): Command {
     .option("--timeout <seconds>", `over HTTP: seconds before a request counts as failed (default ${defaultTimeoutSeconds})`, parsePositive)
     .option("--rate <n>", `over HTTP: requests per second, retries included (default ${defaultRate})`, parsePositive);
 }
-
-/** What a sheet command prints on stdout: a summary for people, or one document for machines. */
-const formats = ["text", "json", "junit"] as const;
-type Format = (typeof formats)[number];
 
 const langOption = () => new Option("--lang <lang>", "language of the requester's messages").choices(langs).default("nl");
 
@@ -331,9 +327,7 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
 
   /** Prints the machine document (json, junit), or for several files in the text format a closing line; the exit code is the worst. */
   const finishSheets = (outcomes: FileOutcome[], mode: Mode, format: Format, many: boolean): void => {
-    if (format === "json") context.stdout.write(renderJsonOutcomes(outcomes));
-    else if (format === "junit") context.stdout.write(renderJunit(outcomes, mode));
-    else if (many) context.stdout.write(renderFilesSummary(outcomes));
+    context.stdout.write(renderOutcomes(outcomes, mode, format, many));
     setExit(worstExitCode(outcomes));
   };
 
@@ -378,6 +372,11 @@ that is invalid or a duplicate. Notes, warnings and errors go to stderr.`,
       const names = reportFolderNames(entries.map((entry) => entry.file));
       if (many && options.out !== undefined) makeOutDir({ cwd: context.cwd, given: options.out, mode: "validate", defaultName: "" });
       const noOutDir = options.format !== "text" && options.out === undefined;
+      if (noOutDir && options.encryptReportTo) {
+        context.stderr.write(
+          `mdimport: warning: --format ${options.format} without --out writes no report folder, so --encrypt-report-to has no report.xlsx to encrypt.\n`,
+        );
+      }
       const outcomes: FileOutcome[] = [];
       for (const [index, entry] of entries.entries()) {
         if (entry.error) {

@@ -1,5 +1,7 @@
 import type { ExecuteProgress } from "../pipeline/execute.js";
-import type { Report } from "../report/report.js";
+import { renderJsonOutcomes, type FileOutcome } from "../report/json.js";
+import { renderJunit } from "../report/junit.js";
+import type { Mode, Report } from "../report/report.js";
 import { printable } from "../shared/printable.js";
 
 export interface Streams {
@@ -40,6 +42,17 @@ export function renderTerminalSummary(report: Report, outDir: string | null, col
   for (const warning of report.warnings) lines.push(`  ${noteCodes.has(warning.code) ? "note" : "warning"}: ${printable(shorten(warning.message))}`);
   lines.push(outDir === null ? "reports: none written" : `reports: ${printable(outDir)}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** What a sheet command prints on stdout: a summary for people, or one document for machines. */
+export const formats = ["text", "json", "junit"] as const;
+export type Format = (typeof formats)[number];
+
+/** What goes to stdout once every file is done: the machine document, or for several files in the text format the closing line. */
+export function renderOutcomes(outcomes: readonly FileOutcome[], mode: Mode, format: Format, many: boolean): string {
+  if (format === "json") return renderJsonOutcomes(outcomes);
+  if (format === "junit") return renderJunit(outcomes, mode);
+  return many ? renderFilesSummary(outcomes) : "";
 }
 
 /** The closing line of several files in the text format: how many were clean, had rows to look at, or could not be read. */
