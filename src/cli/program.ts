@@ -8,7 +8,7 @@ import type { ExecuteProgress } from "../pipeline/execute.js";
 import { defaultVerify, parseVerify, type VerifyMode } from "../pipeline/verify.js";
 import type { Report } from "../report/report.js";
 import { testRunCommand } from "../commands/test-run.js";
-import { validateCommand } from "../commands/validate.js";
+import { expandInputs, reportFolderNames, validateCommand } from "../commands/validate.js";
 import { defaultConcurrency, defaultDb, defaultRate, defaultTimeoutSeconds } from "../platform/open.js";
 import { defaultVariantPageSize, parseVariants, variantNames } from "../platform/serve/variants.js";
 import { readPlatformConfig } from "../pipeline/platform-config.js";
@@ -19,12 +19,16 @@ import { langs, scriptNames, type Lang } from "../scripts/index.js";
 import { phoneRegionOf } from "../scripts/fields.js";
 import type { CountryCode } from "libphonenumber-js";
 import { readFile } from "node:fs/promises";
-import { basename } from "node:path";
+import { basename, join } from "node:path";
 import type { DecryptOptions } from "../input/read-input.js";
 import { InputError, MdimportError, UsageError } from "../shared/errors.js";
 import { printable, printableLines } from "../shared/printable.js";
+import { makeOutDir } from "../shared/out-dir.js";
+import { worstExitCode, type FileOutcome } from "../report/json.js";
+import type { Mode } from "../report/report.js";
+import { formats, type Format } from "./terminal.js";
 import { readReason } from "../shared/safe-fs.js";
-import { progressReporter, renderTerminalSummary, runProgressReporter, type Streams, useColour } from "./terminal.js";
+import { progressReporter, renderOutcomes, renderTerminalSummary, runProgressReporter, type Streams, useColour } from "./terminal.js";
 import { completionScript, type Shell, shells } from "./completion.js";
 import { applyProfile, type Profile, profilesJson, profilesText, readProfiles, runTokenCommand } from "./profiles.js";
 import { checkUnknownOptions, explainOptionValues } from "./usage.js";
@@ -47,7 +51,8 @@ interface SheetCliOptions {
   passphraseFile?: string;
   passwordFile?: string;
   verifyKey?: string;
-  script: string;
+  script?: string;
+  format: Format;
   sheet?: string;
   out?: string;
   lang: Lang;
@@ -243,12 +248,17 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
       setExit(0);
     });
 
-  const sheetCommand = (name: string, description: string) =>
+  const sheetCommand = (name: string, description: string, input = "<input>", inputHelp = "the .xlsx workbook, plain or OpenPGP-encrypted") =>
     program
       .command(name)
       .description(description)
-      .argument("<input>", "the .xlsx workbook")
-      .requiredOption("--script <script>", `one of ${scriptNames.join(", ")}`)
+      .argument(input, inputHelp)
+      .option("--script <script>", `one of ${scriptNames.join(", ")} (default: recognised from the sheet's headers)`)
+      .addOption(
+        new Option("--format <format>", "what goes to stdout: text (a summary), json (one JSON document), junit (JUnit XML)")
+          .choices(formats)
+          .default("text"),
+      )
       .option("--sheet <name>", "the sheet to read (default: the first)")
       .option("--out <dir>", "the folder for the reports (default: a new folder under mdimport-out/)")
       .addOption(langOption())
@@ -286,52 +296,149 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
       )
       .option("--debug", "show stack traces of errors");
 
-  /** Runs a sheet command with progress on a terminal, then prints its summary. */
+  /**
+   * Runs a sheet command on one file, with progress on a terminal. The text format prints its
+   * summary here; the machine formats print every file's outcome at the end (finishSheets).
+   * With one file in the text format an error stops the command as always; otherwise it
+   * becomes that file's outcome, said on stderr, and the other files go on.
+   */
+  const sheetOutcome = async (
+    options: SheetCliOptions,
+    input: string,
+    command: (common: SheetCommandOptions) => Promise<CommandResult>,
+    many = false,
+    decrypted?: DecryptOptions,
+  ): Promise<FileOutcome> => {
+    const debug = Boolean(program.opts().debug || options.debug);
+    const progress = progressReporter(context, context.env);
+    try {
+      const decrypt = decrypted ?? (await decryptOptions(options, context.env));
+      const result = await command({
+        decrypt,
+        ...(options.encryptReportTo ? { encryptReportTo: options.encryptReportTo } : {}),
+        ...(options.plainReport ? { plainReport: true } : {}),
+        onWarning: (sentence: string) => context.stderr.write(`mdimport: warning: ${sentence}\n`),
+        onNote: (sentence: string) => context.stderr.write(`mdimport: note: ${printable(sentence)}\n`),
+        input,
+        ...(options.script === undefined ? {} : { script: options.script }),
+        lang: options.lang,
+        cwd: context.cwd,
+        now: context.now,
+        debug,
+        ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
+        ...(options.out === undefined ? {} : { out: options.out }),
+        ...(options.phoneRegion === undefined ? {} : { phoneRegion: options.phoneRegion }),
+        limits: {
+          ...(options.maxRatio === undefined ? {} : { maxCompressionRatio: options.maxRatio }),
+          ...(options.maxSize === undefined
+            ? {}
+            : { maxTotalBytes: options.maxSize * 1024 ** 2, maxEntryBytes: Math.min(options.maxSize * 1024 ** 2, defaultLimits.maxEntryBytes) }),
+        },
+        ...(progress ? { onProgress: (rows: number) => progress.update(rows) } : {}),
+      });
+      progress?.end();
+      // Only the text format prints on stdout as it goes; machine output keeps stdout to its one document.
+      const text = options.format === "text";
+      if (text) {
+        if (many) context.stdout.write(`file: ${printable(input)}\n`);
+        context.stdout.write(renderTerminalSummary(result.report, result.outDir, useColour(context.stdout, context.env)));
+      }
+      if (result.platformMode !== undefined) {
+        (text ? context.stdout : context.stderr).write(
+          `platform ${result.report.platform ?? ""}: ${result.platformMode === null ? "production" : `mode ${result.platformMode}`}\n`,
+        );
+      }
+      return { file: input, exitCode: result.exitCode, report: result.report, outDir: result.outDir };
+    } catch (error) {
+      progress?.end();
+      if (options.format === "text" && !many) throw error;
+      return failedOutcome(input, error, many, debug);
+    }
+  };
+
+  /** A file that could not be checked: its one sentence on stderr (named, when there are several), and its exit code. */
+  const failedOutcome = (input: string, error: unknown, many: boolean, debug: boolean): FileOutcome => {
+    const known = error instanceof MdimportError;
+    const sentence = known ? error.message : `unexpected error: ${(error as Error).message ?? String(error)}`;
+    context.stderr.write(`mdimport: ${many ? `${printable(input)}: ` : ""}${printable(sentence)}\n`);
+    if (debug) context.stderr.write(`${printableLines((error as Error).stack ?? "")}\n`);
+    return { file: input, exitCode: known ? error.exitCode : 70, error: sentence };
+  };
+
+  /** Prints the machine document (json, junit), or for several files in the text format a closing line; the exit code is the worst. */
+  const finishSheets = (outcomes: FileOutcome[], mode: Mode, format: Format, many: boolean): void => {
+    context.stdout.write(renderOutcomes(outcomes, mode, format, many));
+    setExit(worstExitCode(outcomes));
+  };
+
+  /** Runs a sheet command on its one input, and prints what it gives. */
   const runSheetCommand = async (
     options: SheetCliOptions,
     input: string,
     command: (common: SheetCommandOptions) => Promise<CommandResult>,
+    mode: Mode,
+    adjust?: (outcome: FileOutcome) => FileOutcome,
   ): Promise<void> => {
-    const progress = progressReporter(context, context.env);
-    const decrypt = await decryptOptions(options, context.env);
-    const result = await command({
-      decrypt,
-      ...(options.encryptReportTo ? { encryptReportTo: options.encryptReportTo } : {}),
-      ...(options.plainReport ? { plainReport: true } : {}),
-      onWarning: (sentence: string) => context.stderr.write(`mdimport: warning: ${sentence}\n`),
-      input,
-      script: options.script,
-      lang: options.lang,
-      cwd: context.cwd,
-      now: context.now,
-      debug: Boolean(program.opts().debug || options.debug),
-      ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
-      ...(options.out === undefined ? {} : { out: options.out }),
-      ...(options.phoneRegion === undefined ? {} : { phoneRegion: options.phoneRegion }),
-      limits: {
-        ...(options.maxRatio === undefined ? {} : { maxCompressionRatio: options.maxRatio }),
-        ...(options.maxSize === undefined
-          ? {}
-          : { maxTotalBytes: options.maxSize * 1024 ** 2, maxEntryBytes: Math.min(options.maxSize * 1024 ** 2, defaultLimits.maxEntryBytes) }),
-      },
-      ...(progress ? { onProgress: (rows: number) => progress.update(rows) } : {}),
-    });
-    progress?.end();
-    context.stdout.write(renderTerminalSummary(result.report, result.outDir, useColour(context.stdout, context.env)));
-    if (result.platformMode !== undefined) {
-      context.stdout.write(
-        `platform ${result.report.platform ?? ""}: ${result.platformMode === null ? "production" : `mode ${result.platformMode}`}\n`,
-      );
-    }
-    setExit(result.exitCode);
+    const outcome = await sheetOutcome(options, input, command);
+    finishSheets([adjust ? adjust(outcome) : outcome], mode, options.format, false);
   };
 
-  sheetCommand("validate", "check every row of a sheet on its own and against the other rows; no platform needed")
+  sheetCommand(
+    "validate",
+    "check every row of each sheet on its own and against the other rows; no platform needed",
+    "<input...>",
+    "the .xlsx workbooks, plain or OpenPGP-encrypted, and folders: every file in a folder (not in its subfolders) whose name ends in .xlsx, .gpg, .pgp or .asc, in name order",
+  )
     .option("--config <file>", "the platform configuration (client_fields), as in a platform state file")
-    .action(async (input: string, options: SheetCliOptions & { config?: string }) => {
-      await runSheetCommand(options, input, (common) =>
-        validateCommand({ ...common, ...(options.config === undefined ? {} : { config: options.config }) }),
-      );
+    .addHelpText(
+      "after",
+      `
+Several inputs, or a folder: each file is checked on its own, its script recognised from its
+headers unless --script is given, and decrypted with the same options. A folder gives its regular
+files ending in .xlsx, .gpg, .pgp or .asc (any case; hidden files and Excel's ~$ lock files
+passed over); what each file is, is told by its content. With --out DIR each file's reports go
+into a folder of its own, DIR/<file name>; with --format json or junit and no --out no report
+folder is written at all. A file that cannot be read is reported and the others go on; the exit
+code is the worst of the files' (the highest: 5 > 4 > 3 > 2 > 1 > 0).
+
+--format json prints {"format", "exit_code", "files": [{"file", "exit_code", "out", "report"}
+or {"file", "exit_code", "error"}]}, the report as report.json holds it (no personal data);
+--format junit prints JUnit XML, a <testsuite> per file, a <testcase> per row, a <failure> per row
+that is invalid or a duplicate. Notes, warnings and errors go to stderr.`,
+    )
+    .action(async (inputs: string[], options: SheetCliOptions & { config?: string }) => {
+      const { entries, many } = expandInputs(inputs, context.cwd);
+      const decrypt = await decryptOptions(options, context.env);
+      const names = reportFolderNames(entries.map((entry) => entry.file));
+      if (many && options.out !== undefined) makeOutDir({ cwd: context.cwd, given: options.out, mode: "validate", defaultName: "" });
+      const noOutDir = options.format !== "text" && options.out === undefined;
+      if (noOutDir && options.encryptReportTo) {
+        context.stderr.write(
+          `mdimport: warning: --format ${options.format} without --out writes no report folder, so --encrypt-report-to has no report.xlsx to encrypt.\n`,
+        );
+      }
+      const outcomes: FileOutcome[] = [];
+      for (const [index, entry] of entries.entries()) {
+        if (entry.error) {
+          outcomes.push(failedOutcome(entry.file, entry.error, many, false));
+          continue;
+        }
+        const out = options.out === undefined ? undefined : many ? join(options.out, names[index] ?? "sheet") : options.out;
+        const fileOptions: SheetCliOptions & { config?: string } = { ...options };
+        if (out === undefined) delete fileOptions.out;
+        else fileOptions.out = out;
+        outcomes.push(
+          await sheetOutcome(
+            fileOptions,
+            entry.file,
+            (common) =>
+              validateCommand({ ...common, ...(noOutDir ? { noOutDir } : {}), ...(options.config === undefined ? {} : { config: options.config }) }),
+            many,
+            decrypt,
+          ),
+        );
+      }
+      finishSheets(outcomes, "validate", options.format, many);
     });
 
   /** --platform NAME: the profile's settings under the options the command line does not give. */
@@ -343,7 +450,7 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
     async (input: string, given: SheetCliOptions & PlatformCliOptions, command: Command) => {
       const options = withProfile(given, command);
       const platform = await platformOptions(options, context.env, debugging(options), context.stderr);
-      await runSheetCommand(options, input, (common) => testRunCommand({ ...common, ...platform }));
+      await runSheetCommand(options, input, (common) => testRunCommand({ ...common, ...platform }), "test-run");
     },
   );
 
@@ -390,24 +497,30 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
       let outDir = "";
       let report: Report | null = null;
       try {
-        await runSheetCommand(options, input, async (common) => {
-          const result = await runCommand({
-            ...common,
-            ...platform,
-            approved: options.approved,
-            production: Boolean(options.production),
-            signal: stop.signal,
-            ...(progress ? { onRunProgress: (p: ExecuteProgress) => progress.update(p) } : {}),
-            ...(options.welcomeMail ? { welcomeMail: options.welcomeMail } : {}),
-            ...(options.maxFailures === undefined ? {} : { maxFailures: options.maxFailures }),
-            ...(options.verify === undefined ? {} : { verify: options.verify }),
-          });
-          progress?.end();
-          stopped = result.stopped;
-          outDir = result.outDir;
-          report = result.report;
-          return result;
-        });
+        await runSheetCommand(
+          options,
+          input,
+          async (common) => {
+            const result = await runCommand({
+              ...common,
+              ...platform,
+              approved: options.approved,
+              production: Boolean(options.production),
+              signal: stop.signal,
+              ...(progress ? { onRunProgress: (p: ExecuteProgress) => progress.update(p) } : {}),
+              ...(options.welcomeMail ? { welcomeMail: options.welcomeMail } : {}),
+              ...(options.maxFailures === undefined ? {} : { maxFailures: options.maxFailures }),
+              ...(options.verify === undefined ? {} : { verify: options.verify }),
+            });
+            progress?.end();
+            stopped = result.stopped;
+            outDir = result.outDir ?? "";
+            report = result.report;
+            return result;
+          },
+          "run",
+          (outcome) => (stopped === "interrupted" ? { ...outcome, exitCode: 130 } : outcome),
+        );
       } finally {
         progress?.end();
         process.off("SIGINT", onSignal).off("SIGTERM", onSignal);

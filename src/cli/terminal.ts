@@ -1,5 +1,7 @@
 import type { ExecuteProgress } from "../pipeline/execute.js";
-import type { Report } from "../report/report.js";
+import { renderJsonOutcomes, type FileOutcome } from "../report/json.js";
+import { renderJunit } from "../report/junit.js";
+import type { Mode, Report } from "../report/report.js";
 import { printable } from "../shared/printable.js";
 
 export interface Streams {
@@ -30,7 +32,7 @@ const shorten = (message: string) => (message.length <= maxWarningLength ? messa
  * from the sheet or the command line goes through `printable`: a sheet name must not be able
  * to drive the terminal.
  */
-export function renderTerminalSummary(report: Report, outDir: string, colour: boolean): string {
+export function renderTerminalSummary(report: Report, outDir: string | null, colour: boolean): string {
   const paint = (status: string, text: string) => (colour && colours[status] ? `\u001b[${colours[status]}m${text}\u001b[0m` : text);
   const lines = [`mdimport ${report.mode} · ${report.script} · ${report.input.rows} rows · sheet "${printable(report.input.sheet)}"`];
   if (report.platform) lines.push(`  platform: ${printable(report.platform)}`);
@@ -38,8 +40,29 @@ export function renderTerminalSummary(report: Report, outDir: string, colour: bo
     lines.push(`  ${paint(count > 0 ? status : "", status.padEnd(10))} ${String(count).padStart(7)}`);
   }
   for (const warning of report.warnings) lines.push(`  ${noteCodes.has(warning.code) ? "note" : "warning"}: ${printable(shorten(warning.message))}`);
-  lines.push(`reports: ${printable(outDir)}`);
+  lines.push(outDir === null ? "reports: none written" : `reports: ${printable(outDir)}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** What a sheet command prints on stdout: a summary for people, or one document for machines. */
+export const formats = ["text", "json", "junit"] as const;
+export type Format = (typeof formats)[number];
+
+/** What goes to stdout once every file is done: the machine document, or for several files in the text format the closing line. */
+export function renderOutcomes(outcomes: readonly FileOutcome[], mode: Mode, format: Format, many: boolean): string {
+  if (format === "json") return renderJsonOutcomes(outcomes);
+  if (format === "junit") return renderJunit(outcomes, mode);
+  return many ? renderFilesSummary(outcomes) : "";
+}
+
+/** The closing line of several files in the text format: how many were clean, had rows to look at, or could not be read. */
+export function renderFilesSummary(outcomes: readonly { exitCode: number; report?: unknown }[]): string {
+  const clean = outcomes.filter((o) => o.report && o.exitCode === 0).length;
+  const rows = outcomes.filter((o) => o.report && o.exitCode !== 0).length;
+  const unread = outcomes.length - clean - rows;
+  const worst = Math.max(0, ...outcomes.map((o) => o.exitCode));
+  const files = (n: number) => `${n} file${n === 1 ? "" : "s"}`;
+  return `${files(outcomes.length)}: ${clean} clean, ${rows} with rows to look at, ${unread} not read (exit code ${worst})\n`;
 }
 
 export interface Progress {

@@ -2,7 +2,8 @@ import { readInput, type DecryptOptions } from "../input/read-input.js";
 import type { CountryCode } from "libphonenumber-js";
 import type { Logger } from "pino";
 import { defaultLimits, type ReadLimits } from "../input/limits.js";
-import { openWorkbookWhile } from "../input/workbook-thread.js";
+import { basename } from "node:path";
+import { openWorkbookOffThread, openWorkbookWhile } from "../input/workbook-thread.js";
 import type { Workbook } from "../input/workbook.js";
 import { analyseWorkbook, type Analysis } from "../pipeline/analyse.js";
 import { planners, snapshotNeeds, type Operation, type PlannedRow } from "../pipeline/plan.js";
@@ -16,6 +17,7 @@ import { reportEncryption } from "../report/encryption.js";
 import { writeReports } from "../report/write-reports.js";
 import { buildReport, type Mode, type Report, reportIsClean } from "../report/report.js";
 import type { Lang, ScriptDef } from "../scripts/index.js";
+import { recogniseWorkbook, type RecognisedWorkbook } from "../scripts/recognise-workbook.js";
 import { createFileLogger } from "../shared/log.js";
 import { makeOutDir, uniqueOutName } from "../shared/out-dir.js";
 
@@ -28,7 +30,8 @@ export interface PlatformSide {
 /** Options every command that reads a sheet and reports on it takes. */
 export interface SheetCommandOptions {
   input: string;
-  script: string;
+  /** --script; without it the script is recognised from the sheet's headers. */
+  script?: string;
   sheet?: string;
   out?: string;
   lang: Lang;
@@ -44,6 +47,10 @@ export interface SheetCommandOptions {
   plainReport?: boolean;
   /** Hears a warning of one sentence for the user. */
   onWarning?: (sentence: string) => void;
+  /** Hears a note of one sentence for the user (the script recognised from the headers). */
+  onNote?: (sentence: string) => void;
+  /** Write no output folder at all (validate with machine output and no --out): the report is only returned. */
+  noOutDir?: boolean;
   /** Limits a user raised for a genuine workbook (the rest stay at their defaults). */
   limits?: Partial<ReadLimits>;
   /** --phone-region: the region of phone numbers without a country code (else the sheet's language decides). */
@@ -62,7 +69,8 @@ export const workbookOptions = (options: SheetCommandOptions) => ({
 
 export interface CommandResult {
   report: Report;
-  outDir: string;
+  /** The output folder, or null where none was written (noOutDir). */
+  outDir: string | null;
   exitCode: 0 | 1;
   /** The mode a platform's API reported (null: production), where it has one. */
   platformMode?: string | null;
@@ -88,6 +96,8 @@ export interface SheetRead {
   analysis: Analysis;
   /** The platform configuration the rows were checked against. */
   config: PlatformConfig;
+  /** The script the rows were read as: given, or recognised from the headers. */
+  script: ScriptDef;
 }
 
 /** The platform side of a sheet command: prepared while the workbook is opened, settled after the analysis. */
@@ -101,10 +111,30 @@ export interface PlatformStage {
  * platform's snapshot (`stage.prepare`) is taken while the workbook's reader opens the
  * workbook on its own thread.
  */
-export async function readSheet(options: SheetCommandOptions, script: ScriptDef, started: Date, stage: PlatformStage): Promise<SheetRead> {
+export async function readSheet(
+  options: SheetCommandOptions,
+  given: ScriptDef | undefined,
+  started: Date,
+  stageFor: (script: ScriptDef) => PlatformStage,
+): Promise<SheetRead> {
   const input = await readInput(options.input, options.decrypt);
   const reportKey = await reportEncryption({ ...options, encrypted: input.encrypted });
-  return analyseInput(input, reportKey, options, script, started, stage);
+  if (given) return analyseInput(input, reportKey, options, given, started, stageFor(given));
+  const recognised = await openRecognised(input, options);
+  return analyseInput(input, reportKey, options, recognised.script, started, stageFor(recognised.script), recognised.workbook);
+}
+
+/**
+ * Opens the workbook and recognises its script from the headers (no --script), saying which
+ * in a note. NOTE: the platform's snapshot then waits for the headers, since what it takes
+ * depends on the script; with --script it is taken while the workbook opens.
+ */
+export async function openRecognised(input: InputBytes, options: SheetCommandOptions): Promise<RecognisedWorkbook> {
+  const recognised = await recogniseWorkbook(await openWorkbookOffThread(input.bytes, workbookOptions(options)));
+  options.onNote?.(
+    `${basename(options.input)}: script ${recognised.script.name}, recognised from the headers in row ${recognised.headerRow} of sheet "${recognised.workbook.sheet.name}".`,
+  );
+  return recognised;
 }
 
 /** The stages after reading, for a command that must check something between reading and analysing (run). */
@@ -115,8 +145,11 @@ export async function analyseInput(
   script: ScriptDef,
   started: Date,
   stage: PlatformStage,
+  opened?: Workbook,
 ): Promise<SheetRead> {
-  const { workbook, result: side } = await openWorkbookWhile(input.bytes, workbookOptions(options), stage.prepare);
+  const { workbook, result: side } = opened
+    ? { workbook: opened, result: await closingOnError(opened, stage.prepare) }
+    : await openWorkbookWhile(input.bytes, workbookOptions(options), stage.prepare);
   const analysis = await analyseWorkbook(workbook, {
     script,
     config: side.config,
@@ -125,7 +158,17 @@ export async function analyseInput(
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   await stage.settle?.(analysis);
-  return { input, reportKey, workbook, analysis, config: side.config };
+  return { input, reportKey, workbook, analysis, config: side.config, script };
+}
+
+/** What `prepare` gives; the workbook is let go when it fails. */
+async function closingOnError<T>(workbook: Workbook, prepare: () => Promise<T>): Promise<T> {
+  try {
+    return await prepare();
+  } catch (error) {
+    await workbook.close();
+    throw error;
+  }
 }
 
 /** The platform stage of `validate`: a configuration, no planner. */
@@ -225,13 +268,16 @@ export async function writeOutputs(
 export async function checkSheet(
   options: SheetCommandOptions,
   mode: "validate" | "test-run",
-  script: ScriptDef,
+  given: ScriptDef | undefined,
   platform: Platform | null,
-  stage: PlatformStage,
+  stageFor: (script: ScriptDef) => PlatformStage,
 ): Promise<CommandResult> {
   const started = options.now();
-  const read = await readSheet(options, script, started, stage);
+  const read = await readSheet(options, given, started, stageFor);
+  const { script } = read;
   const report = sheetReport(read, options, mode, script, started, platform);
+  const exitCode = reportIsClean(report) ? 0 : 1;
+  if (options.noOutDir) return { report, outDir: null, exitCode };
   const outDir = makeOutDir({ cwd: options.cwd, given: options.out, mode, defaultName: uniqueOutName(script.name, started) });
   const log = createFileLogger(outDir, options.debug ?? false);
   // The platform's request log: every request so far, and those still to come.
@@ -241,7 +287,7 @@ export async function checkSheet(
   return {
     report,
     outDir,
-    exitCode: reportIsClean(report) ? 0 : 1,
+    exitCode,
     ...(platform?.mode === undefined ? {} : { platformMode: platform.mode }),
   };
 }

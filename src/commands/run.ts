@@ -1,7 +1,7 @@
 import { existsSync, realpathSync, rmdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { readInput } from "../input/read-input.js";
-import { checkApprovedInput, checkApprovedPlatform, checkApprovedSheet, readApproval } from "../pipeline/approval.js";
+import { type Approval, checkApprovedInput, checkApprovedPlatform, checkApprovedSheet, readApproval } from "../pipeline/approval.js";
 import { executeRows, type ExecuteProgress, type StopReason } from "../pipeline/execute.js";
 import { Journal } from "../pipeline/journal.js";
 import { defaultVerify, type VerifyMode } from "../pipeline/verify.js";
@@ -9,13 +9,14 @@ import { defaultConcurrency, openPlatform, platformName, type PlatformOptions } 
 import { reportEncryption } from "../report/encryption.js";
 import { columnMapping, reportIsClean } from "../report/report.js";
 import { getScript } from "../scripts/index.js";
-import { UsageError } from "../shared/errors.js";
+import { ApprovalError, UsageError } from "../shared/errors.js";
 import { lockFolder, type FolderLock } from "../shared/lock.js";
 import { createFileLogger } from "../shared/log.js";
 import { makeOutDir } from "../shared/out-dir.js";
 import {
   analyseInput,
   logInput,
+  openRecognised,
   planOn,
   sheetPosition,
   sheetReport,
@@ -83,20 +84,30 @@ function removeEmpty(folders: readonly string[]): void {
  * until everything the approval binds has been checked.
  */
 export async function runCommand(options: RunOptions): Promise<RunResult> {
-  const script = getScript(options.script);
+  // Without --script, the approval names the script the headers must fit (checked once the workbook is open).
+  const named = options.script === undefined ? undefined : getScript(options.script);
+  const early = named ? undefined : readApproval(options.approved);
+  const script = named ?? getScript((early as Approval).script);
   if (script.welcomeMail && !options.welcomeMail) {
     throw new UsageError(
       `run of ${script.name} needs --welcome-mail yes or --welcome-mail no: the organisation must have said whether welcome e-mails may be sent.`,
     );
   }
   const welcomeMail = script.welcomeMail ? (options.welcomeMail ?? null) : null;
-  const approval = readApproval(options.approved);
+  const approval = early ?? readApproval(options.approved);
   const started = options.now();
   // Refuses a platform this version cannot use before the input is read.
   platformName(options);
   const input = await readInput(options.input, options.decrypt);
   const reportKey = await reportEncryption({ ...options, encrypted: input.encrypted });
   checkApprovedInput(approval, { script: script.name, sha256: input.sha256 });
+  const recognised = named ? undefined : await openRecognised(input, options);
+  if (recognised && recognised.script.name !== approval.script) {
+    await recognised.workbook.close();
+    throw new ApprovalError(
+      `The approved test run was for the script ${approval.script}, but the headers of this sheet are those of ${recognised.script.name}; run exactly what was approved (give --script ${approval.script} to read it as that).`,
+    );
+  }
   const outPath = resolve(options.cwd, options.out ?? join("mdimport-out", defaultRunFolder(approval.digest)));
   if ((existsSync(outPath) ? realpathSync(outPath) : outPath) === approval.folder) {
     throw new UsageError(
@@ -134,7 +145,7 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
       const planning = planOn(platform, script, "all");
       let read: SheetRead;
       try {
-        read = await analyseInput(input, reportKey, options, script, started, planning);
+        read = await analyseInput(input, reportKey, options, script, started, planning, recognised?.workbook);
         checkApprovedSheet(approval, {
           sheet: { name: read.workbook.sheet.name, position: sheetPosition(read.workbook) },
           headerRow: read.analysis.headerMap.row,

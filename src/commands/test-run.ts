@@ -9,10 +9,10 @@ export type TestRunOptions = SheetCommandOptions & Omit<PlatformOptions, "cwd">;
  * nothing. Its report.json is what the requester approves.
  */
 export async function testRunCommand(options: TestRunOptions): Promise<CommandResult> {
-  const script = getScript(options.script);
+  const script = options.script === undefined ? undefined : getScript(options.script);
   const platform = await openPlatform(options);
   try {
-    return await checkSheet(options, "test-run", script, platform, planOn(platform, script, "links"));
+    return await checkSheet(options, "test-run", script, platform, (scriptDef) => planOn(platform, scriptDef, "links"));
   } finally {
     await platform.close();
   }

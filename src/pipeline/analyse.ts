@@ -5,6 +5,7 @@ import { InputError } from "../shared/errors.js";
 import type { FieldContext } from "../scripts/fields.js";
 import type { Reason } from "../scripts/reasons.js";
 import type { ScriptDef } from "../scripts/script.js";
+import { describeFit } from "../scripts/recognise.js";
 import { DuplicateFinder } from "./dedupe.js";
 import type { PlatformConfig } from "./platform-config.js";
 import { AmericanDateDetector } from "./american-dates.js";
@@ -90,13 +91,13 @@ export async function analyseWorkbook(workbook: Workbook, options: AnalyseOption
         continue;
       }
       first.push(sheetRow);
-      const header = findHeaderRow(script, workbook.sheet.name, first, false);
+      const header = headerRowOf(script, workbook.sheet.name, first, false);
       if (header) state = startRows(script, header, first.slice(0, first.indexOf(header)), options);
     }
     options.onProgress?.(state?.results.length ?? 0);
   }
   if (!state && first.length > 0) {
-    const header = findHeaderRow(script, workbook.sheet.name, first, true) as SheetRow;
+    const header = headerRowOf(script, workbook.sheet.name, first, true) as SheetRow;
     state = startRows(script, header, first.slice(0, first.indexOf(header)), options);
     for (const sheetRow of first.slice(first.indexOf(header) + 1)) checkRow(state, sheetRow);
   }
@@ -138,6 +139,22 @@ export async function analyseWorkbook(workbook: Workbook, options: AnalyseOption
     if (displayed && displayed.length > 0) warnings.push({ code: "number_format", column: columnLetter(index), rows: displayed });
   }
   return { headerMap, results, warnings, texts };
+}
+
+/**
+ * The header row of the script's columns (findHeaderRow); a sheet that lacks a required column
+ * is refused saying also which script its headers do fit, if any, so that a wrong --script is
+ * told as such.
+ */
+function headerRowOf(script: ScriptDef, sheet: string, first: SheetRow[], complete: boolean): SheetRow | undefined {
+  try {
+    return findHeaderRow(script, sheet, first, complete);
+  } catch (error) {
+    if (!(error instanceof InputError) || !error.message.startsWith("The sheet has no column")) throw error;
+    const fit = describeFit(first);
+    if (fit === undefined) throw error;
+    throw new InputError(`${error.message.replace(/\.$/, "")}; ${fit}.`, { cause: error });
+  }
 }
 
 interface WatchedColumn {
