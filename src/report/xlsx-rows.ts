@@ -26,7 +26,8 @@ export function leadColumns(report: Report): { labels: string[]; widths: number[
   const widths = [12, 60, 7];
   let people = -1;
   let mdId = -1;
-  if (report.script === "relations") {
+  // Only a test run or a run knows the platform's people.
+  if (report.script === "relations" && report.mode !== "validate") {
     people = labels.length;
     labels.push(review.professional, review.client);
     widths.push(36, 36);
