@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -156,6 +156,16 @@ describe("report.xlsx: the requester's review of a test run", () => {
     expect(row.getCell(1).value).toBe("planned");
     expect(row.getCell(4).value).toBe("Thijs Jansen <t.jansen@voorbeeld.nl>");
     expect(row.getCell(5).value).toBe("Bram Bakker <bram.bakker@voorbeeld.nl>");
+    // The platform's people and an update's old values reach report.xlsx only.
+    for (const [script, value] of [
+      ["relations", "Thijs"],
+      ["relations", "t.jansen@voorbeeld.nl"],
+      ["update-clients", "EXT-1001"],
+    ] as const) {
+      for (const name of ["report.json", "summary.md", "mdimport.log"]) {
+        expect(readFileSync(join(out(script), name), "utf8"), `${value} in ${script}/${name}`).not.toContain(value);
+      }
+    }
     // A URL given for an ID is stored as the ID.
     const url = cellOf(sheet, rowOf(sheet, 5), "Client database ID (van Minddistrict)");
     expect(url.value).toBe("b20932a2c8d0df6b855746380a4ec3b2");
