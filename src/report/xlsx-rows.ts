@@ -2,7 +2,7 @@ import type { HeaderMap } from "../input/headers.js";
 import type { Status } from "../pipeline/analyse.js";
 import type { ReviewCell, ReviewStore, RowTextStore } from "../pipeline/row-store.js";
 import { catalogues } from "./messages/index.js";
-import { fillIn, reviewWords } from "./messages/review.js";
+import { fillIn, type ReviewWords, reviewWords } from "./messages/review.js";
 import type { Report, ReportRow } from "./report.js";
 import { shownText, storedCell, styleNamed, styleOf } from "./xlsx-cells.js";
 import type { CellValue, XlsxWriter } from "./xlsx-writer.js";
@@ -42,6 +42,8 @@ export function leadColumns(report: Report): { labels: string[]; widths: number[
 
 /** The reason cell: the rows' reasons, a dropout's collision, an unchanged update's why. */
 export function reasonText(row: ReportRow, report: Report): string {
+  // Most rows: nothing to say (a planned or valid row).
+  if (row.reasons.length === 0 && !row.conflict && row.status !== "unchanged") return "";
   const review = reviewWords[report.lang];
   // Only here, for the requester, does a refusal show the platform's own words.
   let text = row.reasons.map((r) => (r.platform_text ? `${r.message}: ${r.platform_text}` : r.message)).join("; ");
@@ -82,6 +84,7 @@ export async function writeRowsSheet(writer: XlsxWriter, report: Report, sources
   const values: CellValue[] = new Array<CellValue>(offset + width);
   const styles: number[] = new Array<number>(offset + width);
   const comments = new Map<number, string>();
+  const row: RowCells = { report, review, lead, offset, fieldOf, values, styles, comments };
   const marks = sources.review.read();
   let index = 0;
   for (const cells of chain(sample, rows)) {
@@ -100,7 +103,7 @@ export async function writeRowsSheet(writer: XlsxWriter, report: Report, sources
     if (lead.mdId >= 0) values[lead.mdId] = result.md_id ?? "";
     if (lead.people >= 0) values[lead.people] = values[lead.people + 1] = "";
     for (let i = 0; i < width; i++) values[offset + i] = cells[i] ?? "";
-    for (const cell of marked.value) markCell(cell);
+    for (const cell of marked.value) markCell(row, cell, cells, result.status);
     if (!SHOWS_STORED.has(result.status)) {
       for (const reason of result.reasons) {
         const column = reason.field === undefined ? undefined : fields.get(reason.field);
@@ -113,29 +116,42 @@ export async function writeRowsSheet(writer: XlsxWriter, report: Report, sources
     writer.addRow(values, (c) => styles[c] ?? 0);
     for (const [column, text] of comments) writer.comment(column, text);
     await writer.flushIfFull();
-
-    function markCell(cell: ReviewCell): void {
-      if (cell.column < 0) {
-        if (lead.people >= 0) values[lead.people - 1 - cell.column] = cell.stored;
-        return;
-      }
-      const status = (result as ReportRow).status;
-      const field = fieldOf(cell.column);
-      const original = cells[cell.column] ?? "";
-      if (cell.was === undefined ? !SHOWS_STORED.has(status) : !SHOWS_UPDATE.has(status)) return;
-      // A normalised value that reads as the sheet has it (a gender "vrouw" in a Dutch report) is not
-      // marked; a date always is, as a date: which day the text was read as is what must be checked.
-      if (cell.was === undefined && field !== "date_of_birth" && shownText(field, cell.stored, report.lang) === original) return;
-      const shown = storedCell(field, cell.stored, report.lang);
-      values[offset + cell.column] = shown.value;
-      styles[offset + cell.column] = shown.style;
-      const was = cell.was === undefined ? original : shownText(field, cell.was, report.lang);
-      // Spaces the tool trimmed are seen only in quotes.
-      const quoted = was !== was.trim() ? `"${was}"` : was;
-      comments.set(offset + cell.column, `${review.was} ${was === "" ? review.empty : quoted}`);
-    }
   }
   await writer.endSheet();
+}
+
+/** The row being written, as markCell changes it. */
+interface RowCells {
+  report: Report;
+  review: ReviewWords;
+  lead: ReturnType<typeof leadColumns>;
+  offset: number;
+  fieldOf: (column: number) => string | undefined;
+  values: CellValue[];
+  styles: number[];
+  comments: Map<number, string>;
+}
+
+/** Shows a marked cell: a relation's person, a stored value, an update's new value; with its comment "was: …". */
+function markCell(row: RowCells, cell: ReviewCell, cells: readonly string[], status: Status): void {
+  const { report, review, lead, offset } = row;
+  if (cell.column < 0) {
+    if (lead.people >= 0) row.values[lead.people - 1 - cell.column] = cell.stored;
+    return;
+  }
+  if (cell.was === undefined ? !SHOWS_STORED.has(status) : !SHOWS_UPDATE.has(status)) return;
+  const field = row.fieldOf(cell.column);
+  const original = cells[cell.column] ?? "";
+  // A normalised value that reads as the sheet has it (a gender "vrouw" in a Dutch report) is not
+  // marked; a date always is, as a date: which day the text was read as is what must be checked.
+  if (cell.was === undefined && field !== "date_of_birth" && shownText(field, cell.stored, report.lang) === original) return;
+  const shown = storedCell(field, cell.stored, report.lang);
+  row.values[offset + cell.column] = shown.value;
+  row.styles[offset + cell.column] = shown.style;
+  const was = cell.was === undefined ? original : shownText(field, cell.was, report.lang);
+  // Spaces the tool trimmed are seen only in quotes.
+  const quoted = was !== was.trim() ? `"${was}"` : was;
+  row.comments.set(offset + cell.column, `${review.was} ${was === "" ? review.empty : quoted}`);
 }
 
 function* chain<T>(first: T[], rest: Iterator<T>): Generator<T> {
