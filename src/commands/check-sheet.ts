@@ -259,7 +259,7 @@ export async function writeOutputs(
   started: Date,
   extra: Record<string, unknown> = {},
 ): Promise<void> {
-  await writeReports(outDir, report, read.analysis.texts, read.reportKey);
+  await writeReports(outDir, report, read.analysis, read.reportKey);
   log.info({ summary: report.summary, notes: report.notes, ...extra, ms: Date.now() - started.getTime() }, `${report.mode} finished`);
   log.flush();
 }

@@ -67,8 +67,19 @@ interface RangedValidations {
 const FIXED_DATE = new Date(Date.UTC(2026, 0, 1));
 const ROWS_PREPARED = 5000;
 
-/** Builds the empty sheet an organisation fills in, with an explanation sheet beside it. */
-export async function buildTemplate(script: ScriptDef, lang: Lang): Promise<Buffer> {
+/** Rows to put into a template (fix.xlsx): values in the script's column order, and each row's reason in an extra column. */
+export interface TemplateRows {
+  rows: readonly (readonly string[])[];
+  reasons: readonly string[];
+  /** The extra column's header: one that reading the sheet ignores. */
+  reasonHeader: string;
+}
+
+/**
+ * Builds the empty sheet an organisation fills in, with an explanation sheet beside it; with
+ * `fill`, the same sheet holding rows to correct (fix.xlsx).
+ */
+export async function buildTemplate(script: ScriptDef, lang: Lang, fill?: TemplateRows): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = "mdimport";
   workbook.created = FIXED_DATE;
@@ -81,12 +92,19 @@ export async function buildTemplate(script: ScriptDef, lang: Lang): Promise<Buff
     width: Math.max(column.headers[lang].length + 4, 16),
     style: column.text ? { numFmt: "@" } : {},
   }));
+  if (fill) {
+    const reason = data.getColumn(script.columns.length + 1);
+    reason.header = fill.reasonHeader;
+    reason.width = 70;
+    fill.rows.forEach((row, i) => data.addRow([...row.map((value) => (value === "" ? null : value)), fill.reasons[i] ?? ""]));
+  }
   data.getRow(1).font = { bold: true };
+  const prepared = Math.max(ROWS_PREPARED, (fill?.rows.length ?? 0) + 1);
   script.columns.forEach((column, index) => {
     if (!column.choices) return;
     const letter = data.getColumn(index + 1).letter;
     // NOTE: exceljs supports ranged data validations, but its type declarations omit them.
-    (data as unknown as RangedValidations).dataValidations.add(`${letter}2:${letter}${ROWS_PREPARED}`, {
+    (data as unknown as RangedValidations).dataValidations.add(`${letter}2:${letter}${prepared}`, {
       type: "list",
       allowBlank: true,
       formulae: [`"${column.choices[lang].join(",")}"`],

@@ -1,4 +1,4 @@
-import { cellText, isBlank, type SheetRow } from "../input/cells.js";
+import { type Cell, cellText, isBlank, type SheetRow, trimAll } from "../input/cells.js";
 import { columnLetter, findHeaderRow, type HeaderMap, mapHeaders, sheetLanguage } from "../input/headers.js";
 import type { Workbook } from "../input/workbook.js";
 import { InputError } from "../shared/errors.js";
@@ -10,8 +10,8 @@ import { DuplicateFinder } from "./dedupe.js";
 import type { PlatformConfig } from "./platform-config.js";
 import { AmericanDateDetector } from "./american-dates.js";
 import { FormulaColumn, watchesFormulas } from "./formula-columns.js";
-import { RowTextStore } from "./row-store.js";
-import type { PlannedRow } from "./plan.js";
+import { type ReviewCell, ReviewStore, RowTextStore } from "./row-store.js";
+import type { PlannedRow, PlanReview } from "./plan.js";
 import { buildRowValidator, type RowValidator } from "./validate.js";
 
 export type Status = "valid" | "planned" | "done" | "unchanged" | "invalid" | "duplicate" | "dropout" | "failed";
@@ -62,6 +62,8 @@ export interface Analysis {
   warnings: Warning[];
   /** The rows as the sheet shows them, header first, for the requester's report. */
   texts: RowTextStore;
+  /** Per data row, the cells report.xlsx shows otherwise than the sheet (in memory only). */
+  review: ReviewStore;
 }
 
 export interface AnalyseOptions {
@@ -102,7 +104,7 @@ export async function analyseWorkbook(workbook: Workbook, options: AnalyseOption
     for (const sheetRow of first.slice(first.indexOf(header) + 1)) checkRow(state, sheetRow);
   }
   if (!state) throw new InputError(`The sheet "${workbook.sheet.name}" is empty: it has no header row and no data.`);
-  const { headerMap, validator, finder, results, texts, hiddenRows, paddedRows } = state;
+  const { headerMap, validator, finder, results, texts, review, hiddenRows, paddedRows } = state;
   const americanWarnings = markAmericanDates(state);
   const verdicts = finder.verdicts();
   for (const result of results) {
@@ -138,7 +140,7 @@ export async function analyseWorkbook(workbook: Workbook, options: AnalyseOption
   for (const { index, displayed } of state.watched) {
     if (displayed && displayed.length > 0) warnings.push({ code: "number_format", column: columnLetter(index), rows: displayed });
   }
-  return { headerMap, results, warnings, texts };
+  return { headerMap, results, warnings, texts, review };
 }
 
 /**
@@ -170,6 +172,9 @@ interface RowState {
   finder: DuplicateFinder;
   results: RowResult[];
   texts: RowTextStore;
+  review: ReviewStore;
+  /** Field → the sheet column holding it. */
+  fieldColumns: Map<string, number>;
   hiddenRows: number[];
   paddedRows: number[];
   plan: AnalyseOptions["plan"];
@@ -197,6 +202,8 @@ function startRows(script: ScriptDef, header: SheetRow, above: SheetRow[], optio
     finder: new DuplicateFinder(script.keys),
     results: [],
     texts,
+    review: new ReviewStore(),
+    fieldColumns: new Map([...headerMap.columns].map(([index, column]) => [column.field, index])),
     hiddenRows: [],
     paddedRows: [],
     plan: options.plan,
@@ -231,8 +238,9 @@ function checkRow(state: RowState, sheetRow: SheetRow): void {
     if (watched.displayed && cell.kind === "number" && cell.display !== undefined) watched.displayed.push(sheetRow.row);
   }
   const ok = checked.reasons.length === 0;
-  if (ok && state.plan) {
-    const planned = state.plan(checked.values, sheetRow.row);
+  const planned = ok && state.plan ? state.plan(checked.values, sheetRow.row) : undefined;
+  state.review.add(ok ? reviewCells(state, sheetRow.cells, checked.values, planned?.review) : []);
+  if (planned) {
     const { md_id: mdId, changes, conflict } = planned;
     state.results.push({
       row: sheetRow.row,
@@ -246,6 +254,40 @@ function checkRow(state: RowState, sheetRow: SheetRow): void {
   } else {
     state.results.push({ row: sheetRow.row, status: ok ? "valid" : "invalid", action: ok ? state.script.action : "none", reasons: checked.reasons });
   }
+}
+
+/**
+ * The cells of a valid row that report.xlsx shows otherwise than the sheet: where the tool
+ * normalised a value (trimmed, lower-cased, a gender or date in its one form, a BSN padded, an
+ * ID URL reduced to the ID), an update's changing fields with the platform's current value, a
+ * relation's people. Only the cells that differ are kept.
+ */
+function reviewCells(
+  state: RowState,
+  cells: readonly (Cell | undefined)[],
+  values: Record<string, unknown>,
+  review: PlanReview | undefined,
+): ReviewCell[] {
+  const marked: ReviewCell[] = [];
+  if (review?.professional !== undefined) marked.push({ column: -1, stored: review.professional });
+  if (review?.client !== undefined) marked.push({ column: -2, stored: review.client });
+  // An update's fields that change show the platform's value; of the rest only IDs (a URL reduced to its ID) are marked.
+  const was = review?.was ?? {};
+  const updates = state.script.action === "update";
+  for (const [field, column] of state.fieldColumns) {
+    const value = values[field];
+    if (typeof value !== "string") continue;
+    const before = was[field];
+    if (before !== undefined) {
+      marked.push({ column, stored: value, was: before ?? "" });
+      continue;
+    }
+    if (updates && !state.headerMap.columns.get(column)?.idKind) continue;
+    const text = cellText(cells[column]);
+    // An empty cell stays empty in the report, whatever default it stands for.
+    if (text !== value && trimAll(text) !== "") marked.push({ column, stored: value });
+  }
+  return marked;
 }
 
 /** Marks the date cells of a column that Excel read as month/day, and says so once per column. */

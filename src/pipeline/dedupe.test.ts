@@ -47,21 +47,21 @@ describe("DuplicateFinder", () => {
         { id: "3", email: "b@x.nl" },
       ]),
     ).toEqual({
-      2: [{ code: "conflict_in_file", field: "id" }],
+      2: [{ code: "conflict_in_file", field: "id", ref: 3 }],
       3: [
-        { code: "conflict_in_file", field: "id" },
-        { code: "conflict_in_file", field: "email" },
+        { code: "conflict_in_file", field: "id", ref: 2 },
+        { code: "conflict_in_file", field: "email", ref: 4 },
       ],
-      4: [{ code: "conflict_in_file", field: "email" }],
+      4: [{ code: "conflict_in_file", field: "email", ref: 3 }],
     });
   });
 
   it("calls exact repeats conflicts too when a third row contradicts them", () => {
     const a = { id: "1", email: "a@x.nl" };
     expect(find(keys, [a, a, { id: "1", email: "c@x.nl" }])).toEqual({
-      2: [{ code: "conflict_in_file", field: "id" }],
-      3: [{ code: "conflict_in_file", field: "id" }],
-      4: [{ code: "conflict_in_file", field: "id" }],
+      2: [{ code: "conflict_in_file", field: "id", ref: 3 }],
+      3: [{ code: "conflict_in_file", field: "id", ref: 2 }],
+      4: [{ code: "conflict_in_file", field: "id", ref: 2 }],
     });
   });
 

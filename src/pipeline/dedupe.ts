@@ -60,7 +60,9 @@ export class DuplicateFinder {
       if (!group.conflict) continue;
       const fields = this.keys[group.key] ?? [];
       const reason: Reason = fields.length === 1 ? { code: "conflict_in_file", field: fields[0] } : { code: "conflict_in_file" };
-      for (const index of [group.first, ...group.later]) push(index, { ...reason });
+      const members = [group.first, ...group.later];
+      // Each row names another of its group (the first that is not itself), as a duplicate names the row it repeats.
+      for (const index of members) push(index, { ...reason, ref: this.rows[index === group.first ? (group.later[0] as number) : group.first] });
     }
     for (const group of groups) {
       if (group.conflict) continue;

@@ -38,7 +38,22 @@ export interface PlannedRow {
   changes?: string[];
   /** For a dropout: the account it collides with. */
   conflict?: Conflict;
+  /** For report.xlsx only (never report.json or the log): what the platform holds now. */
+  review?: PlanReview;
 }
+
+/** Personal data from the platform snapshot, carried in memory to report.xlsx alone. */
+export interface PlanReview {
+  /** For an update: the account's current value of each field that changes (null: empty). */
+  was?: Record<string, string | null>;
+  /** For a relation: the professional and the client as the platform knows them ("name <e-mail>"). */
+  professional?: string;
+  client?: string;
+}
+
+/** A person as a requester recognises them: the name and the e-mail address. */
+const personText = (account: { first_name: string; infix: string | null; last_name: string; email: string }): string =>
+  `${[account.first_name, account.infix, account.last_name].filter((part) => part).join(" ")} <${account.email}>`;
 
 /** The account a row collides with, as report.json may name it. */
 const conflictWith = (account: ClientAccount | ListedProfessional | undefined): { conflict?: Conflict } =>
@@ -172,10 +187,14 @@ const planRelation: Planner = (values, index) => {
   const reasons: Reason[] = [];
   if (professional.reason) reasons.push({ ...professional.reason, code: "professional_not_found" });
   if (client.reason) reasons.push({ ...client.reason, code: "client_not_found" });
-  if (!professional.account || !client.account) return dropout("link", reasons);
+  const review: PlanReview = {
+    ...(professional.account ? { professional: personText(professional.account) } : {}),
+    ...(client.account ? { client: personText(client.account) } : {}),
+  };
+  if (!professional.account || !client.account) return { ...dropout("link", reasons), review };
   const relation: Relation = { professional_md_id: professional.account.md_id, client_md_id: client.account.md_id };
-  if (index.hasRelation(relation)) return unchanged([{ code: "already_exists" }]);
-  return { status: "planned", action: "link", reasons: [], operation: { kind: "link", relation } };
+  if (index.hasRelation(relation)) return { ...unchanged([{ code: "already_exists" }]), review };
+  return { status: "planned", action: "link", reasons: [], operation: { kind: "link", relation }, review };
 };
 
 /** The checks every update shares: the account, the cross-check e-mail, the protection setting. */
@@ -232,7 +251,17 @@ function updatePlanner(kind: UpdateKind): Planner {
       }
     }
     if (reasons.length > 0) return { ...dropout("update", reasons), md_id: mdId, ...conflictWith(conflict) };
-    return { status: "planned", action: "update", reasons: [], operation: kind.operation(mdId, changes), md_id: mdId, changes: Object.keys(changes) };
+    const record = account as unknown as Record<string, unknown>;
+    const was = Object.fromEntries(Object.keys(changes).map((field) => [field, typeof record[field] === "string" ? record[field] : null]));
+    return {
+      status: "planned",
+      action: "update",
+      reasons: [],
+      operation: kind.operation(mdId, changes),
+      md_id: mdId,
+      changes: Object.keys(changes),
+      review: { was },
+    };
   };
 }
 

@@ -1,13 +1,14 @@
 import type { EncryptKeys } from "../input/encrypt.js";
-import type { RowTextStore } from "../pipeline/row-store.js";
+import { writeFixXlsx } from "./fix-xlsx.js";
 import { writeJsonReport } from "./json.js";
 import type { Report } from "./report.js";
 import { writeSummaryMd } from "./summary-md.js";
-import { writeXlsxReport } from "./xlsx.js";
+import { type ReportSources, writeXlsxReport } from "./xlsx.js";
 
-/** Renders the one report into the output folder: report.json, report.xlsx (or .xlsx.gpg), summary.md. */
-export async function writeReports(outDir: string, report: Report, texts: RowTextStore, encryptTo: EncryptKeys | null | undefined): Promise<void> {
+/** Renders the one report into the output folder: report.json, report.xlsx and fix.xlsx (or their .gpg), summary.md. */
+export async function writeReports(outDir: string, report: Report, sources: ReportSources, encryptTo: EncryptKeys | null | undefined): Promise<void> {
   writeJsonReport(outDir, report);
-  await writeXlsxReport(outDir, report, texts, encryptTo);
+  await writeXlsxReport(outDir, report, sources, encryptTo);
+  await writeFixXlsx(outDir, report, sources, encryptTo);
   writeSummaryMd(outDir, report);
 }

@@ -3,7 +3,7 @@ import { unzipSync, strFromU8 } from "fflate";
 import { describe, expect, it } from "vitest";
 import { cellText } from "../input/cells.js";
 import { readSheet } from "../../test/support/xlsx.js";
-import { XlsxWriter } from "./xlsx-writer.js";
+import { MAX_COMMENTS, XlsxWriter } from "./xlsx-writer.js";
 
 async function write(rows: string[][]): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
@@ -54,5 +54,55 @@ describe("XlsxWriter", () => {
     expect(sheet).toContain('<autoFilter ref="A1:A9"/>');
     expect(sheet).toContain('t="inlineStr"');
     expect(strFromU8(parts["xl/workbook.xml"] as Uint8Array)).toContain("_xlnm._FilterDatabase");
+  });
+});
+
+describe("XlsxWriter: numbers, dates, comments, frozen columns", () => {
+  async function commented(count: number): Promise<{ bytes: Uint8Array; dropped: number }> {
+    const chunks: Uint8Array[] = [];
+    const writer = new XlsxWriter((chunk) => chunks.push(chunk), {
+      fills: ["FFC6EFCE"],
+      styles: [{ format: "number" }, { fill: "FFBDD7EE", format: "date" }],
+    });
+    writer.startSheet({ name: "Rapport", widths: [10, 10, 10], header: true, frozenColumns: 2 });
+    writer.addRow(["Status", "Rij", "Datum"], () => 1);
+    for (let i = 0; i < count; i++) {
+      writer.addRow(["gepland", i + 2, 31_000 + i], (c) => (c === 0 ? 2 : c === 1 ? 3 : 4));
+      writer.comment(2, `was: <${i}> & "zo"`);
+    }
+    await writer.endSheet();
+    writer.startSheet({ name: "Samenvatting", widths: [20], header: false });
+    writer.addRow(["geldig", 3]);
+    await writer.endSheet();
+    await writer.finish();
+    return { bytes: Buffer.concat(chunks), dropped: writer.dropped };
+  }
+
+  it("writes number and date cells, comments that exceljs reads back, and freezes the first columns", async () => {
+    const { bytes, dropped } = await commented(3);
+    expect(dropped).toBe(0);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
+    const sheet = workbook.getWorksheet("Rapport") as ExcelJS.Worksheet;
+    expect(sheet.getCell("B2").value).toBe(2);
+    expect(sheet.getCell("B2").type).toBe(ExcelJS.ValueType.Number);
+    expect(sheet.getCell("C2").type).toBe(ExcelJS.ValueType.Date);
+    const note = sheet.getCell("C3").note as string | { texts: { text: string }[] };
+    expect(typeof note === "string" ? note : note.texts.map((t) => t.text).join("")).toBe('was: <1> & "zo"');
+    expect(sheet.views[0]).toMatchObject({ state: "frozen", xSplit: 2, ySplit: 1 });
+    expect(workbook.getWorksheet("Samenvatting")?.getCell("B1").value).toBe(3);
+    const parts = unzipSync(bytes);
+    expect(Object.keys(parts)).toEqual(
+      expect.arrayContaining(["xl/comments1.xml", "xl/drawings/vmlDrawing1.vml", "xl/worksheets/_rels/sheet1.xml.rels"]),
+    );
+    expect(strFromU8(parts["[Content_Types].xml"] as Uint8Array)).toContain('PartName="/xl/comments1.xml"');
+    expect(Object.keys(parts)).not.toContain("xl/comments2.xml");
+  });
+
+  it("keeps at most MAX_COMMENTS comments per sheet and counts the rest", async () => {
+    const { bytes, dropped } = await commented(MAX_COMMENTS + 5);
+    expect(dropped).toBe(5);
+    const comments = strFromU8(unzipSync(bytes)["xl/comments1.xml"] as Uint8Array);
+    expect(comments.split("<comment ").length - 1).toBe(MAX_COMMENTS);
   });
 });

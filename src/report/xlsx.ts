@@ -1,117 +1,122 @@
-import { rmSync } from "node:fs";
-import { join } from "node:path";
 import type { Status } from "../pipeline/analyse.js";
-import type { RowTextStore } from "../pipeline/row-store.js";
 import type { EncryptKeys } from "../input/encrypt.js";
-import { OutFile, writeOutFile } from "../shared/out-dir.js";
-import { catalogues } from "./messages/index.js";
+import { getScript } from "../scripts/index.js";
+import { writeWorkbookFile } from "./workbook-file.js";
+import { FIX_MAX_ROWS, fixRowCount } from "./fix-xlsx.js";
+import { catalogues, renderReason } from "./messages/index.js";
+import { fillIn, reviewWords } from "./messages/review.js";
 import type { Report } from "./report.js";
-import { XlsxWriter } from "./xlsx-writer.js";
+import { reportFills, reportStyles, styleNamed, styleOf } from "./xlsx-cells.js";
+import { type ReportSources, writeRowsSheet } from "./xlsx-rows.js";
+import { MAX_COMMENTS, XlsxWriter } from "./xlsx-writer.js";
 
-/** One colour per status, soft enough to read black text on. */
-const statusFills: Record<Status, string> = {
-  valid: "FFC6EFCE",
-  planned: "FFC6EFCE",
-  done: "FF9FD8A8",
-  unchanged: "FFDDEBF7",
-  invalid: "FFFFC7CE",
-  duplicate: "FFFFEB9C",
-  dropout: "FFF8CBAD",
-  failed: "FFFF9999",
-};
-const statuses = Object.keys(statusFills) as Status[];
-const styleOf = (status: Status) => statuses.indexOf(status) + 2;
+export type { ReportSources } from "./xlsx-rows.js";
 
 /**
- * report.xlsx for the requester: the sheet's own columns and rows (as kept while reading),
- * then a status and a reason column in the requester's language
- * and the row number in the original sheet; a summary sheet after it.
+ * report.xlsx for the requester: the report sheet (status, reason and row number first, then
+ * the sheet's own columns as they will be stored), after a run the IDs sheet, and a summary
+ * sheet.
  */
-export async function writeXlsxReport(dir: string, report: Report, texts: RowTextStore, encryptTo?: EncryptKeys | null): Promise<void> {
-  if (encryptTo) {
-    // Only the encrypted report reaches the disk: the workbook is built in memory first.
-    const chunks: Uint8Array[] = [];
-    await writeWorkbook((chunk) => chunks.push(chunk), report, texts);
-    const { encryptBytes } = await import("../input/encrypt.js");
-    writeOutFile(dir, "report.xlsx.gpg", await encryptBytes(Buffer.concat(chunks), encryptTo));
-    // An earlier start's plain report (--plain-report) is out of date, and must not lie beside it.
-    rmSync(join(dir, "report.xlsx"), { force: true });
-    return;
-  }
-  const file = new OutFile(dir, "report.xlsx");
-  try {
-    await writeWorkbook((chunk) => file.write(chunk), report, texts);
-  } catch (error) {
-    // A half-written report never takes the place of a whole one.
-    file.discard();
-    throw error;
-  }
-  file.close();
-  rmSync(join(dir, "report.xlsx.gpg"), { force: true });
+export async function writeXlsxReport(dir: string, report: Report, sources: ReportSources, encryptTo?: EncryptKeys | null): Promise<void> {
+  await writeWorkbookFile(dir, "report.xlsx", (sink) => writeWorkbook(sink, report, sources), encryptTo);
 }
 
-async function writeWorkbook(sink: (chunk: Uint8Array) => void, report: Report, texts: RowTextStore): Promise<void> {
-  const writer = new XlsxWriter(sink, { fills: statuses.map((s) => statusFills[s]) });
-  await writeRowsSheet(writer, report, texts);
-  await writeSummarySheet(writer, report);
+async function writeWorkbook(sink: (chunk: Uint8Array) => void, report: Report, sources: ReportSources): Promise<void> {
+  const writer = new XlsxWriter(sink, { fills: reportFills, styles: reportStyles });
+  await writeRowsSheet(writer, report, sources);
+  const uncommented = writer.dropped;
+  if (report.mode === "run") await writeIdsSheet(writer, report, sources);
+  await writeSummarySheet(writer, report, uncommented);
   await writer.finish();
 }
 
-async function writeRowsSheet(writer: XlsxWriter, report: Report, texts: RowTextStore): Promise<void> {
-  const words = catalogues[report.lang];
-  const rows = texts.read();
-  const first = rows.next();
-  const headers: string[] = first.done ? [] : first.value;
-  // Column widths from the header and the first rows; the rest streams through unseen.
-  const sample: string[][] = [];
-  for (let next = rows.next(); !next.done && sample.push(next.value) < 200; next = rows.next()) {
-    // only gathering the sample
-  }
-  const width = Math.max(headers.length, ...sample.map((r) => r.length));
-  const widths = Array.from({ length: width }, (_, i) =>
-    Math.min(Math.max((headers[i] ?? "").length + 2, ...sample.map((r) => (r[i] ?? "").length + 1), 10), 45),
-  );
-  writer.startSheet({ name: words.labels.report, widths: [...widths, 12, 70, 7], header: true });
-  writer.addRow([...Array.from({ length: width }, (_, i) => headers[i] ?? ""), words.labels.status, words.labels.reason, words.labels.row], () => 1);
-  let index = 0;
-  const values: string[] = new Array<string>(width + 3);
-  for (const cells of chain(sample, rows)) {
-    const result = report.rows[index++];
-    if (!result) throw new Error("report rows out of step with the sheet");
-    for (let i = 0; i < width; i++) values[i] = cells[i] ?? "";
-    values[width] = words.statuses[result.status];
-    // Only here, for the requester, does a refusal show the platform's own words.
-    values[width + 1] = result.reasons.map((r) => (r.platform_text ? `${r.message}: ${r.platform_text}` : r.message)).join("; ");
-    values[width + 2] = String(result.row);
-    const style = styleOf(result.status);
-    writer.addRow(values, () => style);
+/** After a run: source ID → Minddistrict ID of every account the rows are about, for the organisation's own system. */
+async function writeIdsSheet(writer: XlsxWriter, report: Report, sources: ReportSources): Promise<void> {
+  const review = reviewWords[report.lang];
+  const idColumn = [...sources.headerMap.columns].find(([, column]) => column.field === "id")?.[0];
+  writer.startSheet({ name: review.ids, widths: [36, 20], header: true });
+  writer.addRow([review.sourceId, review.mdId], () => 1);
+  const marks = sources.review.read();
+  const texts = sources.texts.read();
+  texts.next(); // the header
+  for (const row of report.rows) {
+    const cells = texts.next().value ?? [];
+    const marked = marks.next().value ?? [];
+    if (!row.md_id || (row.status !== "done" && row.status !== "unchanged")) continue;
+    // The ID as stored (a URL reduced to its ID), else as the sheet has it.
+    const id = idColumn === undefined ? "" : (marked.find((c) => c.column === idColumn)?.stored ?? (cells[idColumn] ?? "").trim());
+    writer.addRow([id, row.md_id]);
     await writer.flushIfFull();
   }
   await writer.endSheet();
 }
 
-async function writeSummarySheet(writer: XlsxWriter, report: Report): Promise<void> {
+async function writeSummarySheet(writer: XlsxWriter, report: Report, uncommented: number): Promise<void> {
   const words = catalogues[report.lang];
-  writer.startSheet({ name: words.labels.summary, widths: [28, 90], header: false });
-  writer.addRow([words.labels.mode, words.modes[report.mode]], (c) => (c === 0 ? 1 : 0));
-  writer.addRow([words.labels.script, report.script], (c) => (c === 0 ? 1 : 0));
-  writer.addRow([words.labels.created, report.created], (c) => (c === 0 ? 1 : 0));
-  writer.addRow([words.labels.sheet, report.input.sheet], (c) => (c === 0 ? 1 : 0));
-  writer.addRow([words.labels.rows, String(report.input.rows)], (c) => (c === 0 ? 1 : 0));
-  if (report.platform) writer.addRow([words.labels.platform, report.platform], (c) => (c === 0 ? 1 : 0));
+  const review = reviewWords[report.lang];
+  const script = getScript(report.script);
+  const label = (c: number) => (c === 0 ? 1 : 0);
+  writer.startSheet({ name: words.labels.summary, widths: [32, 90], header: false });
+  writer.addRow([words.labels.mode, words.modes[report.mode]], label);
+  writer.addRow([words.labels.script, report.script], label);
+  writer.addRow([words.labels.created, report.created], label);
+  writer.addRow([words.labels.file, report.input.sha256], label);
+  writer.addRow([words.labels.sheet, report.input.sheet], label);
+  writer.addRow([words.labels.rows, report.input.rows], (c) => (c === 0 ? 1 : styleNamed("number")));
+  if (report.platform) writer.addRow([words.labels.platform, report.platform], label);
+  if (report.run?.welcome_mail) writer.addRow([review.welcomeMail, report.run.welcome_mail === "yes" ? review.yes : review.no], label);
   writer.addRow([]);
+  writer.addRow([words.labels.status, words.labels.count], () => 1);
   for (const [status, count] of Object.entries(report.summary)) {
-    writer.addRow([words.statuses[status as Status], String(count)], (c) => (c === 0 ? styleOf(status as Status) : 0));
+    writer.addRow([words.statuses[status as Status], count], (c) => (c === 0 ? styleOf(status as Status) : styleNamed("number")));
   }
-  if (report.warnings.length > 0) {
+  const reasons = reasonCounts(report, script);
+  if (reasons.length > 0) {
+    writer.addRow([]);
+    writer.addRow([review.reasons, words.labels.count], () => 1);
+    for (const [text, count] of reasons) writer.addRow([text, count], (c) => (c === 0 ? 0 : styleNamed("number")));
+  }
+  if (report.mode === "run") {
+    const done = new Map<string, number>();
+    for (const row of report.rows) if (row.status === "done" && row.action !== "none") done.set(row.action, (done.get(row.action) ?? 0) + 1);
+    writer.addRow([]);
+    writer.addRow([review.done, words.labels.count], () => 1);
+    for (const [action, count] of done) writer.addRow([review.actions[action as "create"], count], (c) => (c === 0 ? 0 : styleNamed("number")));
+  }
+  const notes = report.warnings.map((w) => w.message);
+  if (uncommented > 0) notes.push(fillIn(review.commentsCapped, { max: MAX_COMMENTS, n: uncommented }));
+  const toFix = fixRowCount(report);
+  if (toFix > FIX_MAX_ROWS) notes.push(fillIn(review.fixCapped, { max: FIX_MAX_ROWS, n: toFix }));
+  if (report.mode === "run") notes.push(review.noUrl);
+  if (notes.length > 0) {
     writer.addRow([]);
     writer.addRow([words.labels.notes], () => 1);
-    for (const warning of report.warnings) writer.addRow(["", warning.message]);
+    for (const note of notes) writer.addRow(["", note]);
   }
   await writer.endSheet();
 }
 
-function* chain<T>(first: T[], rest: Iterator<T>): Generator<T> {
-  yield* first;
-  for (let next = rest.next(); !next.done; next = rest.next()) yield next.value;
+/** How many rows give each reason (by code, field and detail), in the requester's words, most first. */
+function reasonCounts(report: Report, script: ReturnType<typeof getScript>): [string, number][] {
+  const counts = new Map<string, { reason: Report["rows"][number]["reasons"][number]; count: number }>();
+  for (const row of report.rows) {
+    for (const reason of row.reasons) {
+      const key = `${reason.code}\u0000${reason.field ?? ""}\u0000${reason.detail ?? ""}`;
+      const entry = counts.get(key);
+      if (entry) entry.count++;
+      else counts.set(key, { reason, count: 1 });
+    }
+  }
+  return [...counts.values()]
+    .map(({ reason, count }): [string, number] => {
+      // A row reference or a platform's words belong to one row: the summary names the reason without them.
+      const { code, field, detail, value } = reason;
+      const text = renderReason(
+        { code, ...(field ? { field } : {}), ...(detail ? { detail } : {}), ...(value ? { value } : {}) },
+        script,
+        report.lang,
+      );
+      return [text.replaceAll("{ref}", "…"), count];
+    })
+    .sort((a, b) => b[1] - a[1]);
 }

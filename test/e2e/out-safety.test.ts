@@ -55,7 +55,7 @@ describe("output files cannot be turned against the user", () => {
     expect(lstatSync(join(out, "report.json")).isFile()).toBe(true);
     expect(lstatSync(join(out, "mdimport.log")).isFile()).toBe(true);
     expect(readJson<{ mode: string }>(join(out, "report.json")).mode).toBe("validate");
-    expect(readdirSync(out).sort()).toEqual(["mdimport.log", "report.json", "report.xlsx", "summary.md"]);
+    expect(readdirSync(out).sort()).toEqual(["fix.xlsx", "mdimport.log", "report.json", "report.xlsx", "summary.md"]);
   });
 
   rootOnly("writes personal data only into new files of the user's own, never into another user's file", () => {

@@ -31,11 +31,19 @@ function readPrivateKey(path: string): Promise<openpgp.PrivateKey> {
     : openpgp.readPrivateKey({ binaryKey: bytes });
 }
 
-/** The report.xlsx inside a folder's report.xlsx.gpg is a workbook with the report's two sheets. */
+/** The report.xlsx inside a folder's report.xlsx.gpg is a workbook with the report's sheets (a run's has an IDs sheet too). */
 async function expectReportWorkbook(plain: Uint8Array | null): Promise<void> {
   expect(plain).not.toBeNull();
   const { workbook, rows } = await readSheet(plain!);
-  expect(workbook.sheets).toHaveLength(2);
+  expect(workbook.sheets.length).toBeGreaterThanOrEqual(2);
+  expect(rows.length).toBeGreaterThan(1);
+}
+
+/** The fix.xlsx inside a folder's fix.xlsx.gpg is the template's data sheet and explanation sheet. */
+async function expectFixWorkbook(plain: Uint8Array | null): Promise<void> {
+  expect(plain).not.toBeNull();
+  const { workbook, rows } = await readSheet(plain!);
+  expect(workbook.sheets.map((s) => s.name)).toEqual(["Gegevens", "Toelichting"]);
   expect(rows.length).toBeGreaterThan(1);
 }
 
@@ -47,10 +55,11 @@ describe("report.xlsx of an encrypted input is written only encrypted", () => {
     });
     expect(run.code).toBe(1);
     expect(run.stderr).toBe("");
-    expect(readdirSync(out).sort()).toEqual(["mdimport.log", "report.json", "report.xlsx.gpg", "summary.md"]);
+    expect(readdirSync(out).sort()).toEqual(["fix.xlsx.gpg", "mdimport.log", "report.json", "report.xlsx.gpg", "summary.md"]);
     const opened = gpgWithFixtureKeys().decrypt(join(out, "report.xlsx.gpg"));
     expect(opened.code).toBe(0);
     await expectReportWorkbook(opened.plain);
+    await expectFixWorkbook(gpgWithFixtureKeys().decrypt(join(out, "fix.xlsx.gpg")).plain);
   });
 
   it("validate with --encrypt-report-to twice: every requester's key and the developer's own key open it", async () => {
@@ -110,7 +119,9 @@ describe("report.xlsx of an encrypted input is written only encrypted", () => {
     const gpg = gpgWithFixtureKeys();
     for (const out of ["test-run", "run"]) {
       expect(existsSync(join(dir, out, "report.xlsx"))).toBe(false);
+      expect(existsSync(join(dir, out, "fix.xlsx"))).toBe(false);
       await expectReportWorkbook(gpg.decrypt(join(dir, out, "report.xlsx.gpg")).plain);
+      await expectFixWorkbook(gpg.decrypt(join(dir, out, "fix.xlsx.gpg")).plain);
     }
   });
 

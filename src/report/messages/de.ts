@@ -11,7 +11,8 @@ export const de: Catalogue = {
     invalid_role: "{field} ist keine bekannte Gruppe; wählen Sie aus {roles}",
     invalid_id: "{field} ist keine gültige ID",
     duplicate_in_file: "wiederholt Zeile {ref} dieser Datei; nur Zeile {ref} zählt",
-    conflict_in_file: "{field} kommt in dieser Datei mehrfach mit anderen Daten vor; es ist nicht zu sagen, welche Zeile stimmt",
+    conflict_in_file:
+      "{field} kommt in dieser Datei mehrfach mit anderen Daten vor (auch in Zeile {ref}); es ist nicht zu sagen, welche Zeile stimmt",
     external_id_in_use: "{field} wird auf der Plattform bereits verwendet",
     email_in_use: "{field} wird auf der Plattform bereits verwendet (aktiv oder inaktiv, Klient oder Professional)",
     bsn_in_use: "{field} wird auf der Plattform bereits verwendet",

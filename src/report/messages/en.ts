@@ -11,7 +11,7 @@ export const en: Catalogue = {
     invalid_role: "{field} is not a known group; choose from {roles}",
     invalid_id: "{field} is not a valid ID",
     duplicate_in_file: "repeats row {ref} of this file; only row {ref} counts",
-    conflict_in_file: "{field} appears more than once in this file with different data; no one can tell which row is right",
+    conflict_in_file: "{field} appears more than once in this file with different data (also in row {ref}); no one can tell which row is right",
     external_id_in_use: "{field} is already in use on the platform",
     email_in_use: "{field} is already in use on the platform (active or inactive, client or professional)",
     bsn_in_use: "{field} is already in use on the platform",

@@ -11,7 +11,7 @@ export const nl: Catalogue = {
     invalid_role: "{field} is geen bekende groep; kies uit {roles}",
     invalid_id: "{field} is geen geldig ID",
     duplicate_in_file: "herhaalt rij {ref} van dit bestand; alleen rij {ref} telt",
-    conflict_in_file: "{field} staat vaker in dit bestand, met andere gegevens; niet te zeggen welke rij klopt",
+    conflict_in_file: "{field} staat vaker in dit bestand (ook in rij {ref}), met andere gegevens; niet te zeggen welke rij klopt",
     external_id_in_use: "{field} is op het platform al in gebruik",
     email_in_use: "{field} is op het platform al in gebruik (actief of inactief, cliënt of professional)",
     bsn_in_use: "{field} is op het platform al in gebruik",
