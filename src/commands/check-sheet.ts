@@ -224,7 +224,7 @@ export function sheetReport(
     sha256: read.input.sha256,
     sheet: read.workbook.sheet.name,
     sheetPosition: sheetPosition(read.workbook),
-    platform: platform ? { name: platform.name, id: platform.id } : null,
+    platform: platform ? { name: platform.name, id: platform.id, ...(platform.mode === undefined ? {} : { mode: platform.mode }) } : null,
     config: read.config,
   });
 }

@@ -44,6 +44,8 @@ export interface Report {
   platform: string | null;
   /** The platform's identity, which a run is held to: a local store's own ID, or an API's origin. */
   platform_id: string | null;
+  /** The mode the platform's API reported (null: production), where it reports one; for the requester's summary sheet. */
+  platform_mode?: string | null;
   /** The platform configuration the rows were checked against (which client fields are required, protection). */
   config: PlatformConfig | null;
   summary: Record<string, number>;
@@ -78,7 +80,8 @@ export interface BuildReportOptions {
   sha256: string;
   sheet: string;
   sheetPosition: number;
-  platform: { name: string; id: string } | null;
+  /** `mode`: what the platform's API reports (null: production); absent where there is none (the local store). */
+  platform: { name: string; id: string; mode?: string | null } | null;
   config: PlatformConfig | null;
 }
 
@@ -103,6 +106,7 @@ export function buildReport(analysis: Analysis, options: BuildReportOptions): Re
     },
     platform: options.platform?.name ?? null,
     platform_id: options.platform?.id ?? null,
+    ...(options.platform?.mode === undefined ? {} : { platform_mode: options.platform.mode }),
     config: options.config,
     summary,
     notes: { bsn_padded: countRows("bsn_padded"), hidden_rows: countRows("hidden_rows") },

@@ -64,6 +64,7 @@ async function writeSummarySheet(writer: XlsxWriter, report: Report, uncommented
   writer.addRow([words.labels.sheet, report.input.sheet], label);
   writer.addRow([words.labels.rows, report.input.rows], (c) => (c === 0 ? 1 : styleNamed("number")));
   if (report.platform) writer.addRow([words.labels.platform, report.platform], label);
+  if (report.platform_mode !== undefined) writer.addRow([review.platformMode, report.platform_mode ?? review.production], label);
   if (report.run?.welcome_mail) writer.addRow([review.welcomeMail, report.run.welcome_mail === "yes" ? review.yes : review.no], label);
   writer.addRow([]);
   writer.addRow([words.labels.status, words.labels.count], () => 1);

@@ -1,4 +1,5 @@
-import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, unlinkSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { closeSync, constants, fstatSync, linkSync, lstatSync, openSync, readFileSync, unlinkSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { ApprovalError, UsageError } from "./errors.js";
@@ -19,17 +20,58 @@ export interface FolderLock {
 const lockName = "run.lock";
 
 /**
- * Takes the exclusive lock of an output folder: a file made with O_EXCL that holds the pid.
+ * Takes the exclusive lock of an output folder: a file that holds the pid, written whole into a
+ * file of its own and then linked into place (link fails where the lock exists), so a lock is
+ * never seen half-written by a second run starting at the same moment.
  * A lock whose process (on this host) is gone is stale and taken over; a live holder makes
  * this run stop with one sentence naming it (exit 5, the run is refused).
  */
 export function lockFolder(dir: string, now: Date): FolderLock {
   const path = join(dir, lockName);
   const holder: Holder = { pid: process.pid, host: hostname(), started: now.toISOString() };
+  const bytes = Buffer.from(JSON.stringify(holder));
+  const written = join(dir, `.${lockName}.${process.pid}.${randomBytes(4).toString("hex")}`);
+  try {
+    writeNew(written, bytes);
+  } catch (error) {
+    throw new UsageError(`Cannot lock the output folder ${dir} (${(error as NodeJS.ErrnoException).code ?? "error"}).`, { cause: error });
+  }
+  try {
+    return takeLock(dir, path, () => place(written, path, bytes));
+  } finally {
+    unlinkSync(written);
+  }
+}
+
+/** A file made new (O_EXCL, never through a link) holding `bytes`. */
+function writeNew(path: string, bytes: Buffer): void {
+  const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  try {
+    writeAll(fd, bytes, path);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Puts the lock in place whole: a hard link of the written file, which fails where a lock
+ * exists. A file system without hard links (some network shares) gets the lock made with
+ * O_EXCL and written after, which a second run starting that very moment may see empty.
+ */
+function place(written: string, path: string, bytes: Buffer): void {
+  try {
+    linkSync(written, path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "ENOSYS" && code !== "EOPNOTSUPP") throw error;
+    writeNew(path, bytes);
+  }
+}
+
+function takeLock(dir: string, path: string, placeLock: () => void): FolderLock {
   for (let attempt = 0; attempt < 2; attempt++) {
-    let fd: number;
     try {
-      fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+      placeLock();
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
         throw new UsageError(`Cannot lock the output folder ${dir} (${(error as NodeJS.ErrnoException).code ?? "error"}).`, { cause: error });
@@ -39,7 +81,8 @@ export function lockFolder(dir: string, now: Date): FolderLock {
         throw new ApprovalError(`${path} is not a lock file (a folder, a link or a pipe); if no run is under way in ${dir}, remove it.`);
       }
       const other = readHolder(path);
-      // A lock file not yet written is a run that is starting this very moment, unless it is old.
+      // An empty lock is not one of ours (ours are linked whole): a run of an older mdimport
+      // that is starting this very moment, unless it is old.
       if (!other && Date.now() - stat.mtimeMs < 10_000) {
         throw new ApprovalError("Another run is starting in this output folder; wait for it to end, or give another --out.");
       }
@@ -51,11 +94,6 @@ export function lockFolder(dir: string, now: Date): FolderLock {
       // Stale: its process is gone (killed, or the machine restarted).
       unlinkSync(path);
       continue;
-    }
-    try {
-      writeAll(fd, Buffer.from(JSON.stringify(holder)), path);
-    } finally {
-      closeSync(fd);
     }
     let released = false;
     return {

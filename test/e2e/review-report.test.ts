@@ -3,8 +3,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { freshPlatform } from "../support/platform.js";
-import { fixture, readJson, repoRoot, runCli, tempDir } from "../support/cli.js";
+import { freshPlatform, servePlatform } from "../support/platform.js";
+import { fixture, readJson, repoRoot, runCli, runCliAsync, tempDir } from "../support/cli.js";
 
 type Report = { rows: { row: number; status: string; md_id?: string; reasons: { code: string; ref?: number }[] }[] };
 
@@ -226,6 +226,34 @@ describe("report.xlsx after a run", () => {
     summary.eachRow((row) => labels.set(row.getCell(1).text, row.getCell(2).value));
     expect(labels.get("Welcome e-mails")).toBe("no");
     expect(labels.get("created")).toBe(done.length);
+  });
+});
+
+describe("report.xlsx's summary sheet names the platform's mode", () => {
+  it("as its API reports it, in the requester's language, and report.json carries it", async () => {
+    const dir = tempDir();
+    const db = join(dir, "platform.sqlite");
+    expect(runCli(["platform", "load", fixture("platform-state.json"), "--db", db]).code).toBe(0);
+    const server = await servePlatform(db, "--mode", "training");
+    const modeOf = async (args: string[], lang: string) => {
+      const out = join(dir, `${lang}-${args.length}`);
+      const run = await runCliAsync(["test-run", fixture("new-clients.xlsx"), "--script", "new-clients", ...args, "--out", out, "--lang", lang], {
+        env: { MDIMPORT_TOKEN: "local-dev-token" },
+      });
+      expect(run.code).toBe(1);
+      const labels = new Map<string, unknown>();
+      const summary = (await open(join(out, "report.xlsx"))).getWorksheet(lang === "de" ? "Zusammenfassung" : "Summary") as ExcelJS.Worksheet;
+      summary.eachRow((row) => labels.set(row.getCell(1).text, row.getCell(2).value));
+      return { labels, json: readJson<{ platform_mode?: string | null }>(join(out, "report.json")) };
+    };
+    const http = await modeOf(["--platform", server.url, "--rate", "200"], "en");
+    expect(http.labels.get("Platform mode")).toBe("training");
+    expect(http.json.platform_mode).toBe("training");
+    // The local store reports no mode: the sheet says nothing of one.
+    const local = await modeOf(["--db", db], "de");
+    expect([...local.labels.keys()].some((label) => label.startsWith("Modus der Plattform"))).toBe(false);
+    expect(local.json).not.toHaveProperty("platform_mode");
+    await server.stop();
   });
 });
 

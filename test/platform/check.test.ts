@@ -21,7 +21,8 @@ async function checkAgainst(
   const store = LocalPlatform.open("platform.sqlite", tempDir(), { create: true });
   const clients = [1, 2, 3].map((n) => store.createClientNow(newClient(n, { bsn: `12345678${n}`, phone_number: "+31612345678" })));
   const professionals = [1, 2].map((n) => store.createProfessionalNow(newProfessional(n, { role: "supervisor" })));
-  store.linkNow({ professional_md_id: professionals[0]!.md_id, client_md_id: clients[0]!.md_id });
+  // Every client linked: the check probes the first client listed, and a store's IDs (its list order) are random.
+  for (const client of clients) store.linkNow({ professional_md_id: professionals[0]!.md_id, client_md_id: client.md_id });
   const server = new PlatformServer({
     store,
     port: 0,

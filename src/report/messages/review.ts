@@ -21,6 +21,9 @@ export interface ReviewWords {
   genders: Record<Gender, string>;
   reasons: string;
   welcomeMail: string;
+  /** The platform's mode as its API reports it: "production", or the mode's own name ("training"). */
+  platformMode: string;
+  production: string;
   yes: string;
   no: string;
   done: string;
@@ -54,6 +57,8 @@ export const reviewWords: Record<Lang, ReviewWords> = {
     genders: { m: "man", f: "vrouw", other: "anders", unknown: "onbekend" },
     reasons: "Redenen",
     welcomeMail: "Welkomstmails",
+    platformMode: "Modus van het platform",
+    production: "productie",
     yes: "ja",
     no: "nee",
     done: "Uitgevoerd",
@@ -81,6 +86,8 @@ export const reviewWords: Record<Lang, ReviewWords> = {
     genders: { m: "male", f: "female", other: "other", unknown: "unknown" },
     reasons: "Reasons",
     welcomeMail: "Welcome e-mails",
+    platformMode: "Platform mode",
+    production: "production",
     yes: "yes",
     no: "no",
     done: "Carried out",
@@ -108,6 +115,8 @@ export const reviewWords: Record<Lang, ReviewWords> = {
     genders: { m: "männlich", f: "weiblich", other: "divers", unknown: "unbekannt" },
     reasons: "Gründe",
     welcomeMail: "Willkommens-E-Mails",
+    platformMode: "Modus der Plattform",
+    production: "Produktion",
     yes: "ja",
     no: "nein",
     done: "Ausgeführt",
