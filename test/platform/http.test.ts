@@ -35,6 +35,8 @@ async function serve(serveOptions: Partial<ServeOptions> = {}, adapter: Partial<
     rate: 1000,
     concurrency: 4,
     timeoutMs: 10_000,
+    // No jitter: a retry goes out at once instead of after a real backoff (Retry-After is still waited).
+    random: () => 0,
     onRequest: (method, status) => requests.push({ method, status }),
     ...adapter,
   });
@@ -210,6 +212,7 @@ describe("the HTTP adapter", () => {
       concurrency: 1,
       timeoutMs: 5000,
       attempts: 1,
+      random: () => 0,
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PlatformError);
     expect((error as Error).message).toBe(

@@ -33,10 +33,11 @@ import {
   urlOnly,
   type Fact,
 } from "./answers.js";
-import { ApiRefusal, ApiUnavailable, HttpClient, type ApiAnswer } from "./client.js";
+import { ApiRefusal, ApiUnavailable, HttpClient, type ApiAnswer, type HttpClientOptions } from "./client.js";
 import { RequestLog, type LogSink, type RequestSummary } from "./request-log.js";
 
-export interface HttpPlatformOptions {
+/** The client's `random` and `sleep` come through for tests: `random: () => 0` retries without a backoff wait. */
+export interface HttpPlatformOptions extends Pick<HttpClientOptions, "random" | "sleep"> {
   /** The platform as the user gave it: https://HOST (or http:// on a loopback address). */
   url: string;
   token: string;
@@ -150,6 +151,8 @@ export class HttpPlatform implements Platform {
       timeoutMs: options.timeoutMs,
       attempts: options.attempts ?? 6,
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+      ...(options.random ? { random: options.random } : {}),
+      ...(options.sleep ? { sleep: options.sleep } : {}),
     });
     const table = options.routes ?? routes;
     let answer: ApiAnswer;
@@ -427,13 +430,18 @@ export class HttpPlatform implements Platform {
     return `${this.url.origin}${target.pathname}${target.search}`;
   }
 
-  /** A read; a refusal as the Platform interface speaks of it. */
+  /** A GET. */
   private read(url: string, route: RouteName): Promise<ApiAnswer> {
-    return this.write("GET", url, undefined, route);
+    return this.exchange("GET", url, undefined, route);
   }
 
-  /** A request that may be repeated as it is (GET, PATCH, activation, roles). */
-  private async write(method: string, url: string, body: unknown, route: RouteName): Promise<ApiAnswer> {
+  /** A change that may be sent again as it is (PATCH, activation, roles); a create is createOnce. */
+  private write(method: "PATCH" | "POST", url: string, body: unknown, route: RouteName): Promise<ApiAnswer> {
+    return this.exchange(method, url, body, route);
+  }
+
+  /** One request the client may retry, with a refusal as the Platform interface speaks of it. */
+  private async exchange(method: string, url: string, body: unknown, route: RouteName): Promise<ApiAnswer> {
     try {
       return await this.client.request(method, url, body, { route });
     } catch (error) {
@@ -473,7 +481,7 @@ export class HttpPlatform implements Platform {
         if (!(error instanceof ApiUnavailable && error.sent) || tries >= this.client.attempts) throw this.refusal(error, createRoute[kind]);
         const found = await this.lookUp(kind, wanted);
         if (found) return found;
-        await this.client.backOff(tries);
+        await this.client.waitBackoff(tries);
       }
     }
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Pacer } from "./client.js";
+import { Pacer } from "./pacer.js";
 
 /**
  * A virtual event loop: timers fire in time order, each late by a random amount up to
