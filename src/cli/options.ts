@@ -150,17 +150,18 @@ export async function platformOptions(options: PlatformCliOptions, env: NodeJS.P
   };
 }
 
-/** The options that choose and reach a platform. */
-export function addPlatformOptions(command: Command): Command {
-  return command
+/** The options that choose and reach a platform; `settings: false` leaves out --config (platform check reads no settings file). */
+export function addPlatformOptions(command: Command, { settings = true } = {}): Command {
+  command
     .option(
       "--platform <platform>",
       'the platform: "local" (the embedded one), https://HOST (Minddistrict API 2) or the name of a profile (see platform list)',
       "local",
     )
     .option("--db <file>", "the local platform's SQLite file", defaultDb)
-    .option("--token-file <file>", "over HTTP: a file holding the API token (or set MDIMPORT_TOKEN)")
-    .option("--config <file>", "over HTTP: the platform's settings (client_fields, details_protection), as in a state file")
+    .option("--token-file <file>", "over HTTP: a file holding the API token (or set MDIMPORT_TOKEN)");
+  if (settings) command.option("--config <file>", "over HTTP: the platform's settings (client_fields, details_protection), as in a state file");
+  return command
     .option("--timeout <seconds>", `over HTTP: seconds before a request counts as failed (default ${defaultTimeoutSeconds})`, parsePositive)
     .option("--rate <n>", `over HTTP: requests per second, retries included (default ${defaultRate})`, parsePositive)
     .option("--verbose", "over HTTP: print the request summary on stderr at the end (requests by route and status, retries, 429 pauses)");

@@ -1,10 +1,10 @@
 import type { Command } from "commander";
 import { checkRequestLimit } from "../platform/http/check.js";
-import { defaultDb, defaultRate, defaultTimeoutSeconds } from "../platform/open.js";
+import { defaultDb } from "../platform/open.js";
 import { defaultVariantPageSize, parseVariants, variantNames } from "../platform/serve/variants.js";
 import { UsageError } from "../shared/errors.js";
 import { printableLines } from "../shared/printable.js";
-import { parseCount, parsePositive, parseShare, platformOptions, type PlatformCliOptions, withProfile } from "./options.js";
+import { addPlatformOptions, parseCount, parseShare, platformOptions, type PlatformCliOptions, withProfile } from "./options.js";
 import { profilesJson, profilesText, readProfiles } from "./profiles.js";
 import { debugging, type CliScope } from "./scope.js";
 
@@ -45,21 +45,14 @@ export function addPlatformCommands(scope: CliScope): void {
       context.stdout.write(await (await import("../commands/platform.js")).platformDumpCommand({ db: options.db, cwd: context.cwd }));
       setExit(0);
     });
-  platform
-    .command("check")
-    .description(
-      `read-only: which of the API assumptions hold on a platform (the route table, entry by entry); at most ${checkRequestLimit} requests over HTTP (retries aside), nothing written`,
-    )
-    .option(
-      "--platform <platform>",
-      'the platform: "local" (the embedded one), https://HOST (Minddistrict API 2) or the name of a profile (see platform list)',
-      "local",
-    )
-    .option("--db <file>", "the local platform's SQLite file", defaultDb)
-    .option("--token-file <file>", "over HTTP: a file holding the API token (or set MDIMPORT_TOKEN)")
-    .option("--timeout <seconds>", `over HTTP: seconds before a request counts as failed (default ${defaultTimeoutSeconds})`, parsePositive)
-    .option("--rate <n>", `over HTTP: requests per second, retries included (default ${defaultRate})`, parsePositive)
-    .option("--verbose", "over HTTP: print the request summary on stderr at the end (requests by route and status, retries, 429 pauses)")
+  addPlatformOptions(
+    platform
+      .command("check")
+      .description(
+        `read-only: which of the API assumptions hold on a platform (the route table, entry by entry); at most ${checkRequestLimit} requests over HTTP (retries aside), nothing written`,
+      ),
+    { settings: false },
+  )
     .option("--json", "print the table as JSON, for machines")
     .option("--debug", "show stack traces of errors")
     .action(async (given: PlatformCliOptions & { json?: boolean; debug?: boolean }, command: Command) => {
