@@ -99,7 +99,8 @@ export function migrateStore(db: Database.Database, path: string, isStore: boole
     );
   const before = versionIn(db, isStore);
   if (before > target) throw newer(before);
-  if (before === target) return;
+  // Up to date, and recorded (a version 1 store made before versions is given its number once).
+  if (db.pragma("user_version", { simple: true }) === target) return;
   db.transaction(() => {
     // Read again inside the transaction: another command may have migrated it meanwhile.
     const from = versionIn(db, isStore);
