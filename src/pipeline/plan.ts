@@ -1,4 +1,4 @@
-import type { Gender, Role } from "../scripts/fields.js";
+import type { Role } from "../scripts/fields.js";
 import type { Reason } from "../scripts/reasons.js";
 import { scripts, type ScriptName } from "../scripts/index.js";
 import type {
@@ -12,6 +12,7 @@ import type {
   ProfessionalChanges,
   Relation,
 } from "../platform/platform.js";
+import { defaultsOf, newClientFields, newClientSchema, newProfessionalFields, newProfessionalSchema } from "../platform/accounts.js";
 import type { Action, Conflict } from "./analyse.js";
 
 /** What carrying out a row means on the platform. */
@@ -78,8 +79,18 @@ function sameAs(account: Record<string, unknown>, values: Values, fields: readon
   });
 }
 
-const CLIENT_FIELDS = ["id", "email", "first_name", "infix", "last_name", "gender", "date_of_birth", "phone_number", "bsn"] as const;
-const PROFESSIONAL_FIELDS = ["id", "email", "first_name", "infix", "last_name", "role"] as const;
+/** The fields a create row compares with an account: the model's new account (a row never gives `active`). */
+const CLIENT_FIELDS = newClientFields;
+const PROFESSIONAL_FIELDS = newProfessionalFields;
+const clientDefaults: Readonly<Record<string, unknown>> = defaultsOf(newClientSchema);
+const professionalDefaults: Readonly<Record<string, unknown>> = defaultsOf(newProfessionalSchema);
+
+/** A new account from a row: each field the row gives, else the model's default, else empty text. */
+function newAccount(values: Values, fields: readonly string[], defaults: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const account: Record<string, unknown> = {};
+  for (const field of fields) account[field] = text(values, field) ?? (field in defaults ? defaults[field] : "");
+  return account;
+}
 
 /**
  * The account a create row is already carried out as: the one with the row's source ID (or,
@@ -92,7 +103,7 @@ function existing(
   fields: readonly string[],
   resume: AccountToActivate,
 ): PlannedRow | null {
-  if (account.email !== text(values, "email") || !sameAs(account as unknown as Record<string, unknown>, values, fields)) return null;
+  if (account.email !== text(values, "email") || !sameAs(account, values, fields)) return null;
   if (account.active) return { ...unchanged([{ code: "already_exists" }]), md_id: account.md_id };
   // Being active is part of what a create row asks for: an inactive account is not the row
   // carried out. A run that created it and was interrupted before activating it finishes it on
@@ -129,18 +140,7 @@ const planNewClient: Planner = (values, index) => {
       ...conflictWith(byId ?? index.accountsByEmail.get(email) ?? (bsn === null ? undefined : index.clientsByBsn.get(bsn))),
     };
   }
-  const client: NewClient = {
-    id,
-    email,
-    first_name: text(values, "first_name") ?? "",
-    infix: text(values, "infix"),
-    last_name: text(values, "last_name") ?? "",
-    gender: (text(values, "gender") as Gender | null) ?? "unknown",
-    date_of_birth: text(values, "date_of_birth"),
-    phone_number: text(values, "phone_number"),
-    bsn,
-    active: true,
-  };
+  const client = { ...newAccount(values, newClientFields, clientDefaults), active: true } as NewClient;
   return { status: "planned", action: "create", reasons: [], operation: { kind: "create-client", client } };
 };
 
@@ -154,15 +154,7 @@ const planNewProfessional: Planner = (values, index) => {
   if (done) return done;
   const reasons = taken(byId, email, index);
   if (reasons.length > 0) return { ...dropout("create", reasons), ...conflictWith(byId ?? index.accountsByEmail.get(email)) };
-  const professional: NewProfessional = {
-    id,
-    email,
-    first_name: text(values, "first_name") ?? "",
-    infix: text(values, "infix"),
-    last_name: text(values, "last_name") ?? "",
-    role,
-    active: true,
-  };
+  const professional = { ...newAccount(values, newProfessionalFields, professionalDefaults), role, active: true } as NewProfessional;
   return { status: "planned", action: "create", reasons: [], operation: { kind: "create-professional", professional } };
 };
 
@@ -239,7 +231,7 @@ function updatePlanner(kind: UpdateKind): Planner {
     const reasons = checkUpdate(account, values, index);
     if (!account) return dropout("update", reasons);
     if (reasons.length > 0) return { ...dropout("update", reasons), md_id: mdId };
-    const changes = changesOf(account as unknown as Record<string, unknown>, values, kind.fields);
+    const changes = changesOf(account, values, kind.fields);
     if (Object.keys(changes).length === 0) return { ...unchanged(), md_id: mdId };
     let conflict: ClientAccount | ListedProfessional | undefined;
     for (const { field, code, taken } of kind.unique) {

@@ -112,6 +112,6 @@ export async function checkStored(platform: Platform, operation: Operation, mdId
   if (!want) return { missing: true };
   const held = await platform.readAccount(want.kind, want.md_id);
   if (!held) return { missing: true };
-  const fields = differingFields(want.fields, held as unknown as Record<string, unknown>, context);
+  const fields = differingFields(want.fields, held, context);
   return fields.length > 0 ? { fields } : null;
 }

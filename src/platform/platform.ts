@@ -1,7 +1,8 @@
 import type { PlatformConfig } from "../pipeline/platform-config.js";
-import type { Gender, Role } from "../scripts/fields.js";
+import type { ClientAccount, ClientChanges, NewClient, NewProfessional, ProfessionalAccount, ProfessionalChanges, Role } from "./accounts.js";
 
 export type { PlatformConfig };
+export type { ClientAccount, ClientChanges, Gender, NewClient, NewProfessional, ProfessionalAccount, ProfessionalChanges, Role } from "./accounts.js";
 
 /** Which platform rule a write broke. */
 export type RuleBroken =
@@ -34,35 +35,6 @@ export class PlatformRuleError extends Error {
   }
 }
 
-/** A client account as the platform holds it (the local state's shape). */
-export interface ClientAccount {
-  md_id: string;
-  id: string | null;
-  email: string;
-  first_name: string;
-  infix: string | null;
-  last_name: string;
-  gender: Gender;
-  date_of_birth: string | null;
-  phone_number: string | null;
-  bsn: string | null;
-  active: boolean;
-  external_source: string | null;
-}
-
-/** A professional account as the platform holds it. */
-export interface ProfessionalAccount {
-  md_id: string;
-  id: string | null;
-  email: string;
-  first_name: string;
-  infix: string | null;
-  last_name: string;
-  role: Role;
-  active: boolean;
-  external_source: string | null;
-}
-
 /**
  * A professional as a snapshot lists it. `role` is null where the platform's list does not say
  * (API 2's public Professional object has no roles: see `Platform.rolesOf`) or names no group
@@ -75,11 +47,6 @@ export interface Relation {
   professional_md_id: string;
   client_md_id: string;
 }
-
-export type NewClient = Omit<ClientAccount, "md_id" | "external_source">;
-export type NewProfessional = Omit<ProfessionalAccount, "md_id" | "external_source">;
-export type ClientChanges = Partial<Omit<ClientAccount, "md_id" | "external_source" | "email" | "active">>;
-export type ProfessionalChanges = Partial<Omit<ProfessionalAccount, "md_id" | "external_source" | "email" | "active">>;
 
 /** Everything a plan needs from the platform, fetched in as few requests as an adapter can. */
 export interface PlatformSnapshot {

@@ -10,6 +10,7 @@ import {
   parseText,
   roleNames,
 } from "./fields.js";
+import { genders, roles } from "../platform/accounts.js";
 import type { ColumnDef, ValueRule } from "./script.js";
 
 /**
@@ -134,7 +135,7 @@ export const gender: Base = {
     en: "m (male), f (female), other, unknown; empty means unknown",
     de: "m (männlich), w (weiblich), d (divers), u (unbekannt); leer heißt unbekannt",
   },
-  choices: { nl: ["m", "v", "a", "o"], en: ["m", "f", "other", "unknown"], de: ["m", "w", "d", "u"] },
+  choices: { nl: ["m", "v", "a", "o"], en: [...genders], de: ["m", "w", "d", "u"] },
 };
 
 export const phone: Base = {
@@ -169,9 +170,9 @@ export const role: Base = {
     de: "eine der genannten Gruppen (meist Therapeut)",
   },
   choices: {
-    nl: Object.values(roleNames).map((r) => r.nl),
-    en: Object.values(roleNames).map((r) => r.en),
-    de: Object.values(roleNames).map((r) => r.de),
+    nl: roles.map((r) => roleNames[r].nl),
+    en: roles.map((r) => roleNames[r].en),
+    de: roles.map((r) => roleNames[r].de),
   },
 };
 

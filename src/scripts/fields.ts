@@ -1,6 +1,9 @@
 import parsePhoneNumber, { type CountryCode, isSupportedCountry } from "libphonenumber-js/max";
 import { type Cell, cellText, excelSerialToIso, numberToPlainText, trimAll } from "../input/cells.js";
+import { genders, type Gender, type Role } from "../platform/accounts.js";
 import type { ReasonCode, ReasonDetail } from "./reasons.js";
+
+export type { Gender, Role };
 
 /** What a field parser makes of one cell: a normalised value (null when empty), or why not. */
 export type FieldResult<T = string> = { ok: true; value: T | null; note?: FieldNote } | { ok: false; code: ReasonCode; detail?: ReasonDetail };
@@ -210,18 +213,15 @@ export const parseBirthDate: FieldParser = (cell, context) => {
   return result;
 };
 
-export type Gender = "m" | "f" | "other" | "unknown";
+/** The words for each gender the model knows (platform/accounts.ts: a new one is a compile error here). */
+const genderWords: Record<Gender, readonly string[]> = {
+  m: ["m", "man", "male", "mann", "mannlich", "jongen", "boy", "heer"],
+  f: ["v", "f", "w", "vrouw", "female", "woman", "frau", "weiblich", "meisje", "girl", "mevrouw"],
+  other: ["a", "d", "x", "anders", "other", "divers", "overig", "nonbinary", "nonbinair"],
+  unknown: ["o", "u", "onbekend", "unknown", "unbekannt", "ohneangabe", "keineangabe", "nietbekend"],
+};
 
-const GENDERS: Record<string, Gender> = Object.fromEntries(
-  (
-    [
-      ["m", ["m", "man", "male", "mann", "mannlich", "jongen", "boy", "heer"]],
-      ["f", ["v", "f", "w", "vrouw", "female", "woman", "frau", "weiblich", "meisje", "girl", "mevrouw"]],
-      ["other", ["a", "d", "x", "anders", "other", "divers", "overig", "nonbinary", "nonbinair"]],
-      ["unknown", ["o", "u", "onbekend", "unknown", "unbekannt", "ohneangabe", "keineangabe", "nietbekend"]],
-    ] as const
-  ).flatMap(([gender, words]) => words.map((word) => [word, gender])),
-);
+const GENDERS: Record<string, Gender> = Object.fromEntries(genders.flatMap((gender) => genderWords[gender].map((word) => [word, gender])));
 
 /** Gender in Dutch (m/v/a/o), English (m/f/other/unknown) or German (m/w/d/u); empty is unknown. */
 export const parseGender: FieldParser<Gender> = (cell) => {
@@ -281,8 +281,6 @@ function parseForeignPhone(cell: Cell | undefined, region: CountryCode): FieldRe
   const phone = parsePhoneNumber(text, region);
   return phone?.isValid() ? ok(phone.number) : fail("invalid_phone");
 }
-
-export type Role = "professional" | "application_manager" | "data_analyst" | "data_officer" | "supervisor" | "secretary";
 
 export const roleNames: Record<Role, { nl: string; en: string; de: string; also: string[] }> = {
   professional: {

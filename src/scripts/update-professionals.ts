@@ -1,5 +1,16 @@
 import { email, firstName, infix, lastName, professionalId, professionalMdId, role, use } from "./columns.js";
+import { professionalChangeFields } from "../platform/accounts.js";
 import type { ScriptDef } from "./script.js";
+
+const columns = [
+  use(professionalMdId, true, "required"),
+  use(email, false, "optional"),
+  use(professionalId, { oneOf: "changes" }, "optional"),
+  use(firstName, { oneOf: "changes" }, "optional"),
+  use(infix, { oneOf: "changes" }, "optional"),
+  use(lastName, { oneOf: "changes" }, "optional"),
+  use(role, { oneOf: "changes" }, "optional"),
+];
 
 /**
  * Bijwerken bestaande professionalaccounts: the Minddistrict ID names the account, the
@@ -13,18 +24,11 @@ export const updateProfessionals: ScriptDef = {
     de: "Aktualisieren bestehender Professionalkonten",
   },
   action: "update",
-  columns: [
-    use(professionalMdId, true, "required"),
-    use(email, false, "optional"),
-    use(professionalId, { oneOf: "changes" }, "optional"),
-    use(firstName, { oneOf: "changes" }, "optional"),
-    use(infix, { oneOf: "changes" }, "optional"),
-    use(lastName, { oneOf: "changes" }, "optional"),
-    use(role, { oneOf: "changes" }, "optional"),
-  ],
+  columns,
   groups: {
     changes: { nl: "een veld om bij te werken", en: "a field to update", de: "ein zu aktualisierendes Feld" },
   },
-  changes: ["id", "first_name", "infix", "last_name", "role"],
+  // The fields of the sheet the model lets an update change, in the sheet's order.
+  changes: columns.map((c) => c.field).filter((field) => (professionalChangeFields as readonly string[]).includes(field)),
   keys: [["md_id"], ["id"], ["email"]],
 };

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PlatformError } from "../../shared/errors.js";
+import { clientAccountSchema, professionalAccountSchema } from "../accounts.js";
 import { apiFacts } from "./api.js";
 
 /**
@@ -26,35 +27,40 @@ const optionalText = z
   .nullish()
   .transform((v) => (v === undefined || v === null || v.trim() === "" ? null : v));
 
-export const clientItem = z.object({
-  ...meta,
+/**
+ * How an answer's account fields are read: the model's (accounts.ts), each made tolerant where
+ * the public reference promises less. A field of the model not named here is read as the model
+ * has it (a new nullable field: absent or null is null).
+ */
+const tolerant = {
   email: z.string(),
   first_name: z.string(),
   infix: optionalText,
   last_name: z.string(),
-  gender: z
-    .enum(["m", "f", "other", "unknown"])
+  id: optionalText,
+  active: z.boolean(),
+  external_source: optionalText,
+};
+
+export const clientItem = z.object({
+  ...clientAccountSchema.omit({ md_id: true }).shape,
+  ...meta,
+  ...tolerant,
+  gender: clientAccountSchema.shape.gender
+    .unwrap()
     .nullish()
     .transform((g) => g ?? "unknown"),
   date_of_birth: optionalText.transform((d) => (d === null ? null : d.slice(0, 10))),
   phone_number: optionalText,
-  id: optionalText,
   bsn: optionalText,
-  active: z.boolean(),
-  external_source: optionalText,
 });
 
 export const professionalItem = z.object({
+  ...professionalAccountSchema.omit({ md_id: true, role: true }).shape,
   ...meta,
-  email: z.string(),
-  first_name: z.string(),
-  infix: optionalText,
-  last_name: z.string(),
+  ...tolerant,
   // Not in the public Professional object (apiFacts.professionalRoles): read where it is there.
   roles: z.array(z.string()).nullish(),
-  id: optionalText,
-  active: z.boolean(),
-  external_source: optionalText,
 });
 
 /** A list page: `@items`, and where the platform gives them, a next link or a total (assumed: apiFacts.paging). */

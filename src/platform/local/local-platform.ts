@@ -21,7 +21,8 @@ import type {
   SnapshotNeeds,
 } from "../platform.js";
 import type { PlatformState } from "../state.js";
-import { schemaSql } from "./schema.js";
+import { clientChangeFields, clientFields, professionalChangeFields, professionalFields, storeColumns } from "../accounts.js";
+import { migrateStore } from "./schema.js";
 
 /** better-sqlite3, loaded when a local store is opened rather than whenever mdimport starts. */
 const require = createRequire(import.meta.url);
@@ -30,22 +31,15 @@ const loadSqlite = (): typeof Database => (sqlite ??= require("better-sqlite3") 
 
 export { PlatformRuleError };
 
-interface AccountRow {
-  md_id: string;
-  kind: "client" | "professional";
-  id: string | null;
-  email: string;
-  first_name: string;
-  infix: string | null;
-  last_name: string;
-  gender: ClientAccount["gender"] | null;
-  date_of_birth: string | null;
-  phone_number: string | null;
-  bsn: string | null;
-  role: ProfessionalAccount["role"] | null;
-  active: number;
-  external_source: string | null;
-}
+type Kind = "client" | "professional";
+type AccountField = keyof typeof storeColumns;
+/** The account columns, in the table's order (after md_id and kind). */
+const accountColumns = Object.keys(storeColumns) as AccountField[];
+
+/** An accounts row: every field of either kind, NULL where the row's kind has none; active as 0 or 1. */
+type AccountRow = { md_id: string; kind: Kind; active: number } & {
+  [F in Exclude<AccountField, "active">]: (ClientAccount & ProfessionalAccount)[F] | null;
+};
 
 const newMdId = () => randomUUID().replace(/-/g, "");
 
@@ -111,7 +105,8 @@ export class LocalPlatform implements Platform {
       db = new (loadSqlite())(file, { fileMustExist: true });
       // An empty file, or another program's database, is not a platform: only `platform load`
       // and `platform init` may make a store, and only where there is nothing yet.
-      if (!isStore(db) && !(options.create && empty)) {
+      const store = isStore(db);
+      if (!store && !(options.create && empty)) {
         db.close();
         throw new PlatformError(
           `${path} is not an mdimport local platform (${empty ? "an empty file" : "a database of something else"}): check --db${empty ? `, or make one with "mdimport platform init --db ${path}"` : ""}.`,
@@ -119,7 +114,7 @@ export class LocalPlatform implements Platform {
       }
       db.pragma("journal_mode = WAL");
       db.pragma("foreign_keys = ON");
-      db.exec(schemaSql);
+      migrateStore(db, path, store);
     } catch (error) {
       if (error instanceof PlatformError) throw error;
       throw new PlatformError(`The local platform ${path} cannot be opened as a store (${(error as Error).message}): check --db.`, { cause: error });
@@ -177,7 +172,7 @@ export class LocalPlatform implements Platform {
     return account;
   }
 
-  updateNow(kind: AccountRow["kind"], mdId: string, changes: ClientChanges | ProfessionalChanges): ClientAccount | ProfessionalAccount {
+  updateNow(kind: Kind, mdId: string, changes: ClientChanges | ProfessionalChanges): ClientAccount | ProfessionalAccount {
     this.write(() => this.update(mdId, kind, changes));
     return toAccount(this.account(mdId, kind));
   }
@@ -198,7 +193,7 @@ export class LocalPlatform implements Platform {
     return settle(() => this.linkNow(relation));
   }
 
-  readAccount(kind: AccountRow["kind"], mdId: string): Promise<ClientAccount | ProfessionalAccount | null> {
+  readAccount(kind: Kind, mdId: string): Promise<ClientAccount | ProfessionalAccount | null> {
     return settle(() => {
       const row = this.rowOf(mdId, kind);
       return row ? toAccount(row) : null;
@@ -213,7 +208,7 @@ export class LocalPlatform implements Platform {
   /** One page of accounts of a kind, in Minddistrict ID order (for `platform serve`). */
   list(kind: "client", start: number, limit: number): ClientAccount[];
   list(kind: "professional", start: number, limit: number): ProfessionalAccount[];
-  list(kind: AccountRow["kind"], start: number, limit: number): (ClientAccount | ProfessionalAccount)[] {
+  list(kind: Kind, start: number, limit: number): (ClientAccount | ProfessionalAccount)[] {
     const rows = this.db.prepare("SELECT * FROM accounts WHERE kind = ? ORDER BY md_id LIMIT ? OFFSET ?").all(kind, limit, start) as AccountRow[];
     return rows.map(toAccount);
   }
@@ -221,19 +216,19 @@ export class LocalPlatform implements Platform {
   /** The account with this Minddistrict ID, or undefined. */
   find(kind: "client", mdId: string): ClientAccount | undefined;
   find(kind: "professional", mdId: string): ProfessionalAccount | undefined;
-  find(kind: AccountRow["kind"], mdId: string): ClientAccount | ProfessionalAccount | undefined {
+  find(kind: Kind, mdId: string): ClientAccount | ProfessionalAccount | undefined {
     const row = this.rowOf(mdId, kind);
     return row && toAccount(row);
   }
 
   /** The account with this source ID, or undefined. */
-  findBySourceId(kind: AccountRow["kind"], id: string): ClientAccount | ProfessionalAccount | undefined {
+  findBySourceId(kind: Kind, id: string): ClientAccount | ProfessionalAccount | undefined {
     const row = this.db.prepare("SELECT * FROM accounts WHERE id = ? AND kind = ?").get(id, kind) as AccountRow | undefined;
     return row && toAccount(row);
   }
 
   /** Activates or deactivates an account. */
-  setActive(kind: AccountRow["kind"], mdId: string, active: boolean): void {
+  setActive(kind: Kind, mdId: string, active: boolean): void {
     this.account(mdId, kind);
     this.db.prepare("UPDATE accounts SET active = ? WHERE md_id = ?").run(active ? 1 : 0, mdId);
   }
@@ -277,39 +272,38 @@ export class LocalPlatform implements Platform {
     return this.db.prepare("SELECT professional_md_id, client_md_id FROM relations ORDER BY professional_md_id, client_md_id").all() as Relation[];
   }
 
-  private rowOf(mdId: string, kind: AccountRow["kind"]): AccountRow | undefined {
+  private rowOf(mdId: string, kind: Kind): AccountRow | undefined {
     return this.db.prepare("SELECT * FROM accounts WHERE md_id = ? AND kind = ?").get(mdId, kind) as AccountRow | undefined;
   }
 
-  private account(mdId: string, kind: AccountRow["kind"]): AccountRow {
+  private account(mdId: string, kind: Kind): AccountRow {
     const row = this.rowOf(mdId, kind);
     if (!row) throw new PlatformRuleError("not_found", `there is no ${kind} with this Minddistrict ID`);
     return row;
   }
 
   private insertClient(client: ClientAccount): void {
-    this.insertAccount({ ...client, kind: "client", role: null, active: client.active ? 1 : 0 });
+    this.insertAccount("client", client);
   }
 
   private insertProfessional(professional: ProfessionalAccount): void {
-    const row = { ...professional, kind: "professional" as const, gender: null, date_of_birth: null, phone_number: null, bsn: null };
-    this.insertAccount({ ...row, active: professional.active ? 1 : 0 });
+    this.insertAccount("professional", professional);
   }
 
   private insertRelation(relation: Relation): void {
     this.db.prepare("INSERT INTO relations (professional_md_id, client_md_id) VALUES (@professional_md_id, @client_md_id)").run(relation);
   }
 
-  private insertAccount(row: AccountRow): void {
-    this.db
-      .prepare(
-        `INSERT INTO accounts (md_id, kind, id, email, first_name, infix, last_name, gender, date_of_birth, phone_number, bsn, role, active, external_source)
-         VALUES (@md_id, @kind, @id, @email, @first_name, @infix, @last_name, @gender, @date_of_birth, @phone_number, @bsn, @role, @active, @external_source)`,
-      )
-      .run(row);
+  /** One account as a row: the columns its kind lacks are NULL. */
+  private insertAccount(kind: Kind, account: ClientAccount | ProfessionalAccount): void {
+    const fields = account as Partial<Record<AccountField, unknown>>;
+    const row: Record<string, unknown> = { md_id: account.md_id, kind };
+    for (const column of accountColumns) row[column] = fields[column] ?? null;
+    row.active = account.active ? 1 : 0;
+    this.db.prepare(INSERT_ACCOUNT).run(row);
   }
 
-  private update(mdId: string, kind: AccountRow["kind"], changes: ClientChanges | ProfessionalChanges): void {
+  private update(mdId: string, kind: Kind, changes: ClientChanges | ProfessionalChanges): void {
     const row = this.account(mdId, kind);
     const fields = Object.keys(changes).filter((f) => UPDATABLE.has(f));
     if (fields.length === 0) return;
@@ -331,7 +325,10 @@ export class LocalPlatform implements Platform {
   }
 }
 
-const UPDATABLE = new Set(["id", "first_name", "infix", "last_name", "gender", "date_of_birth", "phone_number", "bsn", "role"]);
+const INSERT_ACCOUNT = `INSERT INTO accounts (md_id, kind, ${accountColumns.join(", ")}) VALUES (@md_id, @kind, ${accountColumns.map((c) => `@${c}`).join(", ")})`;
+
+/** What an update may change, of either kind (the model's change fields). */
+const UPDATABLE = new Set<string>([...clientChangeFields, ...professionalChangeFields]);
 
 function at(where: string, run: () => unknown): void {
   try {
@@ -365,33 +362,23 @@ function toAccount(row: AccountRow): ClientAccount | ProfessionalAccount {
   return row.kind === "client" ? toClient(row) : toProfessional(row);
 }
 
+/** A row as an account of its kind: the kind's fields, in the model's order. */
+function accountOf(row: AccountRow, fields: readonly string[]): Record<string, unknown> {
+  const fromRow = row as unknown as Record<string, unknown>;
+  const account: Record<string, unknown> = {};
+  for (const field of fields) account[field] = fromRow[field];
+  account.active = row.active === 1;
+  return account;
+}
+
 function toClient(row: AccountRow): ClientAccount {
-  return {
-    md_id: row.md_id,
-    id: row.id,
-    email: row.email,
-    first_name: row.first_name,
-    infix: row.infix,
-    last_name: row.last_name,
-    gender: row.gender ?? "unknown",
-    date_of_birth: row.date_of_birth,
-    phone_number: row.phone_number,
-    bsn: row.bsn,
-    active: row.active === 1,
-    external_source: row.external_source,
-  };
+  const client = accountOf(row, clientFields) as ClientAccount;
+  client.gender = row.gender ?? "unknown";
+  return client;
 }
 
 function toProfessional(row: AccountRow): ProfessionalAccount {
-  return {
-    md_id: row.md_id,
-    id: row.id,
-    email: row.email,
-    first_name: row.first_name,
-    infix: row.infix,
-    last_name: row.last_name,
-    role: row.role ?? "professional",
-    active: row.active === 1,
-    external_source: row.external_source,
-  };
+  const professional = accountOf(row, professionalFields) as ProfessionalAccount;
+  professional.role = row.role ?? "professional";
+  return professional;
 }

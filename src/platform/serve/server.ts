@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import { z } from "zod";
 import type { LocalPlatform } from "../local/local-platform.js";
-import { emailSchema } from "../state.js";
+import { newClientSchema, newProfessionalSchema, withoutDefaults } from "../accounts.js";
 import {
   apiRoot,
   groupOfRole,
@@ -75,29 +75,17 @@ const messageOf: Partial<Record<RuleBroken, string>> = Object.fromEntries(refusa
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** What clients and professionals share; each kind adds its own fields. */
-const accountFields = {
-  first_name: z.string().min(1),
-  infix: z.string().nullish(),
-  last_name: z.string().min(1),
-  active: z.boolean().optional(),
-  email: emailSchema,
-  id: z.string().min(1).nullish(),
-};
-const clientFields = z.strictObject({
-  ...accountFields,
-  gender: z.enum(["m", "f", "other", "unknown"]).optional(),
-  date_of_birth: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/)
-    .nullish(),
-  phone_number: z.string().nullish(),
-  bsn: z
-    .string()
-    .regex(/^\d{9}$/)
-    .nullish(),
-});
-const professionalFields = z.strictObject({ ...accountFields, description: z.string().nullish() });
+/**
+ * The bodies a create takes: the model's new account (accounts.ts), made inactive unless it
+ * says otherwise; a professional's groups are set apart (PATCH roles) and its description is
+ * accepted and not kept. A PATCH takes the same fields, each optional and without defaults.
+ */
+const clientFields = newClientSchema.extend({ active: z.boolean().default(false) });
+const professionalFields = newProfessionalSchema
+  .omit({ role: true })
+  .extend({ active: z.boolean().default(false), description: z.string().nullish() });
+const clientChanges = withoutDefaults(clientFields).partial();
+const professionalChanges = withoutDefaults(professionalFields).partial();
 const activation = z.strictObject({ active: z.boolean(), send_email: z.enum(["yes", "no"]).optional() });
 const roles = z.strictObject({ roles: z.array(z.string()).min(1) });
 const linkBody = z.strictObject({ professional: z.string() });
@@ -332,7 +320,7 @@ export class PlatformServer {
   private patch(kind: "client" | "professional", mdId: string, body: unknown): [number, unknown] {
     const store = this.options.store;
     const account = kind === "client" ? store.find("client", mdId)! : store.find("professional", mdId)!;
-    const changes = this.dropped(parseBody(kind === "client" ? clientFields.partial() : professionalFields.partial(), body));
+    const changes = this.dropped(parseBody(kind === "client" ? clientChanges : professionalChanges, body));
     if (changes.email !== undefined && changes.email !== account.email) throw new HttpProblem(400, "The e-mail address cannot be changed here.");
     const { active, ...fields } = changes;
     this.update(kind, mdId, fields);
@@ -378,33 +366,15 @@ export class PlatformServer {
 
   private create(kind: "client" | "professional", body: unknown): unknown {
     if (kind === "client") {
-      const fields = this.dropped(parseBody(clientFields, body));
-      const client = this.options.store.createClientNow({
-        id: fields.id ?? null,
-        email: fields.email,
-        first_name: fields.first_name,
-        infix: fields.infix ?? null,
-        last_name: fields.last_name,
-        gender: fields.gender ?? "unknown",
-        date_of_birth: fields.date_of_birth ?? null,
-        phone_number: fields.phone_number ?? null,
-        bsn: fields.bsn ?? null,
-        active: fields.active ?? false,
-      });
-      return this.clientJson(client);
+      const client = this.options.store.createClientNow(this.dropped(parseBody(clientFields, body)));
+      // As the store holds it: a field the variant drops-field did not keep is null.
+      return this.clientJson(this.options.store.find("client", client.md_id)!);
     }
     const fields = this.dropped(parseBody(professionalFields, body));
-    const professional = this.options.store.createProfessionalNow({
-      id: fields.id ?? null,
-      email: fields.email,
-      first_name: fields.first_name,
-      infix: fields.infix ?? null,
-      last_name: fields.last_name,
-      // Groups are set apart (PATCH roles); until then the account is a Hulpverlener.
-      role: "professional",
-      active: fields.active ?? false,
-    });
-    return this.professionalJson(professional);
+    delete fields.description;
+    // Groups are set apart (PATCH roles); until then the account is a Hulpverlener.
+    const professional = this.options.store.createProfessionalNow({ ...fields, role: "professional" });
+    return this.professionalJson(this.options.store.find("professional", professional.md_id)!);
   }
 
   private update(kind: "client" | "professional", mdId: string, changes: Record<string, unknown>): void {
