@@ -52,6 +52,7 @@ interface SheetCliOptions {
   passwordFile?: string;
   verifyKey?: string;
   script?: string;
+  allSheets?: boolean;
   format: Format;
   sheet?: string;
   out?: string;
@@ -260,6 +261,10 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
           .default("text"),
       )
       .option("--sheet <name>", "the sheet to read (default: the first)")
+      .option(
+        "--all-sheets",
+        "read every visible sheet, each with the script its headers fit, planned together (not with --sheet or --script; run: not yet supported, carry out the sheets one by one)",
+      )
       .option("--out <dir>", "the folder for the reports (default: a new folder under mdimport-out/)")
       .addOption(langOption())
       .option(
@@ -321,6 +326,7 @@ export function buildProgram(context: CliContext, setExit: (code: number) => voi
         onNote: (sentence: string) => context.stderr.write(`mdimport: note: ${printable(sentence)}\n`),
         input,
         ...(options.script === undefined ? {} : { script: options.script }),
+        ...(options.allSheets ? { allSheets: true } : {}),
         lang: options.lang,
         cwd: context.cwd,
         now: context.now,

@@ -86,7 +86,7 @@ describe("template onboarding", () => {
         expect(found.kind === "script" ? found.script.name : found.kind).toBe(script.name);
       }
       const help = (await readSheet(bytes, { sheet: TEMPLATE_HELP[lang] })).rows;
-      expect(recogniseScript(help.slice(0, 20), true).kind).toBe("none");
+      expect(recogniseScript(help.slice(0, 20), true)?.kind).toBe("none");
       // The dropdowns and text columns are the single templates' own.
       const files = unzipSync(bytes);
       const single = unzipSync(await buildTemplate(scripts["new-clients"], lang));
