@@ -27,11 +27,18 @@ if (!existsSync(file)) {
     for (let i = 0; i < count; i++) worksheet.addRow(values(i)).commit();
     worksheet.commit();
   };
-  sheet("Clients", "new-clients", ["id", "email", "first_name", "last_name"], clients, (i) => [`C-${i}`, `c${i}@bench.example`, "Cli", `Ent${i}`]);
-  sheet("Professionals", "new-professionals", ["id", "email", "first_name", "last_name", "role"], professionals, (i) => [
+  sheet("Clients", "new-clients", ["id", "email", "first_name", "infix", "last_name"], clients, (i) => [
+    `C-${i}`,
+    `c${i}@bench.example`,
+    "Cli",
+    null,
+    `Ent${i}`,
+  ]);
+  sheet("Professionals", "new-professionals", ["id", "email", "first_name", "infix", "last_name", "role"], professionals, (i) => [
     `P-${i}`,
     `p${i}@bench.example`,
     "Pro",
+    null,
     `Fessional${i}`,
     "Professional",
   ]);
@@ -63,6 +70,10 @@ for (let i = 0; i < runs; i++) {
   }
   sheets.push({ ms, maxRssMb: rss });
 }
+// A sheet the workbook run skipped would make the figure meaningless.
+const report = JSON.parse((await import("node:fs")).readFileSync(join(out, "wb", "report.json"), "utf8"));
+if (report.sheets.length !== 3 || report.summary.planned !== clients + professionals + relations)
+  throw new Error(`unexpected summary ${JSON.stringify(report.summary)}`);
 const w = median(workbook.map((r) => r.ms));
 const s = median(sheets.map((r) => r.ms));
 console.log(`clients: ${clients}, professionals: ${professionals}, relations: ${relations}, runs: ${runs} each (medians)`);
