@@ -35,6 +35,7 @@ export interface SheetCliOptions extends DecryptCliOptions {
   encryptReportTo?: string[];
   plainReport?: boolean;
   script?: string;
+  allSheets?: boolean;
   format: Format;
   sheet?: string;
   out?: string;
@@ -61,6 +62,10 @@ export const addSheetCommand = (
         .default("text"),
     )
     .option("--sheet <name>", "the sheet to read (default: the first)")
+    .option(
+      "--all-sheets",
+      "read every visible sheet, each with the script its headers fit, planned together (not with --sheet or --script; run: not yet supported, carry out the sheets one by one)",
+    )
     .option("--out <dir>", "the folder for the reports (default: a new folder under mdimport-out/)")
     .addOption(langOption())
     .option(
@@ -123,6 +128,7 @@ export function sheetRunner(scope: CliScope) {
         onNote: (sentence: string) => context.stderr.write(`mdimport: note: ${printable(sentence)}\n`),
         input,
         ...(options.script === undefined ? {} : { script: options.script }),
+        ...(options.allSheets ? { allSheets: true } : {}),
         lang: options.lang,
         cwd: context.cwd,
         now: context.now,

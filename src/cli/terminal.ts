@@ -1,7 +1,7 @@
 import type { ExecuteProgress } from "../pipeline/execute.js";
 import { renderJsonOutcomes, type FileOutcome } from "../report/json.js";
 import { renderJunit } from "../report/junit.js";
-import type { Mode, Report } from "../report/report.js";
+import { type Mode, type Report, sheetAsReport } from "../report/report.js";
 import { printable } from "../shared/printable.js";
 
 export interface Streams {
@@ -33,6 +33,7 @@ const shorten = (message: string) => (message.length <= maxWarningLength ? messa
  * to drive the terminal.
  */
 export function renderTerminalSummary(report: Report, outDir: string | null, colour: boolean): string {
+  if (report.sheets) return renderWorkbookSummary(report, outDir, colour);
   const paint = (status: string, text: string) => (colour && colours[status] ? `\u001b[${colours[status]}m${text}\u001b[0m` : text);
   const lines = [`mdimport ${report.mode} · ${report.script} · ${report.input.rows} rows · sheet "${printable(report.input.sheet)}"`];
   if (report.platform) lines.push(`  platform: ${printable(report.platform)}`);
@@ -42,6 +43,18 @@ export function renderTerminalSummary(report: Report, outDir: string | null, col
   for (const warning of report.warnings) lines.push(`  ${noteCodes.has(warning.code) ? "note" : "warning"}: ${printable(shorten(warning.message))}`);
   lines.push(outDir === null ? "reports: none written" : `reports: ${printable(outDir)}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** A workbook of several sheets (--all-sheets): each sheet's summary, then the totals and where the reports are. */
+function renderWorkbookSummary(report: Report, outDir: string | null, colour: boolean): string {
+  const parts = (report.sheets ?? []).map((sheet) =>
+    renderTerminalSummary(sheetAsReport(report, sheet), null, colour).replace(/reports: none written\n$/, ""),
+  );
+  const lines = [`mdimport ${report.mode} · ${report.sheets?.length ?? 0} sheets · ${report.input.rows} rows in all`];
+  for (const [status, count] of Object.entries(report.summary)) lines.push(`  ${status.padEnd(10)} ${String(count).padStart(7)}`);
+  for (const warning of report.warnings) lines.push(`  note: ${printable(shorten(warning.message))}`);
+  lines.push(outDir === null ? "reports: none written" : `reports: ${printable(outDir)}`);
+  return `${parts.join("")}${lines.join("\n")}\n`;
 }
 
 /** What a sheet command prints on stdout: a summary for people, or one document for machines. */

@@ -53,6 +53,8 @@ export interface SheetCommandOptions {
   noOutDir?: boolean;
   /** Limits a user raised for a genuine workbook (the rest stay at their defaults). */
   limits?: Partial<ReadLimits>;
+  /** --all-sheets: every visible sheet, each with its own script, planned together (commands/check-workbook.ts). */
+  allSheets?: boolean;
   /** --phone-region: the region of phone numbers without a country code (else the sheet's language decides). */
   phoneRegion?: CountryCode;
 }
@@ -104,6 +106,8 @@ export interface SheetRead {
 export interface PlatformStage {
   prepare: () => Promise<PlatformSide>;
   settle?: (analysis: Analysis) => Promise<void>;
+  /** Hears every data row's checked values (a workbook's plan across its sheets). */
+  observe?: (values: Readonly<Record<string, unknown>>, row: number) => void;
 }
 
 /**
@@ -156,6 +160,7 @@ export async function analyseInput(
     context: { today: started.toISOString().slice(0, 10), ...(options.phoneRegion ? { phoneRegion: options.phoneRegion } : {}) },
     ...(side.plan ? { plan: side.plan } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(stage.observe ? { observe: stage.observe } : {}),
   });
   await stage.settle?.(analysis);
   return { input, reportKey, workbook, analysis, config: side.config, script };
@@ -181,6 +186,21 @@ export const configOnly = (config: PlatformConfig): PlatformStage => ({ prepare:
  * (`keep: "all"`), only the links a platform must settle otherwise.
  */
 export function planOn(platform: Platform, script: ScriptDef, keep: "all" | "links"): PlatformStage & { operations: Map<number, Operation> } {
+  return planOnIndex(platform, async () => new PlatformIndex(await platform.snapshot(snapshotNeeds[script.name])), script, keep);
+}
+
+/**
+ * `planOn` over an index given (a workbook's sheets share one snapshot), its planner wrapped by
+ * `wrap` where given. A link to an account still to be created (pending) is not settled with
+ * the platform: it cannot exist yet.
+ */
+export function planOnIndex(
+  platform: Platform,
+  indexOf: () => Promise<PlatformIndex>,
+  script: ScriptDef,
+  keep: "all" | "links",
+  wrap: (plan: (values: Readonly<Record<string, unknown>>, row: number) => PlannedRow) => typeof plan = (plan) => plan,
+): PlatformStage & { operations: Map<number, Operation> } {
   const operations = new Map<number, Operation>();
   const keepLinks = platform.relationsOf !== undefined && script.name === "relations";
   // Roles a platform's list does not give are read afterwards, for the rows that need them.
@@ -188,14 +208,14 @@ export function planOn(platform: Platform, script: ScriptDef, keep: "all" | "lin
   return {
     operations,
     prepare: async () => {
-      const index = new PlatformIndex(await platform.snapshot(snapshotNeeds[script.name]));
-      const plan = roles.wrap(planners[script.name], index);
+      const index = await indexOf();
+      const plan = wrap(roles.wrap(planners[script.name], index));
       return {
         config: index.config,
         plan: (values, row) => {
           const planned = plan(values, row);
           const operation = planned.operation ?? (keep === "all" ? planned.resume : undefined);
-          if (operation && (keep === "all" || keepLinks)) operations.set(row, operation);
+          if (operation && (keep === "all" || (keepLinks && planned.depends_on === undefined))) operations.set(row, operation);
           return planned;
         },
       };
@@ -215,8 +235,10 @@ export function sheetReport(
   script: ScriptDef,
   started: Date,
   platform: Platform | null,
+  sheetNames?: readonly string[],
 ): Report {
   return buildReport(read.analysis, {
+    ...(sheetNames ? { sheetNames } : {}),
     mode,
     script,
     lang: options.lang,

@@ -6,7 +6,8 @@ import { cellText } from "../input/cells.js";
 import { mapHeaders } from "../input/headers.js";
 import { readSheet } from "../../test/support/xlsx.js";
 import { langs, scripts } from "../scripts/index.js";
-import { buildTemplate, templateFileName } from "./template.js";
+import { type HeaderRecognition, recogniseHeader, recogniseScript } from "../scripts/recognise.js";
+import { buildOnboardingTemplate, buildTemplate, ONBOARDING, onboardingSheets, templateFileName } from "./template.js";
 
 const templatesDir = join(import.meta.dirname, "..", "..", "templates");
 
@@ -58,3 +59,45 @@ describe("templates", () => {
     expect(rows.find((r) => r[0] === "Gender")?.[3]).toBe("m, f, other, unknown");
   });
 });
+
+describe("template onboarding", () => {
+  for (const lang of langs) {
+    it(`templates/${templateFileName(ONBOARDING, lang)} is what the code makes now (else: npm run templates)`, async () => {
+      const made = unzipSync(await buildOnboardingTemplate(lang));
+      const committed = unzipSync(readFileSync(join(templatesDir, templateFileName(ONBOARDING, lang))));
+      expect(Object.keys(committed).sort()).toEqual(Object.keys(made).sort());
+      for (const [name, bytes] of Object.entries(made)) expect(strFromU8(committed[name] as Uint8Array), name).toBe(strFromU8(bytes));
+    });
+
+    it(`in ${lang}: the sheets of new clients, new professionals and relations, with their templates' headers and formats, and an explanation sheet that fits no script`, async () => {
+      const bytes = await buildOnboardingTemplate(lang);
+      const names = onboardingSheets[lang];
+      const expected = [
+        [names.clients, scripts["new-clients"]],
+        [names.professionals, scripts["new-professionals"]],
+        [names.relations, scripts.relations],
+      ] as const;
+      const { workbook } = await readSheet(bytes);
+      expect(workbook.sheets.map((s) => s.name)).toEqual([...expected.map(([name]) => name), TEMPLATE_HELP[lang]]);
+      for (const [name, script] of expected) {
+        const header = (await readSheet(bytes, { sheet: name })).rows[0]!;
+        expect(Array.from(header.cells, cellText)).toEqual(script.columns.map((c) => c.headers[lang]));
+        const found: HeaderRecognition = recogniseHeader(header.cells);
+        expect(found.kind === "script" ? found.script.name : found.kind).toBe(script.name);
+      }
+      const help = (await readSheet(bytes, { sheet: TEMPLATE_HELP[lang] })).rows;
+      expect(recogniseScript(help.slice(0, 20), true)?.kind).toBe("none");
+      // The dropdowns and text columns are the single templates' own.
+      const files = unzipSync(bytes);
+      const single = unzipSync(await buildTemplate(scripts["new-clients"], lang));
+      const dropdowns = (xml: string) => xml.slice(xml.indexOf("<dataValidations"), xml.indexOf("</dataValidations>"));
+      expect(dropdowns(strFromU8(files["xl/worksheets/sheet1.xml"]!))).toBe(dropdowns(strFromU8(single["xl/worksheets/sheet1.xml"]!)));
+      const cols = (xml: string) => xml.slice(xml.indexOf("<cols>"), xml.indexOf("</cols>"));
+      expect(cols(strFromU8(files["xl/worksheets/sheet2.xml"]!))).toBe(
+        cols(strFromU8(unzipSync(await buildTemplate(scripts["new-professionals"], lang))["xl/worksheets/sheet1.xml"]!)),
+      );
+    });
+  }
+});
+
+const TEMPLATE_HELP = { nl: "Toelichting", en: "Explanation", de: "Erläuterung" } as const;

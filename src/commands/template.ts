@@ -75,17 +75,78 @@ export interface TemplateRows {
   reasonHeader: string;
 }
 
+/** One data sheet of a template workbook: the script, the sheet's name, and rows to put in (fix.xlsx). */
+export interface TemplateSheet {
+  script: ScriptDef;
+  name: string;
+  fill?: TemplateRows;
+}
+
 /**
  * Builds the empty sheet an organisation fills in, with an explanation sheet beside it; with
  * `fill`, the same sheet holding rows to correct (fix.xlsx).
  */
 export async function buildTemplate(script: ScriptDef, lang: Lang, fill?: TemplateRows): Promise<Buffer> {
+  return buildTemplateSheets([{ script, name: words[lang].data, ...(fill ? { fill } : {}) }], lang);
+}
+
+/** The names of the onboarding workbook's sheets, per language (an explanation sheet follows them). */
+export const onboardingSheets: Record<Lang, { clients: string; professionals: string; relations: string }> = {
+  nl: { clients: "Cliënten", professionals: "Professionals", relations: "Behandelrelaties" },
+  en: { clients: "Clients", professionals: "Professionals", relations: "Relations" },
+  de: { clients: "Klienten", professionals: "Fachkräfte", relations: "Behandlungsbeziehungen" },
+};
+
+/** The onboarding workbook: new clients, new professionals and their relations, and one explanation sheet. */
+export function buildOnboardingTemplate(lang: Lang): Promise<Buffer> {
+  const names = onboardingSheets[lang];
+  return buildTemplateSheets(
+    [
+      { script: getScript("new-clients"), name: names.clients },
+      { script: getScript("new-professionals"), name: names.professionals },
+      { script: getScript("relations"), name: names.relations },
+    ],
+    lang,
+  );
+}
+
+/**
+ * A workbook of data sheets, each with its script's headers, text formats and dropdowns, and one
+ * explanation sheet after them (whose header row fits no script, so --all-sheets skips it).
+ */
+export async function buildTemplateSheets(sheets: readonly TemplateSheet[], lang: Lang): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = "mdimport";
   workbook.created = FIXED_DATE;
   workbook.modified = FIXED_DATE;
   const w = words[lang];
-  const data = workbook.addWorksheet(w.data, { views: [{ state: "frozen", ySplit: 1 }] });
+  for (const sheet of sheets) addDataSheet(workbook, sheet, lang);
+  const help = workbook.addWorksheet(w.help);
+  help.columns = [
+    { header: w.column, width: 50 },
+    { header: w.need, width: 42 },
+    { header: w.format, width: 60 },
+    { header: w.values, width: 60 },
+  ];
+  help.getRow(1).font = { bold: true };
+  sheets.forEach(({ script, name }, index) => {
+    if (sheets.length > 1) {
+      if (index > 0) help.addRow([]);
+      help.addRow([`${name}: ${script.title[lang]}`]).font = { bold: true };
+    }
+    for (const column of script.columns) {
+      help.addRow([column.headers[lang], requirement(script, column, lang), column.format[lang], column.choices?.[lang].join(", ") ?? ""]);
+    }
+  });
+  if (sheets.length === 1) {
+    help.addRow([]);
+    help.addRow([(sheets[0] as TemplateSheet).script.title[lang]]);
+  }
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+function addDataSheet(workbook: ExcelJS.Workbook, { script, name, fill }: TemplateSheet, lang: Lang): void {
+  const data = workbook.addWorksheet(name, { views: [{ state: "frozen", ySplit: 1 }] });
   data.columns = script.columns.map((column) => ({
     header: column.headers[lang],
     key: column.field,
@@ -113,21 +174,6 @@ export async function buildTemplate(script: ScriptDef, lang: Lang, fill?: Templa
       error: column.format[lang],
     });
   });
-
-  const help = workbook.addWorksheet(w.help);
-  help.columns = [
-    { header: w.column, width: 50 },
-    { header: w.need, width: 42 },
-    { header: w.format, width: 60 },
-    { header: w.values, width: 60 },
-  ];
-  help.getRow(1).font = { bold: true };
-  for (const column of script.columns) {
-    help.addRow([column.headers[lang], requirement(script, column, lang), column.format[lang], column.choices?.[lang].join(", ") ?? ""]);
-  }
-  help.addRow([]);
-  help.addRow([script.title[lang]]);
-  return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
 function requirement(script: ScriptDef, column: ColumnDef, lang: Lang): string {
@@ -143,6 +189,9 @@ function requirement(script: ScriptDef, column: ColumnDef, lang: Lang): string {
   return column.column ? w.yes : w.no;
 }
 
+/** `template onboarding`: the workbook of clients, professionals and relations together. */
+export const ONBOARDING = "onboarding";
+
 export const templateFileName = (script: string, lang: Lang) => `${script}.${lang}.xlsx`;
 
 /**
@@ -150,11 +199,12 @@ export const templateFileName = (script: string, lang: Lang) => `${script}.${lan
  * A file of that name may be a sheet already filled in: it is replaced only with --force.
  */
 export async function templateCommand(options: TemplateOptions): Promise<string> {
-  const script = getScript(options.script);
-  const path = resolve(options.cwd, options.out ?? templateFileName(script.name, options.lang));
+  const onboarding = options.script === ONBOARDING;
+  const script = onboarding ? undefined : getScript(options.script);
+  const path = resolve(options.cwd, options.out ?? templateFileName(script?.name ?? ONBOARDING, options.lang));
   const refusal = () => new UsageError(`${path} already exists; give --force to replace it with an empty template.`);
   if (!options.force && exists(path)) throw refusal();
-  const bytes = await buildTemplate(script, options.lang);
+  const bytes = script ? await buildTemplate(script, options.lang) : await buildOnboardingTemplate(options.lang);
   try {
     writeOutFile(dirname(path), basename(path), bytes, { replace: options.force ?? false });
   } catch (error) {

@@ -4,6 +4,7 @@ import { defaultPlatformConfig, readPlatformConfig } from "../pipeline/platform-
 import { getScript } from "../scripts/index.js";
 import { InputError } from "../shared/errors.js";
 import { fsReason } from "../shared/safe-fs.js";
+import { checkAllSheetsOptions, checkWorkbook } from "./check-workbook.js";
 import { checkSheet, configOnly, type CommandResult, type SheetCommandOptions } from "./check-sheet.js";
 
 export type { CommandResult };
@@ -17,8 +18,10 @@ export interface ValidateOptions extends SheetCommandOptions {
  * row and the duplicates between them, and writes the reports.
  */
 export async function validateCommand(options: ValidateOptions): Promise<CommandResult> {
+  if (options.allSheets) checkAllSheetsOptions(options);
   const scriptDef = options.script === undefined ? undefined : getScript(options.script);
   const config = options.config ? await readPlatformConfig(options.config) : defaultPlatformConfig;
+  if (options.allSheets) return checkWorkbook(options, "validate", null, config);
   return checkSheet(options, "validate", scriptDef, null, () => configOnly(config));
 }
 

@@ -3,7 +3,7 @@ import { columnLetter, findHeaderRow, type HeaderMap, mapHeaders, sheetLanguage 
 import type { Workbook } from "../input/workbook.js";
 import { InputError } from "../shared/errors.js";
 import type { FieldContext } from "../scripts/fields.js";
-import type { Reason } from "../scripts/reasons.js";
+import type { Reason, SheetRef } from "../scripts/reasons.js";
 import type { ScriptDef } from "../scripts/script.js";
 import { describeFit } from "../scripts/recognise.js";
 import { DuplicateFinder } from "./dedupe.js";
@@ -36,6 +36,8 @@ export interface RowResult {
   changes?: string[];
   /** For a dropout: the account it collides with. */
   conflict?: Conflict;
+  /** In a workbook: the rows of other sheets that create the accounts this row needs (a relation to a new client). */
+  depends_on?: SheetRef[];
 }
 
 /** Something about the sheet as a whole that the requester should know; no personal data. */
@@ -54,7 +56,8 @@ export type Warning =
   | { code: "sheets_skipped"; sheet: string; skipped: string }
   | { code: "rows_above_header"; header: number; rows: number[] }
   | { code: "number_format"; column: string; rows: number[] }
-  | { code: "no_data_rows"; header_row: number };
+  | { code: "no_data_rows"; header_row: number }
+  | { code: "sheet_skipped"; sheet: string };
 
 export interface Analysis {
   headerMap: HeaderMap;
@@ -74,6 +77,8 @@ export interface AnalyseOptions {
   plan?: (values: Readonly<Record<string, unknown>>, row: number) => PlannedRow;
   /** Called now and then with the number of rows read, for progress on a terminal. */
   onProgress?: (rows: number) => void;
+  /** Hears every data row's checked values (valid or not), in memory only: a workbook's plan across sheets keeps its keys. */
+  observe?: (values: Readonly<Record<string, unknown>>, row: number) => void;
 }
 
 /**
@@ -120,6 +125,7 @@ export async function analyseWorkbook(workbook: Workbook, options: AnalyseOption
       delete result.md_id;
       delete result.changes;
       delete result.conflict;
+      delete result.depends_on;
     }
   }
   const formulaWarnings = markFormulaColumns(state);
@@ -178,6 +184,7 @@ interface RowState {
   hiddenRows: number[];
   paddedRows: number[];
   plan: AnalyseOptions["plan"];
+  observe: AnalyseOptions["observe"];
   /** Per date column (sheet index): whether it was read the American way. */
   dates: Map<number, AmericanDateDetector>;
   /** The ID, e-mail, BSN and phone columns: their formula cells, and numbers read as their format shows them. */
@@ -207,6 +214,7 @@ function startRows(script: ScriptDef, header: SheetRow, above: SheetRow[], optio
     hiddenRows: [],
     paddedRows: [],
     plan: options.plan,
+    observe: options.observe,
     dates: new Map([...headerMap.columns].filter(([, c]) => c.field === "date_of_birth").map(([index]) => [index, new AmericanDateDetector()])),
     unnamed: headerMap.headers.flatMap((header, index) => (header === "" ? [index] : [])),
     unnamedWithData: new Set(),
@@ -238,10 +246,11 @@ function checkRow(state: RowState, sheetRow: SheetRow): void {
     if (watched.displayed && cell.kind === "number" && cell.display !== undefined) watched.displayed.push(sheetRow.row);
   }
   const ok = checked.reasons.length === 0;
+  state.observe?.(checked.values, sheetRow.row);
   const planned = ok && state.plan ? state.plan(checked.values, sheetRow.row) : undefined;
   state.review.add(ok ? reviewCells(state, sheetRow.cells, checked.values, planned?.review) : []);
   if (planned) {
-    const { md_id: mdId, changes, conflict } = planned;
+    const { md_id: mdId, changes, conflict, depends_on: dependsOn } = planned;
     state.results.push({
       row: sheetRow.row,
       status: planned.status,
@@ -250,6 +259,7 @@ function checkRow(state: RowState, sheetRow: SheetRow): void {
       ...(mdId === undefined ? {} : { md_id: mdId }),
       ...(changes === undefined ? {} : { changes }),
       ...(conflict === undefined ? {} : { conflict }),
+      ...(dependsOn === undefined ? {} : { depends_on: dependsOn }),
     });
   } else {
     state.results.push({ row: sheetRow.row, status: ok ? "valid" : "invalid", action: ok ? state.script.action : "none", reasons: checked.reasons });

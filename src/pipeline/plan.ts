@@ -1,5 +1,5 @@
 import type { Role } from "../scripts/fields.js";
-import type { Reason } from "../scripts/reasons.js";
+import type { Reason, SheetRef } from "../scripts/reasons.js";
 import { scripts, type ScriptName } from "../scripts/index.js";
 import type {
   AccountToActivate,
@@ -41,6 +41,8 @@ export interface PlannedRow {
   conflict?: Conflict;
   /** For report.xlsx only (never report.json or the log): what the platform holds now. */
   review?: PlanReview;
+  /** In a workbook: the create rows of other sheets this row needs (a relation to an account planned there). */
+  depends_on?: SheetRef[];
 }
 
 /** Personal data from the platform snapshot, carried in memory to report.xlsx alone. */

@@ -10,8 +10,14 @@ function jsonRow(row: ReportRow): ReportRow {
   return { ...row, reasons: row.reasons.map(({ platform_text: _, ...reason }) => reason) };
 }
 
+const withoutRows = ({ rows: _, ...rest }: Report): Omit<Report, "rows"> => rest;
+
 /** The report as report.json holds it: no personal data. */
-export const jsonReport = (report: Report): Report => ({ ...report, rows: report.rows.map(jsonRow) });
+export const jsonReport = (report: Report): Report | Omit<Report, "rows"> => {
+  if (!report.sheets) return { ...report, rows: report.rows.map(jsonRow) };
+  // A workbook's rows are its sheets'.
+  return { ...withoutRows(report), sheets: report.sheets.map((sheet) => ({ ...sheet, rows: sheet.rows.map(jsonRow) })) };
+};
 
 /** report.json: the machine-readable report, and the approval a later `run` checks. It holds no personal data. */
 export function writeJsonReport(dir: string, report: Report): void {

@@ -1,5 +1,5 @@
 import { jsonReport, type FileOutcome } from "./json.js";
-import { problemStatuses, type Mode, type ReportReason, type ReportRow } from "./report.js";
+import { problemStatuses, type Mode, type Report, type ReportReason, type ReportRow, sheetAsReport } from "./report.js";
 
 /**
  * Text for an XML attribute or element: the five markup characters as entities, in an
@@ -42,7 +42,11 @@ const attributes = (values: Record<string, string | number>) =>
 const reasonLabel = (reason: ReportReason) => {
   const about = [
     reason.field,
-    reason.ref === undefined ? undefined : `ref row ${reason.ref}`,
+    reason.ref === undefined
+      ? undefined
+      : typeof reason.ref === "object"
+        ? `ref sheet ${reason.ref.sheet} row ${reason.ref.row}`
+        : `ref row ${reason.ref}`,
     reason.http_status === undefined ? undefined : `HTTP ${reason.http_status}`,
   ].filter((part) => part !== undefined);
   return about.length === 0 ? reason.code : `${reason.code} (${about.join(", ")})`;
@@ -72,9 +76,9 @@ interface Suite {
   errors: number;
 }
 
-function suiteOf(outcome: FileOutcome): Suite {
+function suiteOf(outcome: FileOutcome, name = outcome.file): Suite {
   const head = (tests: number, failures: number, errors: number, body: string[]) => ({
-    xml: `  <testsuite${attributes({ name: outcome.file, tests, failures, errors, skipped: 0 })}>\n${body.join("\n")}\n  </testsuite>`,
+    xml: `  <testsuite${attributes({ name, tests, failures, errors, skipped: 0 })}>\n${body.join("\n")}\n  </testsuite>`,
     tests,
     failures,
     errors,
@@ -86,11 +90,11 @@ function suiteOf(outcome: FileOutcome): Suite {
       `    <testcase${attributes({ name: "file", classname: outcome.file })}>\n      <error${attributes({ message, type })}/>\n    </testcase>`,
     ]);
   }
-  const report = jsonReport(outcome.report);
+  const report = jsonReport(outcome.report) as Report;
   const classname = `${outcome.file}/${report.input.sheet}`;
   const properties = `    <properties>\n${Object.entries({
     mode: report.mode,
-    script: report.script,
+    script: report.script ?? "",
     sheet: report.input.sheet,
     header_row: report.input.header_row,
   })
@@ -112,7 +116,14 @@ function suiteOf(outcome: FileOutcome): Suite {
 
 /** `--format junit`: JUnit XML, a test suite per file in one <testsuites>, a test case per row. */
 export function renderJunit(outcomes: readonly FileOutcome[], mode: Mode): string {
-  const suites = outcomes.map(suiteOf);
+  // A workbook of several sheets (--all-sheets) is a test suite per sheet.
+  const suites = outcomes.flatMap((outcome) =>
+    outcome.report?.sheets
+      ? outcome.report.sheets.map((sheet) =>
+          suiteOf({ ...outcome, report: sheetAsReport(outcome.report as Report, sheet) }, `${outcome.file}/${sheet.name}`),
+        )
+      : [suiteOf(outcome)],
+  );
   const total = (key: "tests" | "failures" | "errors") => suites.reduce((n, suite) => n + suite[key], 0);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',

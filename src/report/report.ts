@@ -31,7 +31,8 @@ export interface ReportRow extends Omit<RowResult, "reasons"> {
 export interface Report {
   format: "mdimport-report/1";
   mode: Mode;
-  script: ScriptName;
+  /** The script of the sheet; null for a workbook of several sheets (--all-sheets: each sheet names its own). */
+  script: ScriptName | null;
   lang: Lang;
   created: string;
   /**
@@ -40,6 +41,12 @@ export interface Report {
    * is held to all of it.
    */
   input: { sha256: string; rows: number; sheet: string; sheet_position: number; header_row: number; columns: Record<string, string> };
+  /**
+   * A workbook of several sheets (--all-sheets): each sheet's name, position, script, header row,
+   * column mapping, summary, warnings and rows. `input` then names the file alone and `rows` is
+   * empty; `summary` counts every sheet's rows.
+   */
+  sheets?: SheetReport[];
   /** How the user named the platform (e.g. `local:.mdimport/platform.sqlite`), for people. */
   platform: string | null;
   /** The platform's identity, which a run is held to: a local store's own ID, or an API's origin. */
@@ -72,7 +79,21 @@ export interface Report {
   rows: ReportRow[];
 }
 
+/** One sheet of a workbook report. */
+export interface SheetReport {
+  name: string;
+  position: number;
+  script: ScriptName;
+  header_row: number;
+  columns: Record<string, string>;
+  summary: Record<string, number>;
+  warnings: (Warning & { message: string })[];
+  rows: ReportRow[];
+}
+
 export interface BuildReportOptions {
+  /** The workbook's sheet names by position, for a reason that names another sheet's row. */
+  sheetNames?: readonly string[];
   mode: Mode;
   script: ScriptDef;
   lang: Lang;
@@ -115,14 +136,69 @@ export function buildReport(analysis: Analysis, options: BuildReportOptions): Re
     rows: analysis.results.map((result) =>
       result.reasons.length === 0
         ? (result as ReportRow)
-        : { ...result, reasons: result.reasons.map((reason) => ({ ...reason, message: renderReason(reason, script, lang) })) },
+        : { ...result, reasons: result.reasons.map((reason) => ({ ...reason, message: renderReason(reason, script, lang, options.sheetNames) })) },
     ),
   };
 }
 
 /** Whether every row went as asked, and there was a row at all: exit code 0 rather than 1. */
 export const reportIsClean = (report: Report): boolean =>
-  report.rows.every((row) => !problemStatuses.has(row.status)) && !report.warnings.some((w) => w.code === "no_data_rows");
+  report.sheets
+    ? report.sheets.every((sheet) => reportIsClean(sheetAsReport(report, sheet)))
+    : report.rows.every((row) => !problemStatuses.has(row.status)) && !report.warnings.some((w) => w.code === "no_data_rows");
+
+/**
+ * The workbook report of several sheets' reports (each as buildReport made it, in workbook
+ * order): one input, one summary over all, and the workbook's own warnings (sheets skipped).
+ */
+export function workbookReport(sheets: readonly Report[], warnings: Report["warnings"]): Report {
+  const first = sheets[0] as Report;
+  const summary: Record<string, number> = Object.fromEntries(modeStatuses[first.mode].map((s) => [s, 0]));
+  for (const sheet of sheets) for (const [status, count] of Object.entries(sheet.summary)) summary[status] = (summary[status] ?? 0) + count;
+  return {
+    ...first,
+    script: null,
+    input: { sha256: first.input.sha256, rows: sheets.reduce((n, s) => n + s.input.rows, 0) } as Report["input"],
+    summary,
+    notes: {
+      bsn_padded: sheets.reduce((n, s) => n + s.notes.bsn_padded, 0),
+      hidden_rows: sheets.reduce((n, s) => n + s.notes.hidden_rows, 0),
+    },
+    warnings,
+    sheets: sheets.map((s) => ({
+      name: s.input.sheet,
+      position: s.input.sheet_position,
+      script: s.script as ScriptName,
+      header_row: s.input.header_row,
+      columns: s.input.columns,
+      summary: s.summary,
+      warnings: s.warnings,
+      rows: s.rows,
+    })),
+    rows: [],
+  };
+}
+
+const withoutSheets = ({ sheets: _, ...rest }: Report): Omit<Report, "sheets"> => rest;
+
+/** One sheet of a workbook report as a report of its own, for the renderers of one sheet. */
+export function sheetAsReport(report: Report, sheet: SheetReport): Report {
+  return {
+    ...withoutSheets(report),
+    script: sheet.script,
+    input: {
+      sha256: report.input.sha256,
+      rows: sheet.rows.length,
+      sheet: sheet.name,
+      sheet_position: sheet.position,
+      header_row: sheet.header_row,
+      columns: sheet.columns,
+    },
+    summary: sheet.summary,
+    warnings: sheet.warnings,
+    rows: sheet.rows,
+  };
+}
 
 /** Which sheet column holds which field, by column letter, in sheet order. */
 export function columnMapping(analysis: Pick<Analysis, "headerMap">): Record<string, string> {

@@ -1,7 +1,7 @@
 import { writeOutFile } from "../shared/out-dir.js";
 import { printable } from "../shared/printable.js";
 import { catalogues, compactRows, renderWarning } from "./messages/index.js";
-import type { Report } from "./report.js";
+import { type Report, sheetAsReport } from "./report.js";
 
 /**
  * summary.md: counts, row numbers and reason codes only, so it can be pasted into a ticket
@@ -9,6 +9,7 @@ import type { Report } from "./report.js";
  * about it), and those go through `printable`: the file is meant to be read, also with `cat`.
  */
 export function renderSummaryMd(report: Report): string {
+  if (report.sheets) return renderWorkbookSummaryMd(report);
   const words = catalogues[report.lang];
   const lines = [
     `# mdimport ${words.modes[report.mode]}: ${report.script}`,
@@ -44,6 +45,29 @@ export function renderSummaryMd(report: Report): string {
     for (const warning of report.warnings) {
       lines.push(`- ${warning.code === "unknown_column" ? `${warning.code}: ${warning.column}` : printable(capped(warning, report))}`);
     }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** A workbook of several sheets (--all-sheets): the file and the totals, then each sheet as a summary of its own. */
+function renderWorkbookSummaryMd(report: Report): string {
+  const words = catalogues[report.lang];
+  const lines = [
+    `# mdimport ${words.modes[report.mode]}: ${(report.sheets ?? []).map((s) => s.script).join(", ")}`,
+    "",
+    `- ${words.labels.created}: ${report.created}`,
+    `- ${words.labels.file}: \`${report.input.sha256}\``,
+    `- ${words.labels.rows}: ${report.input.rows}`,
+  ];
+  if (report.platform) lines.push(`- ${words.labels.platform}: ${printable(report.platform)}`);
+  lines.push("", `| ${words.labels.status} | ${words.labels.count} |`, "| --- | ---: |");
+  for (const [status, count] of Object.entries(report.summary)) lines.push(`| ${status} | ${count} |`);
+  for (const warning of report.warnings) lines.push("", `- ${printable(warning.message)}`);
+  for (const sheet of report.sheets ?? []) {
+    const one = renderSummaryMd(sheetAsReport(report, sheet))
+      .replace(/^## /gm, "### ")
+      .replace(/^# .*\n/, `## ${words.labels.sheet} ${printable(sheet.name)}: ${sheet.script}\n`);
+    lines.push("", one.trimEnd());
   }
   return `${lines.join("\n")}\n`;
 }

@@ -60,7 +60,7 @@ export function reasonText(row: ReportRow, report: Report): string {
  * the header), then the sheet's own columns, with the stored values, old → new, and the
  * cells at fault marked and commented.
  */
-export async function writeRowsSheet(writer: XlsxWriter, report: Report, sources: ReportSources): Promise<void> {
+export async function writeRowsSheet(writer: XlsxWriter, report: Report, sources: ReportSources, name?: string): Promise<void> {
   const words = catalogues[report.lang];
   const review = reviewWords[report.lang];
   const lead = leadColumns(report);
@@ -79,7 +79,7 @@ export async function writeRowsSheet(writer: XlsxWriter, report: Report, sources
   );
   const fields = new Map([...sources.headerMap.columns].map(([index, column]) => [column.field, index]));
   const fieldOf = (column: number) => sources.headerMap.columns.get(column)?.field;
-  writer.startSheet({ name: words.labels.report, widths: [...lead.widths, ...widths], header: true, frozenColumns: 3 });
+  writer.startSheet({ name: name ?? words.labels.report, widths: [...lead.widths, ...widths], header: true, frozenColumns: 3 });
   writer.addRow([...lead.labels, ...Array.from({ length: width }, (_, i) => headers[i] ?? "")], () => 1);
   const values: CellValue[] = new Array<CellValue>(offset + width);
   const styles: number[] = new Array<number>(offset + width);

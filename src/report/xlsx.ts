@@ -5,7 +5,7 @@ import { writeWorkbookFile } from "./workbook-file.js";
 import { FIX_MAX_ROWS, fixRowCount } from "./fix-xlsx.js";
 import { catalogues, renderReason } from "./messages/index.js";
 import { fillIn, reviewWords } from "./messages/review.js";
-import type { Report } from "./report.js";
+import { type Report, sheetAsReport } from "./report.js";
 import { reportFills, reportStyles, styleNamed, styleOf } from "./xlsx-cells.js";
 import { type ReportSources, writeRowsSheet } from "./xlsx-rows.js";
 import { MAX_COMMENTS, XlsxWriter } from "./xlsx-writer.js";
@@ -19,6 +19,52 @@ export type { ReportSources } from "./xlsx-rows.js";
  */
 export async function writeXlsxReport(dir: string, report: Report, sources: ReportSources, encryptTo?: EncryptKeys | null): Promise<void> {
   await writeWorkbookFile(dir, "report.xlsx", (sink) => writeWorkbook(sink, report, sources), encryptTo);
+}
+
+/**
+ * report.xlsx of a workbook of several sheets (--all-sheets): a report sheet per input sheet,
+ * named as that sheet, then the summary sheet of every sheet.
+ */
+export async function writeWorkbookXlsxReport(
+  dir: string,
+  report: Report,
+  sources: readonly ReportSources[],
+  encryptTo?: EncryptKeys | null,
+): Promise<void> {
+  await writeWorkbookFile(
+    dir,
+    "report.xlsx",
+    async (sink) => {
+      const writer = new XlsxWriter(sink, { fills: reportFills, styles: reportStyles });
+      const sheets = (report.sheets ?? []).map((sheet) => sheetAsReport(report, sheet));
+      for (const [index, sheet] of sheets.entries()) await writeRowsSheet(writer, sheet, sources[index] as ReportSources, sheet.input.sheet);
+      const uncommented = writer.dropped;
+      const words = catalogues[report.lang];
+      const label = (c: number) => (c === 0 ? 1 : 0);
+      writer.startSheet({ name: words.labels.summary, widths: [32, 90], header: false });
+      writer.addRow([words.labels.mode, words.modes[report.mode]], label);
+      writer.addRow([words.labels.created, report.created], label);
+      writer.addRow([words.labels.file, report.input.sha256], label);
+      writer.addRow([words.labels.rows, report.input.rows], (c) => (c === 0 ? 1 : styleNamed("number")));
+      if (report.platform) writer.addRow([words.labels.platform, report.platform], label);
+      for (const sheet of sheets) {
+        writer.addRow([]);
+        writer.addRow([words.labels.sheet, sheet.input.sheet], () => 1);
+        writer.addRow([words.labels.script, sheet.script], label);
+        summaryBody(writer, sheet, 0);
+      }
+      const notes = report.warnings.map((w) => w.message);
+      if (uncommented > 0) notes.push(fillIn(reviewWords[report.lang].commentsCapped, { max: MAX_COMMENTS, n: uncommented }));
+      if (notes.length > 0) {
+        writer.addRow([]);
+        writer.addRow([words.labels.notes], () => 1);
+        for (const note of notes) writer.addRow(["", note]);
+      }
+      await writer.endSheet();
+      await writer.finish();
+    },
+    encryptTo,
+  );
 }
 
 async function writeWorkbook(sink: (chunk: Uint8Array) => void, report: Report, sources: ReportSources): Promise<void> {
@@ -54,7 +100,6 @@ async function writeIdsSheet(writer: XlsxWriter, report: Report, sources: Report
 async function writeSummarySheet(writer: XlsxWriter, report: Report, uncommented: number): Promise<void> {
   const words = catalogues[report.lang];
   const review = reviewWords[report.lang];
-  const script = getScript(report.script);
   const label = (c: number) => (c === 0 ? 1 : 0);
   writer.startSheet({ name: words.labels.summary, widths: [32, 90], header: false });
   writer.addRow([words.labels.mode, words.modes[report.mode]], label);
@@ -67,6 +112,15 @@ async function writeSummarySheet(writer: XlsxWriter, report: Report, uncommented
   if (report.platform_mode !== undefined) writer.addRow([review.platformMode, report.platform_mode ?? review.production], label);
   if (report.run?.welcome_mail) writer.addRow([review.welcomeMail, report.run.welcome_mail === "yes" ? review.yes : review.no], label);
   writer.addRow([]);
+  summaryBody(writer, report, uncommented);
+  await writer.endSheet();
+}
+
+/** A sheet's counts per status and per reason, what a run did, and its notes. */
+function summaryBody(writer: XlsxWriter, report: Report, uncommented: number): void {
+  const words = catalogues[report.lang];
+  const review = reviewWords[report.lang];
+  const script = getScript(report.script as string);
   writer.addRow([words.labels.status, words.labels.count], () => 1);
   for (const [status, count] of Object.entries(report.summary)) {
     writer.addRow([words.statuses[status as Status], count], (c) => (c === 0 ? styleOf(status as Status) : styleNamed("number")));
@@ -94,7 +148,6 @@ async function writeSummarySheet(writer: XlsxWriter, report: Report, uncommented
     writer.addRow([words.labels.notes], () => 1);
     for (const note of notes) writer.addRow(["", note]);
   }
-  await writer.endSheet();
 }
 
 /** How many rows give each reason (by code, field and detail), in the requester's words, most first. */

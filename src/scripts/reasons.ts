@@ -26,6 +26,7 @@ export const reasonCodes = [
   "inactive_account",
   "missing_on_platform",
   "stored_differently",
+  "depends_on_row",
 ] as const;
 
 export type ReasonCode = (typeof reasonCodes)[number];
@@ -39,7 +40,8 @@ export interface Reason {
   field?: string;
   /** For `stored_differently`: the names of every field the platform holds otherwise (`field` is the first), never their values. */
   fields?: string[];
-  ref?: number;
+  /** The row this one repeats, conflicts with or depends on: a row of the same sheet, or of another sheet of the workbook. */
+  ref?: number | SheetRef;
   detail?: ReasonDetail;
   /** For `cell_error`: the Excel error the cell shows (#N/A, #REF!, …), never a value of the row. */
   value?: string;
@@ -52,6 +54,12 @@ export interface Reason {
    * so only report.xlsx shows them; report.json, summary.md, the log and the terminal never do.
    */
   platform_text?: string;
+}
+
+/** A row of a workbook's sheet, by the sheet's 1-based position (hidden sheets counted) and its row number. */
+export interface SheetRef {
+  sheet: number;
+  row: number;
 }
 
 export type ReasonDetail =

@@ -14,7 +14,8 @@ const chosen = (headers: string[]) => {
   return found.kind === "script" ? found.script.name : found.kind === "ambiguous" ? found.candidates.map((s) => s.name) : "none";
 };
 
-const templates = readdirSync(join(repoRoot, "templates")).filter((name) => name.endsWith(".xlsx"));
+// The onboarding workbook's sheets are recognised one by one in src/commands/template.test.ts and test/e2e/onboarding.test.ts.
+const templates = readdirSync(join(repoRoot, "templates")).filter((name) => name.endsWith(".xlsx") && !name.startsWith("onboarding."));
 
 describe("recognising the script from a template's headers", () => {
   it("covers every script in every language", () => {

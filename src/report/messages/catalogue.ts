@@ -25,7 +25,14 @@ export interface Catalogue {
     rows_above_header: string;
     number_format: string;
     no_data_rows: string;
+    sheet_skipped: string;
   };
+  /**
+   * A row of another sheet, as a reason names it: `{row}` its number, `{sheet}` the sheet's name;
+   * and the reasons whose words differ when the row is in another sheet.
+   */
+  sheetRef: string;
+  crossSheet: { conflict_in_file: string };
   labels: {
     row: string;
     status: string;

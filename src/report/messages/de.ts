@@ -32,6 +32,7 @@ export const de: Catalogue = {
     missing_on_platform: "laut Journal wurde diese Zeile ausgeführt, aber die Plattform hat das Ergebnis nicht (mehr)",
     stored_differently:
       "die Plattform hat diese Zeile angenommen, speichert aber nicht, was für {fields} gesendet wurde (eine Einstellung der Plattform lässt diese Felder womöglich weg oder ändert sie); der Lauf wurde nach dieser Zeile angehalten",
+    depends_on_row: "hängt von {ref} ab, die nicht ausgeführt wird (ungültig, doppelt oder ausgefallen); korrigieren Sie zuerst diese Zeile",
   },
   details: {
     unavailable: "die Plattform versagte immer wieder (keine Antwort nach jedem Versuch)",
@@ -83,6 +84,11 @@ export const de: Catalogue = {
     rows_above_header: "Die Kopfzeile ist Zeile {header}; die Zeilen darüber wurden nicht gelesen: {rows}.",
     number_format: "Spalte {column}: Zahlen wurden so gelesen, wie ihr Zahlenformat sie zeigt (führende Nullen, fester Text): Zeilen {rows}.",
     no_data_rows: "Das Tabellenblatt hat eine Kopfzeile (Zeile {header_row}), aber keine Datenzeilen: es gibt nichts zu importieren.",
+    sheet_skipped: 'Das Blatt "{sheet}" passt zu keinem Skript und wurde übersprungen.',
+  },
+  sheetRef: 'Zeile {row} des Blatts "{sheet}"',
+  crossSheet: {
+    conflict_in_file: "{field} steht auch in {ref}, mit anderen Daten; eine E-Mail-Adresse gehört zu einem Konto (Klient oder Fachkraft)",
   },
   labels: {
     row: "Zeile",

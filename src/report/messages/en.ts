@@ -31,6 +31,7 @@ export const en: Catalogue = {
     missing_on_platform: "the journal shows this row carried out, but the platform does not hold its outcome",
     stored_differently:
       "the platform accepted this row but does not hold what was sent for {fields} (a setting of the platform may leave out or change these fields); the run stopped after this row",
+    depends_on_row: "depends on {ref}, which is not carried out (invalid, a duplicate or a dropout); correct that row first",
   },
   details: {
     unavailable: "the platform kept failing (no answer after every try)",
@@ -80,6 +81,11 @@ export const en: Catalogue = {
     rows_above_header: "The header is row {header}; the rows above it were not read: {rows}.",
     number_format: "Column {column}: numbers were read as their number format shows them (leading zeros, fixed text): rows {rows}.",
     no_data_rows: "The sheet has a header (row {header_row}) but no data rows: there is nothing to import.",
+    sheet_skipped: 'The sheet "{sheet}" fits no script and was skipped.',
+  },
+  sheetRef: 'row {row} of sheet "{sheet}"',
+  crossSheet: {
+    conflict_in_file: "{field} is also in {ref}, with different data; an e-mail address belongs to one account (client or professional)",
   },
   labels: {
     row: "Row",

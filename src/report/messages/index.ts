@@ -22,16 +22,26 @@ const roleLists: Record<Lang, string> = Object.fromEntries(
 const fill = (template: string, values: Record<string, string | number | undefined>) =>
   template.replace(/\{(\w+)\}/g, (whole, key: string) => (values[key] === undefined ? whole : String(values[key])));
 
-/** Renders a reason in the requester's language; the field is named by its header there. */
-export function renderReason(reason: Reason, script: ScriptDef, lang: Lang): string {
+/**
+ * Renders a reason in the requester's language; the field is named by its header there. A
+ * reference to a row of another sheet is named by that sheet's name (`sheets`: the workbook's
+ * sheet names, by position).
+ */
+export function renderReason(reason: Reason, script: ScriptDef, lang: Lang, sheets: readonly string[] = []): string {
   const words = catalogues[lang];
   const header = (name: string | undefined) => script.columns.find((c) => c.field === name)?.headers[lang] ?? name ?? "";
   const field = header(reason.field);
-  const template = reason.detail ? words.details[reason.detail] : words.reasons[reason.code];
+  const ref = reason.ref;
+  const other = typeof ref === "object";
+  const template = reason.detail
+    ? words.details[reason.detail]
+    : other && reason.code === "conflict_in_file"
+      ? words.crossSheet.conflict_in_file
+      : words.reasons[reason.code];
   const message = fill(template, {
     field,
     fields: reason.fields?.map(header).join(", "),
-    ref: reason.ref,
+    ref: other ? fill(words.sheetRef, { row: ref.row, sheet: sheets[ref.sheet - 1] ?? String(ref.sheet) }) : ref,
     value: reason.value,
     roles: roleLists[lang],
   });

@@ -31,6 +31,7 @@ export const nl: Catalogue = {
     missing_on_platform: "het journaal zegt dat deze rij is uitgevoerd, maar het platform heeft de uitkomst niet (meer)",
     stored_differently:
       "het platform nam deze rij aan, maar bewaart niet wat is gestuurd voor {fields} (een instelling van het platform laat deze velden mogelijk weg of verandert ze); de run is na deze rij gestopt",
+    depends_on_row: "hangt af van {ref}, die niet wordt uitgevoerd (ongeldig, dubbel of afgevallen); corrigeer die rij eerst",
   },
   details: {
     unavailable: "het platform bleef falen (geen antwoord na elke poging)",
@@ -82,7 +83,10 @@ export const nl: Catalogue = {
     rows_above_header: "De kopregel is rij {header}; de rijen erboven zijn niet gelezen: {rows}.",
     number_format: "Kolom {column}: getallen zijn gelezen zoals hun getalnotatie ze toont (voorloopnullen, vaste tekst): rijen {rows}.",
     no_data_rows: "Het werkblad heeft een kopregel (rij {header_row}) maar geen rijen met gegevens: er is niets te importeren.",
+    sheet_skipped: 'Het blad "{sheet}" past bij geen script en is overgeslagen.',
   },
+  sheetRef: 'rij {row} van blad "{sheet}"',
+  crossSheet: { conflict_in_file: "{field} staat ook in {ref}, met andere gegevens; een e-mailadres hoort bij één account (cliënt of professional)" },
   labels: {
     row: "Rij",
     status: "Status",

@@ -1,0 +1,183 @@
+import type { PlatformIndex } from "../platform/platform.js";
+import type { Reason, SheetRef } from "../scripts/reasons.js";
+import type { ScriptName } from "../scripts/script.js";
+import type { RowResult, Status } from "./analyse.js";
+import type { PlannedRow } from "./plan.js";
+
+type Values = Readonly<Record<string, unknown>>;
+type Kind = "client" | "professional";
+
+/** The kind of account a create script makes; the other scripts make none. */
+const CREATES: Partial<Record<ScriptName, Kind>> = { "new-clients": "client", "new-professionals": "professional" };
+
+/** The order a workbook's sheets are planned in: every account sheet before the relations. */
+export const planOrder = (script: ScriptName): number => (script === "relations" ? 1 : 0);
+
+/** What a create row leaves for the other sheets: its keys, and its names for report.xlsx (in memory only). */
+interface CreateRow {
+  id: string | null;
+  email: string | null;
+  first_name: string;
+  infix: string | null;
+  last_name: string;
+}
+
+interface CreateSheet {
+  position: number;
+  kind: Kind;
+  rows: Map<number, CreateRow>;
+  results?: RowResult[];
+}
+
+/** Statuses of a create row whose account will exist (or may, in validate) after a run. */
+const LIVE: ReadonlySet<Status> = new Set(["valid", "planned", "unchanged"]);
+/** Statuses of a create row that is not carried out: a relation to its account cannot be either. */
+const GONE: ReadonlySet<Status> = new Set(["invalid", "duplicate", "dropout"]);
+
+const text = (values: Values, field: string): string | null => {
+  const value = values[field];
+  return typeof value === "string" ? value : null;
+};
+
+/** A pending account's Minddistrict ID: never 32 hex digits, so never a real one. */
+export const pendingMdId = (ref: SheetRef): string => `pending:${ref.sheet}:${ref.row}`;
+
+/** The row a pending Minddistrict ID stands for, or undefined for a real one. */
+export function pendingRef(mdId: string): SheetRef | undefined {
+  const match = /^pending:(\d+):(\d+)$/.exec(mdId);
+  return match ? { sheet: Number(match[1]), row: Number(match[2]) } : undefined;
+}
+
+/**
+ * The plan of a workbook's sheets together (pure; the commands feed it): the create rows'
+ * keys as each account sheet is read, then across the sheets the e-mail addresses (one account
+ * over both kinds) and source IDs (per kind) that two sheets use for different rows, the planned
+ * creates as pending accounts of the platform index, and the relations planned against them.
+ */
+export class WorkbookPlan {
+  private readonly creates: CreateSheet[] = [];
+
+  /** What to hear a sheet's rows with while it is analysed (undefined for a sheet that creates no account). */
+  observer(position: number, script: ScriptName): ((values: Values, row: number) => void) | undefined {
+    const kind = CREATES[script];
+    if (!kind) return undefined;
+    const sheet: CreateSheet = { position, kind, rows: new Map() };
+    this.creates.push(sheet);
+    return (values, row) => {
+      sheet.rows.set(row, {
+        id: text(values, "id"),
+        email: text(values, "email"),
+        first_name: text(values, "first_name") ?? "",
+        infix: text(values, "infix"),
+        last_name: text(values, "last_name") ?? "",
+      });
+    };
+  }
+
+  /** The outcomes of a create sheet, once analysed (and settled). */
+  analysed(position: number, results: RowResult[]): void {
+    const sheet = this.creates.find((s) => s.position === position);
+    if (sheet) sheet.results = results;
+  }
+
+  /**
+   * Marks the create rows that another sheet contradicts: an e-mail address in two sheets (a new
+   * client and a new professional: the platform keeps e-mail unique over both), or a source ID in
+   * two sheets of the same kind. Both rows become `duplicate` `conflict_in_file`, each naming the
+   * other's sheet and row. Rows already invalid or duplicate are left as they are.
+   */
+  markConflicts(): void {
+    const seen = new Map<string, { sheet: CreateSheet; result: RowResult }>();
+    for (const sheet of this.creates) {
+      for (const result of sheet.results ?? []) {
+        if (!LIVE.has(result.status) || result.status === "unchanged") continue;
+        const row = sheet.rows.get(result.row);
+        const keys: [string, string | null][] = [
+          ["email", row?.email ?? null],
+          ["id", row?.id == null ? null : `${sheet.kind}\u0000${row.id}`],
+        ];
+        for (const [field, value] of keys) {
+          if (value === null) continue;
+          const key = `${field}\u0000${value}`;
+          const earlier = seen.get(key);
+          if (!earlier) {
+            seen.set(key, { sheet, result });
+            continue;
+          }
+          if (earlier.sheet === sheet) continue; // within one sheet: the sheet's own dedupe said it
+          conflict(earlier.result, field, { sheet: sheet.position, row: result.row });
+          conflict(result, field, { sheet: earlier.sheet.position, row: earlier.result.row });
+        }
+      }
+    }
+  }
+
+  /** The planned create rows enter the index as pending accounts, found by source ID. */
+  addPending(index: PlatformIndex): void {
+    for (const sheet of this.creates) {
+      for (const result of sheet.results ?? []) {
+        const row = sheet.rows.get(result.row);
+        if (result.status !== "planned" || !row || row.id === null) continue;
+        const md_id = pendingMdId({ sheet: sheet.position, row: result.row });
+        const account = { md_id, id: row.id, email: row.email ?? "", first_name: row.first_name, infix: row.infix, last_name: row.last_name };
+        if (sheet.kind === "client") {
+          index.addClient({ ...account, gender: "unknown", date_of_birth: null, phone_number: null, bsn: null, active: true, external_source: null });
+        } else index.addProfessional({ ...account, role: null, active: true, external_source: null });
+      }
+    }
+  }
+
+  /**
+   * Source ID → the create row it belongs to, per kind, for the IDs no row carries out: every create
+   * row with that ID ended invalid, a duplicate or a dropout.
+   */
+  private goneRows(): Record<Kind, Map<string, SheetRef>> {
+    const gone: Record<Kind, Map<string, SheetRef>> = { client: new Map(), professional: new Map() };
+    const live: Record<Kind, Set<string>> = { client: new Set(), professional: new Set() };
+    for (const sheet of this.creates) {
+      for (const result of sheet.results ?? []) {
+        const id = sheet.rows.get(result.row)?.id;
+        if (id === null || id === undefined) continue;
+        if (LIVE.has(result.status)) live[sheet.kind].add(id);
+        else if (GONE.has(result.status) && !gone[sheet.kind].has(id)) gone[sheet.kind].set(id, { sheet: sheet.position, row: result.row });
+      }
+    }
+    for (const kind of ["client", "professional"] as const) for (const id of live[kind]) gone[kind].delete(id);
+    return gone;
+  }
+
+  /**
+   * A relations planner over the index with its pending accounts: a relation naming the source ID
+   * of a create row that is not carried out is `dropout` `depends_on_row` naming that row; one that
+   * links a pending account is planned, depending on the row that creates it.
+   */
+  relations(plan: (values: Values, row: number) => PlannedRow): (values: Values, row: number) => PlannedRow {
+    const gone = this.goneRows();
+    return (values, row) => {
+      const reasons: Reason[] = [];
+      for (const kind of ["professional", "client"] as const) {
+        const id = text(values, `${kind}_id`);
+        const ref = id === null ? undefined : gone[kind].get(id);
+        if (ref) reasons.push({ code: "depends_on_row", field: `${kind}_id`, ref });
+      }
+      if (reasons.length > 0) return { status: "dropout", action: "link", reasons };
+      const planned = plan(values, row);
+      if (planned.operation?.kind !== "link") return planned;
+      const { professional_md_id: professional, client_md_id: client } = planned.operation.relation;
+      const dependsOn = [pendingRef(professional), pendingRef(client)].filter((ref): ref is SheetRef => ref !== undefined);
+      return dependsOn.length > 0 ? { ...planned, depends_on: dependsOn } : planned;
+    };
+  }
+}
+
+/** A create row another sheet contradicts: `duplicate` `conflict_in_file`, naming the other row. */
+function conflict(result: RowResult, field: string, ref: SheetRef): void {
+  if (result.status === "duplicate" && result.reasons.some((r) => r.code === "conflict_in_file" && r.field === field)) return;
+  const reason: Reason = { code: "conflict_in_file", field, ref };
+  result.reasons = result.status === "duplicate" ? [...result.reasons, reason] : [reason];
+  result.status = "duplicate";
+  result.action = "none";
+  delete result.md_id;
+  delete result.conflict;
+  delete result.depends_on;
+}
