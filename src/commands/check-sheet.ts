@@ -298,18 +298,33 @@ export async function checkSheet(
   const read = await readSheet(options, given, started, stageFor);
   const { script } = read;
   const report = sheetReport(read, options, mode, script, started, platform);
-  const exitCode = reportIsClean(report) ? 0 : 1;
-  if (options.noOutDir) return { report, outDir: null, exitCode };
-  const outDir = makeOutDir({ cwd: options.cwd, given: options.out, mode, defaultName: uniqueOutName(script.name, started) });
-  const log = createFileLogger(outDir, options.debug ?? false);
-  // The platform's request log: every request so far, and those still to come.
-  platform?.attachLog?.(log);
+  const result = commandResult(report, null, platform);
+  if (options.noOutDir) return result;
+  const { outDir, log } = openOutputs(options, mode, uniqueOutName(script.name, started), platform);
   logInput(log, read, mode, script, platform);
   await writeOutputs(outDir, log, report, read, started);
+  return { ...result, outDir };
+}
+
+/** What a command that checked a sheet or a workbook gives back: its report, folder, exit code and the platform's mode. */
+export function commandResult(report: Report, outDir: string | null, platform: Platform | null): CommandResult {
   return {
     report,
     outDir,
-    exitCode,
+    exitCode: reportIsClean(report) ? 0 : 1,
     ...(platform?.mode === undefined ? {} : { platformMode: platform.mode }),
   };
+}
+
+/** A new output folder for validate or test-run, and its log, with the platform's request log in it (the requests so far and those to come). */
+export function openOutputs(
+  options: SheetCommandOptions,
+  mode: "validate" | "test-run",
+  defaultName: string,
+  platform: Platform | null,
+): { outDir: string; log: Logger } {
+  const outDir = makeOutDir({ cwd: options.cwd, given: options.out, mode, defaultName });
+  const log = createFileLogger(outDir, options.debug ?? false);
+  platform?.attachLog?.(log);
+  return { outDir, log };
 }

@@ -8,17 +8,18 @@ import { planOrder, WorkbookPlan } from "../pipeline/workbook-plan.js";
 import { PlatformIndex, type Platform, type SnapshotNeeds } from "../platform/platform.js";
 import { reportEncryption } from "../report/encryption.js";
 import { renderWarning } from "../report/messages/index.js";
-import { type Mode, type Report, reportIsClean, workbookReport } from "../report/report.js";
+import { type Mode, type Report, workbookReport } from "../report/report.js";
 import { writeWorkbookReports } from "../report/write-reports.js";
 import { recogniseWorkbook, type RecognisedWorkbook } from "../scripts/recognise-workbook.js";
 import { InputError, UsageError } from "../shared/errors.js";
-import { createFileLogger } from "../shared/log.js";
-import { makeOutDir, uniqueOutName } from "../shared/out-dir.js";
+import { uniqueOutName } from "../shared/out-dir.js";
 import {
   analyseInput,
+  commandResult,
   type CommandResult,
   configOnly,
   logInput,
+  openOutputs,
   planOnIndex,
   type PlatformStage,
   type SheetCommandOptions,
@@ -145,11 +146,9 @@ export async function checkWorkbook(
     sheetReports,
     warnings.map((w) => ({ ...w, message: renderWarning(w, options.lang) })),
   );
-  const exitCode = reportIsClean(report) ? 0 : 1;
-  if (options.noOutDir) return { report, outDir: null, exitCode };
-  const outDir = makeOutDir({ cwd: options.cwd, given: options.out, mode, defaultName: uniqueOutName("workbook", started) });
-  const log = createFileLogger(outDir, options.debug ?? false);
-  platform?.attachLog?.(log);
+  const result = commandResult(report, null, platform);
+  if (options.noOutDir) return result;
+  const { outDir, log } = openOutputs(options, mode, uniqueOutName("workbook", started), platform);
   for (const { read } of reads) logInput(log, read, mode, read.script, platform);
   await writeWorkbookReports(
     outDir,
@@ -159,7 +158,7 @@ export async function checkWorkbook(
   );
   log.info({ summary: report.summary, sheets: reads.length, ms: Date.now() - started.getTime() }, `${mode} finished`);
   log.flush();
-  return { report, outDir, exitCode, ...(platform?.mode === undefined ? {} : { platformMode: platform.mode }) };
+  return { ...result, outDir };
 }
 
 export type { Mode, Report };
