@@ -280,8 +280,9 @@ export async function writeOutputs(
   read: SheetRead,
   started: Date,
   extra: Record<string, unknown> = {},
+  accountUrl?: (mdId: string) => string | undefined,
 ): Promise<void> {
-  await writeReports(outDir, report, read.analysis, read.reportKey);
+  await writeReports(outDir, report, accountUrl ? { ...read.analysis, accountUrl } : read.analysis, read.reportKey);
   log.info({ summary: report.summary, notes: report.notes, ...extra, ms: Date.now() - started.getTime() }, `${report.mode} finished`);
   log.flush();
 }

@@ -210,11 +210,19 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
           journal_recovered: journal.recoveredTornLine,
           verify: { mode: verify, ...outcome.verification },
         };
-        await writeOutputs(outDir, log, report, read, started, {
-          stopped: outcome.stopped,
-          failures: outcome.failures,
-          verify: report.run.verify,
-        });
+        await writeOutputs(
+          outDir,
+          log,
+          report,
+          read,
+          started,
+          {
+            stopped: outcome.stopped,
+            failures: outcome.failures,
+            verify: report.run.verify,
+          },
+          platform.accountUrl?.bind(platform),
+        );
         // A refused token or a platform gone mid-run: the reports are written, the command stops as it says.
         if (outcome.fatal) throw outcome.fatal;
         return {

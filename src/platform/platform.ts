@@ -121,6 +121,12 @@ export interface Platform {
    */
   unsureExchanges?(): number;
   /**
+   * Over HTTP: the API URL of an account (its `@url` as the platform gave it, on the --platform
+   * origin) where this start has seen it, else undefined. Only for report.xlsx's IDs sheet, never
+   * report.json. The local platform has no URLs.
+   */
+  accountUrl?(mdId: string): string | undefined;
+  /**
    * Over HTTP: every request is logged to `sink` from now on (with those made before), and
    * close() adds a summary line (requests by route and status, retries, 429 pauses).
    */

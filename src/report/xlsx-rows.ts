@@ -12,6 +12,8 @@ export interface ReportSources {
   texts: RowTextStore;
   review: ReviewStore;
   headerMap: HeaderMap;
+  /** After a run over HTTP: an account's API URL by its Minddistrict ID, for the IDs sheet only. */
+  accountUrl?: (mdId: string) => string | undefined;
 }
 
 /** Statuses whose stored values the report shows: the rows that are (or will be) carried out as they are. */

@@ -71,17 +71,23 @@ async function writeWorkbook(sink: (chunk: Uint8Array) => void, report: Report, 
   const writer = new XlsxWriter(sink, { fills: reportFills, styles: reportStyles });
   await writeRowsSheet(writer, report, sources);
   const uncommented = writer.dropped;
-  if (report.mode === "run") await writeIdsSheet(writer, report, sources);
-  await writeSummarySheet(writer, report, uncommented);
+  const urls = report.mode === "run" ? await writeIdsSheet(writer, report, sources) : 0;
+  await writeSummarySheet(writer, report, uncommented, urls);
   await writer.finish();
 }
 
-/** After a run: source ID → Minddistrict ID of every account the rows are about, for the organisation's own system. */
-async function writeIdsSheet(writer: XlsxWriter, report: Report, sources: ReportSources): Promise<void> {
+/**
+ * After a run: source ID → Minddistrict ID of every account the rows are about, for the
+ * organisation's own system, and over HTTP the account's API URL where the platform gave it.
+ * Returns how many rows carry a URL.
+ */
+async function writeIdsSheet(writer: XlsxWriter, report: Report, sources: ReportSources): Promise<number> {
   const review = reviewWords[report.lang];
   const idColumn = [...sources.headerMap.columns].find(([, column]) => column.field === "id")?.[0];
-  writer.startSheet({ name: review.ids, widths: [36, 20], header: true });
-  writer.addRow([review.sourceId, review.mdId], () => 1);
+  const urlOf = sources.accountUrl;
+  let urls = 0;
+  writer.startSheet({ name: review.ids, widths: urlOf ? [36, 36, 80] : [36, 20], header: true });
+  writer.addRow(urlOf ? [review.sourceId, review.mdId, review.apiUrl] : [review.sourceId, review.mdId], () => 1);
   const marks = sources.review.read();
   const texts = sources.texts.read();
   texts.next(); // the header
@@ -91,13 +97,16 @@ async function writeIdsSheet(writer: XlsxWriter, report: Report, sources: Report
     if (!row.md_id || (row.status !== "done" && row.status !== "unchanged")) continue;
     // The ID as stored (a URL reduced to its ID), else as the sheet has it.
     const id = idColumn === undefined ? "" : (marked.find((c) => c.column === idColumn)?.stored ?? (cells[idColumn] ?? "").trim());
-    writer.addRow([id, row.md_id]);
+    const url = urlOf?.(row.md_id);
+    if (url !== undefined) urls++;
+    writer.addRow(urlOf ? [id, row.md_id, url ?? ""] : [id, row.md_id]);
     await writer.flushIfFull();
   }
   await writer.endSheet();
+  return urls;
 }
 
-async function writeSummarySheet(writer: XlsxWriter, report: Report, uncommented: number): Promise<void> {
+async function writeSummarySheet(writer: XlsxWriter, report: Report, uncommented: number, urls: number): Promise<void> {
   const words = catalogues[report.lang];
   const review = reviewWords[report.lang];
   const label = (c: number) => (c === 0 ? 1 : 0);
@@ -112,12 +121,12 @@ async function writeSummarySheet(writer: XlsxWriter, report: Report, uncommented
   if (report.platform_mode !== undefined) writer.addRow([review.platformMode, report.platform_mode ?? review.production], label);
   if (report.run?.welcome_mail) writer.addRow([review.welcomeMail, report.run.welcome_mail === "yes" ? review.yes : review.no], label);
   writer.addRow([]);
-  summaryBody(writer, report, uncommented);
+  summaryBody(writer, report, uncommented, urls);
   await writer.endSheet();
 }
 
 /** A sheet's counts per status and per reason, what a run did, and its notes. */
-function summaryBody(writer: XlsxWriter, report: Report, uncommented: number): void {
+function summaryBody(writer: XlsxWriter, report: Report, uncommented: number, urls = 0): void {
   const words = catalogues[report.lang];
   const review = reviewWords[report.lang];
   const script = getScript(report.script as string);
@@ -142,7 +151,7 @@ function summaryBody(writer: XlsxWriter, report: Report, uncommented: number): v
   if (uncommented > 0) notes.push(fillIn(review.commentsCapped, { max: MAX_COMMENTS, n: uncommented }));
   const toFix = fixRowCount(report);
   if (toFix > FIX_MAX_ROWS) notes.push(fillIn(review.fixCapped, { max: FIX_MAX_ROWS, n: toFix }));
-  if (report.mode === "run") notes.push(review.noUrl);
+  if (report.mode === "run") notes.push(urls > 0 ? review.urlIsApi : review.noUrl);
   if (notes.length > 0) {
     writer.addRow([]);
     writer.addRow([words.labels.notes], () => 1);

@@ -226,6 +226,54 @@ describe("report.xlsx after a run", () => {
     summary.eachRow((row) => labels.set(row.getCell(1).text, row.getCell(2).value));
     expect(labels.get("Welcome e-mails")).toBe("no");
     expect(labels.get("created")).toBe(done.length);
+    // The local store has no URLs: the summary says that only the ID is given.
+    const notes: string[] = [];
+    summary.eachRow((row) => notes.push(row.getCell(2).text));
+    expect(notes).toContain("The platform gives no account URL: only the Minddistrict ID is given here.");
+  });
+
+  it("over HTTP also gives each created account's API URL (only in report.xlsx, not in report.json)", async () => {
+    const { dir, db } = freshPlatform();
+    const server = await servePlatform(db);
+    try {
+      const input = fixture("new-clients.xlsx");
+      const platform = ["--platform", server.url, "--rate", "200"];
+      const env = { env: { MDIMPORT_TOKEN: "local-dev-token" } };
+      await runCliAsync(["test-run", input, "--script", "new-clients", ...platform, "--out", join(dir, "test-run"), "--lang", "en"], env);
+      const run = await runCliAsync(
+        [
+          "run",
+          input,
+          "--script",
+          "new-clients",
+          ...platform,
+          "--approved",
+          join(dir, "test-run", "report.json"),
+          "--out",
+          join(dir, "run"),
+          "--welcome-mail",
+          "no",
+          "--lang",
+          "en",
+        ],
+        env,
+      );
+      expect(run.stderr).toBe("");
+      const done = readJson<Report>(join(dir, "run", "report.json")).rows.filter((r) => r.status === "done");
+      expect(done.length).toBeGreaterThan(0);
+      expect(readFileSync(join(dir, "run", "report.json"), "utf8")).not.toContain("/api/2/");
+      const workbook = await open(join(dir, "run", "report.xlsx"));
+      const ids = workbook.getWorksheet("IDs") as ExcelJS.Worksheet;
+      expect((ids.getRow(1).values as unknown[]).slice(1)).toEqual(["ID (of the system to link)", "Minddistrict ID", "URL (API 2)"]);
+      const urls = new Map<unknown, unknown>();
+      ids.eachRow((row, n) => n > 1 && urls.set(row.getCell(2).value, row.getCell(3).value));
+      for (const row of done) expect(urls.get(row.md_id)).toBe(`${server.url}/api/2/c/${row.md_id}`);
+      const notes: string[] = [];
+      (workbook.getWorksheet("Summary") as ExcelJS.Worksheet).eachRow((row) => notes.push(row.getCell(2).text));
+      expect(notes).toContain("The URL on the IDs sheet is the account's address in Minddistrict's API 2, not a page of the web application.");
+    } finally {
+      await server.stop();
+    }
   });
 });
 

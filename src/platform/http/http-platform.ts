@@ -407,6 +407,13 @@ export class HttpPlatform implements Platform {
     if (known && "role" in known) known.role = role;
   }
 
+  accountUrl(mdId: string): string | undefined {
+    // The API 2 URL (/api/2/c/{id}, /p/{id} or whatever @url the platform named), not a page of the
+    // web application: api.md knows no route from an account to its page for professionals.
+    const given = this.urls.get(`client:${mdId}`) ?? this.urls.get(`professional:${mdId}`);
+    return given === undefined ? undefined : this.own(given);
+  }
+
   /** Where to send a request about an account: the @url the platform gave (on our origin), else the table's read route (/c/{id}, /p/{id}). */
   private urlOf(kind: Kind, mdId: string): string {
     const given = this.urls.get(`${kind}:${mdId}`);

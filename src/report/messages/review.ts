@@ -38,6 +38,8 @@ export interface ReviewWords {
   /** fix.xlsx's reason cell: "row {row}: {reason}". */
   fixRow: string;
   noUrl: string;
+  urlIsApi: string;
+  apiUrl: string;
 }
 
 export const reviewWords: Record<Lang, ReviewWords> = {
@@ -69,6 +71,8 @@ export const reviewWords: Record<Lang, ReviewWords> = {
     fixReason: "Reden (mdimport)",
     fixRow: "rij {row}: {reason}",
     noUrl: "Het platform geeft geen URL van een account: alleen het Minddistrict ID staat hier.",
+    urlIsApi: "De URL op het blad IDs is het adres van het account in de API 2 van Minddistrict, geen pagina van de webapplicatie.",
+    apiUrl: "URL (API 2)",
   },
   en: {
     was: "was:",
@@ -98,6 +102,8 @@ export const reviewWords: Record<Lang, ReviewWords> = {
     fixReason: "Reason (mdimport)",
     fixRow: "row {row}: {reason}",
     noUrl: "The platform gives no account URL: only the Minddistrict ID is given here.",
+    urlIsApi: "The URL on the IDs sheet is the account's address in Minddistrict's API 2, not a page of the web application.",
+    apiUrl: "URL (API 2)",
   },
   de: {
     was: "vorher:",
@@ -127,6 +133,8 @@ export const reviewWords: Record<Lang, ReviewWords> = {
     fixReason: "Grund (mdimport)",
     fixRow: "Zeile {row}: {reason}",
     noUrl: "Die Plattform gibt keine URL eines Kontos an: hier steht nur die Minddistrict-ID.",
+    urlIsApi: "Die URL auf dem Blatt IDs ist die Adresse des Kontos in der API 2 von Minddistrict, keine Seite der Webanwendung.",
+    apiUrl: "URL (API 2)",
   },
 };
 
