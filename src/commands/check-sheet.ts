@@ -12,7 +12,7 @@ import { PendingRoles } from "../pipeline/roles.js";
 import { PlatformIndex, type Platform } from "../platform/platform.js";
 import type { EncryptKeys } from "../input/encrypt.js";
 import type { InputBytes } from "../input/read-input.js";
-import type { PlatformConfig } from "../pipeline/platform-config.js";
+import type { PlatformConfig } from "../platform/config.js";
 import { reportEncryption } from "../report/encryption.js";
 import { writeReports } from "../report/write-reports.js";
 import { buildReport, type Mode, type Report, reportIsClean } from "../report/report.js";

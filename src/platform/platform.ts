@@ -1,4 +1,4 @@
-import type { PlatformConfig } from "../pipeline/platform-config.js";
+import type { PlatformConfig } from "./config.js";
 import type { ClientAccount, ClientChanges, NewClient, NewProfessional, ProfessionalAccount, ProfessionalChanges, Role } from "./accounts.js";
 
 export type { PlatformConfig };
