@@ -36,6 +36,22 @@ export class PlatformRuleError extends Error {
 }
 
 /**
+ * The platform could not be asked: no answer worth having came back (a dropped connection, a
+ * timeout, or a platform throttling or briefly down until the retries ran out). Any adapter
+ * may throw it (the HTTP client's `ApiUnavailable` is one); `sent` tells whether the platform
+ * may have carried the request out. Its message names no value of a row.
+ */
+export class PlatformUnavailable extends Error {
+  constructor(
+    message: string,
+    readonly sent: boolean,
+  ) {
+    super(message);
+    this.name = "PlatformUnavailable";
+  }
+}
+
+/**
  * A professional as a snapshot lists it. `role` is null where the platform's list does not say
  * (API 2's public Professional object has no roles: see `Platform.rolesOf`) or names no group
  * mdimport knows; a planner then treats it as differing from any role a row gives.
