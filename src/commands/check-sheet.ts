@@ -18,7 +18,7 @@ import { writeReports } from "../report/write-reports.js";
 import { buildReport, type Mode, type Report, reportIsClean } from "../report/report.js";
 import type { Lang, ScriptDef } from "../scripts/index.js";
 import { recogniseWorkbook, type RecognisedWorkbook } from "../scripts/recognise-workbook.js";
-import { createFileLogger } from "../shared/log.js";
+import { createFileLogger } from "./log.js";
 import { makeOutDir, uniqueOutName } from "../shared/out-dir.js";
 
 /** The platform's side of checking a sheet. */
