@@ -1,15 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { ApiUnavailable } from "../platform/http/client.js";
 import { PlatformRuleError, PlatformUnavailable } from "../platform/platform.js";
 import { refusal } from "./refusal.js";
+
+/** An adapter's own unavailable error (the HTTP client's ApiUnavailable is one: test/platform/http-bounds.test.ts). */
+class StoreBusy extends PlatformUnavailable {}
 
 describe("refusal: the reason a failed write stands for", () => {
   const echo = "A user with this email address already exists: a@voorbeeld.nl (A B).";
 
   it.each([
     [
-      "the HTTP client's unavailable",
-      new ApiUnavailable("the platform answered 503", true),
+      "an adapter's own unavailable",
+      new StoreBusy("the platform answered 503", true),
       { code: "api_error", detail: "unavailable", platform_text: "the platform answered 503" },
     ],
     [
@@ -46,12 +48,5 @@ describe("refusal: the reason a failed write stands for", () => {
     ["a thrown non-error", "gone", { code: "api_error", platform_text: "gone" }],
   ])("%s", (_, error, reason) => {
     expect(refusal(error)).toEqual(reason);
-  });
-
-  it("treats the HTTP client's unavailable as the platform-neutral one", () => {
-    const error = new ApiUnavailable("the connection was dropped", true);
-    expect(error).toBeInstanceOf(PlatformUnavailable);
-    expect(error.name).toBe("ApiUnavailable");
-    expect(error.sent).toBe(true);
   });
 });
