@@ -1,5 +1,5 @@
 // ESLint: typescript-eslint's type-checked rules; core code may not print or import commander;
-// each folder of src/ imports only the folders below it (ARCHITECTURE.md, "Import rules").
+// no folder of src/ imports a layer above it (ARCHITECTURE.md, "Import rules").
 import { readdirSync } from "node:fs";
 import { posix } from "node:path";
 import js from "@eslint/js";
