@@ -3,7 +3,7 @@ import type { CountryCode } from "libphonenumber-js";
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { DecryptOptions } from "../input/read-input.js";
-import { readPlatformConfig } from "../pipeline/platform-config.js";
+import { readPlatformConfig } from "../platform/config.js";
 import { renderRequestSummary, type RequestSummary } from "../platform/http/request-log.js";
 import { defaultDb, defaultRate, defaultTimeoutSeconds } from "../platform/open.js";
 import { phoneRegionOf } from "../scripts/fields.js";

@@ -12,13 +12,13 @@ import { PendingRoles } from "../pipeline/roles.js";
 import { PlatformIndex, type Platform } from "../platform/platform.js";
 import type { EncryptKeys } from "../input/encrypt.js";
 import type { InputBytes } from "../input/read-input.js";
-import type { PlatformConfig } from "../pipeline/platform-config.js";
+import type { PlatformConfig } from "../platform/config.js";
 import { reportEncryption } from "../report/encryption.js";
 import { writeReports } from "../report/write-reports.js";
 import { buildReport, type Mode, type Report, reportIsClean } from "../report/report.js";
 import type { Lang, ScriptDef } from "../scripts/index.js";
 import { recogniseWorkbook, type RecognisedWorkbook } from "../scripts/recognise-workbook.js";
-import { createFileLogger } from "../shared/log.js";
+import { createFileLogger } from "./log.js";
 import { makeOutDir, uniqueOutName } from "../shared/out-dir.js";
 
 /** The platform's side of checking a sheet. */

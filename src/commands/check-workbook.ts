@@ -3,7 +3,7 @@ import { readInput } from "../input/read-input.js";
 import { openWorkbookOffThread } from "../input/workbook-thread.js";
 import type { Warning } from "../pipeline/analyse.js";
 import { snapshotNeeds } from "../pipeline/plan.js";
-import type { PlatformConfig } from "../pipeline/platform-config.js";
+import type { PlatformConfig } from "../platform/config.js";
 import { planOrder, WorkbookPlan } from "../pipeline/workbook-plan.js";
 import { PlatformIndex, type Platform, type SnapshotNeeds } from "../platform/platform.js";
 import { reportEncryption } from "../report/encryption.js";

@@ -11,7 +11,7 @@ import { columnMapping, reportIsClean } from "../report/report.js";
 import { getScript } from "../scripts/index.js";
 import { ApprovalError, UsageError } from "../shared/errors.js";
 import { lockFolder, type FolderLock } from "../shared/lock.js";
-import { createFileLogger } from "../shared/log.js";
+import { createFileLogger } from "./log.js";
 import { makeOutDir } from "../shared/out-dir.js";
 import {
   analyseInput,

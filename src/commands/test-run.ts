@@ -1,6 +1,6 @@
 import { openPlatform, type PlatformOptions } from "../platform/open.js";
 import { getScript } from "../scripts/index.js";
-import { defaultPlatformConfig } from "../pipeline/platform-config.js";
+import { defaultPlatformConfig } from "../platform/config.js";
 import { checkAllSheetsOptions, checkWorkbook } from "./check-workbook.js";
 import { checkSheet, planOn, type CommandResult, type SheetCommandOptions } from "./check-sheet.js";
 

@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { defaultPlatformConfig, readPlatformConfig } from "../pipeline/platform-config.js";
+import { defaultPlatformConfig, readPlatformConfig } from "../platform/config.js";
 import { getScript } from "../scripts/index.js";
 import { InputError } from "../shared/errors.js";
 import { fsReason } from "../shared/safe-fs.js";

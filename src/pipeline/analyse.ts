@@ -7,7 +7,7 @@ import type { Reason, SheetRef } from "../scripts/reasons.js";
 import type { ScriptDef } from "../scripts/script.js";
 import { describeFit } from "../scripts/recognise.js";
 import { DuplicateFinder } from "./dedupe.js";
-import type { PlatformConfig } from "./platform-config.js";
+import type { PlatformConfig } from "../platform/config.js";
 import { AmericanDateDetector } from "./american-dates.js";
 import { FormulaColumn, watchesFormulas } from "./formula-columns.js";
 import { type ReviewCell, ReviewStore, RowTextStore } from "./row-store.js";

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { tempDir } from "../../test/support/cli.js";
 import { ApprovalError } from "../shared/errors.js";
 import { checkApprovedInput, checkApprovedPlatform, checkApprovedSheet, readApproval, type SheetRead } from "./approval.js";
-import { defaultPlatformConfig } from "./platform-config.js";
+import { defaultPlatformConfig } from "../platform/config.js";
 
 const report = {
   format: "mdimport-report/1",

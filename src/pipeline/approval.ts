@@ -4,7 +4,7 @@ import { basename, dirname } from "node:path";
 import { z } from "zod";
 import { ApprovalError } from "../shared/errors.js";
 import { scriptNames, type ScriptName } from "../scripts/script.js";
-import { platformConfigSchema, type PlatformConfig } from "./platform-config.js";
+import { platformConfigSchema, type PlatformConfig } from "../platform/config.js";
 
 const approvedRow = z.object({
   row: z.number().int().positive(),

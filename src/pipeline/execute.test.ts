@@ -9,7 +9,7 @@ import type { Approval, ApprovedRow } from "./approval.js";
 import { executeRows, reconcile, type Decision } from "./execute.js";
 import type { VerifyMode } from "./verify.js";
 import { Journal, type EarlierRow, type JournalRun } from "./journal.js";
-import { defaultPlatformConfig } from "./platform-config.js";
+import { defaultPlatformConfig } from "../platform/config.js";
 import type { Operation } from "./plan.js";
 
 const client = {

@@ -1,4 +1,3 @@
-import { ApiUnavailable } from "../platform/http/client.js";
 import { PlatformRuleError, type ActivateOptions, type Platform } from "../platform/platform.js";
 import type { FieldContext } from "../scripts/fields.js";
 import type { Reason } from "../scripts/reasons.js";
@@ -7,6 +6,7 @@ import type { RowResult, Status } from "./analyse.js";
 import type { Approval, ApprovedRow } from "./approval.js";
 import type { EarlierRow, Journal } from "./journal.js";
 import type { Operation } from "./plan.js";
+import { refusal } from "./refusal.js";
 import { checkStored, shouldVerify, type VerifyMode } from "./verify.js";
 
 export interface ExecuteOptions {
@@ -59,26 +59,6 @@ export type Decision =
   | { kind: "keep" };
 
 const changed = (reasons: Reason[]): Reason[] => [{ code: "changed_since_test_run" }, ...reasons];
-
-/**
- * The reason a refusal stands for: one of the contract's codes where one fits, else api_error.
- * The platform's own words (which may repeat the row) go into `platform_text` only, for report.xlsx.
- */
-function refusal(error: unknown): Reason {
-  if (error instanceof ApiUnavailable) return { code: "api_error", detail: "unavailable", platform_text: error.message };
-  if (!(error instanceof PlatformRuleError)) return { code: "api_error", platform_text: error instanceof Error ? error.message : String(error) };
-  const answer = {
-    ...(error.status === undefined ? {} : { http_status: error.status }),
-    rule: error.rule,
-    platform_text: error.platformText ?? error.message,
-  };
-  const fields = { email_in_use: "email", external_id_in_use: "id", bsn_in_use: "bsn" } as const;
-  if (error.rule === "email_in_use" || error.rule === "external_id_in_use" || error.rule === "bsn_in_use") {
-    return { code: error.rule, field: fields[error.rule], ...answer };
-  }
-  if (error.rule === "protected") return { code: "externally_managed", ...answer };
-  return { code: "api_error", ...answer };
-}
 
 async function carryOut(platform: Platform, operation: Operation, activate: ActivateOptions): Promise<string | null> {
   switch (operation.kind) {

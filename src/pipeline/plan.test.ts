@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { clientAccount, mdId, professionalAccount } from "../../test/support/accounts.js";
 import { PlatformIndex, type PlatformSnapshot } from "../platform/platform.js";
-import { platformConfigSchema } from "./platform-config.js";
+import { platformConfigSchema } from "../platform/config.js";
 import { planners } from "./plan.js";
 
 const id = mdId;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PlatformIndex, type ListedProfessional, type Platform } from "../platform/platform.js";
 import type { Role } from "../scripts/fields.js";
-import { defaultPlatformConfig } from "./platform-config.js";
+import { defaultPlatformConfig } from "../platform/config.js";
 import type { RowResult } from "./analyse.js";
 import { planners, type Operation } from "./plan.js";
 import { PendingRoles } from "./roles.js";

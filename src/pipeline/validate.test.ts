@@ -4,7 +4,7 @@ import { num, text } from "../../test/support/cells.js";
 import type { Cell } from "../input/cells.js";
 import { mapHeaders } from "../input/headers.js";
 import { scripts } from "../scripts/index.js";
-import { defaultPlatformConfig, platformConfigSchema } from "./platform-config.js";
+import { defaultPlatformConfig, platformConfigSchema } from "../platform/config.js";
 import { buildRowValidator } from "./validate.js";
 
 const context = { today: "2026-11-23" };

@@ -4,7 +4,7 @@ import type { HeaderMap } from "../input/headers.js";
 import type { FieldContext, FieldNote } from "../scripts/fields.js";
 import type { Reason, ReasonCode, ReasonDetail } from "../scripts/reasons.js";
 import type { ColumnDef, ScriptDef } from "../scripts/script.js";
-import type { PlatformConfig } from "./platform-config.js";
+import type { PlatformConfig } from "../platform/config.js";
 
 /** One row checked on its own: its normalised values, and why it cannot go ahead, if it cannot. */
 export interface ValidatedRow {

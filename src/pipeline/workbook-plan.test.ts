@@ -3,7 +3,7 @@ import { clientAccount, mdId, professionalAccount } from "../../test/support/acc
 import { PlatformIndex } from "../platform/platform.js";
 import type { RowResult } from "./analyse.js";
 import { planners } from "./plan.js";
-import { platformConfigSchema } from "./platform-config.js";
+import { platformConfigSchema } from "../platform/config.js";
 import { pendingMdId, pendingRef, WorkbookPlan } from "./workbook-plan.js";
 
 const person = (id: string, email: string) => ({ id, email, first_name: "An", infix: null, last_name: "Test" });

@@ -1,4 +1,4 @@
-import type { PlatformConfig } from "../pipeline/platform-config.js";
+import type { PlatformConfig } from "./config.js";
 import { UsageError } from "../shared/errors.js";
 import { HttpPlatform } from "./http/http-platform.js";
 import type { RequestSummary } from "./http/request-log.js";

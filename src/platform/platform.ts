@@ -1,4 +1,4 @@
-import type { PlatformConfig } from "../pipeline/platform-config.js";
+import type { PlatformConfig } from "./config.js";
 import type { ClientAccount, ClientChanges, NewClient, NewProfessional, ProfessionalAccount, ProfessionalChanges, Role } from "./accounts.js";
 
 export type { PlatformConfig };
@@ -32,6 +32,22 @@ export class PlatformRuleError extends Error {
     this.name = "PlatformRuleError";
     this.status = answer.status;
     this.platformText = answer.platformText;
+  }
+}
+
+/**
+ * The platform could not be asked: no answer worth having came back (a dropped connection, a
+ * timeout, or a platform throttling or briefly down until the retries ran out). Any adapter
+ * may throw it (the HTTP client's `ApiUnavailable` is one); `sent` tells whether the platform
+ * may have carried the request out. Its message names no value of a row.
+ */
+export class PlatformUnavailable extends Error {
+  constructor(
+    message: string,
+    readonly sent: boolean,
+  ) {
+    super(message);
+    this.name = "PlatformUnavailable";
   }
 }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { platformConfigSchema } from "../pipeline/platform-config.js";
+import { platformConfigSchema } from "./config.js";
 import { clientAccountSchema, professionalAccountSchema } from "./accounts.js";
 
 const mdId = clientAccountSchema.shape.md_id;

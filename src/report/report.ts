@@ -2,7 +2,7 @@ import { columnLetter } from "../input/headers.js";
 import type { Analysis, RowResult, Status, Warning } from "../pipeline/analyse.js";
 import type { StopReason } from "../pipeline/execute.js";
 import type { VerifyMode } from "../pipeline/verify.js";
-import type { PlatformConfig } from "../pipeline/platform-config.js";
+import type { PlatformConfig } from "../platform/config.js";
 import type { Reason } from "../scripts/reasons.js";
 import type { Lang, ScriptDef, ScriptName } from "../scripts/script.js";
 import { renderReason, renderWarning } from "./messages/index.js";

@@ -1,14 +1,14 @@
 import { pino, type Logger } from "pino";
-import { personalFields } from "../scripts/index.js";
 import { openFresh } from "./safe-fs.js";
 
 export type { Logger };
 
 /**
- * The redaction list, derived from the script definitions: any personal field, at the top
- * level or one level down. The first rule is still never to log a row at all.
+ * The redaction list: the personal fields the caller names (commands/log.ts gives every
+ * script's), at the top level or one level down, and what else may hold a row or a secret.
+ * The first rule is still never to log a row at all.
  */
-export const redactPaths: string[] = [
+export const redactPathsFor = (personalFields: readonly string[]): string[] => [
   ...personalFields.flatMap((field) => [field, `*.${field}`]),
   "values",
   "*.values",
@@ -36,7 +36,8 @@ export const redactPaths: string[] = [
  * The file is always a new one of the user's own (made under a temporary name, then renamed):
  * a planted symlink or another user's file by that name is replaced, never written through.
  */
-export function createFileLogger(dir: string, debug: boolean): Logger {
+export function openLogFile(dir: string, options: { debug: boolean; personalFields: readonly string[] }): Logger {
   const destination = pino.destination({ fd: openFresh(dir, "mdimport.log"), sync: true });
-  return pino({ level: debug ? "debug" : "info", redact: { paths: redactPaths, censor: "[redacted]" }, base: { tool: "mdimport" } }, destination);
+  const redact = { paths: redactPathsFor(options.personalFields), censor: "[redacted]" };
+  return pino({ level: options.debug ? "debug" : "info", redact, base: { tool: "mdimport" } }, destination);
 }

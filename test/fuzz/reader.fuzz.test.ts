@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { detectInput } from "../../src/input/detect.js";
 import { openWorkbook } from "../../src/input/workbook.js";
 import { analyseWorkbook } from "../../src/pipeline/analyse.js";
-import { defaultPlatformConfig } from "../../src/pipeline/platform-config.js";
+import { defaultPlatformConfig } from "../../src/platform/config.js";
 import { buildReport } from "../../src/report/report.js";
 import { scripts, type ScriptName } from "../../src/scripts/index.js";
 import { MdimportError } from "../../src/shared/errors.js";

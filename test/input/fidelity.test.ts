@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { cellText } from "../../src/input/cells.js";
 import { buildTemplate } from "../../src/commands/template.js";
 import { analyseWorkbook, TEMPLATE_HELP_SHEETS, type Analysis } from "../../src/pipeline/analyse.js";
-import { defaultPlatformConfig } from "../../src/pipeline/platform-config.js";
+import { defaultPlatformConfig } from "../../src/platform/config.js";
 import { openWorkbook } from "../../src/input/workbook.js";
 import { numberDisplay } from "../../src/input/workbook-parts.js";
 import { getScript } from "../../src/scripts/index.js";

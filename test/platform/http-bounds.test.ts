@@ -5,6 +5,8 @@ import { runInNewContext } from "node:vm";
 import { afterEach, describe, expect, it } from "vitest";
 import { ApiUnavailable, HttpClient } from "../../src/platform/http/client.js";
 import { HttpPlatform } from "../../src/platform/http/http-platform.js";
+import { PlatformUnavailable } from "../../src/platform/platform.js";
+import { refusal } from "../../src/pipeline/refusal.js";
 import { PlatformError } from "../../src/shared/errors.js";
 
 const MiB = 1024 * 1024;
@@ -168,6 +170,19 @@ describe("the timeout covers the whole exchange", () => {
 });
 
 describe("errors of their own", () => {
+  it("gives up on a platform that stays unavailable with the platform-neutral error, which a run reports as api_error unavailable", async () => {
+    const s = await serve((_req, res) => {
+      res.writeHead(503);
+      res.end();
+    });
+    const client = new HttpClient({ token: "t", rate: 1000, timeoutMs: 5000, attempts: 2, sleep: () => Promise.resolve() });
+    const error = await client.request("POST", `${s.url}/api/2/c`, { a: 1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiUnavailable);
+    expect(error).toBeInstanceOf(PlatformUnavailable);
+    expect(error).toMatchObject({ name: "ApiUnavailable", sent: true });
+    expect(refusal(error)).toEqual({ code: "api_error", detail: "unavailable", platform_text: "the platform answered 503" });
+  });
+
   it("says where a redirect points, without its query string, and asks for the platform's own address", async () => {
     const s = await serve((_req, res) => {
       res.writeHead(302, { Location: "https://login.example.org/sso/start?token=abc123&next=%2F#frag" });

@@ -1,4 +1,5 @@
 import { PlatformError } from "../../shared/errors.js";
+import { PlatformUnavailable } from "../platform.js";
 import { failureOf, type RequestEntry, type RequestLog } from "./request-log.js";
 import type { RouteName } from "./api.js";
 import { Pacer, sleep } from "./pacer.js";
@@ -31,14 +32,12 @@ export class ApiRefusal extends Error {
 
 /**
  * No answer worth having came back: a dropped connection, a timeout, or 429/5xx until the
- * retries ran out. `sent` tells whether the platform may have carried the request out.
+ * retries ran out. `sent` tells whether the platform may have carried the request out. The
+ * HTTP form of the platform-neutral PlatformUnavailable, which is all a run looks at.
  */
-export class ApiUnavailable extends Error {
-  constructor(
-    message: string,
-    readonly sent: boolean,
-  ) {
-    super(message);
+export class ApiUnavailable extends PlatformUnavailable {
+  constructor(message: string, sent: boolean) {
+    super(message, sent);
     this.name = "ApiUnavailable";
   }
 }

@@ -1,4 +1,4 @@
-import { defaultPlatformConfig } from "../../pipeline/platform-config.js";
+import { defaultPlatformConfig } from "../config.js";
 import { PlatformError, UsageError } from "../../shared/errors.js";
 import {
   PlatformRuleError,

@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { closeSync, existsSync, mkdirSync, openSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type Database from "better-sqlite3";
-import { defaultPlatformConfig, platformConfigSchema } from "../../pipeline/platform-config.js";
+import { defaultPlatformConfig, platformConfigSchema } from "../config.js";
 import { PlatformError } from "../../shared/errors.js";
 import { PlatformRuleError } from "../platform.js";
 import type {

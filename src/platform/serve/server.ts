@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { z } from "zod";
-import type { LocalPlatform } from "../local/local-platform.js";
 import { newClientSchema, newProfessionalSchema, withoutDefaults } from "../accounts.js";
 import {
   apiRoot,
@@ -16,10 +15,12 @@ import {
 } from "../http/api.js";
 import { PlatformRuleError, type ClientAccount, type ProfessionalAccount, type RuleBroken } from "../platform.js";
 import { compileRoutes, matchRoute, routesOfLink, type RouteMatch } from "./routing.js";
+import type { ServerStore } from "./store.js";
 import { plainServe, type ServeVariants } from "./variants.js";
 
 export interface ServeOptions {
-  store: LocalPlatform;
+  /** The accounts and relations it answers from (the local store, in `platform serve`). */
+  store: ServerStore;
   port: number;
   token: string;
   /** Milliseconds every answer waits. */
