@@ -10,7 +10,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ["*.js", "*.mjs", "bench/*.mjs", "scripts/*.mjs", "fixtures/*.mjs"] },
+        projectService: { allowDefaultProject: ["*.js", "*.mjs", "bench/*.mjs", "tools/*.mjs", "fixtures/*.mjs"] },
         tsconfigRootDir: import.meta.dirname,
       },
     },

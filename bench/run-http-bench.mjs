@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
-import { startServe } from "../scripts/serve.mjs";
+import { startServe } from "../tools/serve.mjs";
 import { cli, median, out } from "./lib.mjs";
 
 const rows = Number(process.env.BENCH_ROWS ?? 2000);
