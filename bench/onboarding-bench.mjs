@@ -6,8 +6,8 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import ExcelJS from "exceljs";
 import { cli, measure, median, out } from "./lib.mjs";
+import { onboardingSheets, writeWorkbook } from "../test/support/sheets.mjs";
 
 const clients = Number(process.env.BENCH_CLIENTS ?? 50_000);
 const professionals = Number(process.env.BENCH_PROFESSIONALS ?? 2_000);
@@ -17,34 +17,7 @@ mkdirSync(out, { recursive: true });
 const file = join(out, `onboarding-${clients}-${professionals}-${relations}.xlsx`);
 const db = join(out, "platform-empty.sqlite");
 
-if (!existsSync(file)) {
-  const { scripts } = await import("../dist/scripts/index.js");
-  const headers = (name, fields) => fields.map((field) => scripts[name].columns.find((c) => c.field === field).headers.en);
-  const writer = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: false });
-  const sheet = (name, script, fields, count, values) => {
-    const worksheet = writer.addWorksheet(name);
-    worksheet.addRow(headers(script, fields)).commit();
-    for (let i = 0; i < count; i++) worksheet.addRow(values(i)).commit();
-    worksheet.commit();
-  };
-  sheet("Clients", "new-clients", ["id", "email", "first_name", "infix", "last_name"], clients, (i) => [
-    `C-${i}`,
-    `c${i}@bench.example`,
-    "Cli",
-    null,
-    `Ent${i}`,
-  ]);
-  sheet("Professionals", "new-professionals", ["id", "email", "first_name", "infix", "last_name", "role"], professionals, (i) => [
-    `P-${i}`,
-    `p${i}@bench.example`,
-    "Pro",
-    null,
-    `Fessional${i}`,
-    "Professional",
-  ]);
-  sheet("Relations", "relations", ["professional_id", "client_id"], relations, (i) => [`P-${i % professionals}`, `C-${i % clients}`]);
-  await writer.commit();
-}
+if (!existsSync(file)) await writeWorkbook(file, onboardingSheets({ clients, professionals, relations }), { stream: true });
 if (!existsSync(db)) {
   const init = spawnSync(process.execPath, [cli, "platform", "init", "--db", db], { encoding: "utf8" });
   if (init.status !== 0) throw new Error(init.stderr);

@@ -8,9 +8,9 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import ExcelJS from "exceljs";
-import { startServe } from "../scripts/serve.mjs";
+import { startServe } from "../tools/serve.mjs";
 import { cli, median, out } from "./lib.mjs";
+import { shortClientHeaders, shortClientRow, writeWorkbook } from "../test/support/sheets.mjs";
 
 const rows = Number(process.env.BENCH_ROWS ?? 2000);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
@@ -21,13 +21,8 @@ const rates = (process.env.BENCH_RATES ?? "200").split(",").map(Number);
 
 mkdirSync(out, { recursive: true });
 const sheet = join(out, `http-clients-${rows}.xlsx`);
-{
-  const workbook = new ExcelJS.Workbook();
-  const ws = workbook.addWorksheet("Blad1");
-  ws.addRow(["E-mailadres", "Voornaam", "Tussenvoegsel", "Achternaam", "Client ID"]);
-  for (let i = 0; i < rows; i++) ws.addRow([`http${i}@voorbeeld.nl`, "Kim", "", `Test${i}`, `H-${i}`]);
-  await workbook.xlsx.writeFile(sheet);
-}
+const clientRows = Array.from({ length: rows }, (_, i) => shortClientRow(i, "http", "H"));
+await writeWorkbook(sheet, [{ name: "Blad1", header: shortClientHeaders(), rows: clientRows }]);
 
 /** Starts `platform serve` on a fresh store, with the benchmark's latency, limit and faults. */
 const serve = (db) => {

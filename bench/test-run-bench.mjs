@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cli, measure, median, out } from "./lib.mjs";
+import { platformState } from "../test/support/sheets.mjs";
 
 const rows = Number(process.env.BENCH_ROWS ?? 100_000);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
@@ -15,25 +16,7 @@ const db = join(out, `platform-${rows}.sqlite`);
 if (!existsSync(sheet)) throw new Error(`${sheet} is missing: run bench/validate-bench.mjs first`);
 
 if (!existsSync(db)) {
-  const hex = (n) => n.toString(16).padStart(32, "0");
-  const half = rows / 2;
-  const state = {
-    clients: Array.from({ length: half }, (_, i) => ({
-      md_id: hex(i + 1),
-      id: `OLD-${i}`,
-      email: `oud${i}@voorbeeld.nl`,
-      first_name: "Oud",
-      last_name: `Client${i}`,
-    })),
-    professionals: Array.from({ length: half }, (_, i) => ({
-      md_id: hex(half + i + 1),
-      id: `PRO-${i}`,
-      email: `pro${i}@voorbeeld.nl`,
-      first_name: "Pro",
-      last_name: `Fessional${i}`,
-      role: "professional",
-    })),
-  };
+  const state = platformState(rows / 2, rows / 2);
   writeFileSync(join(out, "state.json"), JSON.stringify(state));
   const load = spawnSync(process.execPath, [cli, "platform", "load", join(out, "state.json"), "--db", db], { encoding: "utf8" });
   if (load.status !== 0) throw new Error(load.stderr);

@@ -7,7 +7,7 @@ import { openWorkbookOffThread, openWorkbookWhile } from "../input/workbook-thre
 import type { Workbook } from "../input/workbook.js";
 import { analyseWorkbook, type Analysis } from "../pipeline/analyse.js";
 import { planners, snapshotNeeds, type Operation, type PlannedRow } from "../pipeline/plan.js";
-import { settleExistingLinks } from "../pipeline/relations.js";
+import { markExistingLinks } from "../pipeline/relations.js";
 import { PendingRoles } from "../pipeline/roles.js";
 import { PlatformIndex, type Platform } from "../platform/platform.js";
 import type { EncryptKeys } from "../input/encrypt.js";
@@ -82,7 +82,7 @@ export interface CommandResult {
  * The recipe every sheet command composes, one stage after another:
  *
  *   read (decrypt) → open the workbook while the platform side is prepared → analyse
- *   (headers, validate, dedupe, plan) → settle what the platform tells of all rows at once
+ *   (headers, validate, dedupe, plan) → complete the plan with what the platform tells of all rows at once
  *   → [run: approval check, execute] → report → write the outputs
  *
  * `validate` and `test-run` are `checkSheet`; `run` composes `readSheet`, its own approval
@@ -102,10 +102,11 @@ export interface SheetRead {
   script: ScriptDef;
 }
 
-/** The platform side of a sheet command: prepared while the workbook is opened, settled after the analysis. */
+/** The platform side of a sheet command: prepared while the workbook is opened, its plan completed after the analysis. */
 export interface PlatformStage {
   prepare: () => Promise<PlatformSide>;
-  settle?: (analysis: Analysis) => Promise<void>;
+  /** What the platform tells of all rows at once, read after the analysis: roles the list lacked, links that exist. */
+  completePlan?: (analysis: Analysis) => Promise<void>;
   /** Hears every data row's checked values (a workbook's plan across its sheets). */
   observe?: (values: Readonly<Record<string, unknown>>, row: number) => void;
 }
@@ -162,7 +163,7 @@ export async function analyseInput(
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(stage.observe ? { observe: stage.observe } : {}),
   });
-  await stage.settle?.(analysis);
+  await stage.completePlan?.(analysis);
   return { input, reportKey, workbook, analysis, config: side.config, script };
 }
 
@@ -183,7 +184,7 @@ export const configOnly = (config: PlatformConfig): PlatformStage => ({ prepare:
  * The platform stage of `test-run` and `run`: a snapshot of what the script needs, the
  * script's planner over it, and (over HTTP) the links that already exist, read per client.
  * `operations` holds what carrying out each planned row means: every row's for `run`
- * (`keep: "all"`), only the links a platform must settle otherwise.
+ * (`keep: "all"`), only the links a platform must check afterwards (markExistingLinks).
  */
 export function planOn(platform: Platform, script: ScriptDef, keep: "all" | "links"): PlatformStage & { operations: Map<number, Operation> } {
   return planOnIndex(platform, async () => new PlatformIndex(await platform.snapshot(snapshotNeeds[script.name])), script, keep);
@@ -191,8 +192,8 @@ export function planOn(platform: Platform, script: ScriptDef, keep: "all" | "lin
 
 /**
  * `planOn` over an index given (a workbook's sheets share one snapshot), its planner wrapped by
- * `wrap` where given. A link to an account still to be created (pending) is not settled with
- * the platform: it cannot exist yet.
+ * `wrap` where given. A link to an account still to be created (pending) is not checked
+ * with the platform: it cannot exist yet.
  */
 export function planOnIndex(
   platform: Platform,
@@ -220,9 +221,9 @@ export function planOnIndex(
         },
       };
     },
-    settle: async (analysis) => {
-      await roles.settle(analysis.results, operations, platform);
-      await settleExistingLinks(analysis.results, operations, platform);
+    completePlan: async (analysis) => {
+      await roles.replanWithRoles(analysis.results, operations, platform);
+      await markExistingLinks(analysis.results, operations, platform);
     },
   };
 }

@@ -7,7 +7,9 @@ import { mapHeaders } from "../input/headers.js";
 import { readSheet } from "../../test/support/xlsx.js";
 import { langs, scripts } from "../scripts/index.js";
 import { type HeaderRecognition, recogniseHeader, recogniseScript } from "../scripts/recognise.js";
-import { buildOnboardingTemplate, buildTemplate, ONBOARDING, onboardingSheets, templateFileName } from "./template.js";
+import { onboardingSheetNames } from "../report/messages/template.js";
+import { buildOnboardingTemplate, buildTemplate } from "../report/template-xlsx.js";
+import { ONBOARDING, templateFileName } from "./template.js";
 
 const templatesDir = join(import.meta.dirname, "..", "..", "templates");
 
@@ -71,7 +73,7 @@ describe("template onboarding", () => {
 
     it(`in ${lang}: the sheets of new clients, new professionals and relations, with their templates' headers and formats, and an explanation sheet that fits no script`, async () => {
       const bytes = await buildOnboardingTemplate(lang);
-      const names = onboardingSheets[lang];
+      const names = onboardingSheetNames[lang];
       const expected = [
         [names.clients, scripts["new-clients"]],
         [names.professionals, scripts["new-professionals"]],

@@ -352,7 +352,7 @@ const withPhoneRegion = (context: FieldContext, headerMap: HeaderMap): FieldCont
 /** Fields whose number cells are read as their number format shows them (as are source IDs). */
 const SHOWN_AS_FORMATTED: ReadonlySet<string> = new Set(["bsn", "phone_number"]);
 
-/** The names of the templates' explanation sheet (commands/template.ts writes them; a test checks they agree). */
+/** The names of the templates' explanation sheet (report/messages/template.ts names them; a test checks they agree). */
 export const TEMPLATE_HELP_SHEETS: ReadonlySet<string> = new Set(["Toelichting", "Explanation", "Erläuterung"]);
 
 function sheetWarnings(workbook: Workbook, headerMap: HeaderMap, ignored: string[]): Warning[] {

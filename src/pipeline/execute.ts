@@ -53,7 +53,7 @@ export interface ExecuteOutcome {
 export type Decision =
   /** Carry out this operation on the platform, journaled before and after. */
   | { kind: "carry"; operation: Operation }
-  /** The row's outcome is settled without a write. */
+  /** The row's outcome is decided without a write. */
   | { kind: "set"; status: Status; reasons: Reason[] }
   /** The row stays as planned against the live platform (invalid, duplicate, unchanged or dropout as approved). */
   | { kind: "keep" };

@@ -7,7 +7,7 @@ import type { Operation } from "./plan.js";
  * plans every link; this reads the relations of the clients those links name (one request
  * per distinct client, not per row) and marks the links that already exist `unchanged`.
  */
-export async function settleExistingLinks(results: RowResult[], operations: Map<number, Operation>, platform: Platform): Promise<void> {
+export async function markExistingLinks(results: RowResult[], operations: Map<number, Operation>, platform: Platform): Promise<void> {
   if (!platform.relationsOf) return;
   const links = new Map<number, { professional_md_id: string; client_md_id: string }>();
   for (const [row, operation] of operations) if (operation.kind === "link") links.set(row, operation.relation);

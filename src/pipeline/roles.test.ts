@@ -19,7 +19,7 @@ const listed = (n: number, role: Role | null): ListedProfessional => ({
   external_source: null,
 });
 
-/** Plans the rows with PendingRoles over a platform whose list gave no roles, then settles them; counts the roles read. */
+/** Plans the rows with PendingRoles over a platform whose list gave no roles, then replans them with the roles read (replanWithRoles); counts the roles read. */
 async function planAndSettle(script: "new-professionals" | "update-professionals", rows: Record<string, unknown>[], actual: Record<string, Role>) {
   const index = new PlatformIndex({ config: defaultPlatformConfig, clients: [], professionals: [listed(1, null), listed(2, null)], relations: [] });
   const read: string[][] = [];
@@ -37,7 +37,7 @@ async function planAndSettle(script: "new-professionals" | "update-professionals
     if (planned.operation) operations.set(i + 2, planned.operation);
     return { row: i + 2, status: planned.status, action: planned.action, reasons: planned.reasons };
   });
-  await roles.settle(results, operations, platform);
+  await roles.replanWithRoles(results, operations, platform);
   return { results: results.map((r) => [r.status, ...r.reasons.map((x) => x.code)]), operations, read };
 }
 

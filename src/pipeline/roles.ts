@@ -11,7 +11,7 @@ type Planner = (values: Values, index: PlatformIndex) => PlannedRow;
  * Professional object has no roles), a row's outcome may depend on a role the snapshot lacks:
  * the unchanged check of new-professionals, an update-professionals row with a role column.
  * Such a row is planned both ways (the professional in the row's role, and in another one) and
- * kept as "another one" until `settle` has read the roles of exactly those professionals: one
+ * kept as "another one" until `replanWithRoles` has read the roles of exactly those professionals: one
  * request per professional a row names, never one per professional on the platform, and none
  * for a script or a sheet that gives no role.
  */
@@ -41,7 +41,7 @@ export class PendingRoles {
   }
 
   /** Reads the roles the pending rows need and gives each row the outcome its professional's real role means. */
-  async settle(results: RowResult[], operations: Map<number, Operation>, platform: Platform): Promise<void> {
+  async replanWithRoles(results: RowResult[], operations: Map<number, Operation>, platform: Platform): Promise<void> {
     if (this.pending.size === 0 || !platform.rolesOf) return;
     // A row found a duplicate (or invalid) since it was planned keeps that.
     const live = results.filter((r) => this.pending.has(r.row) && r.status !== "duplicate" && r.status !== "invalid");

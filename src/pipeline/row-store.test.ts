@@ -6,7 +6,6 @@ describe("RowTextStore", () => {
     const store = new RowTextStore();
     const rows = Array.from({ length: 30_000 }, (_, i) => [`rij ${i}`, "", "é€ 😀", "a\tb\nc", String(i).repeat(i % 7)]);
     for (const row of rows) store.add(row);
-    expect(store.rows).toBe(30_000);
     expect([...store.read()]).toEqual(rows);
     expect([...store.read()]).toHaveLength(30_000);
   });

@@ -16,18 +16,12 @@ export class RowTextStore {
   private readonly blocks: Buffer[] = [];
   private pending: string[] = [];
   private pendingChars = 0;
-  private count = 0;
 
   add(texts: readonly string[]): void {
     const line = texts.map(safe).join(SEPARATOR) + ROW_END;
     this.pending.push(line);
     this.pendingChars += line.length;
-    this.count++;
     if (this.pendingChars >= BLOCK_CHARS) this.seal();
-  }
-
-  get rows(): number {
-    return this.count;
   }
 
   /** The stored rows, in order; may be read more than once. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { generateBsns } from "../../test/support/bsn.js";
+import { generateBsns } from "../../test/support/sheets.mjs";
 import { num, text } from "../../test/support/cells.js";
 import type { Cell } from "../input/cells.js";
 import { mapHeaders } from "../input/headers.js";
@@ -115,7 +115,7 @@ describe("buildRowValidator", () => {
       defaultPlatformConfig,
       context,
     );
-    const bsn = generateBsns(1_000_000, "0").next().value as string;
+    const bsn = generateBsns(1_000_000, "0").next().value;
     const result = validator.validate(cells("a@b.nl", "A", "", "B", "1", "", "", "", num(Number(bsn))));
     expect(result).toMatchObject({ reasons: [], notes: ["bsn_padded"], values: { bsn } });
   });

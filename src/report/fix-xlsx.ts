@@ -78,7 +78,7 @@ async function writeFixSheets(
     return { script, name: named ? report.input.sheet : "", fill: { rows, reasons, reasonHeader: review.fixReason } };
   });
   // The template's builder is loaded only when there is something to fix: it brings exceljs.
-  const { buildTemplate, buildTemplateSheets } = await import("../commands/template.js");
+  const { buildTemplate, buildTemplateSheets } = await import("./template-xlsx.js");
   const only = templateSheets[0] as (typeof templateSheets)[number];
   const bytes = named ? await buildTemplateSheets(templateSheets, lang) : await buildTemplate(only.script, lang, only.fill);
   await writeWorkbookFile(dir, "fix.xlsx", (sink) => Promise.resolve(sink(bytes)), encryptTo);

@@ -178,3 +178,48 @@ export const role: Base = {
 
 /** A column as a script uses it. */
 export const use = (base: Base, column: ColumnDef["column"], value: ValueRule): ColumnDef => ({ ...base, column, value });
+
+/**
+ * A client detail: a column both client scripts take. new-clients takes it as `create` says;
+ * update-clients takes every detail as one of its changes, optional.
+ */
+interface ClientDetail {
+  base: Base;
+  create: readonly [ColumnDef["column"], ValueRule];
+}
+
+/** The client's names, in sheet order (new-clients puts its client ID after them). */
+const clientNames: readonly ClientDetail[] = [
+  { base: firstName, create: [true, "required"] },
+  { base: infix, create: [true, "optional"] },
+  { base: lastName, create: [true, "required"] },
+];
+
+// NOTE: a new client field is its account model entry (platform/accounts.ts) and one line here.
+/** The client's other details, in sheet order: after the IDs in both client scripts. */
+const clientDetails: readonly ClientDetail[] = [
+  { base: dateOfBirth, create: [false, "platform"] },
+  { base: gender, create: [false, "optional"] },
+  { base: phone, create: [false, "platform"] },
+  { base: bsn, create: [false, "platform"] },
+];
+
+const forCreate = (details: readonly ClientDetail[]): ColumnDef[] => details.map((d) => use(d.base, ...d.create));
+const forUpdate = (details: readonly ClientDetail[]): ColumnDef[] => details.map((d) => use(d.base, { oneOf: "changes" }, "optional"));
+
+/** new-clients' columns: e-mail, names, client ID, details. */
+export const newClientColumns: readonly ColumnDef[] = [
+  use(email, true, "required"),
+  ...forCreate(clientNames),
+  use(clientId, true, "required"),
+  ...forCreate(clientDetails),
+];
+
+/** update-clients' columns: the Minddistrict ID names the account, e-mail cross-checks, the rest are changes. */
+export const updateClientColumns: readonly ColumnDef[] = [
+  use(clientMdId, true, "required"),
+  use(email, false, "optional"),
+  use(clientId, { oneOf: "changes" }, "optional"),
+  ...forUpdate(clientNames),
+  ...forUpdate(clientDetails),
+];

@@ -1,4 +1,4 @@
-import { bsn, clientId, dateOfBirth, email, firstName, gender, infix, lastName, phone, use } from "./columns.js";
+import { newClientColumns } from "./columns.js";
 import type { ScriptDef } from "./script.js";
 
 /** Aanmaken nieuwe cliëntaccounts. Optional fields may be required by the platform's configuration. */
@@ -7,16 +7,7 @@ export const newClients: ScriptDef = {
   welcomeMail: true,
   title: { nl: "Aanmaken nieuwe cliëntaccounts", en: "Create new client accounts", de: "Erstellen neuer Klientenkonten" },
   action: "create",
-  columns: [
-    use(email, true, "required"),
-    use(firstName, true, "required"),
-    use(infix, true, "optional"),
-    use(lastName, true, "required"),
-    use(clientId, true, "required"),
-    use(dateOfBirth, false, "platform"),
-    use(gender, false, "optional"),
-    use(phone, false, "platform"),
-    use(bsn, false, "platform"),
-  ],
+  // The columns are the client details of columns.ts, shared with update-clients.
+  columns: newClientColumns,
   keys: [["id"], ["email"], ["bsn"]],
 };

@@ -1,19 +1,9 @@
-import { bsn, clientId, clientMdId, dateOfBirth, email, firstName, gender, infix, lastName, phone, use } from "./columns.js";
+import { updateClientColumns } from "./columns.js";
 import { clientChangeFields } from "../platform/accounts.js";
 import type { ScriptDef } from "./script.js";
 
-const columns = [
-  use(clientMdId, true, "required"),
-  use(email, false, "optional"),
-  use(clientId, { oneOf: "changes" }, "optional"),
-  use(firstName, { oneOf: "changes" }, "optional"),
-  use(infix, { oneOf: "changes" }, "optional"),
-  use(lastName, { oneOf: "changes" }, "optional"),
-  use(dateOfBirth, { oneOf: "changes" }, "optional"),
-  use(gender, { oneOf: "changes" }, "optional"),
-  use(phone, { oneOf: "changes" }, "optional"),
-  use(bsn, { oneOf: "changes" }, "optional"),
-];
+// The client details of columns.ts, shared with new-clients.
+const columns = updateClientColumns;
 
 /**
  * Bijwerken bestaande cliëntaccounts: the Minddistrict ID names the account, the e-mail

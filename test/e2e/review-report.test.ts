@@ -354,7 +354,7 @@ describe("fix.xlsx: the rows to fix, in the script's template", () => {
 
 describe("LibreOffice opens every report", () => {
   const soffice = spawnSync("sh", ["-c", "command -v soffice"], { encoding: "utf8" }).stdout.trim();
-  // Skipped where LibreOffice is not installed: scripts/check-reports-libreoffice.sh needs soffice.
+  // Skipped where LibreOffice is not installed: tools/check-reports-libreoffice.sh needs soffice.
   it.skipIf(soffice === "")("converts every report.xlsx and fix.xlsx of a validate, test-run and run to PDF", () => {
     const { dir, db } = freshPlatform();
     for (const script of ["new-clients", "relations", "update-clients"]) {
@@ -375,7 +375,7 @@ describe("LibreOffice opens every report", () => {
       "--welcome-mail",
       "no",
     ]);
-    const check = spawnSync("bash", [join(repoRoot, "scripts", "check-reports-libreoffice.sh"), dir], { encoding: "utf8", timeout: 300_000 });
+    const check = spawnSync("bash", [join(repoRoot, "tools", "check-reports-libreoffice.sh"), dir], { encoding: "utf8", timeout: 300_000 });
     expect(check.stderr).toBe("");
     expect(check.status).toBe(0);
     expect(check.stdout).toMatch(/^ok: 14 workbooks/m);

@@ -4,9 +4,8 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
-import { generateBsns } from "../support/bsn.js";
+import { generateBsns, shortClientHeaders, shortClientRow, writeWorkbook } from "../support/sheets.mjs";
 import { fixture, flatRows, readJson, runCli, runCliAsync, tempDir } from "../support/cli.js";
 import { clientsSheet, dump, emptyPlatform, freshPlatform, journalRows, killWhenJournalGrows, servePlatform } from "../support/platform.js";
 
@@ -24,17 +23,9 @@ const runFolder = (cwd: string, approval: string) => join(cwd, "mdimport-out", `
 
 /** A workbook with two sheets of new clients, "Gegevens" and "Blad2", of other people. */
 async function twoSheets(dir: string): Promise<string> {
-  const workbook = new ExcelJS.Workbook();
-  for (const [name, prefix] of [
-    ["Gegevens", "g"],
-    ["Blad2", "b"],
-  ] as const) {
-    const sheet = workbook.addWorksheet(name);
-    sheet.addRow(["E-mailadres", "Voornaam", "Tussenvoegsel", "Achternaam", "Client ID"]);
-    for (let i = 0; i < 3; i++) sheet.addRow([`${prefix}${i}@voorbeeld.nl`, "Kim", "", `Test${i}`, `${prefix.toUpperCase()}-${i}`]);
-  }
+  const sheet = (name: string, prefix: string) => ({ name, header: shortClientHeaders(), rows: [0, 1, 2].map((i) => shortClientRow(i, prefix)) });
   const path = join(dir, "two.xlsx");
-  await workbook.xlsx.writeFile(path);
+  await writeWorkbook(path, [sheet("Gegevens", "g"), sheet("Blad2", "b")]);
   return path;
 }
 
@@ -191,7 +182,7 @@ describe("a resumed run keeps the first start's answers and folder (defects 4, 5
     expect(flatRows(readJson<Report>(approval)).map((r) => r.status)).toEqual(["planned", "planned"]);
     // What the interrupted run created: row 2's client, inactive (the BSN as clientsSheet gives it).
     const row = { id: "IA-0", email: "ia0@voorbeeld.nl", first_name: "Kim", last_name: "Test0" };
-    const bsn = generateBsns(20_000_000).next().value as string;
+    const bsn = generateBsns(20_000_000).next().value;
     writeFileSync(join(dir, "made.json"), JSON.stringify({ clients: [{ md_id: "a".repeat(32), ...row, bsn, active: false }] }));
     expect(runCli(["platform", "load", join(dir, "made.json"), "--db", db]).code).toBe(0);
     return { dir, db, input, approval };
@@ -496,12 +487,9 @@ describe("a token refused in the middle of a run (defect 13, in part)", () => {
 
 /** An update-clients sheet of one row for Anna de Vries (32d9…): her new source ID and gender. */
 async function annaUpdate(dir: string, name: string, id: string, gender: string): Promise<string> {
-  const workbook = new ExcelJS.Workbook();
-  const sheet = workbook.addWorksheet("Blad1");
-  sheet.addRow(["Client database ID (van Minddistrict)", "E-mailadres", "Client database ID (van te koppelen systeem)", "Geslacht"]);
-  sheet.addRow(["32d9e0fb6ff671d27ac35b09e3a48e76", "anna.devries@voorbeeld.nl", id, gender]);
+  const header = ["Client database ID (van Minddistrict)", "E-mailadres", "Client database ID (van te koppelen systeem)", "Geslacht"];
   const path = join(dir, name);
-  await workbook.xlsx.writeFile(path);
+  await writeWorkbook(path, [{ name: "Blad1", header, rows: [["32d9e0fb6ff671d27ac35b09e3a48e76", "anna.devries@voorbeeld.nl", id, gender]] }]);
   return path;
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import ExcelJS from "exceljs";
+import { shortClientHeaders, shortClientRow, writeWorkbook } from "../support/sheets.mjs";
 import { describe, expect, it } from "vitest";
 import { flatRows, readJson, runCliAsync, tempDir } from "../support/cli.js";
 import { dump, journalRows, servePlatform } from "../support/platform.js";
@@ -16,15 +16,12 @@ const env = { MDIMPORT_TOKEN: token };
 
 /** A new-clients sheet of `rows` clients; those from row `phonesFrom` on (sheet row numbers) have a phone number. */
 async function sheet(dir: string, rows: number, prefix: string, phonesFrom: number): Promise<string> {
-  const workbook = new ExcelJS.Workbook();
-  const sheet = workbook.addWorksheet("Blad1");
-  sheet.addRow(["E-mailadres", "Voornaam", "Tussenvoegsel", "Achternaam", "Client ID", "Telefoonnummer"]);
-  for (let i = 0; i < rows; i++) {
-    const row = i + 2;
-    sheet.addRow([`${prefix}${i}@voorbeeld.nl`, "Kim", "", `Test${i}`, `${prefix.toUpperCase()}-${i}`, row >= phonesFrom ? `06${12345600 + i}` : ""]);
-  }
+  // Sheet row i + 2 holds client i.
+  const people = Array.from({ length: rows }, (_, i) =>
+    shortClientRow(i, prefix, prefix.toUpperCase(), i + 2 >= phonesFrom ? `06${12345600 + i}` : ""),
+  );
   const path = join(dir, `${prefix}.xlsx`);
-  await workbook.xlsx.writeFile(path);
+  await writeWorkbook(path, [{ name: "Blad1", header: shortClientHeaders("Telefoonnummer"), rows: people }]);
   return path;
 }
 

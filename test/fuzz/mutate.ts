@@ -1,16 +1,5 @@
 import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 
-/** Deterministic pseudo-random numbers (mulberry32), so every failure can be made again. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 type Mutation = (bytes: Uint8Array, next: () => number) => Uint8Array;
 const pick = <T>(items: readonly T[], next: () => number): T => items[Math.floor(next() * items.length)] as T;
 

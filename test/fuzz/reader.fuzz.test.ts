@@ -9,7 +9,8 @@ import { buildReport } from "../../src/report/report.js";
 import { scripts, type ScriptName } from "../../src/scripts/index.js";
 import { MdimportError } from "../../src/shared/errors.js";
 import { repoRoot } from "../support/cli.js";
-import { mutate, random } from "./mutate.js";
+import { random } from "../support/sheets.mjs";
+import { mutate } from "./mutate.js";
 
 const seeds: { name: string; script: ScriptName; bytes: Uint8Array }[] = [
   ["new-clients.xlsx", "new-clients"],

@@ -3,7 +3,7 @@
 import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { cellText } from "../../src/input/cells.js";
-import { buildTemplate } from "../../src/commands/template.js";
+import { buildTemplate } from "../../src/report/template-xlsx.js";
 import { analyseWorkbook, TEMPLATE_HELP_SHEETS, type Analysis } from "../../src/pipeline/analyse.js";
 import { defaultPlatformConfig } from "../../src/platform/config.js";
 import { openWorkbook } from "../../src/input/workbook.js";

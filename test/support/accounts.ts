@@ -1,7 +1,9 @@
 import type { ClientAccount, NewClient, NewProfessional, ProfessionalAccount } from "../../src/platform/platform.js";
 
+import { countedMdId } from "./sheets.mjs";
+
 /** A Minddistrict ID from a number, for tests. */
-export const mdId = (n: number) => n.toString(16).padStart(32, "0");
+export const mdId = countedMdId;
 
 /** Synthetic accounts: client n is C<n>, c<n>@voorbeeld.nl; professional n is P<n>, p<n>@voorbeeld.nl. */
 export const newClient = (n: number, fields: Partial<NewClient> = {}): NewClient => ({

@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import ExcelJS from "exceljs";
 import { expect } from "vitest";
-import { generateBsns } from "./bsn.js";
+import { generateBsns, shortClientHeaders, shortClientRow, writeWorkbook } from "./sheets.mjs";
 import { binPath, fixture, onCleanup, runCli, tempDir } from "./cli.js";
 
 /** A new, empty local platform (only `platform init` and `platform load` make one). */
@@ -40,14 +39,10 @@ export const journalRows = (path: string, type: string): number[] =>
 
 /** A new-clients sheet of `rows` synthetic clients: `<prefix><i>@voorbeeld.nl`, source ID `<PREFIX>-<i>`, a BSN each. */
 export async function clientsSheet(dir: string, rows: number, prefix: string, firstBsn = 20_000_000): Promise<string> {
-  const workbook = new ExcelJS.Workbook();
-  const sheet = workbook.addWorksheet("Blad1");
-  sheet.addRow(["E-mailadres", "Voornaam", "Tussenvoegsel", "Achternaam", "Client ID", "BSN"]);
   const bsns = generateBsns(firstBsn);
-  for (let i = 0; i < rows; i++)
-    sheet.addRow([`${prefix}${i}@voorbeeld.nl`, "Kim", "", `Test${i}`, `${prefix.toUpperCase()}-${i}`, bsns.next().value]);
+  const people = Array.from({ length: rows }, (_, i) => shortClientRow(i, prefix, prefix.toUpperCase(), bsns.next().value));
   const path = join(dir, `${prefix}.xlsx`);
-  await workbook.xlsx.writeFile(path);
+  await writeWorkbook(path, [{ name: "Blad1", header: shortClientHeaders("BSN"), rows: people }]);
   return path;
 }
 

@@ -52,7 +52,7 @@ function isStore(db: Database.Database): boolean {
 }
 
 /** The store works synchronously; callers of the Platform interface get its failures as rejections. */
-function settle<T>(run: () => T): Promise<T> {
+function asPromise<T>(run: () => T): Promise<T> {
   try {
     return Promise.resolve(run());
   } catch (error) {
@@ -132,7 +132,7 @@ export class LocalPlatform implements Platform {
   }
 
   snapshot(needs: SnapshotNeeds): Promise<PlatformSnapshot> {
-    return settle(() => {
+    return asPromise(() => {
       const rows = this.db.prepare("SELECT * FROM accounts ORDER BY md_id").all() as AccountRow[];
       return {
         config: this.config(),
@@ -144,19 +144,19 @@ export class LocalPlatform implements Platform {
   }
 
   createClient(client: NewClient): Promise<ClientAccount> {
-    return settle(() => this.createClientNow(client));
+    return asPromise(() => this.createClientNow(client));
   }
 
   createProfessional(professional: NewProfessional): Promise<ProfessionalAccount> {
-    return settle(() => this.createProfessionalNow(professional));
+    return asPromise(() => this.createProfessionalNow(professional));
   }
 
   updateClient(mdId: string, changes: ClientChanges): Promise<ClientAccount> {
-    return settle(() => this.updateNow("client", mdId, changes) as ClientAccount);
+    return asPromise(() => this.updateNow("client", mdId, changes) as ClientAccount);
   }
 
   updateProfessional(mdId: string, changes: ProfessionalChanges): Promise<ProfessionalAccount> {
-    return settle(() => this.updateNow("professional", mdId, changes) as ProfessionalAccount);
+    return asPromise(() => this.updateNow("professional", mdId, changes) as ProfessionalAccount);
   }
 
   /** The synchronous writes, for `platform serve`; they throw PlatformRuleError. */
@@ -182,7 +182,7 @@ export class LocalPlatform implements Platform {
   }
 
   activate(account: AccountToActivate): Promise<void> {
-    return settle(() => {
+    return asPromise(() => {
       this.account(account.md_id, account.kind);
       const role = account.kind === "professional" ? account.role : null;
       this.write(() => this.db.prepare("UPDATE accounts SET active = 1, role = coalesce(?, role) WHERE md_id = ?").run(role, account.md_id));
@@ -190,11 +190,11 @@ export class LocalPlatform implements Platform {
   }
 
   link(relation: Relation): Promise<void> {
-    return settle(() => this.linkNow(relation));
+    return asPromise(() => this.linkNow(relation));
   }
 
   readAccount(kind: Kind, mdId: string): Promise<ClientAccount | ProfessionalAccount | null> {
-    return settle(() => {
+    return asPromise(() => {
       const row = this.rowOf(mdId, kind);
       return row ? toAccount(row) : null;
     });

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Opens every report.xlsx and fix.xlsx under a folder in LibreOffice (headless) and converts it
 # to PDF: a workbook LibreOffice cannot open, or would have to repair, fails the conversion.
-# Usage: scripts/check-reports-libreoffice.sh FOLDER   (exit 0: every workbook converted)
+# Usage: tools/check-reports-libreoffice.sh FOLDER   (exit 0: every workbook converted)
 set -euo pipefail
 folder="${1:?usage: $0 FOLDER}"
 command -v soffice >/dev/null || { echo "soffice is not installed (apt-get install libreoffice-calc-nogui)" >&2; exit 2; }

@@ -4,7 +4,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildOnboardingTemplate, buildTemplate, ONBOARDING, templateFileName } from "../dist/commands/template.js";
+import { ONBOARDING, templateFileName } from "../dist/commands/template.js";
+import { buildOnboardingTemplate, buildTemplate } from "../dist/report/template-xlsx.js";
 import { langs, scripts } from "../dist/scripts/index.js";
 
 const out = join(dirname(fileURLToPath(import.meta.url)), "..", "templates");
