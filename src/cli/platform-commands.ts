@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { checkRequestLimit } from "../platform/http/check.js";
 import { defaultDb } from "../platform/open.js";
 import { defaultVariantPageSize, parseVariants, variantNames } from "../platform/serve/variants.js";
@@ -67,8 +67,15 @@ export function addPlatformCommands(scope: CliScope): void {
     .command("list")
     .description("the platform profiles --platform NAME can name, and where each one's token comes from (never a token)")
     .option("--json", "print them as one JSON document")
-    .action((options: { json?: boolean }) => {
+    // For the shell completions (cli/completion.ts): one name per line, only names a shell needs no quotes for.
+    .addOption(new Option("--names").hideHelp())
+    .action((options: { json?: boolean; names?: boolean }) => {
       const found = readProfiles(context.cwd, context.env);
+      if (options.names) {
+        const names = found.profiles.map((p) => p.name).filter((name) => /^[\w.@%+,-]+$/.test(name));
+        context.stdout.write(names.map((name) => `${name}\n`).join(""));
+        return setExit(0);
+      }
       context.stdout.write(printableLines(options.json ? profilesJson(found) : profilesText(found)));
       setExit(0);
     });

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runCli, tempDir } from "../support/cli.js";
+import { binPath, runCli, tempDir } from "../support/cli.js";
 
 const scripts = ["new-clients", "new-professionals", "relations", "update-clients", "update-professionals"];
 const installed = (shell: string) => spawnSync("sh", ["-c", `command -v ${shell}`]).status === 0;
@@ -104,5 +104,67 @@ describe("mdimport completion zsh and fish", () => {
     expect(complete("mdimport val")).toContain("validate");
     expect(complete("mdimport validate --scr")).toContain("--script");
     expect(complete("mdimport template ")).toEqual(expect.arrayContaining(scripts));
+  });
+});
+
+describe("completion of --platform", () => {
+  // An installed mdimport on PATH (the scripts ask it for the profiles), and a working folder
+  // whose profiles file names two platforms.
+  const dir = tempDir();
+  const bin = join(dir, "bin");
+  const work = join(dir, "work");
+  mkdirSync(bin);
+  mkdirSync(work);
+  writeFileSync(join(bin, "mdimport"), `#!/bin/sh\nexec "${process.execPath}" "${binPath}" "$@"\n`, { mode: 0o755 });
+  const profiles = { profiles: { acceptance: { host: "https://acc.example.org" }, "klant-b": { host: "https://b.example.org" } } };
+  writeFileSync(join(work, "mdimport.config.json"), JSON.stringify(profiles), { mode: 0o600 });
+  const env = { ...process.env, PATH: `${bin}:${process.env.PATH ?? ""}`, HOME: dir, XDG_CONFIG_HOME: join(dir, "config") };
+  const script = (shell: string) => {
+    const file = join(dir, `mdimport.${shell}`);
+    writeFileSync(file, runCli(["completion", shell]).stdout);
+    return file;
+  };
+
+  it("offers local and the profiles file's names in bash, and only local where there is no file", () => {
+    const file = script("bash");
+    const complete = (cwd: string, ...words: string[]) => {
+      const line = `source '${file}'; COMP_WORDS=(mdimport ${words.map((w) => `'${w}'`).join(" ")}); COMP_CWORD=${words.length}; _mdimport; printf '%s\\n' "\${COMPREPLY[@]}"`;
+      const result = spawnSync("bash", ["--norc", "--noprofile", "-c", line], { encoding: "utf8", cwd, env });
+      expect(result.stderr).toBe("");
+      return result.stdout.split("\n").filter(Boolean).sort();
+    };
+    expect(complete(work, "test-run", "x.xlsx", "--platform", "")).toEqual(["acceptance", "klant-b", "local"]);
+    expect(complete(work, "platform", "check", "--platform", "k")).toEqual(["klant-b"]);
+    expect(complete(dir, "run", "x.xlsx", "--platform", "")).toEqual(["local"]);
+  });
+
+  it("platform list --names prints one name per line and stays out of --help", () => {
+    const names = spawnSync(process.execPath, [binPath, "platform", "list", "--names"], { encoding: "utf8", cwd: work, env });
+    expect(names.stdout).toBe("acceptance\nklant-b\n");
+    expect(names.status).toBe(0);
+    expect(runCli(["platform", "list", "--help"]).stdout).not.toContain("--names");
+  });
+
+  it.skipIf(!installed("fish"))("offers them in fish", () => {
+    const file = script("fish");
+    const result = spawnSync("fish", ["--no-config", "-c", `source ${file}; complete -C "mdimport test-run x.xlsx --platform "`], {
+      encoding: "utf8",
+      cwd: work,
+      env,
+    });
+    expect(
+      result.stdout
+        .split("\n")
+        .map((l) => l.split("\t")[0])
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(["acceptance", "klant-b", "local"]);
+  });
+
+  it.skipIf(!installed("zsh"))("zsh -n accepts the script with its platforms function", () => {
+    const file = script("zsh");
+    const result = spawnSync("zsh", ["-n", file], { encoding: "utf8" });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
   });
 });
