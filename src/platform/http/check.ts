@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { PlatformError } from "../../shared/errors.js";
+import { clientFields, professionalFields } from "../accounts.js";
 import { routeOf } from "./answer-body.js";
 import { apiRoot, pageSize, routes, routeUrl, type AccountKind, type RouteName, type RouteTable } from "./api.js";
 import { application, clientItem, links, listAnswer, parseAnswer, professionalItem, shapeOf } from "./answers.js";
@@ -17,6 +18,9 @@ export interface CheckOptions {
   timeoutMs: number;
   attempts?: number;
   routes?: RouteTable;
+  /** For tests: the retry jitter's random source and the wait (as HttpClientOptions). */
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** What `platform check` found: one line per fact, the requests it made, and the exit code. */
@@ -36,9 +40,10 @@ export interface PlatformCheck {
  */
 export const checkRequestLimit = 18;
 
+/** An account's fields as an API item carries them: the model's, the ID as @url, a professional's role as its roles. */
 const fieldsOf: Record<AccountKind, readonly string[]> = {
-  client: ["email", "first_name", "infix", "last_name", "gender", "date_of_birth", "phone_number", "id", "bsn", "active", "external_source"],
-  professional: ["email", "first_name", "infix", "last_name", "id", "active", "external_source", "roles"],
+  client: clientFields.filter((field) => field !== "md_id"),
+  professional: professionalFields.filter((field) => field !== "md_id").map((field) => (field === "role" ? "roles" : field)),
 };
 
 /** Field by field, what one account holds: its type, null or absent; never a value. */
@@ -51,11 +56,19 @@ function describeFields(kind: AccountKind, item: Item): string {
   return `${shown.join(", ")}; other fields: ${names(others)}`;
 }
 
+/** The pace, the time-out and (for tests) the retry waits that both of the check's clients share. */
+const clientTiming = (options: CheckOptions) => ({
+  rate: options.rate,
+  timeoutMs: options.timeoutMs,
+  ...(options.random ? { random: options.random } : {}),
+  ...(options.sleep ? { sleep: options.sleep } : {}),
+});
+
 /** `mdimport platform check` over HTTP: every entry of the route table that a read can check, and nothing written. */
 export async function checkPlatform(options: CheckOptions): Promise<PlatformCheck> {
   const url = platformUrl(options.url);
   const log = new RequestLog();
-  const client = new HttpClient({ log, token: options.token, rate: options.rate, timeoutMs: options.timeoutMs, attempts: options.attempts ?? 3 });
+  const client = new HttpClient({ log, token: options.token, attempts: options.attempts ?? 3, ...clientTiming(options) });
   const prober = new Prober(client, log, url, options.routes ?? routes, options);
   const mode = await prober.run();
   const checks = [...prober.checks, ...(prober.stopped ? [] : notCheckable)];
@@ -121,9 +134,8 @@ class Prober extends AccountProbes {
     const wrong = new HttpClient({
       log: this.log,
       token: `mdimport-check-${randomBytes(8).toString("hex")}`,
-      rate: this.options.rate,
-      timeoutMs: this.options.timeoutMs,
       attempts: 3,
+      ...clientTiming(this.options),
     });
     const target = new URL(this.listUrl("client", given));
     target.searchParams.set("start", "0");
