@@ -7,6 +7,9 @@ export const newClients: ScriptDef = {
   welcomeMail: true,
   title: { nl: "Aanmaken nieuwe cliëntaccounts", en: "Create new client accounts", de: "Erstellen neuer Klientenkonten" },
   action: "create",
+  plan: "new-client",
+  needs: { clients: true, professionals: true, relations: false },
+  operations: ["create-client", "activate"],
   columns: [
     use(email, true, "required"),
     use(firstName, true, "required"),
