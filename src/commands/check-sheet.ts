@@ -7,7 +7,7 @@ import { openWorkbookOffThread, openWorkbookWhile } from "../input/workbook-thre
 import type { Workbook } from "../input/workbook.js";
 import { analyseWorkbook, type Analysis } from "../pipeline/analyse.js";
 import { plannerOf, type Operation, type PlannedRow } from "../pipeline/plan.js";
-import { settleExistingLinks } from "../pipeline/relations.js";
+import { settleExistingLinks } from "../pipeline/existing-links.js";
 import { PendingRoles } from "../pipeline/roles.js";
 import { PlatformIndex, type Platform } from "../platform/platform.js";
 import type { EncryptKeys } from "../input/encrypt.js";
