@@ -14,6 +14,7 @@ import { type ReviewCell, ReviewStore, RowTextStore } from "./row-store.js";
 import { finalRow, type PlanOutcome } from "./outcome.js";
 import type { PlannedRow, PlanReview } from "./plan.js";
 import { buildRowValidator, type RowValidator } from "./validate.js";
+import type { Warning } from "./warnings.js";
 
 export type Status = "valid" | "planned" | "done" | "unchanged" | "invalid" | "duplicate" | "dropout" | "failed";
 export type Action = "create" | "update" | "link" | "none";
@@ -41,24 +42,7 @@ export interface RowResult {
   depends_on?: SheetRef[];
 }
 
-/** Something about the sheet as a whole that the requester should know; no personal data. */
-export type Warning =
-  | { code: "unknown_column"; column: string; header: string }
-  | { code: "ignored_column"; column: string; field: string }
-  | { code: "other_sheets"; sheet: string; sheets: number }
-  | { code: "hidden_sheet"; sheet: string }
-  | { code: "hidden_rows"; rows: number[] }
-  | { code: "bsn_padded"; rows: number[] }
-  | { code: "american_dates"; column: string; rows: number[] }
-  | { code: "macros" }
-  | { code: "merged_cells"; ranges: string }
-  | { code: "unnamed_column"; column: string }
-  | { code: "formula_column"; column: string }
-  | { code: "sheets_skipped"; sheet: string; skipped: string }
-  | { code: "rows_above_header"; header: number; rows: number[] }
-  | { code: "number_format"; column: string; rows: number[] }
-  | { code: "no_data_rows"; header_row: number }
-  | { code: "sheet_skipped"; sheet: string };
+export type { Warning } from "./warnings.js";
 
 export interface Analysis {
   headerMap: HeaderMap;
