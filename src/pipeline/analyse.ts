@@ -11,7 +11,7 @@ import type { PlatformConfig } from "./platform-config.js";
 import { AmericanDateDetector } from "./american-dates.js";
 import { FormulaColumn, watchesFormulas } from "./formula-columns.js";
 import { type ReviewCell, ReviewStore, RowTextStore } from "./row-store.js";
-import { finalRow, type PlanOutcome } from "./outcome.js";
+import { finalRow, type PlanOutcome, type RowStages } from "./outcome.js";
 import type { PlannedRow, PlanReview } from "./plan.js";
 import { buildRowValidator, type RowValidator } from "./validate.js";
 import type { Warning } from "./warnings.js";
@@ -99,17 +99,17 @@ export async function analyseWorkbook(workbook: Workbook, options: AnalyseOption
   const american = americanDateRows(state);
   const duplicates = finder.verdicts();
   const formulas = uncomputedFormulaRows(state);
-  const results = state.rows.map((row, index) =>
-    finalRow({
-      row,
-      invalid: state.invalid[index] as Reason[],
-      action: script.action,
-      planned: state.plans[index],
-      americanDates: american.rows.get(index),
-      duplicates: duplicates.get(row),
-      formulas: formulas.rows.get(index),
-    }),
-  );
+  // NOTE: one stages object filled per row (finalRow keeps none of it but the reasons), not 100,000.
+  const stages: RowStages = { row: 0, invalid: [], action: script.action };
+  const results = state.rows.map((row, index) => {
+    stages.row = row;
+    stages.invalid = state.invalid[index] as Reason[];
+    stages.planned = state.plans[index];
+    stages.americanDates = american.rows.get(index);
+    stages.duplicates = duplicates.get(row);
+    stages.formulas = formulas.rows.get(index);
+    return finalRow(stages);
+  });
   const warnings = sheetWarnings(
     workbook,
     headerMap,
