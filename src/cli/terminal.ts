@@ -1,4 +1,5 @@
 import type { ExecuteProgress } from "../pipeline/execute.js";
+import { isNote } from "../pipeline/warnings.js";
 import { renderJsonOutcomes, type FileOutcome } from "../report/json.js";
 import { renderJunit } from "../report/junit.js";
 import { type Mode, type Report, sheetAsReport } from "../report/report.js";
@@ -14,9 +15,6 @@ const colours: Record<string, number> = { valid: 32, planned: 32, done: 32, unch
 /** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
 export const useColour = (stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean =>
   Boolean(stream.isTTY) && !("NO_COLOR" in env && env.NO_COLOR !== "") && env.TERM !== "dumb";
-
-/** Warnings that only inform; the others ask the requester to look at something. */
-const noteCodes: ReadonlySet<string> = new Set(["other_sheets", "bsn_padded", "hidden_rows"]);
 
 /**
  * A warning that lists rows (padded BSNs, hidden rows, American dates) can name thousands of
@@ -40,7 +38,7 @@ export function renderTerminalSummary(report: Report, outDir: string | null, col
   for (const [status, count] of Object.entries(report.summary)) {
     lines.push(`  ${paint(count > 0 ? status : "", status.padEnd(10))} ${String(count).padStart(7)}`);
   }
-  for (const warning of report.warnings) lines.push(`  ${noteCodes.has(warning.code) ? "note" : "warning"}: ${printable(shorten(warning.message))}`);
+  for (const warning of report.warnings) lines.push(`  ${isNote(warning.code) ? "note" : "warning"}: ${printable(shorten(warning.message))}`);
   lines.push(outDir === null ? "reports: none written" : `reports: ${printable(outDir)}`);
   return `${lines.join("\n")}\n`;
 }

@@ -6,8 +6,8 @@ import { basename } from "node:path";
 import { openWorkbookOffThread, openWorkbookWhile } from "../input/workbook-thread.js";
 import type { Workbook } from "../input/workbook.js";
 import { analyseWorkbook, type Analysis } from "../pipeline/analyse.js";
-import { planners, snapshotNeeds, type Operation, type PlannedRow } from "../pipeline/plan.js";
-import { markExistingLinks } from "../pipeline/relations.js";
+import { plannerOf, type Operation, type PlannedRow } from "../pipeline/plan.js";
+import { markExistingLinks } from "../pipeline/existing-links.js";
 import { PendingRoles } from "../pipeline/roles.js";
 import { PlatformIndex, type Platform } from "../platform/platform.js";
 import type { EncryptKeys } from "../input/encrypt.js";
@@ -16,7 +16,7 @@ import type { PlatformConfig } from "../platform/config.js";
 import { reportEncryption } from "../report/encryption.js";
 import { writeReports } from "../report/write-reports.js";
 import { buildReport, type Mode, type Report, reportIsClean } from "../report/report.js";
-import type { Lang, ScriptDef } from "../scripts/index.js";
+import { linksAccounts, type Lang, type ScriptDef } from "../scripts/index.js";
 import { recogniseWorkbook, type RecognisedWorkbook } from "../scripts/recognise-workbook.js";
 import { createFileLogger } from "./log.js";
 import { makeOutDir, uniqueOutName } from "../shared/out-dir.js";
@@ -187,7 +187,7 @@ export const configOnly = (config: PlatformConfig): PlatformStage => ({ prepare:
  * (`keep: "all"`), only the links a platform must check afterwards (markExistingLinks).
  */
 export function planOn(platform: Platform, script: ScriptDef, keep: "all" | "links"): PlatformStage & { operations: Map<number, Operation> } {
-  return planOnIndex(platform, async () => new PlatformIndex(await platform.snapshot(snapshotNeeds[script.name])), script, keep);
+  return planOnIndex(platform, async () => new PlatformIndex(await platform.snapshot(script.needs)), script, keep);
 }
 
 /**
@@ -203,14 +203,14 @@ export function planOnIndex(
   wrap: (plan: (values: Readonly<Record<string, unknown>>, row: number) => PlannedRow) => typeof plan = (plan) => plan,
 ): PlatformStage & { operations: Map<number, Operation> } {
   const operations = new Map<number, Operation>();
-  const keepLinks = platform.relationsOf !== undefined && script.name === "relations";
+  const keepLinks = platform.relationsOf !== undefined && linksAccounts(script);
   // Roles a platform's list does not give are read afterwards, for the rows that need them.
   const roles = new PendingRoles();
   return {
     operations,
     prepare: async () => {
       const index = await indexOf();
-      const plan = wrap(roles.wrap(planners[script.name], index));
+      const plan = wrap(roles.wrap(plannerOf(script), index));
       return {
         config: index.config,
         plan: (values, row) => {

@@ -2,7 +2,6 @@ import { basename } from "node:path";
 import { readInput } from "../input/read-input.js";
 import { openWorkbookOffThread } from "../input/workbook-thread.js";
 import type { Warning } from "../pipeline/analyse.js";
-import { snapshotNeeds } from "../pipeline/plan.js";
 import type { PlatformConfig } from "../platform/config.js";
 import { planOrder, WorkbookPlan } from "../pipeline/workbook-plan.js";
 import { PlatformIndex, type Platform, type SnapshotNeeds } from "../platform/platform.js";
@@ -10,6 +9,7 @@ import { reportEncryption } from "../report/encryption.js";
 import { renderWarning } from "../report/messages/index.js";
 import { type Mode, type Report, workbookReport } from "../report/report.js";
 import { writeWorkbookReports } from "../report/write-reports.js";
+import { linksAccounts } from "../scripts/index.js";
 import { recogniseWorkbook, type RecognisedWorkbook } from "../scripts/recognise-workbook.js";
 import { InputError, UsageError } from "../shared/errors.js";
 import { uniqueOutName } from "../shared/out-dir.js";
@@ -75,9 +75,9 @@ async function recogniseSheets(bytes: Uint8Array, options: SheetCommandOptions, 
 
 /** What the scripts of the sheets need of the platform, together: one snapshot for all. */
 const needsOf = (sheets: readonly FoundSheet[]): SnapshotNeeds => ({
-  clients: sheets.some((s) => snapshotNeeds[s.script.name].clients),
-  professionals: sheets.some((s) => snapshotNeeds[s.script.name].professionals),
-  relations: sheets.some((s) => snapshotNeeds[s.script.name].relations),
+  clients: sheets.some((s) => s.script.needs.clients),
+  professionals: sheets.some((s) => s.script.needs.professionals),
+  relations: sheets.some((s) => s.script.needs.relations),
 });
 
 /**
@@ -106,7 +106,7 @@ export async function checkWorkbook(
     if (platform) index = platform.snapshot(needsOf(found)).then((snapshot) => new PlatformIndex(snapshot));
     index?.catch(() => undefined);
     for (const sheet of ordered) {
-      const relations = sheet.script.name === "relations";
+      const relations = linksAccounts(sheet.script);
       if (relations && !pendingAdded) {
         plan.markConflicts();
         if (index) plan.addPending(await index);

@@ -6,13 +6,15 @@ import type { FieldContext } from "../scripts/fields.js";
 import type { Reason, SheetRef } from "../scripts/reasons.js";
 import type { ScriptDef } from "../scripts/script.js";
 import { describeFit } from "../scripts/recognise.js";
-import { DuplicateFinder } from "./dedupe.js";
+import { DuplicateFinder, fingerprint } from "./dedupe.js";
 import type { PlatformConfig } from "../platform/config.js";
 import { AmericanDateDetector } from "./american-dates.js";
 import { FormulaColumn, watchesFormulas } from "./formula-columns.js";
 import { type ReviewCell, ReviewStore, RowTextStore } from "./row-store.js";
+import { finalRow, type PlanOutcome, type RowStages } from "./outcome.js";
 import type { PlannedRow, PlanReview } from "./plan.js";
 import { buildRowValidator, type RowValidator } from "./validate.js";
+import type { Warning } from "./warnings.js";
 
 export type Status = "valid" | "planned" | "done" | "unchanged" | "invalid" | "duplicate" | "dropout" | "failed";
 export type Action = "create" | "update" | "link" | "none";
@@ -40,24 +42,7 @@ export interface RowResult {
   depends_on?: SheetRef[];
 }
 
-/** Something about the sheet as a whole that the requester should know; no personal data. */
-export type Warning =
-  | { code: "unknown_column"; column: string; header: string }
-  | { code: "ignored_column"; column: string; field: string }
-  | { code: "other_sheets"; sheet: string; sheets: number }
-  | { code: "hidden_sheet"; sheet: string }
-  | { code: "hidden_rows"; rows: number[] }
-  | { code: "bsn_padded"; rows: number[] }
-  | { code: "american_dates"; column: string; rows: number[] }
-  | { code: "macros" }
-  | { code: "merged_cells"; ranges: string }
-  | { code: "unnamed_column"; column: string }
-  | { code: "formula_column"; column: string }
-  | { code: "sheets_skipped"; sheet: string; skipped: string }
-  | { code: "rows_above_header"; header: number; rows: number[] }
-  | { code: "number_format"; column: string; rows: number[] }
-  | { code: "no_data_rows"; header_row: number }
-  | { code: "sheet_skipped"; sheet: string };
+export type { Warning } from "./warnings.js";
 
 export interface Analysis {
   headerMap: HeaderMap;
@@ -101,7 +86,7 @@ export async function analyseWorkbook(workbook: Workbook, options: AnalyseOption
       const header = headerRowOf(script, workbook.sheet.name, first, false);
       if (header) state = startRows(script, header, first.slice(0, first.indexOf(header)), options);
     }
-    options.onProgress?.(state?.results.length ?? 0);
+    options.onProgress?.(state?.rows.length ?? 0);
   }
   if (!state && first.length > 0) {
     const header = headerRowOf(script, workbook.sheet.name, first, true) as SheetRow;
@@ -109,26 +94,22 @@ export async function analyseWorkbook(workbook: Workbook, options: AnalyseOption
     for (const sheetRow of first.slice(first.indexOf(header) + 1)) checkRow(state, sheetRow);
   }
   if (!state) throw new InputError(`The sheet "${workbook.sheet.name}" is empty: it has no header row and no data.`);
-  const { headerMap, validator, finder, results, texts, review, hiddenRows, paddedRows } = state;
-  const americanWarnings = markAmericanDates(state);
-  const verdicts = finder.verdicts();
-  for (const result of results) {
-    const duplicates = verdicts.get(result.row);
-    if (!duplicates) continue;
-    if (result.status === "invalid") {
-      result.reasons = [...result.reasons, ...duplicates];
-    } else {
-      // A repeated or contradicted row is not planned at all, whatever the platform holds.
-      result.status = "duplicate";
-      result.action = "none";
-      result.reasons = duplicates;
-      delete result.md_id;
-      delete result.changes;
-      delete result.conflict;
-      delete result.depends_on;
-    }
-  }
-  const formulaWarnings = markFormulaColumns(state);
+  const { headerMap, validator, finder, texts, review, hiddenRows, paddedRows } = state;
+  // Each stage's own output, then one outcome per row from all of them (outcome.ts#finalRow).
+  const american = americanDateRows(state);
+  const duplicates = finder.verdicts();
+  const formulas = uncomputedFormulaRows(state);
+  // NOTE: one stages object filled per row (finalRow keeps none of it but the reasons), not 100,000.
+  const stages: RowStages = { row: 0, invalid: [], action: script.action };
+  const results = state.rows.map((row, index) => {
+    stages.row = row;
+    stages.invalid = state.invalid[index] as Reason[];
+    stages.planned = state.plans[index];
+    stages.americanDates = american.rows.get(index);
+    stages.duplicates = duplicates.get(row);
+    stages.formulas = formulas.rows.get(index);
+    return finalRow(stages);
+  });
   const warnings = sheetWarnings(
     workbook,
     headerMap,
@@ -142,7 +123,7 @@ export async function analyseWorkbook(workbook: Workbook, options: AnalyseOption
   if (state.above.length > 0) warnings.unshift({ code: "rows_above_header", header: headerMap.row, rows: state.above });
   if (hiddenRows.length > 0) warnings.push({ code: "hidden_rows", rows: hiddenRows });
   if (paddedRows.length > 0) warnings.push({ code: "bsn_padded", rows: paddedRows });
-  warnings.push(...americanWarnings, ...formulaWarnings);
+  warnings.push(...american.warnings, ...formulas.warnings);
   for (const { index, displayed } of state.watched) {
     if (displayed && displayed.length > 0) warnings.push({ code: "number_format", column: columnLetter(index), rows: displayed });
   }
@@ -176,7 +157,10 @@ interface RowState {
   headerMap: HeaderMap;
   validator: RowValidator;
   finder: DuplicateFinder;
-  results: RowResult[];
+  /** Per data row read, in sheet order: its number, the validation's reasons, the plan's outcome. */
+  rows: number[];
+  invalid: Reason[][];
+  plans: PlanOutcome[];
   texts: RowTextStore;
   review: ReviewStore;
   /** Field → the sheet column holding it. */
@@ -207,7 +191,9 @@ function startRows(script: ScriptDef, header: SheetRow, above: SheetRow[], optio
     headerMap,
     validator: buildRowValidator(script, headerMap, options.config, withPhoneRegion(options.context, headerMap)),
     finder: new DuplicateFinder(script.keys),
-    results: [],
+    rows: [],
+    invalid: [],
+    plans: [],
     texts,
     review: new ReviewStore(),
     fieldColumns: new Map([...headerMap.columns].map(([index, column]) => [column.field, index])),
@@ -237,33 +223,22 @@ function checkRow(state: RowState, sheetRow: SheetRow): void {
     if (!isBlank(sheetRow.cells[index])) state.unnamedWithData.add(index);
   }
   if (checked.notes.includes("bsn_padded")) state.paddedRows.push(sheetRow.row);
-  for (const [index, detector] of state.dates) detector.add(state.results.length, sheetRow.cells[index]);
+  for (const [index, detector] of state.dates) detector.add(state.rows.length, sheetRow.cells[index]);
   for (const watched of state.watched) {
     const cell = sheetRow.cells[watched.index];
     // The usual case, a typed value, at the cost of one look.
     if (cell === undefined || (cell.kind === "text" && cell.formula === undefined)) continue;
-    watched.formulas?.add(state.results.length, cell);
+    watched.formulas?.add(state.rows.length, cell);
     if (watched.displayed && cell.kind === "number" && cell.display !== undefined) watched.displayed.push(sheetRow.row);
   }
   const ok = checked.reasons.length === 0;
   state.observe?.(checked.values, sheetRow.row);
   const planned = ok && state.plan ? state.plan(checked.values, sheetRow.row) : undefined;
   state.review.add(ok ? reviewCells(state, sheetRow.cells, checked.values, planned?.review) : []);
-  if (planned) {
-    const { md_id: mdId, changes, conflict, depends_on: dependsOn } = planned;
-    state.results.push({
-      row: sheetRow.row,
-      status: planned.status,
-      action: planned.action,
-      reasons: planned.reasons,
-      ...(mdId === undefined ? {} : { md_id: mdId }),
-      ...(changes === undefined ? {} : { changes }),
-      ...(conflict === undefined ? {} : { conflict }),
-      ...(dependsOn === undefined ? {} : { depends_on: dependsOn }),
-    });
-  } else {
-    state.results.push({ row: sheetRow.row, status: ok ? "valid" : "invalid", action: ok ? state.script.action : "none", reasons: checked.reasons });
-  }
+  state.rows.push(sheetRow.row);
+  state.invalid.push(checked.reasons);
+  // Only what the row's outcome needs of the plan is kept: its operation (and any personal data) is not.
+  if (planned) state.plans[state.rows.length - 1] = planOutcome(planned);
 }
 
 /**
@@ -300,46 +275,61 @@ function reviewCells(
   return marked;
 }
 
-/** Marks the date cells of a column that Excel read as month/day, and says so once per column. */
-function markAmericanDates(state: RowState): Warning[] {
-  const warnings: Warning[] = [];
+/** Per row index, the reasons of each stage that found rows; and the warnings it gives. */
+interface StageRows {
+  rows: Map<number, Reason[]>;
+  warnings: Warning[];
+}
+
+const addReason = (rows: Map<number, Reason[]>, index: number, reason: Reason) => {
+  const reasons = rows.get(index);
+  if (reasons) reasons.push(reason);
+  else rows.set(index, [reason]);
+};
+
+/** The date cells of a column that Excel read as month/day, and a warning once per column. */
+function americanDateRows(state: RowState): StageRows {
+  const found: StageRows = { rows: new Map(), warnings: [] };
   for (const [index, detector] of state.dates) {
     const field = state.headerMap.columns.get(index)?.field ?? "date_of_birth";
     const rows: number[] = [];
     for (const suspect of detector.suspectRows()) {
-      const result = state.results[suspect];
-      if (!result) continue;
-      const reason: Reason = { code: "invalid_date", field, detail: "excel_american" };
-      // A row that was valid (or planned) is now invalid for this reason alone.
-      result.reasons = result.status === "invalid" ? [...result.reasons, reason] : [reason];
-      result.status = "invalid";
-      result.action = "none";
-      rows.push(result.row);
+      const row = state.rows[suspect];
+      if (row === undefined) continue;
+      addReason(found.rows, suspect, { code: "invalid_date", field, detail: "excel_american" });
+      rows.push(row);
     }
-    if (rows.length > 0) warnings.push({ code: "american_dates", column: columnLetter(index), rows });
+    if (rows.length > 0) found.warnings.push({ code: "american_dates", column: columnLetter(index), rows });
   }
-  return warnings;
+  return found;
 }
 
-/** Says which key columns hold formulas, and refuses the rows of a column none of whose formulas was computed. */
-function markFormulaColumns(state: RowState): Warning[] {
-  const warnings: Warning[] = [];
+/** The key columns that hold formulas (a warning each), and the rows of a column none of whose formulas was computed. */
+function uncomputedFormulaRows(state: RowState): StageRows {
+  const found: StageRows = { rows: new Map(), warnings: [] };
   for (const { index, formulas: column } of state.watched) {
     if (!column || column.rows.length === 0) continue;
-    warnings.push({ code: "formula_column", column: columnLetter(index) });
+    found.warnings.push({ code: "formula_column", column: columnLetter(index) });
     const field = state.headerMap.columns.get(index)?.field ?? "";
     for (const suspect of column.uncomputedRows()) {
-      const result = state.results[suspect];
-      if (!result) continue;
-      const reason: Reason = { code: "cell_error", field, detail: "formula_zero" };
-      // The cached 0 was read as a value: the reasons it gave (a conflict, say) no longer count for this field.
-      const others = result.status === "invalid" || result.status === "duplicate" ? result.reasons.filter((r) => r.field !== field) : [];
-      result.reasons = [...others, reason];
-      result.status = "invalid";
-      result.action = "none";
+      if (suspect < state.rows.length) addReason(found.rows, suspect, { code: "cell_error", field, detail: "formula_zero" });
     }
   }
-  return warnings;
+  return found;
+}
+
+/** What a row's outcome takes of its plan. */
+function planOutcome(planned: PlannedRow): PlanOutcome {
+  const { status, action, reasons, md_id: mdId, changes, conflict, depends_on: dependsOn } = planned;
+  return {
+    status,
+    action,
+    reasons,
+    ...(mdId === undefined ? {} : { md_id: mdId }),
+    ...(changes === undefined ? {} : { changes }),
+    ...(conflict === undefined ? {} : { conflict }),
+    ...(dependsOn === undefined ? {} : { depends_on: dependsOn }),
+  };
 }
 
 /**
@@ -371,29 +361,3 @@ function sheetWarnings(workbook: Workbook, headerMap: HeaderMap, ignored: string
   }
   return warnings;
 }
-
-/**
- * A 53-bit digest of a row's normalised values (two 32-bit FNV-1a hashes with different
- * offsets): equal digests mean the same data. NOTE: a digest rather than the values
- * themselves, so that 100,000 rows keep 100,000 numbers and not as many strings; two rows
- * that share a key and differ still collide only with a chance of about 1 in 2^53.
- */
-export function fingerprint(values: Record<string, unknown>): number {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ 0x5bd1e995;
-  for (const key in values) {
-    const text = valueText(values[key]);
-    for (let i = 0; i < text.length; i++) {
-      const code = text.charCodeAt(i);
-      a = Math.imul(a ^ code, 0x01000193);
-      b = Math.imul(b ^ code, 0x01000193) ^ (b >>> 13);
-    }
-    a = Math.imul(a ^ 0xff, 0x01000193);
-    b = Math.imul(b ^ 0xff, 0x01000193);
-  }
-  return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
-}
-
-/** Normalised values are strings, or null where empty. */
-const valueText = (value: unknown): string =>
-  typeof value === "string" ? value : value === null || value === undefined ? "" : JSON.stringify(value);

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fingerprint } from "./analyse.js";
-import { DuplicateFinder } from "./dedupe.js";
+import { DuplicateFinder, fingerprint } from "./dedupe.js";
 
 const find = (keys: string[][], rows: Record<string, unknown>[]) => {
   const finder = new DuplicateFinder(keys);

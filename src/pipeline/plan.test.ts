@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { clientAccount, mdId, professionalAccount } from "../../test/support/accounts.js";
 import { PlatformIndex, type PlatformSnapshot } from "../platform/platform.js";
 import { platformConfigSchema } from "../platform/config.js";
-import { planners } from "./plan.js";
+import { plannerOf, plannerRules, planners } from "./plan.js";
+import { scriptNames, scripts, type ScriptName } from "../scripts/index.js";
 
 const id = mdId;
 const client = clientAccount;
@@ -168,5 +169,31 @@ describe("what report.json may say of a row's accounts: IDs and field names, nev
     const taken = planners["update-clients"]({ md_id: id(1), id: "C3" }, platform);
     expect(taken).toMatchObject({ status: "dropout", md_id: id(1), conflict: { kind: "client", active: true, md_id: id(3) } });
     expect(planners["update-clients"]({ md_id: id(3), first_name: "An" }, platform)).toMatchObject({ status: "unchanged", md_id: id(3) });
+  });
+});
+
+describe("a script's rules as data", () => {
+  const planned: Record<ScriptName, Record<string, unknown>> = {
+    "new-clients": { id: "C9", email: "nieuw@voorbeeld.nl", first_name: "Nel", last_name: "Nieuw" },
+    "new-professionals": { id: "P9", email: "nieuw@voorbeeld.nl", first_name: "Piet", last_name: "Nieuw" },
+    relations: { professional_id: "P2", client_id: "C1" },
+    "update-clients": { md_id: id(3), id: "C30" },
+    "update-professionals": { md_id: id(101), role: "supervisor" },
+  };
+  it.each(scriptNames)("%s plans by the rule it names, into operations it declares", (name) => {
+    const script = scripts[name];
+    expect(plannerOf(script)).toBe(plannerRules[script.plan]);
+    expect(planners[name]).toBe(plannerOf(script));
+    const outcome = plannerOf(script)(planned[name], platform);
+    expect(outcome.status).toBe("planned");
+    expect(script.operations).toContain(outcome.operation?.kind);
+  });
+
+  it("every planner rule is named by some script, and each script's snapshot holds what its planner reads", () => {
+    expect(new Set(Object.values(scripts).map((s) => s.plan))).toEqual(new Set(Object.keys(plannerRules)));
+    for (const script of Object.values(scripts)) {
+      if (script.operations.includes("link")) expect(script.needs).toEqual({ clients: true, professionals: true, relations: true });
+      if (script.operations.includes("create-client")) expect(script.needs.clients && script.needs.professionals).toBe(true);
+    }
   });
 });

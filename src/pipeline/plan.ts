@@ -1,6 +1,6 @@
 import type { Role } from "../scripts/fields.js";
 import type { Reason, SheetRef } from "../scripts/reasons.js";
-import { scripts, type ScriptName } from "../scripts/index.js";
+import { scripts, type OperationKind, type PlannerKey, type ScriptDef, type ScriptName } from "../scripts/index.js";
 import type {
   AccountToActivate,
   ClientAccount,
@@ -276,20 +276,24 @@ const planUpdateProfessional = updatePlanner({
   operation: (mdId, changes) => ({ kind: "update-professional", md_id: mdId, changes }),
 });
 
-/** The planning rule of each script. */
-export const planners: Record<ScriptName, Planner> = {
-  "new-clients": planNewClient,
-  "new-professionals": planNewProfessional,
-  relations: planRelation,
-  "update-clients": planUpdateClient,
-  "update-professionals": planUpdateProfessional,
+/** The planning rules a script names by its `plan` key (scripts/script.ts): the one table of them. */
+export const plannerRules: Record<PlannerKey, Planner> = {
+  "new-client": planNewClient,
+  "new-professional": planNewProfessional,
+  relation: planRelation,
+  "update-client": planUpdateClient,
+  "update-professional": planUpdateProfessional,
 };
 
-/** What each script needs to read from the platform. */
-export const snapshotNeeds: Record<ScriptName, { clients: boolean; professionals: boolean; relations: boolean }> = {
-  "new-clients": { clients: true, professionals: true, relations: false },
-  "new-professionals": { clients: true, professionals: true, relations: false },
-  relations: { clients: true, professionals: true, relations: true },
-  "update-clients": { clients: true, professionals: false, relations: false },
-  "update-professionals": { clients: false, professionals: true, relations: false },
-};
+/** The planner of a script: the rule its definition names. */
+export const plannerOf = (script: Pick<ScriptDef, "plan">): Planner => plannerRules[script.plan];
+
+/** The planner of each script by name (for tests and callers that hold a name). */
+export const planners: Record<ScriptName, Planner> = Object.fromEntries(
+  Object.values(scripts).map((script) => [script.name, plannerOf(script)]),
+) as Record<ScriptName, Planner>;
+
+// The operations a script says it makes are the kinds an Operation can have, no more and no fewer.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const operationKindsAgree: Same<Operation["kind"], OperationKind> = true;
+void operationKindsAgree;

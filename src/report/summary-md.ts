@@ -1,3 +1,4 @@
+import { warningFields } from "../pipeline/warnings.js";
 import { writeOutFile } from "../shared/out-dir.js";
 import { printable } from "../shared/printable.js";
 import { catalogues, compactRows, renderWarning } from "./messages/index.js";
@@ -43,7 +44,7 @@ export function renderSummaryMd(report: Report): string {
   if (report.warnings.length > 0) {
     lines.push("", `## ${words.labels.notes}`, "");
     for (const warning of report.warnings) {
-      lines.push(`- ${warning.code === "unknown_column" ? `${warning.code}: ${warning.column}` : printable(capped(warning, report))}`);
+      lines.push(`- ${printable(summaryWarning(warning, report))}`);
     }
   }
   return `${lines.join("\n")}\n`;
@@ -70,6 +71,18 @@ function renderWorkbookSummaryMd(report: Report): string {
     lines.push("", one.trimEnd());
   }
   return `${lines.join("\n")}\n`;
+}
+
+/**
+ * A warning as summary.md says it: its message, or where the message would quote a header of
+ * the sheet (pipeline/warnings.ts: a `header` field), its code and the rest of its fields.
+ */
+function summaryWarning(warning: Report["warnings"][number], report: Report): string {
+  const fields = warningFields(warning.code);
+  if (!fields.some(([, kind]) => kind === "header")) return capped(warning, report);
+  const given = warning as unknown as Record<string, unknown>;
+  const rest = fields.filter(([, kind]) => kind !== "header").map(([key]) => String(given[key]));
+  return `${warning.code}: ${rest.join(", ")}`;
 }
 
 /** A warning's message, with its list of rows capped as the reasons' are. */

@@ -1,3 +1,4 @@
+import { getScript, linksAccounts } from "../scripts/index.js";
 import type { HeaderMap } from "../input/headers.js";
 import type { Status } from "../pipeline/analyse.js";
 import type { ReviewCell, ReviewStore, RowTextStore } from "../pipeline/row-store.js";
@@ -29,7 +30,7 @@ export function leadColumns(report: Report): { labels: string[]; widths: number[
   let people = -1;
   let mdId = -1;
   // Only a test run or a run knows the platform's people.
-  if (report.script === "relations" && report.mode !== "validate") {
+  if (report.script !== null && linksAccounts(getScript(report.script)) && report.mode !== "validate") {
     people = labels.length;
     labels.push(review.professional, review.client);
     widths.push(36, 36);

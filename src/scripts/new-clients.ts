@@ -7,6 +7,9 @@ export const newClients: ScriptDef = {
   welcomeMail: true,
   title: { nl: "Aanmaken nieuwe cliëntaccounts", en: "Create new client accounts", de: "Erstellen neuer Klientenkonten" },
   action: "create",
+  plan: "new-client",
+  needs: { clients: true, professionals: true, relations: false },
+  operations: ["create-client", "activate"],
   // The columns are the client details of columns.ts, shared with update-clients.
   columns: newClientColumns,
   keys: [["id"], ["email"], ["bsn"]],

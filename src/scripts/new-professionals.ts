@@ -7,6 +7,9 @@ export const newProfessionals: ScriptDef = {
   welcomeMail: true,
   title: { nl: "Aanmaken nieuwe professionalaccounts", en: "Create new professional accounts", de: "Erstellen neuer Professionalkonten" },
   action: "create",
+  plan: "new-professional",
+  needs: { clients: true, professionals: true, relations: false },
+  operations: ["create-professional", "activate"],
   columns: [
     use(email, true, "required"),
     use(firstName, true, "required"),

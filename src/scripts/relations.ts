@@ -9,6 +9,10 @@ export const relations: ScriptDef = {
   name: "relations",
   title: { nl: "Leggen van behandelrelaties", en: "Create treatment relations", de: "Einrichten von Behandlungsbeziehungen" },
   action: "link",
+  welcomeMail: false,
+  plan: "relation",
+  needs: { clients: true, professionals: true, relations: true },
+  operations: ["link"],
   columns: [
     { ...use(professionalId, { oneOf: "professional" }, "optional"), field: "professional_id" },
     { ...use(professionalMdId, { oneOf: "professional" }, "optional"), field: "professional_md_id" },

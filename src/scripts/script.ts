@@ -34,6 +34,24 @@ export interface ColumnDef {
   text?: boolean;
 }
 
+/** What carrying out a row can mean on the platform (pipeline/plan.ts's `Operation` has exactly these kinds). */
+export const operationKinds = ["create-client", "create-professional", "update-client", "update-professional", "link", "activate"] as const;
+export type OperationKind = (typeof operationKinds)[number];
+
+/**
+ * The planning rules pipeline/plan.ts registers (its `plannerRules` table): a script names the
+ * one it plans by, so that scripts/ needs nothing of pipeline/.
+ */
+export const plannerKeys = ["new-client", "new-professional", "relation", "update-client", "update-professional"] as const;
+export type PlannerKey = (typeof plannerKeys)[number];
+
+/** What a script's planner reads from the platform's snapshot. */
+export interface PlatformNeeds {
+  clients: boolean;
+  professionals: boolean;
+  relations: boolean;
+}
+
 /** A script type: its columns, what makes two rows the same, and what it does. */
 export interface ScriptDef {
   name: ScriptName;
@@ -47,5 +65,18 @@ export interface ScriptDef {
   /** Fields that an update row changes (the rest identify or cross-check); the update planner reads them. */
   changes?: readonly string[];
   /** Whether the script makes accounts whose activation may send a welcome e-mail: `run` then needs --welcome-mail. */
-  welcomeMail?: boolean;
+  welcomeMail: boolean;
+  /** The planning rule of pipeline/plan.ts that plans its rows against the platform. */
+  plan: PlannerKey;
+  /** What the planner reads of the platform: the snapshot test-run and run take. */
+  needs: PlatformNeeds;
+  /** The operations carrying out its rows makes (a create's `activate` is how an interrupted run finishes it). */
+  operations: readonly OperationKind[];
 }
+
+/**
+ * Whether the script links accounts (relations): its rows name accounts other rows or sheets
+ * may create, so a workbook plans it after the account sheets, and a platform that lists
+ * relations per client is asked afterwards which of its links exist.
+ */
+export const linksAccounts = (script: Pick<ScriptDef, "operations">): boolean => script.operations.includes("link");

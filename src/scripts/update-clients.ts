@@ -13,6 +13,10 @@ export const updateClients: ScriptDef = {
   name: "update-clients",
   title: { nl: "Bijwerken bestaande cliëntaccounts", en: "Update existing client accounts", de: "Aktualisieren bestehender Klientenkonten" },
   action: "update",
+  welcomeMail: false,
+  plan: "update-client",
+  needs: { clients: true, professionals: false, relations: false },
+  operations: ["update-client"],
   columns,
   groups: {
     changes: { nl: "een veld om bij te werken", en: "a field to update", de: "ein zu aktualisierendes Feld" },

@@ -24,6 +24,10 @@ export const updateProfessionals: ScriptDef = {
     de: "Aktualisieren bestehender Professionalkonten",
   },
   action: "update",
+  welcomeMail: false,
+  plan: "update-professional",
+  needs: { clients: false, professionals: true, relations: false },
+  operations: ["update-professional"],
   columns,
   groups: {
     changes: { nl: "een veld om bij te werken", en: "a field to update", de: "ein zu aktualisierendes Feld" },

@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { clientsSheet, dump, emptyPlatform, freshPlatform, journalRows, killWhenJournalGrows } from "../support/platform.js";
 import { fixture, flatRows, readJson, runCli } from "../support/cli.js";
+import { scripts as scriptDefs } from "../../src/scripts/index.js";
 
 type Report = {
   rows: { row: number; status: string; reasons: { code: string }[] }[];
@@ -16,7 +17,7 @@ describe.each(scripts)("mdimport load → test-run → run → run again → dum
   it("carries out every planned row once, and finds them unchanged the second time", () => {
     const { dir, db } = freshPlatform();
     const input = fixture(`${script}.xlsx`);
-    const welcome = script.startsWith("new-") ? ["--welcome-mail", "no"] : [];
+    const welcome = scriptDefs[script].welcomeMail ? ["--welcome-mail", "no"] : [];
     runCli(["test-run", input, "--script", script, "--db", db, "--out", join(dir, "test-run")]);
     const approved = flatRows(readJson<Report>(join(dir, "test-run", "report.json")));
     const before = dump(db);
@@ -38,7 +39,7 @@ describe.each(scripts)("mdimport load → test-run → run → run again → dum
     expect(first.code).toBe(1); // the samples hold invalid rows on purpose
     const done = flatRows(readJson<Report>(join(dir, "run", "report.json")));
     expect(done.map((r) => r.status)).toEqual(approved.map((r) => (r.status === "planned" ? "done" : r.status)));
-    if (script.startsWith("new-")) expect(readJson<Report>(join(dir, "run", "report.json")).run?.welcome_mail).toBe("no");
+    if (scriptDefs[script].welcomeMail) expect(readJson<Report>(join(dir, "run", "report.json")).run?.welcome_mail).toBe("no");
     const journal = readFileSync(join(dir, "run", "journal.jsonl"), "utf8")
       .trim()
       .split("\n")

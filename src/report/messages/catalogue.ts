@@ -1,4 +1,5 @@
 import type { Status } from "../../pipeline/analyse.js";
+import type { WarningCode } from "../../pipeline/warnings.js";
 import type { ReasonCode, ReasonDetail } from "../../scripts/reasons.js";
 
 /**
@@ -9,24 +10,8 @@ export interface Catalogue {
   reasons: Record<ReasonCode, string>;
   details: Record<ReasonDetail, string>;
   statuses: Record<Status, string>;
-  warnings: {
-    unknown_column: string;
-    ignored_column: string;
-    other_sheets: string;
-    hidden_sheet: string;
-    hidden_rows: string;
-    bsn_padded: string;
-    american_dates: string;
-    macros: string;
-    merged_cells: string;
-    unnamed_column: string;
-    formula_column: string;
-    sheets_skipped: string;
-    rows_above_header: string;
-    number_format: string;
-    no_data_rows: string;
-    sheet_skipped: string;
-  };
+  /** One message per code of pipeline/warnings.ts; `{name}` is the warning's field of that name. */
+  warnings: Record<WarningCode, string>;
   /**
    * A row of another sheet, as a reason names it: `{row}` its number, `{sheet}` the sheet's name;
    * and the reasons whose words differ when the row is in another sheet.

@@ -1,4 +1,4 @@
-import type { Warning } from "../../pipeline/analyse.js";
+import { type Warning, warningFields } from "../../pipeline/warnings.js";
 import { roleNames } from "../../scripts/fields.js";
 import type { Reason } from "../../scripts/reasons.js";
 import type { Lang, ScriptDef } from "../../scripts/script.js";
@@ -52,8 +52,10 @@ export function renderReason(reason: Reason, script: ScriptDef, lang: Lang, shee
 export function renderWarning(warning: Warning, lang: Lang, limit?: { ranges: number; lang: Lang }): string {
   const template = catalogues[lang].warnings[warning.code];
   const values: Record<string, string | number> = {};
-  for (const [key, value] of Object.entries(warning) as [string, string | number | number[]][]) {
-    values[key] = Array.isArray(value) ? compactRows(value, limit) : value;
+  const given = warning as unknown as Record<string, string | number | number[]>;
+  for (const [key, kind] of warningFields(warning.code)) {
+    const value = given[key];
+    if (value !== undefined) values[key] = kind === "rows" && Array.isArray(value) ? compactRows(value, limit) : (value as string | number);
   }
   return fill(template, values);
 }
