@@ -99,7 +99,7 @@ export function explainOptionValues(command: Command): void {
         if (error instanceof UsageError && !error.message.startsWith("option ")) throw valueError(option, error.message);
         throw error;
       }
-    }) as Option["parseArg"];
+    }) as NonNullable<Option["parseArg"]>;
   }
   for (const sub of command.commands) explainOptionValues(sub);
 }

@@ -90,7 +90,7 @@ export function decodeBatch(batch: EncodedBatch, date1904: boolean): SheetRow[] 
       else if (kind === FALSE || kind === TRUE) cell = { kind: "boolean", value: kind === TRUE };
       else {
         cell = { kind: "number", value: numbers[c] as number, format: formats[kind - NUMBER] as NumberFormatKind, date1904 };
-        if (flags & DISPLAY) cell.display = texts[t++];
+        if (flags & DISPLAY) cell.display = texts[t++] as string;
       }
       if (flags & FORMULA && cell.kind !== "error") cell.formula = true;
       cells[columns[c] as number] = cell;

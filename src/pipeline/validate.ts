@@ -58,7 +58,7 @@ export function buildRowValidator(script: ScriptDef, headerMap: HeaderMap, confi
       // An update leaves a field alone where its cell is empty.
       if (isUpdate && isBlank(cell) && !required) return null;
       const result = column.parse(cell, context);
-      if (!result.ok) return addIssue(ctx, { code: result.code, detail: result.detail });
+      if (!result.ok) return addIssue(ctx, { code: result.code, ...(result.detail === undefined ? {} : { detail: result.detail }) });
       if (result.note) notes.push(result.note);
       if (result.value === null && required) return addIssue(ctx, { code: "required" });
       return result.value;
