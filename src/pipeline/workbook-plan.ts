@@ -2,7 +2,7 @@ import type { PlatformIndex } from "../platform/platform.js";
 import type { Reason, SheetRef } from "../scripts/reasons.js";
 import type { ScriptName } from "../scripts/script.js";
 import type { RowResult, Status } from "./analyse.js";
-import type { PlannedRow } from "./plan.js";
+import type { Operation, PlannedRow } from "./plan.js";
 
 type Values = Readonly<Record<string, unknown>>;
 type Kind = "client" | "professional";
@@ -46,6 +46,31 @@ export const pendingMdId = (ref: SheetRef): string => `pending:${ref.sheet}:${re
 export function pendingRef(mdId: string): SheetRef | undefined {
   const match = /^pending:(\d+):(\d+)$/.exec(mdId);
   return match ? { sheet: Number(match[1]), row: Number(match[2]) } : undefined;
+}
+
+/**
+ * A link to pending accounts with the Minddistrict IDs their rows got in the run (`mdIdOf`: from
+ * this start's results or the journal), or, where a row it depends on has none (it dropped out,
+ * failed, or was not carried out), the `depends_on_row` reasons naming those rows. A link
+ * without a pending account is given back as it is.
+ */
+export function resolvePending(
+  operation: Extract<Operation, { kind: "link" }>,
+  mdIdOf: (ref: SheetRef) => string | undefined,
+): { operation: Extract<Operation, { kind: "link" }> } | { reasons: Reason[] } {
+  const relation = { ...operation.relation };
+  const reasons: Reason[] = [];
+  for (const [key, field] of [
+    ["professional_md_id", "professional_id"],
+    ["client_md_id", "client_id"],
+  ] as const) {
+    const ref = pendingRef(relation[key]);
+    if (!ref) continue;
+    const mdId = mdIdOf(ref);
+    if (mdId === undefined || pendingRef(mdId)) reasons.push({ code: "depends_on_row", field, ref });
+    else relation[key] = mdId;
+  }
+  return reasons.length > 0 ? { reasons } : { operation: { kind: "link", relation } };
 }
 
 /**

@@ -39,6 +39,14 @@ export async function writeWorkbookXlsxReport(
       const sheets = (report.sheets ?? []).map((sheet) => sheetAsReport(report, sheet));
       for (const [index, sheet] of sheets.entries()) await writeRowsSheet(writer, sheet, sources[index] as ReportSources, sheet.input.sheet);
       const uncommented = writer.dropped;
+      // After a run: one IDs sheet of every account sheet's accounts (a relations sheet names no account of its own).
+      if (report.mode === "run") {
+        await writeIdsSheet(
+          writer,
+          report,
+          sheets.flatMap((sheet, index) => (sheet.script === "relations" ? [] : [{ report: sheet, sources: sources[index] as ReportSources }])),
+        );
+      }
       const words = catalogues[report.lang];
       const label = (c: number) => (c === 0 ? 1 : 0);
       writer.startSheet({ name: words.labels.summary, widths: [32, 90], header: false });
@@ -47,6 +55,20 @@ export async function writeWorkbookXlsxReport(
       writer.addRow([words.labels.file, report.input.sha256], label);
       writer.addRow([words.labels.rows, report.input.rows], (c) => (c === 0 ? 1 : styleNamed("number")));
       if (report.platform) writer.addRow([words.labels.platform, report.platform], label);
+      const welcome = report.run?.welcome_mail;
+      if (welcome && typeof welcome === "object") {
+        for (const [kind, script] of [
+          ["clients", "new-clients"],
+          ["professionals", "new-professionals"],
+        ] as const) {
+          const answer = welcome[kind];
+          if (answer)
+            writer.addRow(
+              [`${reviewWords[report.lang].welcomeMail} (${script})`, answer === "yes" ? reviewWords[report.lang].yes : reviewWords[report.lang].no],
+              label,
+            );
+        }
+      }
       for (const sheet of sheets) {
         writer.addRow([]);
         writer.addRow([words.labels.sheet, sheet.input.sheet], () => 1);
@@ -71,17 +93,25 @@ async function writeWorkbook(sink: (chunk: Uint8Array) => void, report: Report, 
   const writer = new XlsxWriter(sink, { fills: reportFills, styles: reportStyles });
   await writeRowsSheet(writer, report, sources);
   const uncommented = writer.dropped;
-  if (report.mode === "run") await writeIdsSheet(writer, report, sources);
+  if (report.mode === "run") await writeIdsSheet(writer, report, [{ report, sources }]);
   await writeSummarySheet(writer, report, uncommented);
   await writer.finish();
 }
 
-/** After a run: source ID → Minddistrict ID of every account the rows are about, for the organisation's own system. */
-async function writeIdsSheet(writer: XlsxWriter, report: Report, sources: ReportSources): Promise<void> {
+/**
+ * After a run: source ID → Minddistrict ID of every account the rows are about, for the
+ * organisation's own system (a workbook: of each account sheet, in workbook order).
+ */
+async function writeIdsSheet(writer: XlsxWriter, report: Report, parts: readonly { report: Report; sources: ReportSources }[]): Promise<void> {
   const review = reviewWords[report.lang];
-  const idColumn = [...sources.headerMap.columns].find(([, column]) => column.field === "id")?.[0];
   writer.startSheet({ name: review.ids, widths: [36, 20], header: true });
   writer.addRow([review.sourceId, review.mdId], () => 1);
+  for (const part of parts) await writeIdsRows(writer, part.report, part.sources);
+  await writer.endSheet();
+}
+
+async function writeIdsRows(writer: XlsxWriter, report: Report, sources: ReportSources): Promise<void> {
+  const idColumn = [...sources.headerMap.columns].find(([, column]) => column.field === "id")?.[0];
   const marks = sources.review.read();
   const texts = sources.texts.read();
   texts.next(); // the header
@@ -94,7 +124,6 @@ async function writeIdsSheet(writer: XlsxWriter, report: Report, sources: Report
     writer.addRow([id, row.md_id]);
     await writer.flushIfFull();
   }
-  await writer.endSheet();
 }
 
 async function writeSummarySheet(writer: XlsxWriter, report: Report, uncommented: number): Promise<void> {
