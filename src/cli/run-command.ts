@@ -122,14 +122,17 @@ const shellWord = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${
  */
 /** Why a run stopped for a read-back that differed: the row and the names of the fields (never their values). */
 function storedDifferently(report: Report | null): string {
-  const rows = report?.rows ?? [];
+  // A workbook's rows are in its sheets: a row is named with its sheet.
+  const rows = report?.sheets
+    ? report.sheets.flatMap((sheet) => sheet.rows.map((row) => ({ ...row, where: `row ${row.row} of sheet "${printable(sheet.name)}"` })))
+    : (report?.rows ?? []).map((row) => ({ ...row, where: `row ${row.row}` }));
   const differs = rows.find((r) => r.reasons.some((x) => x.code === "stored_differently" && x.fields));
   const fields = differs?.reasons.find((x) => x.code === "stored_differently")?.fields ?? [];
   if (differs)
-    return `stopped after row ${differs.row}: the platform does not hold what was written for ${printable(fields.join(", "))} (stored_differently)`;
+    return `stopped after ${differs.where}: the platform does not hold what was written for ${printable(fields.join(", "))} (stored_differently)`;
   const missing = rows.find((r) => r.status === "failed" && r.reasons[0]?.code === "missing_on_platform" && r.md_id !== undefined);
   return missing
-    ? `stopped after row ${missing.row}: the platform answered the write, but does not hold its outcome (missing_on_platform)`
+    ? `stopped after ${missing.where}: the platform answered the write, but does not hold its outcome (missing_on_platform)`
     : "stopped: the platform does not hold what was written";
 }
 

@@ -98,7 +98,9 @@ export async function runWorkbookCommand(options: RunOptions): Promise<RunResult
   const outPath = runOutPath(options, approval);
   const warnings: Warning[] = [];
   const found = await recogniseSheets(input.bytes, options, warnings);
-  const closeAll = () => Promise.all(found.map((f) => f.workbook.close()));
+  // The sheets' readers are let go once planned, or on any refusal before (else their threads keep the process).
+  let closed: Promise<unknown> | undefined;
+  const closeAll = () => (closed ??= Promise.all(found.map((f) => f.workbook.close())));
   let platform: Platform;
   try {
     checkApprovedSheets(
@@ -111,6 +113,13 @@ export async function runWorkbookCommand(options: RunOptions): Promise<RunResult
     throw error;
   }
   try {
+    return await carryOut();
+  } finally {
+    await closeAll();
+    await platform.close();
+  }
+
+  async function carryOut(): Promise<RunResult> {
     checkApprovedPlatform(approval, platform);
     if (platform.mode === null && !options.production) {
       throw new UsageError(
@@ -256,8 +265,6 @@ export async function runWorkbookCommand(options: RunOptions): Promise<RunResult
     } finally {
       lock.release();
     }
-  } finally {
-    await platform.close();
   }
 }
 

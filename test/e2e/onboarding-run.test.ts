@@ -313,6 +313,13 @@ describe("run --all-sheets: an onboarding workbook carried out in dependency ord
     expect(byName.get("Relations")!.rows[2]!.reasons[0]).toMatchObject({ field: "client_id", ref: { sheet: 5, row: 3 } });
     expect(dumpOf(db).relations).toHaveLength(1);
 
+    // A resume keeps the first start's welcome-mail answers: another is refused (exit 5), nothing done.
+    const otherAnswer = runCli([...args.slice(0, -4), "--welcome-mail", "clients=yes,professionals=no", "--out", join(dir, "run")]);
+    expect(otherAnswer.code).toBe(5);
+    expect(otherAnswer.stderr).toContain(
+      "This run was started with --welcome-mail clients=no,professionals=no; resume it with the same answer, not clients=yes,professionals=no.",
+    );
+    expect(dumpOf(db).relations).toHaveLength(1);
     // The same command, without the limit: the rest is carried out; the failed account's relation stays out.
     const resumed = runCli([...args, "--lang", "en"]);
     expect(resumed.code).toBe(1);
@@ -383,11 +390,45 @@ describe("run --all-sheets: an onboarding workbook carried out in dependency ord
     ]);
     expect(run(["--all-sheets"]).stderr).toMatch(/creates clients and professionals/);
     expect(run(["--all-sheets", "--welcome-mail", "client=yes"]).code).toBe(2);
+    // Another platform than the approved one: exit 5 once the sheets are read (and the command ends).
+    const other = freshPlatform();
+    const elsewhere = runCli([
+      "run",
+      file,
+      "--all-sheets",
+      "--db",
+      other.db,
+      "--approved",
+      approval,
+      "--welcome-mail",
+      "no",
+      "--out",
+      join(dir, "refused"),
+    ]);
+    expect(elsewhere.code).toBe(5);
+    expect(elsewhere.stderr).toMatch(/run against the approved platform/);
+    // One sheet's run takes the per-kind form too, and needs only its own kind.
+    const single = runCli([
+      "run",
+      file,
+      "--sheet",
+      "Clients",
+      "--script",
+      "new-clients",
+      "--approved",
+      "x.json",
+      "--welcome-mail",
+      "professionals=no",
+    ]);
+    expect([single.code, single.stderr]).toEqual([
+      2,
+      "mdimport: run of new-clients needs an answer for clients: --welcome-mail yes|no or clients=yes|no; the organisation must have said whether welcome e-mails may be sent.\n",
+    ]);
     // A sheet renamed since the test run (the same bytes otherwise cannot be: another sha256).
     const renamed = await onboardingWorkbook(join(dir, "renamed.xlsx"), [clients, professionals, relations], [{ name: "Extra", like: 0, rows: [] }]);
-    const other = run(["--all-sheets", "--welcome-mail", "no"], renamed);
-    expect(other.code).toBe(5);
-    expect(other.stderr).toContain("sha256 differs");
+    const changed = run(["--all-sheets", "--welcome-mail", "no"], renamed);
+    expect(changed.code).toBe(5);
+    expect(changed.stderr).toContain("sha256 differs");
     expect(readFileSync(approval, "utf8")).toContain('"mode": "test-run"');
     expect(() => readFileSync(join(dir, "refused", "journal.jsonl"))).toThrow();
     expect(dumpOf(db).clients.filter((c) => c.email.endsWith(".run@example.org"))).toHaveLength(0);
