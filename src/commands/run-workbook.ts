@@ -186,8 +186,11 @@ export async function runWorkbookCommand(options: RunOptions): Promise<RunResult
         const verification = { rows_verified: 0, mismatches: 0 };
         const byPosition = new Map(sheets.map((s) => [s.sheet.position, s]));
         /** The Minddistrict ID a create row got: this start's outcome, else (done by an earlier start) the journal's. */
+        const byRow = new Map<number, Map<number, RowResult>>();
         const mdIdOf = (ref: SheetRef): string | undefined => {
-          const result = byPosition.get(ref.sheet)?.read.analysis.results.find((r) => r.row === ref.row);
+          let rows = byRow.get(ref.sheet);
+          if (!rows) byRow.set(ref.sheet, (rows = new Map((byPosition.get(ref.sheet)?.read.analysis.results ?? []).map((r) => [r.row, r]))));
+          const result = rows.get(ref.row);
           if (!result || (result.status !== "done" && result.status !== "unchanged")) return undefined;
           return result.md_id ?? journal.sheet(ref.sheet).earlier.get(ref.row)?.md_id ?? undefined;
         };
