@@ -2,7 +2,8 @@
 // npm run demo: the main job, from a clean demo-out/ each time. Loads the sample platform state
 // into a fresh local platform, then validates, test-runs and runs (as approved) each shipped
 // sample sheet with the built CLI, as a developer would, shows the summaries, and runs each
-// once more to show that nothing is done twice.
+// once more to show that nothing is done twice; then the onboarding workbook (clients,
+// professionals and relations) in one test run, one approval and one run (--all-sheets).
 import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -52,6 +53,35 @@ for (const [file, script, lang] of samples) {
   mdimport(["run", input, "--script", script, "--lang", lang, "--db", db, ...approved, ...welcome, "--out", join(out, "run", name)], [1]);
   mdimport(["run", input, "--script", script, "--lang", lang, "--db", db, ...approved, ...welcome, "--out", join(out, "run-again", name)], [1]);
 }
+// A new organisation in one workbook (fixtures/onboarding.xlsx, the onboarding template filled in):
+// clients, professionals and their treatment relations, in one test run, one approval, one run.
+// Every sheet's script is recognised from its headers; the run makes the accounts first, then
+// links them, and a relation whose client row is invalid is a dropout depends_on_row.
+{
+  const input = join(root, "fixtures", "onboarding.xlsx");
+  const testRun = join(out, "test-run", "onboarding");
+  mdimport(["test-run", input, "--all-sheets", "--lang", "en", "--db", db, "--out", testRun], [1]);
+  // The requester approved it: welcome e-mails for the new professionals, none for the clients.
+  mdimport(
+    [
+      "run",
+      input,
+      "--all-sheets",
+      "--lang",
+      "en",
+      "--db",
+      db,
+      "--approved",
+      join(testRun, "report.json"),
+      "--welcome-mail",
+      "clients=no,professionals=yes",
+      "--out",
+      join(out, "run", "onboarding"),
+    ],
+    [1],
+  );
+}
+
 // An encrypted, signed sheet as an organisation sends it (made by GnuPG: fixtures/pgp/).
 const pgp = (name) => join(root, "fixtures", "pgp", name);
 mdimport(

@@ -3,6 +3,7 @@ import type { CountryCode } from "libphonenumber-js";
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { DecryptOptions } from "../input/read-input.js";
+import type { WelcomeMailAnswers } from "../pipeline/journal.js";
 import { readPlatformConfig } from "../platform/config.js";
 import { renderRequestSummary, type RequestSummary } from "../platform/http/request-log.js";
 import { defaultDb, defaultRate, defaultTimeoutSeconds } from "../platform/open.js";
@@ -175,3 +176,31 @@ export const withProfile = <T extends ProfileTarget>(options: T, command: Comman
 export const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export const langOption = () => new Option("--lang <lang>", "language of the requester's messages").choices(langs).default("nl");
+
+/** --welcome-mail's answers, per kind of account: one answer for both, or `clients=yes,professionals=no` (either order, a kind may be left out). */
+export function parseWelcomeMail(value: string): WelcomeMailAnswers {
+  const answer = (text: string): "yes" | "no" | undefined => {
+    const lower = text.trim().toLowerCase();
+    return lower === "yes" || lower === "no" ? lower : undefined;
+  };
+  if (!value.includes("=")) {
+    const both = answer(value);
+    if (!both) throw new UsageError(`"${value}" is not one of yes, no.`);
+    return { clients: both, professionals: both };
+  }
+  const answers: WelcomeMailAnswers = {};
+  for (const part of value.split(",")) {
+    const [key = "", given = "", ...rest] = part.split("=");
+    const kind = key.trim().toLowerCase();
+    if (kind !== "clients" && kind !== "professionals") {
+      throw new UsageError(
+        `"${key.trim()}" is not a kind of account: give clients=yes|no and/or professionals=yes|no, or one answer yes or no for both.`,
+      );
+    }
+    const chosen = rest.length === 0 ? answer(given) : undefined;
+    if (!chosen) throw new UsageError(`the answer for ${kind} must be yes or no, not "${[given, ...rest].join("=")}".`);
+    if (answers[kind] !== undefined) throw new UsageError(`${kind} is answered twice.`);
+    answers[kind] = chosen;
+  }
+  return answers;
+}

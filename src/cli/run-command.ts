@@ -6,7 +6,9 @@ import { defaultVerify, parseVerify, type VerifyMode } from "../pipeline/verify.
 import { defaultConcurrency } from "../platform/open.js";
 import type { Report } from "../report/report.js";
 import { printable } from "../shared/printable.js";
-import { addPlatformOptions, parseCount, parseWhole, platformOptions, type PlatformCliOptions, withProfile } from "./options.js";
+import type { WelcomeMailAnswers } from "../pipeline/journal.js";
+import { addPlatformOptions, parseCount, parseWelcomeMail, parseWhole, platformOptions, type PlatformCliOptions, withProfile } from "./options.js";
+import { completionWords } from "./usage.js";
 import { debugging, type CliScope } from "./scope.js";
 import { addSheetCommand, type SheetCliOptions, type SheetRunner } from "./sheet-commands.js";
 import { runProgressReporter } from "./terminal.js";
@@ -17,10 +19,13 @@ export function addRunCommand(scope: CliScope, runner: SheetRunner): void {
   const run = addSheetCommand(program, "run", "carry out exactly what an approved test run showed, against the live platform")
     .requiredOption("--approved <file>", "the report.json of the approved test run")
     .addOption(
-      new Option("--welcome-mail <answer>", "whether welcome e-mails may be sent (required for new-clients and new-professionals)").choices([
-        "yes",
-        "no",
-      ]),
+      completionWords(
+        new Option(
+          "--welcome-mail <answer>",
+          "whether welcome e-mails may be sent (required for new-clients and new-professionals): yes or no, or per kind of account, e.g. clients=yes,professionals=no (a workbook needs an answer for each kind it creates)",
+        ).argParser(parseWelcomeMail),
+        ["yes", "no"],
+      ),
     )
     .option("--max-failures <n>", `stop cleanly once more rows than this have failed (default ${defaultMaxFailures})`, parseCount)
     .option("--concurrency <n>", `rows carried out at once (default ${defaultConcurrency})`, parseWhole)
@@ -34,7 +39,7 @@ export function addRunCommand(scope: CliScope, runner: SheetRunner): void {
     async (
       input: string,
       given: SheetCliOptions &
-        PlatformCliOptions & { approved: string; welcomeMail?: "yes" | "no"; maxFailures?: number; production?: boolean; verify?: VerifyMode },
+        PlatformCliOptions & { approved: string; welcomeMail?: WelcomeMailAnswers; maxFailures?: number; production?: boolean; verify?: VerifyMode },
       command: Command,
     ) => {
       const options = withProfile(given, command, context);
@@ -53,6 +58,9 @@ export function addRunCommand(scope: CliScope, runner: SheetRunner): void {
       };
       process.on("SIGINT", onSignal).on("SIGTERM", onSignal);
       const progress = runProgressReporter(context, context.env);
+      // For the tests only: a workbook's run kills itself at this step (e.g. `relations`, or
+      // `done:1:3`), so that a resume from exactly there can be tested without timing.
+      const killAt = context.env.MDIMPORT_TEST_KILL_AT;
       let stopped: string | null = null;
       let outDir = "";
       let report: Report | null = null;
@@ -69,6 +77,7 @@ export function addRunCommand(scope: CliScope, runner: SheetRunner): void {
               signal: stop.signal,
               ...(progress ? { onRunProgress: (p: ExecuteProgress) => progress.update(p) } : {}),
               ...(options.welcomeMail ? { welcomeMail: options.welcomeMail } : {}),
+              ...(killAt ? { onStep: (step: string) => step === killAt && process.kill(process.pid, "SIGKILL") } : {}),
               ...(options.maxFailures === undefined ? {} : { maxFailures: options.maxFailures }),
               ...(options.verify === undefined ? {} : { verify: options.verify }),
             });
@@ -113,14 +122,17 @@ const shellWord = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${
  */
 /** Why a run stopped for a read-back that differed: the row and the names of the fields (never their values). */
 function storedDifferently(report: Report | null): string {
-  const rows = report?.rows ?? [];
+  // A workbook's rows are in its sheets: a row is named with its sheet.
+  const rows = report?.sheets
+    ? report.sheets.flatMap((sheet) => sheet.rows.map((row) => ({ ...row, where: `row ${row.row} of sheet "${printable(sheet.name)}"` })))
+    : (report?.rows ?? []).map((row) => ({ ...row, where: `row ${row.row}` }));
   const differs = rows.find((r) => r.reasons.some((x) => x.code === "stored_differently" && x.fields));
   const fields = differs?.reasons.find((x) => x.code === "stored_differently")?.fields ?? [];
   if (differs)
-    return `stopped after row ${differs.row}: the platform does not hold what was written for ${printable(fields.join(", "))} (stored_differently)`;
+    return `stopped after ${differs.where}: the platform does not hold what was written for ${printable(fields.join(", "))} (stored_differently)`;
   const missing = rows.find((r) => r.status === "failed" && r.reasons[0]?.code === "missing_on_platform" && r.md_id !== undefined);
   return missing
-    ? `stopped after row ${missing.row}: the platform answered the write, but does not hold its outcome (missing_on_platform)`
+    ? `stopped after ${missing.where}: the platform answered the write, but does not hold its outcome (missing_on_platform)`
     : "stopped: the platform does not hold what was written";
 }
 

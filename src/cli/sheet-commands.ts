@@ -64,7 +64,7 @@ export const addSheetCommand = (
     .option("--sheet <name>", "the sheet to read (default: the first)")
     .option(
       "--all-sheets",
-      "read every visible sheet, each with the script its headers fit, planned together (not with --sheet or --script; run: not yet supported, carry out the sheets one by one)",
+      "read every visible sheet, each with the script its headers fit, planned together and approved together; run carries them out accounts first, then relations (not with --sheet or --script)",
     )
     .option("--out <dir>", "the folder for the reports (default: a new folder under mdimport-out/)")
     .addOption(langOption())

@@ -84,13 +84,28 @@ function oneOf(option: Option, choices: readonly string[]) {
   };
 }
 
+/** Options whose values a parser of their own reads; their choices are only the words completion offers. */
+const ownParser = new WeakSet<Option>();
+
+/** An option with a parser of its own that completion offers `words` for (--welcome-mail: yes, no, or per kind). */
+export function completionWords(option: Option, words: readonly string[]): Option {
+  ownParser.add(option);
+  option.argChoices = [...words];
+  return option;
+}
+
 /**
  * Makes every option's value errors name the option: choices (and --script) accepted in any
  * case and a near miss suggested; a parser's UsageError prefixed with the option.
  */
 export function explainOptionValues(command: Command): void {
   for (const option of command.options) {
-    const parse = option.argChoices ? oneOf(option, option.argChoices) : option.long === "--script" ? oneOf(option, scriptNames) : option.parseArg;
+    const parse =
+      option.argChoices && !ownParser.has(option)
+        ? oneOf(option, option.argChoices)
+        : option.long === "--script"
+          ? oneOf(option, scriptNames)
+          : option.parseArg;
     if (!parse) continue;
     option.parseArg = ((value: string, previous: unknown) => {
       try {

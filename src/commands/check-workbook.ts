@@ -28,7 +28,7 @@ import {
 } from "./check-sheet.js";
 
 /** A sheet of the workbook, recognised: its position among all sheets (hidden ones counted) and script. */
-interface FoundSheet extends RecognisedWorkbook {
+export interface FoundSheet extends RecognisedWorkbook {
   position: number;
 }
 
@@ -45,7 +45,7 @@ export function checkAllSheetsOptions(options: { sheet?: string | undefined; scr
  * NOTE: each sheet is opened on a reader thread of its own, from a copy of the bytes (the design's
  * one reader moving from sheet to sheet is not built yet); the readers wait after their first batches.
  */
-async function recogniseSheets(bytes: Uint8Array, options: SheetCommandOptions, warnings: Warning[]): Promise<FoundSheet[]> {
+export async function recogniseSheets(bytes: Uint8Array, options: SheetCommandOptions, warnings: Warning[]): Promise<FoundSheet[]> {
   const limits = { ...(await import("../input/limits.js")).defaultLimits, ...options.limits };
   const first = await openWorkbookOffThread(new Uint8Array(bytes), { limits });
   const sheets = first.sheets;
@@ -74,7 +74,7 @@ async function recogniseSheets(bytes: Uint8Array, options: SheetCommandOptions, 
 }
 
 /** What the scripts of the sheets need of the platform, together: one snapshot for all. */
-const needsOf = (sheets: readonly FoundSheet[]): SnapshotNeeds => ({
+export const needsOf = (sheets: readonly FoundSheet[]): SnapshotNeeds => ({
   clients: sheets.some((s) => s.script.needs.clients),
   professionals: sheets.some((s) => s.script.needs.professionals),
   relations: sheets.some((s) => s.script.needs.relations),

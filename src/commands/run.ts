@@ -3,16 +3,18 @@ import { dirname, join, resolve } from "node:path";
 import { readInput } from "../input/read-input.js";
 import { type Approval, checkApprovedInput, checkApprovedPlatform, checkApprovedSheet, readApproval } from "../pipeline/approval.js";
 import { executeRows, type ExecuteProgress, type StopReason } from "../pipeline/execute.js";
-import { Journal } from "../pipeline/journal.js";
+import { Journal, type WelcomeMailAnswers } from "../pipeline/journal.js";
 import { defaultVerify, type VerifyMode } from "../pipeline/verify.js";
 import { defaultConcurrency, openPlatform, platformName, type PlatformOptions } from "../platform/open.js";
 import { reportEncryption } from "../report/encryption.js";
 import { columnMapping, reportIsClean } from "../report/report.js";
 import { getScript } from "../scripts/index.js";
+import { welcomeKind } from "../scripts/script.js";
 import { ApprovalError, UsageError } from "../shared/errors.js";
 import { lockFolder, type FolderLock } from "../shared/lock.js";
 import { createFileLogger } from "./log.js";
 import { makeOutDir } from "../shared/out-dir.js";
+import { runWorkbookCommand } from "./run-workbook.js";
 import {
   analyseInput,
   logInput,
@@ -28,7 +30,8 @@ import {
 
 export interface RunOptions extends SheetCommandOptions, Omit<PlatformOptions, "cwd"> {
   approved: string;
-  welcomeMail?: "yes" | "no";
+  /** --welcome-mail: one answer for every kind, or per kind (clients, professionals). */
+  welcomeMail?: "yes" | "no" | WelcomeMailAnswers;
   maxFailures?: number;
   /**
    * Which rows are read back after their write (default 10: the first ten, and every one that
@@ -41,6 +44,11 @@ export interface RunOptions extends SheetCommandOptions, Omit<PlatformOptions, "
   signal?: AbortSignal;
   /** Called after each row carried out, for progress on a terminal. */
   onRunProgress?: (progress: ExecuteProgress) => void;
+  /**
+   * A workbook's run: hears each step as it comes (`relations` before the relations are carried
+   * out, `done:<sheet>:<row>` after a row's done line is in the journal). The tests kill a run there.
+   */
+  onStep?: (step: string) => void;
 }
 
 export interface RunResult extends CommandResult {
@@ -57,15 +65,30 @@ export const defaultMaxFailures = 10;
  */
 export const defaultRunFolder = (digest: string) => `run-${digest.slice(0, 16)}`;
 
+/** Where a run writes (--out, or the folder derived from the approval); never the approval's own folder (exit 2). */
+export function runOutPath(options: Pick<RunOptions, "cwd" | "out">, approval: { digest: string; folder: string; name: string }): string {
+  const outPath = resolve(options.cwd, options.out ?? join("mdimport-out", defaultRunFolder(approval.digest)));
+  if ((existsSync(outPath) ? realpathSync(outPath) : outPath) === approval.folder) {
+    throw new UsageError(
+      `--out ${options.out ?? outPath} is the folder of the approval ${approval.name}; a run never writes there: give another --out.`,
+    );
+  }
+  return outPath;
+}
+
+/** The answer --welcome-mail gives for one kind of account (one answer counts for both). */
+export const answerFor = (given: RunOptions["welcomeMail"], kind: "clients" | "professionals"): "yes" | "no" | undefined =>
+  typeof given === "string" ? given : given?.[kind];
+
 /** The folders of `path` that do not exist yet, deepest first: what a refused run must not leave behind. */
-function missingFolders(path: string): string[] {
+export function missingFolders(path: string): string[] {
   const missing: string[] = [];
   for (let dir = path; !existsSync(dir) && dirname(dir) !== dir; dir = dirname(dir)) missing.push(dir);
   return missing;
 }
 
 /** Removes the folders this start made, where they are empty again. */
-function removeEmpty(folders: readonly string[]): void {
+export function removeEmpty(folders: readonly string[]): void {
   for (const dir of folders) {
     try {
       rmdirSync(dir);
@@ -84,18 +107,21 @@ function removeEmpty(folders: readonly string[]): void {
  * until everything the approval binds has been checked.
  */
 export async function runCommand(options: RunOptions): Promise<RunResult> {
-  if (options.allSheets)
-    throw new UsageError("run --all-sheets is not yet supported: carry out the sheets one by one (--sheet NAME), each with its own test run.");
+  if (options.allSheets) return runWorkbookCommand(options);
   // Without --script, the approval names the script the headers must fit (checked once the workbook is open).
   const named = options.script === undefined ? undefined : getScript(options.script);
   const early = named ? undefined : readApproval(options.approved);
   const script = named ?? getScript((early as Approval).script);
-  if (script.welcomeMail && !options.welcomeMail) {
+  const kind = welcomeKind(script);
+  const answer = kind ? answerFor(options.welcomeMail, kind) : undefined;
+  if (kind && !answer) {
     throw new UsageError(
-      `run of ${script.name} needs --welcome-mail yes or --welcome-mail no: the organisation must have said whether welcome e-mails may be sent.`,
+      options.welcomeMail === undefined
+        ? `run of ${script.name} needs --welcome-mail yes or --welcome-mail no: the organisation must have said whether welcome e-mails may be sent.`
+        : `run of ${script.name} needs an answer for ${kind}: --welcome-mail yes|no or ${kind}=yes|no; the organisation must have said whether welcome e-mails may be sent.`,
     );
   }
-  const welcomeMail = script.welcomeMail ? (options.welcomeMail ?? null) : null;
+  const welcomeMail = answer ?? null;
   const approval = early ?? readApproval(options.approved);
   const started = options.now();
   // Refuses a platform this version cannot use before the input is read.
@@ -110,12 +136,7 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
       `The approved test run was for the script ${approval.script}, but the headers of this sheet are those of ${recognised.script.name}; run exactly what was approved (give --script ${approval.script} to read it as that).`,
     );
   }
-  const outPath = resolve(options.cwd, options.out ?? join("mdimport-out", defaultRunFolder(approval.digest)));
-  if ((existsSync(outPath) ? realpathSync(outPath) : outPath) === approval.folder) {
-    throw new UsageError(
-      `--out ${options.out ?? outPath} is the folder of the approval ${approval.name}; a run never writes there: give another --out.`,
-    );
-  }
+  const outPath = runOutPath(options, approval);
   // Opening never creates a store; the approval names the platform by its identity.
   const platform = await openPlatform(options);
   try {
@@ -205,7 +226,7 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
           welcome_mail: welcomeMail,
           stopped: outcome.stopped,
           failures: outcome.failures,
-          resumed: journal.earlier.size > 0 && !journal.repeatsFinished,
+          resumed: journal.hasEarlier && !journal.repeatsFinished,
           repeated: journal.repeatsFinished,
           journal_recovered: journal.recoveredTornLine,
           verify: { mode: verify, ...outcome.verification },

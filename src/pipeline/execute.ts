@@ -4,15 +4,17 @@ import type { Reason } from "../scripts/reasons.js";
 import { MdimportError } from "../shared/errors.js";
 import type { RowResult, Status } from "./analyse.js";
 import type { Approval, ApprovedRow } from "./approval.js";
-import type { EarlierRow, Journal } from "./journal.js";
+import type { EarlierRow, SheetJournal } from "./journal.js";
 import type { Operation } from "./plan.js";
 import { refusal } from "./refusal.js";
 import { checkStored, shouldVerify, type VerifyMode } from "./verify.js";
 
 export interface ExecuteOptions {
   platform: Platform;
-  journal: Journal;
-  approval: Approval;
+  /** The journal (a workbook's run: the sheet's part of it, keyed by the sheet). */
+  journal: SheetJournal;
+  /** The approved outcome of each row (a workbook's run: the sheet's). */
+  approval: Pick<Approval, "rows">;
   /** Stop cleanly once more rows than this have failed. */
   maxFailures: number;
   /** Rows carried out at once (the platform's client paces the requests). */
@@ -28,6 +30,10 @@ export interface ExecuteOptions {
   verify?: VerifyMode;
   /** How the read-back normalises the platform's values (the run's --phone-region). */
   context?: Pick<FieldContext, "phoneRegion">;
+  /** A workbook's run: the failures of the sheets carried out before this one (--max-failures counts over the workbook). */
+  failuresBefore?: number;
+  /** A workbook's run: why an earlier sheet stopped the run; then no row of this sheet is started (their outcomes are still settled). */
+  stoppedBefore?: StopReason | null;
 }
 
 export interface ExecuteProgress {
@@ -153,9 +159,9 @@ export async function executeRows(
     reconcile(result, approval.rows.get(result.row), journal.earlier.get(result.row), operations.get(result.row)),
   );
   const total = decisions.filter((d) => d.kind === "carry").length;
-  let failures = 0;
+  let failures = options.failuresBefore ?? 0;
   let tried = 0;
-  let stopped: StopReason | null = null;
+  let stopped: StopReason | null = options.stoppedBefore ?? null;
   let fatal: Error | null = null;
   const verify = options.verify ?? "none";
   const verification = { rows_verified: 0, mismatches: 0 };

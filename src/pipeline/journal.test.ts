@@ -130,4 +130,52 @@ describe("Journal", () => {
     first.close();
     expect(Journal.open(dir, run).repeatsFinished).toBe(true);
   });
+
+  it("keys a workbook's rows by sheet and row (`sheet` in each entry), apart from a single sheet's rows", () => {
+    const dir = tempDir();
+    const workbook: JournalRun = { ...run, script: "workbook", welcome_mail: { clients: "yes", professionals: "no" } };
+    const first = begun(dir, workbook);
+    const clients = first.sheet(1);
+    clients.write({ type: "start", time, row: 2, action: "create" });
+    clients.write({ type: "done", time, row: 2, action: "create", md_id: "f".repeat(32) });
+    const relations = first.sheet(3);
+    relations.write({ type: "start", time, row: 2, action: "link" });
+    first.close();
+    expect(
+      lines(dir)
+        .slice(1)
+        .map((l) => JSON.parse(l) as { sheet: number; row: number }),
+    ).toMatchObject([
+      { type: "start", sheet: 1, row: 2 },
+      { type: "done", sheet: 1, row: 2, md_id: "f".repeat(32) },
+      { type: "start", sheet: 3, row: 2 },
+    ]);
+    const second = Journal.open(dir, workbook);
+    expect(second.earlier.size).toBe(0);
+    expect(second.hasEarlier).toBe(true);
+    expect(Object.fromEntries(second.sheet(1).earlier)).toEqual({ 2: { done: true, md_id: "f".repeat(32) } });
+    expect(Object.fromEntries(second.sheet(3).earlier)).toEqual({ 2: { done: false, md_id: null } });
+    expect(second.sheet(2).earlier.size).toBe(0);
+    expect(second.run.welcome_mail).toEqual({ clients: "yes", professionals: "no" });
+    second.close();
+    // Another answer for one kind: refused, naming both answers.
+    expect(() => Journal.open(dir, { ...workbook, welcome_mail: { clients: "no", professionals: "no" } })).toThrow(
+      "This run was started with --welcome-mail clients=yes,professionals=no; resume it with the same answer, not clients=no,professionals=no.",
+    );
+    // A sheet position that is no whole number above 0: an altered journal.
+    writeFileSync(join(dir, "journal.jsonl"), `${lines(dir)[0]}\n{"type":"start","time":"x","sheet":0,"row":2,"action":"create"}\n`);
+    expect(() => Journal.open(dir, workbook)).toThrow(/Line 2 of journal.jsonl .* altered/);
+  });
+
+  it("reads a single sheet's journal as before: rows without a sheet", () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, "journal.jsonl"),
+      `${JSON.stringify({ type: "run", time, platform: "x", ...run })}\n${JSON.stringify({ type: "done", time, row: 2, action: "create", md_id: null })}\n`,
+    );
+    const journal = Journal.open(dir, run);
+    expect([...journal.earlier]).toEqual([[2, { done: true, md_id: null }]]);
+    expect(journal.hasEarlier).toBe(true);
+    journal.close();
+  });
 });

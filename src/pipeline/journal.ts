@@ -4,23 +4,47 @@ import { ApprovalError, UsageError } from "../shared/errors.js";
 import { writeAll } from "../shared/safe-fs.js";
 import type { Action } from "./analyse.js";
 
+/** --welcome-mail as given: an answer per kind of account (one answer for both gives both). */
+export interface WelcomeMailAnswers {
+  clients?: "yes" | "no";
+  professionals?: "yes" | "no";
+}
+
+/** The welcome-mail answers of a workbook's run, per kind (null: the workbook creates no account of that kind). */
+export interface WelcomeMailPerKind {
+  clients: "yes" | "no" | null;
+  professionals: "yes" | "no" | null;
+}
+
 /** What a journal belongs to: one approval carried out on one platform. */
 export interface JournalRun {
   /** The sha256 of the approval file's bytes. */
   approval: string;
+  /** The script; `workbook` for a run of several sheets (--all-sheets). */
   script: string;
   sha256: string;
   platform_id: string;
-  welcome_mail: "yes" | "no" | null;
+  /** One sheet: the answer for its kind (null: a script that sends none); a workbook: per kind. */
+  welcome_mail: "yes" | "no" | null | WelcomeMailPerKind;
 }
 
-/** One line of journal.jsonl. `start` is written before an action, `done` after it. */
+/** The journal's row entries of one sheet of a workbook: what earlier starts did to its rows, and the writer that keys them by sheet. */
+export interface SheetJournal {
+  readonly earlier: ReadonlyMap<number, EarlierRow>;
+  write(entry: JournalEntry): void;
+}
+
+/**
+ * One line of journal.jsonl. `start` is written before an action, `done` after it. A row of a
+ * workbook's sheet carries `sheet` (its position: the row's key is `<sheet>:<row>`); a
+ * single-sheet run's rows have none (read as sheet 0).
+ */
 export type JournalEntry =
   | ({ type: "run"; time: string; platform: string } & JournalRun)
-  | { type: "start"; time: string; row: number; action: Action }
-  | { type: "done"; time: string; row: number; action: Action; md_id: string | null }
+  | { type: "start"; time: string; sheet?: number; row: number; action: Action }
+  | { type: "done"; time: string; sheet?: number; row: number; action: Action; md_id: string | null }
   /** `definite`: the platform refused (nothing was stored); otherwise no answer came, and the write may have landed. */
-  | { type: "failed"; time: string; row: number; action: Action; code: string; definite?: boolean }
+  | { type: "failed"; time: string; sheet?: number; row: number; action: Action; code: string; definite?: boolean }
   /** A start that tried every row it was to try (not stopped): what follows is a repeat of a finished run. */
   | { type: "finished"; time: string };
 
@@ -47,8 +71,10 @@ const openFlags = constants.O_RDWR | constants.O_APPEND | constants.O_NOFOLLOW |
  * the approval binds has been checked.
  */
 export class Journal {
-  /** What earlier starts of this run did, by row. */
+  /** What earlier starts of this run did, by row (a single sheet's rows: those without a sheet). */
   readonly earlier: Map<number, EarlierRow>;
+  /** The same for the rows of a workbook's sheets, by sheet position, then row. */
+  private readonly bySheet: Map<number, Map<number, EarlierRow>>;
   /** Set when a torn last line was cut off on opening. */
   readonly recoveredTornLine: boolean;
   /** Set when an earlier start tried every row: this start repeats a finished run (it resumes nothing). */
@@ -60,13 +86,15 @@ export class Journal {
   private constructor(
     private readonly path: string,
     fd: number | null,
-    earlier: Map<number, EarlierRow>,
+    earlier: Map<number, Map<number, EarlierRow>>,
     recovered: boolean,
     finished: boolean,
     run: JournalRun,
   ) {
     this.fd = fd;
-    this.earlier = earlier;
+    this.earlier = earlier.get(0) ?? new Map<number, EarlierRow>();
+    earlier.delete(0);
+    this.bySheet = earlier;
     this.recoveredTornLine = recovered;
     this.repeatsFinished = finished;
     this.run = run;
@@ -116,6 +144,23 @@ export class Journal {
     }
   }
 
+  /** Whether earlier starts of this run began any row (of any sheet). */
+  get hasEarlier(): boolean {
+    return this.earlier.size > 0 || [...this.bySheet.values()].some((rows) => rows.size > 0);
+  }
+
+  /** The rows of one sheet of a workbook (by its position): what earlier starts did to them, and a writer that keys its entries by the sheet. */
+  sheet(position: number): SheetJournal {
+    if (!Number.isInteger(position) || position < 1) throw new Error(`no sheet position ${position}`);
+    let earlier = this.bySheet.get(position);
+    if (!earlier) this.bySheet.set(position, (earlier = new Map<number, EarlierRow>()));
+    return {
+      earlier,
+      write: (entry) =>
+        this.write(entry.type === "start" || entry.type === "done" || entry.type === "failed" ? { ...entry, sheet: position } : entry),
+    };
+  }
+
   /** Starts this run's part of the journal (made if it is new): its line, with when and against what. */
   begin(started: { time: string; platform: string }): void {
     this.fd ??= openSync(this.path, openFlags | constants.O_CREAT | constants.O_EXCL, 0o600);
@@ -134,20 +179,37 @@ export class Journal {
   }
 }
 
-/** Per row, what the journal's entries say was done, in order. */
-function earlierRows(entries: readonly JournalEntry[]): Map<number, EarlierRow> {
-  const earlier = new Map<number, EarlierRow>();
+/** Per sheet (0: a single sheet's rows), per row, what the journal's entries say was done, in order. */
+function earlierRows(entries: readonly JournalEntry[]): Map<number, Map<number, EarlierRow>> {
+  const sheets = new Map<number, Map<number, EarlierRow>>();
   for (const entry of entries) {
     if (entry.type === "finished") {
-      for (const row of earlier.values()) if (row.done) row.repeat = true;
-    } else if (entry.type === "start" && !earlier.get(entry.row)?.done) earlier.set(entry.row, { done: false, md_id: null });
+      for (const rows of sheets.values()) for (const row of rows.values()) if (row.done) row.repeat = true;
+      continue;
+    }
+    if (entry.type === "run") continue;
+    const position = entry.sheet ?? 0;
+    let earlier = sheets.get(position);
+    if (!earlier) sheets.set(position, (earlier = new Map<number, EarlierRow>()));
+    if (entry.type === "start" && !earlier.get(entry.row)?.done) earlier.set(entry.row, { done: false, md_id: null });
     else if (entry.type === "done") earlier.set(entry.row, { done: true, md_id: entry.md_id });
     else if (entry.type === "failed" && entry.definite && !earlier.get(entry.row)?.done) {
       earlier.set(entry.row, { done: false, md_id: null, refused: true });
     }
   }
-  return earlier;
+  return sheets;
 }
+
+/** How a welcome-mail answer reads in a sentence: `yes`, or `clients=yes,professionals=no`. */
+const answerText = (answer: JournalRun["welcome_mail"]): string =>
+  answer === null
+    ? "(none)"
+    : typeof answer === "string"
+      ? answer
+      : (["clients", "professionals"] as const)
+          .filter((kind) => answer[kind] !== null)
+          .map((kind) => `${kind}=${answer[kind] ?? ""}`)
+          .join(",") || "(none)";
 
 /** Refuses to go on with a journal that belongs to another run, naming the difference. */
 function checkSameRun(first: JournalRun, run: JournalRun): void {
@@ -159,9 +221,9 @@ function checkSameRun(first: JournalRun, run: JournalRun): void {
       `The output folder holds the journal of a run against another platform (platform ID ${first.platform_id}, not ${run.platform_id}); give a new --out.`,
     );
   }
-  if (first.welcome_mail !== run.welcome_mail) {
+  if (answerText(first.welcome_mail) !== answerText(run.welcome_mail)) {
     throw new ApprovalError(
-      `This run was started with --welcome-mail ${first.welcome_mail ?? "(none)"}; resume it with the same answer, not ${run.welcome_mail ?? "(none)"}.`,
+      `This run was started with --welcome-mail ${answerText(first.welcome_mail)}; resume it with the same answer, not ${answerText(run.welcome_mail)}.`,
     );
   }
 }
@@ -178,7 +240,7 @@ function isEntry(value: unknown): value is JournalEntry {
     case "start":
     case "done":
     case "failed":
-      return isRow(entry.row);
+      return isRow(entry.row) && (entry.sheet === undefined || isRow(entry.sheet));
     case "finished":
       return true;
     default:

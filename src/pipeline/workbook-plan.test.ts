@@ -4,7 +4,7 @@ import { PlatformIndex } from "../platform/platform.js";
 import type { RowResult } from "./analyse.js";
 import { planners } from "./plan.js";
 import { platformConfigSchema } from "../platform/config.js";
-import { pendingMdId, pendingRef, WorkbookPlan } from "./workbook-plan.js";
+import { pendingMdId, pendingRef, resolvePending, WorkbookPlan } from "./workbook-plan.js";
 
 const person = (id: string, email: string) => ({ id, email, first_name: "An", infix: null, last_name: "Test" });
 const planned = (row: number): RowResult => ({ row, status: "planned", action: "create", reasons: [] });
@@ -119,5 +119,36 @@ describe("planning a workbook's sheets together", () => {
     plan.addPending(index);
     const outcome = plan.relations((values) => planners.relations(values, index))({ professional_md_id: mdId(101), client_id: "C1" }, 2);
     expect(outcome.depends_on).toEqual([{ sheet: 1, row: 2 }]);
+  });
+});
+
+describe("resolvePending: a relation's pending accounts at run time", () => {
+  const link = (professional: string, client: string) => ({
+    kind: "link" as const,
+    relation: { professional_md_id: professional, client_md_id: client },
+  });
+  const made = new Map([["1:2", mdId(1)]]);
+  const mdIdOf = (ref: { sheet: number; row: number }) => made.get(`${ref.sheet}:${ref.row}`);
+
+  it("puts in the Minddistrict IDs the rows got, and leaves a link without pending accounts as it is", () => {
+    expect(resolvePending(link(mdId(9), pendingMdId({ sheet: 1, row: 2 })), mdIdOf)).toEqual({ operation: link(mdId(9), mdId(1)) });
+    expect(resolvePending(link(mdId(9), mdId(8)), mdIdOf)).toEqual({ operation: link(mdId(9), mdId(8)) });
+  });
+
+  it("names every row without an ID (dropped out, failed, not carried out) as depends_on_row, never sending a pending ID", () => {
+    expect(resolvePending(link(pendingMdId({ sheet: 2, row: 5 }), pendingMdId({ sheet: 1, row: 3 })), mdIdOf)).toEqual({
+      reasons: [
+        { code: "depends_on_row", field: "professional_id", ref: { sheet: 2, row: 5 } },
+        { code: "depends_on_row", field: "client_id", ref: { sheet: 1, row: 3 } },
+      ],
+    });
+    expect(
+      resolvePending(link(pendingMdId({ sheet: 2, row: 5 }), pendingMdId({ sheet: 1, row: 2 })), () => pendingMdId({ sheet: 2, row: 5 })),
+    ).toEqual({
+      reasons: [
+        { code: "depends_on_row", field: "professional_id", ref: { sheet: 2, row: 5 } },
+        { code: "depends_on_row", field: "client_id", ref: { sheet: 1, row: 2 } },
+      ],
+    });
   });
 });

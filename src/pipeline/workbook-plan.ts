@@ -1,17 +1,15 @@
 import type { PlatformIndex } from "../platform/platform.js";
 import type { Reason, SheetRef } from "../scripts/reasons.js";
-import type { ScriptName } from "../scripts/script.js";
+import { getScript } from "../scripts/index.js";
+import { createsKind, linksAccounts, type ScriptName } from "../scripts/script.js";
 import type { RowResult, Status } from "./analyse.js";
-import type { PlannedRow } from "./plan.js";
+import type { Operation, PlannedRow } from "./plan.js";
 
 type Values = Readonly<Record<string, unknown>>;
 type Kind = "client" | "professional";
 
-/** The kind of account a create script makes; the other scripts make none. */
-const CREATES: Partial<Record<ScriptName, Kind>> = { "new-clients": "client", "new-professionals": "professional" };
-
 /** The order a workbook's sheets are planned in: every account sheet before the relations. */
-export const planOrder = (script: ScriptName): number => (script === "relations" ? 1 : 0);
+export const planOrder = (script: ScriptName): number => (linksAccounts(getScript(script)) ? 1 : 0);
 
 /** What a create row leaves for the other sheets: its keys, and its names for report.xlsx (in memory only). */
 interface CreateRow {
@@ -49,6 +47,31 @@ export function pendingRef(mdId: string): SheetRef | undefined {
 }
 
 /**
+ * A link to pending accounts with the Minddistrict IDs their rows got in the run (`mdIdOf`: from
+ * this start's results or the journal), or, where a row it depends on has none (it dropped out,
+ * failed, or was not carried out), the `depends_on_row` reasons naming those rows. A link
+ * without a pending account is given back as it is.
+ */
+export function resolvePending(
+  operation: Extract<Operation, { kind: "link" }>,
+  mdIdOf: (ref: SheetRef) => string | undefined,
+): { operation: Extract<Operation, { kind: "link" }> } | { reasons: Reason[] } {
+  const relation = { ...operation.relation };
+  const reasons: Reason[] = [];
+  for (const [key, field] of [
+    ["professional_md_id", "professional_id"],
+    ["client_md_id", "client_id"],
+  ] as const) {
+    const ref = pendingRef(relation[key]);
+    if (!ref) continue;
+    const mdId = mdIdOf(ref);
+    if (mdId === undefined || pendingRef(mdId)) reasons.push({ code: "depends_on_row", field, ref });
+    else relation[key] = mdId;
+  }
+  return reasons.length > 0 ? { reasons } : { operation: { kind: "link", relation } };
+}
+
+/**
  * The plan of a workbook's sheets together (pure; the commands feed it): the create rows'
  * keys as each account sheet is read, then across the sheets the e-mail addresses (one account
  * over both kinds) and source IDs (per kind) that two sheets use for different rows, the planned
@@ -59,7 +82,7 @@ export class WorkbookPlan {
 
   /** What to hear a sheet's rows with while it is analysed (undefined for a sheet that creates no account). */
   observer(position: number, script: ScriptName): ((values: Values, row: number) => void) | undefined {
-    const kind = CREATES[script];
+    const kind = createsKind(getScript(script));
     if (!kind) return undefined;
     const sheet: CreateSheet = { position, kind, rows: new Map() };
     this.creates.push(sheet);

@@ -60,7 +60,8 @@ export interface Report {
   warnings: (Warning & { message: string })[];
   /** For `run`: what the organisation said of welcome e-mails, and whether the run stopped early. */
   run?: {
-    welcome_mail: "yes" | "no" | null;
+    /** One sheet: the answer for its kind (null: a script that sends none). A workbook: per kind (null: it creates no account of that kind). */
+    welcome_mail: "yes" | "no" | null | { clients: "yes" | "no" | null; professionals: "yes" | "no" | null };
     /** Why the run stopped before it had tried every row (those stay `planned`); null when it tried them all. */
     stopped: StopReason | null;
     failures: number;

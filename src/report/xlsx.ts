@@ -1,6 +1,6 @@
 import type { Status } from "../pipeline/analyse.js";
 import type { EncryptKeys } from "../input/encrypt.js";
-import { getScript } from "../scripts/index.js";
+import { getScript, linksAccounts } from "../scripts/index.js";
 import { writeWorkbookFile } from "./workbook-file.js";
 import { FIX_MAX_ROWS, fixRowCount } from "./fix-xlsx.js";
 import { catalogues, renderReason } from "./messages/index.js";
@@ -39,6 +39,11 @@ export async function writeWorkbookXlsxReport(
       const sheets = (report.sheets ?? []).map((sheet) => sheetAsReport(report, sheet));
       for (const [index, sheet] of sheets.entries()) await writeRowsSheet(writer, sheet, sources[index] as ReportSources, sheet.input.sheet);
       const uncommented = writer.dropped;
+      // After a run: one IDs sheet of every account sheet's accounts (a relations sheet names no account of its own).
+      const accountSheets = sheets.flatMap((sheet, index) =>
+        linksAccounts(getScript(sheet.script as string)) ? [] : [{ report: sheet, sources: sources[index] as ReportSources }],
+      );
+      const urls = report.mode === "run" ? await writeIdsSheet(writer, report, accountSheets) : 0;
       const words = catalogues[report.lang];
       const label = (c: number) => (c === 0 ? 1 : 0);
       writer.startSheet({ name: words.labels.summary, widths: [32, 90], header: false });
@@ -47,11 +52,25 @@ export async function writeWorkbookXlsxReport(
       writer.addRow([words.labels.file, report.input.sha256], label);
       writer.addRow([words.labels.rows, report.input.rows], (c) => (c === 0 ? 1 : styleNamed("number")));
       if (report.platform) writer.addRow([words.labels.platform, report.platform], label);
+      const welcome = report.run?.welcome_mail;
+      if (welcome && typeof welcome === "object") {
+        for (const [kind, script] of [
+          ["clients", "new-clients"],
+          ["professionals", "new-professionals"],
+        ] as const) {
+          const answer = welcome[kind];
+          if (answer)
+            writer.addRow(
+              [`${reviewWords[report.lang].welcomeMail} (${script})`, answer === "yes" ? reviewWords[report.lang].yes : reviewWords[report.lang].no],
+              label,
+            );
+        }
+      }
       for (const sheet of sheets) {
         writer.addRow([]);
         writer.addRow([words.labels.sheet, sheet.input.sheet], () => 1);
         writer.addRow([words.labels.script, sheet.script], label);
-        summaryBody(writer, sheet, 0);
+        summaryBody(writer, sheet, 0, urls);
       }
       const notes = report.warnings.map((w) => w.message);
       if (uncommented > 0) notes.push(fillIn(reviewWords[report.lang].commentsCapped, { max: MAX_COMMENTS, n: uncommented }));
@@ -71,23 +90,30 @@ async function writeWorkbook(sink: (chunk: Uint8Array) => void, report: Report, 
   const writer = new XlsxWriter(sink, { fills: reportFills, styles: reportStyles });
   await writeRowsSheet(writer, report, sources);
   const uncommented = writer.dropped;
-  const urls = report.mode === "run" ? await writeIdsSheet(writer, report, sources) : 0;
+  const urls = report.mode === "run" ? await writeIdsSheet(writer, report, [{ report, sources }]) : 0;
   await writeSummarySheet(writer, report, uncommented, urls);
   await writer.finish();
 }
 
 /**
  * After a run: source ID → Minddistrict ID of every account the rows are about, for the
- * organisation's own system, and over HTTP the account's API URL where the platform gave it.
- * Returns how many rows carry a URL.
+ * organisation's own system (a workbook: of each account sheet, in workbook order), and over
+ * HTTP the account's API URL where the platform gave it. Returns how many rows carry a URL.
  */
-async function writeIdsSheet(writer: XlsxWriter, report: Report, sources: ReportSources): Promise<number> {
+async function writeIdsSheet(writer: XlsxWriter, report: Report, parts: readonly { report: Report; sources: ReportSources }[]): Promise<number> {
   const review = reviewWords[report.lang];
-  const idColumn = [...sources.headerMap.columns].find(([, column]) => column.field === "id")?.[0];
-  const urlOf = sources.accountUrl;
-  let urls = 0;
+  const urlOf = parts.find((part) => part.sources.accountUrl)?.sources.accountUrl;
   writer.startSheet({ name: review.ids, widths: urlOf ? [36, 36, 80] : [36, 20], header: true });
   writer.addRow(urlOf ? [review.sourceId, review.mdId, review.apiUrl] : [review.sourceId, review.mdId], () => 1);
+  let urls = 0;
+  for (const part of parts) urls += await writeIdsRows(writer, part.report, part.sources, urlOf);
+  await writer.endSheet();
+  return urls;
+}
+
+async function writeIdsRows(writer: XlsxWriter, report: Report, sources: ReportSources, urlOf: ReportSources["accountUrl"]): Promise<number> {
+  const idColumn = [...sources.headerMap.columns].find(([, column]) => column.field === "id")?.[0];
+  let urls = 0;
   const marks = sources.review.read();
   const texts = sources.texts.read();
   texts.next(); // the header
@@ -102,7 +128,6 @@ async function writeIdsSheet(writer: XlsxWriter, report: Report, sources: Report
     writer.addRow(urlOf ? [id, row.md_id, url ?? ""] : [id, row.md_id]);
     await writer.flushIfFull();
   }
-  await writer.endSheet();
   return urls;
 }
 

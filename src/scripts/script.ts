@@ -80,3 +80,13 @@ export interface ScriptDef {
  * relations per client is asked afterwards which of its links exist.
  */
 export const linksAccounts = (script: Pick<ScriptDef, "operations">): boolean => script.operations.includes("link");
+
+/** The kind of account a script creates, from the operations it makes; null for one that creates none. */
+export const createsKind = (script: Pick<ScriptDef, "operations">): "client" | "professional" | null =>
+  script.operations.includes("create-client") ? "client" : script.operations.includes("create-professional") ? "professional" : null;
+
+/** The kind of account whose welcome e-mail a script's creates may send (as --welcome-mail names it), if any. */
+export const welcomeKind = (script: Pick<ScriptDef, "operations" | "welcomeMail">): "clients" | "professionals" | null => {
+  const kind = script.welcomeMail ? createsKind(script) : null;
+  return kind === null ? null : kind === "client" ? "clients" : "professionals";
+};

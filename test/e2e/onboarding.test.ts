@@ -198,16 +198,30 @@ describe("an onboarding workbook: clients, professionals and relations in one te
     expect(junit.stdout).toContain("depends_on_row (client_id, ref sheet 1 row 3)");
   });
 
-  it("refuses --all-sheets with --sheet or --script, and run --all-sheets (not yet supported), with exit 2", () => {
+  it("refuses --all-sheets with --sheet or --script (exit 2), and one sheet's run of a workbook's approval (exit 5)", () => {
     const script = runCli(["validate", file, "--all-sheets", "--script", "new-clients"]);
     expect([script.code, script.stderr]).toEqual([
       2,
       "mdimport: --all-sheets reads every sheet with the script its headers fit: leave out --script.\n",
     ]);
     expect(runCli(["test-run", file, "--all-sheets", "--sheet", "Clients", "--db", db]).code).toBe(2);
-    const run = runCli(["run", file, "--all-sheets", "--approved", join(dir, "test-run", "report.json"), "--db", db, "--welcome-mail", "no"]);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain("not yet supported: carry out the sheets one by one");
+    expect(runCli(["run", file, "--all-sheets", "--sheet", "Clients", "--approved", "x.json", "--db", db]).code).toBe(2);
+    const run = runCli([
+      "run",
+      file,
+      "--sheet",
+      "Clients",
+      "--approved",
+      join(dir, "test-run", "report.json"),
+      "--db",
+      db,
+      "--welcome-mail",
+      "no",
+      "--out",
+      join(dir, "run"),
+    ]);
+    expect(run.code).toBe(5);
+    expect(run.stderr).toContain("is the test run of a workbook of several sheets (--all-sheets), not of one sheet; run it with --all-sheets.");
     expect(existsSync(join(dir, "run"))).toBe(false);
     expect(runCli(["run", "--help"]).stdout).toContain("--all-sheets");
   });
