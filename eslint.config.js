@@ -32,10 +32,14 @@ const allowed = {
 };
 
 const folderOf = (path) => (path.endsWith(".ts") ? posix.dirname(path) : path);
-const bansOf = (path) => Object.entries(forbidden).flatMap(([folder, targets]) => (`${path}/`.startsWith(`${folder}/`) ? targets : []));
+const bansOf = (path) =>
+  Object.entries(forbidden).flatMap(([folder, targets]) => (`${path}/`.startsWith(`${folder}/`) ? targets : []));
 const allowsOf = (path) =>
-  Object.entries(allowed).flatMap(([where, targets]) => (`${path}/`.startsWith(`${where}/`) || path === where ? targets : []));
-const message = (path, target) => `src/${folderOf(path)} may not import src/${target} (ARCHITECTURE.md, "Import rules").`;
+  Object.entries(allowed).flatMap(([where, targets]) =>
+    `${path}/`.startsWith(`${where}/`) || path === where ? targets : [],
+  );
+const message = (path, target) =>
+  `src/${folderOf(path)} may not import src/${target} (ARCHITECTURE.md, "Import rules").`;
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replaceAll("/", "\\u002F");
 
 /**
@@ -66,7 +70,10 @@ function importRules(path) {
           patterns: bans.map(({ target, relative }) => ({ group: group(relative), message: message(path, target) })),
         },
       ],
-      "no-restricted-syntax": ["error", ...bans.map(({ target, relative }) => ({ selector: dynamic(relative), message: message(path, target) }))],
+      "no-restricted-syntax": [
+        "error",
+        ...bans.map(({ target, relative }) => ({ selector: dynamic(relative), message: message(path, target) })),
+      ],
     },
   };
 }
@@ -128,7 +135,14 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       ...tseslint.configs.disableTypeChecked.languageOptions,
-      globals: { process: "readonly", console: "readonly", Buffer: "readonly", performance: "readonly", setTimeout: "readonly", fetch: "readonly" },
+      globals: {
+        process: "readonly",
+        console: "readonly",
+        Buffer: "readonly",
+        performance: "readonly",
+        setTimeout: "readonly",
+        fetch: "readonly",
+      },
     },
   },
 );

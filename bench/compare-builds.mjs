@@ -48,7 +48,9 @@ const dbs = {};
 for (const [name, path] of Object.entries(builds)) {
   dbs[name] = join(dir, `platform-${name}.sqlite`);
   rmSync(dbs[name], { force: true });
-  const load = spawnSync(process.execPath, [path, "platform", "load", join(dir, "state.json"), "--db", dbs[name]], { encoding: "utf8" });
+  const load = spawnSync(process.execPath, [path, "platform", "load", join(dir, "state.json"), "--db", dbs[name]], {
+    encoding: "utf8",
+  });
   if (load.status !== 0) throw new Error(`${name}: platform load failed: ${load.stderr}`);
 }
 
@@ -72,5 +74,7 @@ console.log(`rows: ${rows}, runs: ${runs} each, alternately (medians)`);
 for (const command of ["validate", "test-run"]) {
   const base = median(times.base[command]);
   const now = median(times.this[command]);
-  console.log(`${command}: base ${(base / 1000).toFixed(2)} s, this ${(now / 1000).toFixed(2)} s, ratio this/base ${(now / base).toFixed(3)}`);
+  console.log(
+    `${command}: base ${(base / 1000).toFixed(2)} s, this ${(now / 1000).toFixed(2)} s, ratio this/base ${(now / base).toFixed(3)}`,
+  );
 }

@@ -16,7 +16,11 @@ const pgp = (name) => join(root, "fixtures", "pgp", name);
 const home = mkdtempSync(join(tmpdir(), "mdimport-bench-gnupg-"));
 const passphrase = pgp("passphrase.txt");
 const gpg = (args) =>
-  spawnSync("gpg", ["--homedir", home, "--batch", "--yes", "--pinentry-mode", "loopback", "--trust-model", "always", ...args], { encoding: "utf8" });
+  spawnSync(
+    "gpg",
+    ["--homedir", home, "--batch", "--yes", "--pinentry-mode", "loopback", "--trust-model", "always", ...args],
+    { encoding: "utf8" },
+  );
 gpg(["--passphrase-file", passphrase, "--import", pgp("developer-rsa.sec.asc")]);
 
 mkdirSync(out, { recursive: true });
@@ -25,7 +29,14 @@ if (!existsSync(file)) {
   // A workbook's parts are already deflated, so the encrypted file barely compresses: random bytes, stored.
   const workbook = zipSync({ "xl/worksheets/sheet1.xml": [randomBytes(50 * 1024 * 1024), { level: 0 }] });
   writeFileSync(join(out, "workbook-50mb.xlsx"), workbook);
-  const made = gpg(["--recipient", "developer-rsa@voorbeeld.nl", "--output", file, "--encrypt", join(out, "workbook-50mb.xlsx")]);
+  const made = gpg([
+    "--recipient",
+    "developer-rsa@voorbeeld.nl",
+    "--output",
+    file,
+    "--encrypt",
+    join(out, "workbook-50mb.xlsx"),
+  ]);
   if (made.status !== 0) throw new Error(made.stderr);
 }
 const size = statSync(file).size;
@@ -67,8 +78,12 @@ const g = median(theirs.map((r) => r.ms));
 const o = median(ours.map((r) => r.ms));
 const rss = median(ours.map((r) => r.maxRssMb));
 console.log(`encrypted file: ${(size / 1024 ** 2).toFixed(1)} MB, runs: ${runs} each (medians)`);
-console.log(`gpg --decrypt: ${(g / 1000).toFixed(2)} s, peak RSS ${median(theirs.map((r) => r.maxRssMb)).toFixed(0)} MB`);
-console.log(`mdimport decryption: ${(o / 1000).toFixed(2)} s, peak RSS ${rss.toFixed(0)} MB (${(rss / (size / 1024 ** 2)).toFixed(1)}× the file)`);
+console.log(
+  `gpg --decrypt: ${(g / 1000).toFixed(2)} s, peak RSS ${median(theirs.map((r) => r.maxRssMb)).toFixed(0)} MB`,
+);
+console.log(
+  `mdimport decryption: ${(o / 1000).toFixed(2)} s, peak RSS ${rss.toFixed(0)} MB (${(rss / (size / 1024 ** 2)).toFixed(1)}× the file)`,
+);
 console.log(
   `ratio mdimport / gpg: ${(o / g).toFixed(2)} (target ≤ 2.0); peak RSS / file size: ${(rss / (size / 1024 ** 2)).toFixed(1)} (target < 4)`,
 );

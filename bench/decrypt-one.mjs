@@ -3,5 +3,10 @@ import { readFileSync } from "node:fs";
 import { decryptInput } from "../dist/input/decrypt.js";
 
 const [file, key, passphraseFile] = process.argv.slice(2);
-const bytes = await decryptInput(file, false, { key, passphrase: readFileSync(passphraseFile, "utf8").trim() }, "bench");
+const bytes = await decryptInput(
+  file,
+  false,
+  { key, passphrase: readFileSync(passphraseFile, "utf8").trim() },
+  "bench",
+);
 console.log(`decrypted ${bytes.length} bytes`);

@@ -7,7 +7,10 @@ import { pathToFileURL } from "node:url";
 const started = performance.now();
 const [target, ...args] = process.argv.slice(2);
 process.on("exit", (code) => {
-  writeSync(2, `\n@@bench ${JSON.stringify({ ms: performance.now() - started, maxRssMb: process.resourceUsage().maxRSS / 1024, code })}\n`);
+  writeSync(
+    2,
+    `\n@@bench ${JSON.stringify({ ms: performance.now() - started, maxRssMb: process.resourceUsage().maxRSS / 1024, code })}\n`,
+  );
 });
 process.argv = [process.argv[0], target, ...args];
 await import(pathToFileURL(target).href);

@@ -17,7 +17,8 @@ mkdirSync(out, { recursive: true });
 const file = join(out, `onboarding-${clients}-${professionals}-${relations}.xlsx`);
 const db = join(out, "platform-empty.sqlite");
 
-if (!existsSync(file)) await writeWorkbook(file, onboardingSheets({ clients, professionals, relations }), { stream: true });
+if (!existsSync(file))
+  await writeWorkbook(file, onboardingSheets({ clients, professionals, relations }), { stream: true });
 if (!existsSync(db)) {
   const init = spawnSync(process.execPath, [cli, "platform", "init", "--db", db], { encoding: "utf8" });
   if (init.status !== 0) throw new Error(init.stderr);
@@ -37,7 +38,19 @@ for (let i = 0; i < runs; i++) {
   let rss = 0;
   for (const [name, script] of single) {
     rmSync(join(out, "one"), { recursive: true, force: true });
-    const one = measure([cli, "test-run", file, "--sheet", name, "--script", script, "--db", db, "--out", join(out, "one")]);
+    const one = measure([
+      cli,
+      "test-run",
+      file,
+      "--sheet",
+      name,
+      "--script",
+      script,
+      "--db",
+      db,
+      "--out",
+      join(out, "one"),
+    ]);
     ms += one.ms;
     rss = Math.max(rss, one.maxRssMb);
   }
@@ -49,8 +62,12 @@ if (report.sheets.length !== 3 || report.summary.planned !== clients + professio
   throw new Error(`unexpected summary ${JSON.stringify(report.summary)}`);
 const w = median(workbook.map((r) => r.ms));
 const s = median(sheets.map((r) => r.ms));
-console.log(`clients: ${clients}, professionals: ${professionals}, relations: ${relations}, runs: ${runs} each (medians)`);
-console.log(`test-run --all-sheets: ${(w / 1000).toFixed(2)} s, peak RSS ${median(workbook.map((r) => r.maxRssMb)).toFixed(0)} MB`);
+console.log(
+  `clients: ${clients}, professionals: ${professionals}, relations: ${relations}, runs: ${runs} each (medians)`,
+);
+console.log(
+  `test-run --all-sheets: ${(w / 1000).toFixed(2)} s, peak RSS ${median(workbook.map((r) => r.maxRssMb)).toFixed(0)} MB`,
+);
 console.log(
   `three single-sheet test runs added up: ${(s / 1000).toFixed(2)} s, highest peak RSS ${median(sheets.map((r) => r.maxRssMb)).toFixed(0)} MB`,
 );

@@ -27,7 +27,20 @@ await writeWorkbook(sheet, [{ name: "Blad1", header: shortClientHeaders(), rows:
 /** Starts `platform serve` on a fresh store, with the benchmark's latency, limit and faults. */
 const serve = (db) => {
   spawnSync(process.execPath, [cli, "platform", "init", "--db", db], { encoding: "utf8" });
-  return startServe(cli, ["--db", db, "--port", "0", "--token", token, "--latency", "20", "--rate-limit", String(limit), "--fail-rate", "0.05"]);
+  return startServe(cli, [
+    "--db",
+    db,
+    "--port",
+    "0",
+    "--token",
+    token,
+    "--latency",
+    "20",
+    "--rate-limit",
+    String(limit),
+    "--fail-rate",
+    "0.05",
+  ]);
 };
 
 const env = { ...process.env, CI: "1", MDIMPORT_TOKEN: token };
@@ -39,7 +52,10 @@ for (let i = 0; i < runs; i++) {
     mkdirSync(dir, { recursive: true });
     const server = await serve(join(dir, "platform.sqlite"));
     const common = ["--script", "new-clients", "--platform", server.url];
-    const testRun = spawnSync(process.execPath, [cli, "test-run", sheet, ...common, "--out", join(dir, "tr")], { env, encoding: "utf8" });
+    const testRun = spawnSync(process.execPath, [cli, "test-run", sheet, ...common, "--out", join(dir, "tr")], {
+      env,
+      encoding: "utf8",
+    });
     if (testRun.status !== 0) throw new Error(testRun.stderr);
     const before = await server.stats();
     const started = performance.now();
@@ -76,13 +92,24 @@ for (let i = 0; i < runs; i++) {
     const span = (Date.parse(entries.at(-1).time) - Date.parse(entries[0].time)) / 1000;
     const requests = after.requests - before.requests;
     const status = (code) => (after.byStatus[code] ?? 0) - (before.byStatus[code] ?? 0);
-    results.get(rate).push({ wall, span, requests, r429: status("429"), r503: status("503"), dropped: after.dropped - before.dropped });
+    results.get(rate).push({
+      wall,
+      span,
+      requests,
+      r429: status("429"),
+      r503: status("503"),
+      dropped: after.dropped - before.dropped,
+    });
   }
 }
 
 const allowed = limit / requestsPerRow;
-console.log(`rows: ${rows}; platform serve --latency 20 --rate-limit ${limit} --fail-rate 0.05; run --concurrency 16; ${runs} runs each (medians)`);
-console.log(`what the limit allows: ${limit} requests/s ÷ ${requestsPerRow} requests per row = ${allowed} rows/s without faults`);
+console.log(
+  `rows: ${rows}; platform serve --latency 20 --rate-limit ${limit} --fail-rate 0.05; run --concurrency 16; ${runs} runs each (medians)`,
+);
+console.log(
+  `what the limit allows: ${limit} requests/s ÷ ${requestsPerRow} requests per row = ${allowed} rows/s without faults`,
+);
 for (const [rate, list] of results) {
   const wall = median(list.map((r) => r.wall));
   const span = median(list.map((r) => r.span));

@@ -18,7 +18,9 @@ if (!existsSync(sheet)) throw new Error(`${sheet} is missing: run bench/validate
 if (!existsSync(db)) {
   const state = platformState(rows / 2, rows / 2);
   writeFileSync(join(out, "state.json"), JSON.stringify(state));
-  const load = spawnSync(process.execPath, [cli, "platform", "load", join(out, "state.json"), "--db", db], { encoding: "utf8" });
+  const load = spawnSync(process.execPath, [cli, "platform", "load", join(out, "state.json"), "--db", db], {
+    encoding: "utf8",
+  });
   if (load.status !== 0) throw new Error(load.stderr);
 }
 
@@ -33,6 +35,10 @@ for (let i = 0; i < runs; i++) {
 const v = median(validate.map((r) => r.ms));
 const t = median(testRun.map((r) => r.ms));
 console.log(`rows: ${rows}, accounts on the platform: ${rows}, runs: ${runs} each (medians)`);
-console.log(`mdimport validate: ${(v / 1000).toFixed(2)} s, peak RSS ${median(validate.map((r) => r.maxRssMb)).toFixed(0)} MB`);
-console.log(`mdimport test-run: ${(t / 1000).toFixed(2)} s, peak RSS ${median(testRun.map((r) => r.maxRssMb)).toFixed(0)} MB`);
+console.log(
+  `mdimport validate: ${(v / 1000).toFixed(2)} s, peak RSS ${median(validate.map((r) => r.maxRssMb)).toFixed(0)} MB`,
+);
+console.log(
+  `mdimport test-run: ${(t / 1000).toFixed(2)} s, peak RSS ${median(testRun.map((r) => r.maxRssMb)).toFixed(0)} MB`,
+);
 console.log(`ratio test-run / validate: ${(t / v).toFixed(2)} (target ≤ 1.5)`);

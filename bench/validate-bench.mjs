@@ -16,7 +16,11 @@ async function generate() {
   mkdirSync(out, { recursive: true });
   const bsns = generateBsns();
   const people = counted(rows, (i) => fullClientRow(i, bsns.next().value));
-  await writeWorkbook(sheet, [{ name: "Blad1", header: newClientHeaders, rows: people }], { stream: true, sharedStrings: true, styles: true });
+  await writeWorkbook(sheet, [{ name: "Blad1", header: newClientHeaders, rows: people }], {
+    stream: true,
+    sharedStrings: true,
+    styles: true,
+  });
 }
 
 if (!existsSync(sheet)) {
@@ -36,6 +40,10 @@ for (let i = 0; i < runs; i++) {
 const b = median(baseline.map((r) => r.ms));
 const o = median(ours.map((r) => r.ms));
 console.log(`rows: ${rows}, runs: ${runs} each (medians)`);
-console.log(`exceljs bare streaming read: ${(b / 1000).toFixed(2)} s, peak RSS ${median(baseline.map((r) => r.maxRssMb)).toFixed(0)} MB`);
-console.log(`mdimport validate, all outputs: ${(o / 1000).toFixed(2)} s, peak RSS ${median(ours.map((r) => r.maxRssMb)).toFixed(0)} MB`);
+console.log(
+  `exceljs bare streaming read: ${(b / 1000).toFixed(2)} s, peak RSS ${median(baseline.map((r) => r.maxRssMb)).toFixed(0)} MB`,
+);
+console.log(
+  `mdimport validate, all outputs: ${(o / 1000).toFixed(2)} s, peak RSS ${median(ours.map((r) => r.maxRssMb)).toFixed(0)} MB`,
+);
 console.log(`ratio validate / exceljs read: ${(o / b).toFixed(2)} (target ≤ 1.0)`);

@@ -18,7 +18,11 @@ const rule = async (promise: Promise<unknown>): Promise<string> => {
  * The behaviour every platform adapter must show: the local store now, the API 2 adapter
  * against `platform serve` later. `open` gives a fresh, empty platform.
  */
-export function platformContract(name: string, open: () => Promise<Platform>, options: { faults?: boolean } = {}): void {
+export function platformContract(
+  name: string,
+  open: () => Promise<Platform>,
+  options: { faults?: boolean } = {},
+): void {
   describe(`platform contract: ${name}`, () => {
     let platform: Platform;
     beforeEach(async () => {
@@ -41,7 +45,9 @@ export function platformContract(name: string, open: () => Promise<Platform>, op
     it("keeps e-mail addresses unique across clients and professionals, active or not", async () => {
       await platform.createClient(newClient(1, { active: false }));
       expect(await rule(platform.createClient(newClient(2, { email: "c1@voorbeeld.nl" })))).toBe("email_in_use");
-      expect(await rule(platform.createProfessional(newProfessional(1, { email: "c1@voorbeeld.nl" })))).toBe("email_in_use");
+      expect(await rule(platform.createProfessional(newProfessional(1, { email: "c1@voorbeeld.nl" })))).toBe(
+        "email_in_use",
+      );
     });
 
     it("keeps source IDs unique per kind, and BSNs unique", async () => {
@@ -71,20 +77,32 @@ export function platformContract(name: string, open: () => Promise<Platform>, op
       const relation = { professional_md_id: professional.md_id, client_md_id: client.md_id };
       await platform.link(relation);
       // An adapter that cannot list all relations at once reads them per client.
-      const relations = platform.relationsOf ? await platform.relationsOf([client.md_id]) : (await platform.snapshot(all)).relations;
+      const relations = platform.relationsOf
+        ? await platform.relationsOf([client.md_id])
+        : (await platform.snapshot(all)).relations;
       expect(relations).toEqual([relation]);
       // Under faults, a link whose answer was lost and is then found made is as good as done.
-      expect(await rule(platform.link(relation))).toMatch(options.faults ? /^(relation_exists|accepted)$/ : /^relation_exists$/);
-      expect(await rule(platform.link({ professional_md_id: client.md_id, client_md_id: professional.md_id }))).not.toBe("accepted");
+      expect(await rule(platform.link(relation))).toMatch(
+        options.faults ? /^(relation_exists|accepted)$/ : /^relation_exists$/,
+      );
+      expect(
+        await rule(platform.link({ professional_md_id: client.md_id, client_md_id: professional.md_id })),
+      ).not.toBe("accepted");
     });
 
     it("reads one account back as it holds it, a professional with its group, and null for an account it has not", async () => {
-      const client = await platform.createClient(newClient(1, { bsn: "111222333", date_of_birth: "1990-04-01", phone_number: "+31612345678" }));
+      const client = await platform.createClient(
+        newClient(1, { bsn: "111222333", date_of_birth: "1990-04-01", phone_number: "+31612345678" }),
+      );
       const professional = await platform.createProfessional(newProfessional(1, { role: "supervisor" }));
       expect(await platform.readAccount("client", client.md_id)).toEqual(client);
       expect(await platform.readAccount("professional", professional.md_id)).toEqual(professional);
       await platform.updateProfessional(professional.md_id, { role: "secretary", last_name: "Visser" });
-      expect(await platform.readAccount("professional", professional.md_id)).toEqual({ ...professional, role: "secretary", last_name: "Visser" });
+      expect(await platform.readAccount("professional", professional.md_id)).toEqual({
+        ...professional,
+        role: "secretary",
+        last_name: "Visser",
+      });
       expect(await platform.readAccount("client", "0".repeat(32))).toBeNull();
     });
 
@@ -106,7 +124,10 @@ export function activationContract(name: string, open: () => Promise<Platform>):
         const client = await platform.createClient(newClient(1, { active: false }));
         const professional = await platform.createProfessional(newProfessional(1, { active: false }));
         await platform.activate({ kind: "client", md_id: client.md_id }, { welcomeMail: "no" });
-        await platform.activate({ kind: "professional", md_id: professional.md_id, role: "secretary" }, { welcomeMail: "yes" });
+        await platform.activate(
+          { kind: "professional", md_id: professional.md_id, role: "secretary" },
+          { welcomeMail: "yes" },
+        );
         const snapshot = await platform.snapshot(all);
         expect(snapshot.clients).toEqual([{ ...client, active: true }]);
         expect(snapshot.professionals).toEqual([{ ...professional, active: true, role: "secretary" }]);

@@ -18,7 +18,9 @@ const db = join(out, "platform.sqlite");
 
 function mdimport(args, expected) {
   console.log(`\n$ mdimport ${args.map((a) => (a.startsWith(root) ? rel(a) : a)).join(" ")}`);
-  const run = spawnSync(process.execPath, [join(root, "dist/cli/main.js"), ...args], { stdio: ["ignore", "inherit", "inherit"] });
+  const run = spawnSync(process.execPath, [join(root, "dist/cli/main.js"), ...args], {
+    stdio: ["ignore", "inherit", "inherit"],
+  });
   if (!expected.includes(run.status)) {
     console.error(`unexpected exit code ${run.status}`);
     process.exitCode = 1;
@@ -39,7 +41,19 @@ const samples = [
 // The samples hold faulty rows on purpose, so exit code 1 is what they should give.
 for (const [file, script, lang] of samples) {
   const name = file.replace(/\.xlsx$/, "");
-  mdimport(["validate", join(root, "fixtures", file), "--script", script, "--lang", lang, "--out", join(out, "validate", name)], [1]);
+  mdimport(
+    [
+      "validate",
+      join(root, "fixtures", file),
+      "--script",
+      script,
+      "--lang",
+      lang,
+      "--out",
+      join(out, "validate", name),
+    ],
+    [1],
+  );
 }
 for (const [file, script, lang] of samples) {
   const name = file.replace(/\.xlsx$/, "");
@@ -50,8 +64,40 @@ for (const [file, script, lang] of samples) {
   // The requester approved the test run, and said no welcome e-mails may be sent.
   const welcome = script.startsWith("new-") ? ["--welcome-mail", "no"] : [];
   const approved = ["--approved", join(testRun, "report.json")];
-  mdimport(["run", input, "--script", script, "--lang", lang, "--db", db, ...approved, ...welcome, "--out", join(out, "run", name)], [1]);
-  mdimport(["run", input, "--script", script, "--lang", lang, "--db", db, ...approved, ...welcome, "--out", join(out, "run-again", name)], [1]);
+  mdimport(
+    [
+      "run",
+      input,
+      "--script",
+      script,
+      "--lang",
+      lang,
+      "--db",
+      db,
+      ...approved,
+      ...welcome,
+      "--out",
+      join(out, "run", name),
+    ],
+    [1],
+  );
+  mdimport(
+    [
+      "run",
+      input,
+      "--script",
+      script,
+      "--lang",
+      lang,
+      "--db",
+      db,
+      ...approved,
+      ...welcome,
+      "--out",
+      join(out, "run-again", name),
+    ],
+    [1],
+  );
 }
 // A new organisation in one workbook (fixtures/onboarding.xlsx, the onboarding template filled in):
 // clients, professionals and their treatment relations, in one test run, one approval, one run.
@@ -118,7 +164,16 @@ mdimport(
 // The same platform behind the API 2, as a real one would be reached (over loopback here),
 // with a little latency and the odd failure.
 console.log("\n$ mdimport platform serve --db demo-out/platform.sqlite --port 0 --latency 5 --fail-rate 0.05 &");
-const server = await startServe(join(root, "dist/cli/main.js"), ["--db", db, "--port", "0", "--latency", "5", "--fail-rate", "0.05"]);
+const server = await startServe(join(root, "dist/cli/main.js"), [
+  "--db",
+  db,
+  "--port",
+  "0",
+  "--latency",
+  "5",
+  "--fail-rate",
+  "0.05",
+]);
 const { url } = server;
 console.log(`listening on ${url}`);
 process.env.MDIMPORT_TOKEN = "local-dev-token";

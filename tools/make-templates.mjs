@@ -15,5 +15,6 @@ for (const script of Object.values(scripts)) {
     writeFileSync(join(out, templateFileName(script.name, lang)), await buildTemplate(script, lang));
   }
 }
-for (const lang of langs) writeFileSync(join(out, templateFileName(ONBOARDING, lang)), await buildOnboardingTemplate(lang));
+for (const lang of langs)
+  writeFileSync(join(out, templateFileName(ONBOARDING, lang)), await buildOnboardingTemplate(lang));
 console.log(`templates written to ${out}`);

@@ -10,12 +10,17 @@ describe("completion scripts, made from the program tree", () => {
   it("describes every command with its options, argument kinds and subcommands", () => {
     const specs = describeProgram(program());
     const paths = specs.map((s) => s.path.join(" "));
-    expect(paths).toEqual(expect.arrayContaining(["", "validate", "platform", "platform serve", "platform list", "completion"]));
+    expect(paths).toEqual(
+      expect.arrayContaining(["", "validate", "platform", "platform serve", "platform list", "completion"]),
+    );
     const validate = specs.find((s) => s.path.join(" ") === "validate")!;
     expect(validate.args).toEqual(["files"]);
     expect(validate.options.find((o) => o.names.includes("--lang"))?.value).toEqual({ words: ["nl", "en", "de"] });
     expect(validate.options.find((o) => o.names.includes("--out"))?.value).toBe("dirs");
-    expect(validate.options.find((o) => o.names.includes("--encrypt-report-to"))).toMatchObject({ value: "files", repeatable: true });
+    expect(validate.options.find((o) => o.names.includes("--encrypt-report-to"))).toMatchObject({
+      value: "files",
+      repeatable: true,
+    });
     expect(validate.options.find((o) => o.names.includes("--plain-report"))?.value).toBeNull();
     expect(specs.find((s) => s.path.join(" ") === "completion")!.args).toEqual([{ words: ["bash", "zsh", "fish"] }]);
   });

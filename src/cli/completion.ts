@@ -55,7 +55,8 @@ function optionValues(option: Option): Values | null {
   return "none";
 }
 
-const argumentValues = (arg: Argument): Values => (arg.argChoices ? words(arg.argChoices) : arg.name() === "script" ? words(scriptNames) : "files");
+const argumentValues = (arg: Argument): Values =>
+  arg.argChoices ? words(arg.argChoices) : arg.name() === "script" ? words(scriptNames) : "files";
 
 /** Every command of the program, depth first, as data. */
 export function describeProgram(program: Command, path: string[] = []): CommandSpec[] {
@@ -107,7 +108,9 @@ function bashScript(specs: CommandSpec[]): string {
       specs.map((s) => `    "${key(s)}") echo "${of(s).join(" ")}" ;;`),
     );
   const values = specs.flatMap((s) =>
-    s.options.flatMap((o) => (o.value === null ? [] : o.names.map((n) => `    "${key(s)} ${n}") ${bashValues(o.value!)} ;;`))),
+    s.options.flatMap((o) =>
+      o.value === null ? [] : o.names.map((n) => `    "${key(s)} ${n}") ${bashValues(o.value!)} ;;`),
+    ),
   );
   const args = specs.flatMap((s) => [
     ...s.args.map((v, i) => `    "${key(s)} ${i + 1}") ${bashValues(v)} ;;`),
@@ -166,7 +169,10 @@ function zshValues(values: Values, what: string): string {
 
 function zshCommand(spec: CommandSpec): string {
   const options = spec.options.flatMap((o) =>
-    o.names.map((n) => `'${o.repeatable ? "*" : ""}${n}[${zshText(o.description)}]${o.value === null ? "" : zshValues(o.value, "value")}'`),
+    o.names.map(
+      (n) =>
+        `'${o.repeatable ? "*" : ""}${n}[${zshText(o.description)}]${o.value === null ? "" : zshValues(o.value, "value")}'`,
+    ),
   );
   const lines = [...options];
   if (spec.subcommands.length > 0) {

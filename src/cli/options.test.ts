@@ -18,11 +18,17 @@ describe("parseWelcomeMail (--welcome-mail)", () => {
   it.each([
     ["ja", '"ja" is not one of yes, no.'],
     ["", '"" is not one of yes, no.'],
-    ["client=yes", '"client" is not a kind of account: give clients=yes|no and/or professionals=yes|no, or one answer yes or no for both.'],
+    [
+      "client=yes",
+      '"client" is not a kind of account: give clients=yes|no and/or professionals=yes|no, or one answer yes or no for both.',
+    ],
     ["clients=maybe", 'the answer for clients must be yes or no, not "maybe".'],
     ["clients=yes=no", 'the answer for clients must be yes or no, not "yes=no".'],
     ["clients=yes,clients=no", "clients is answered twice."],
-    ["clients=yes,", '"" is not a kind of account: give clients=yes|no and/or professionals=yes|no, or one answer yes or no for both.'],
+    [
+      "clients=yes,",
+      '"" is not a kind of account: give clients=yes|no and/or professionals=yes|no, or one answer yes or no for both.',
+    ],
   ])("refuses %j", (value, message) => {
     expect(() => parseWelcomeMail(value)).toThrow(message);
   });

@@ -32,7 +32,9 @@ export async function readPassphrase(file: string | undefined, env: NodeJS.Proce
   try {
     return (await readFile(file, "utf8")).replace(/\r?\n$/, "");
   } catch (error) {
-    throw new InputError(`Cannot read the passphrase file ${basename(file)}: ${(error as Error).message}.`, { cause: error });
+    throw new InputError(`Cannot read the passphrase file ${basename(file)}: ${(error as Error).message}.`, {
+      cause: error,
+    });
   }
 }
 
@@ -79,7 +81,8 @@ export function parsePhoneRegion(value: string): CountryCode {
 /** A share from 0 to 1, from an option. */
 export function parseShare(value: string): number {
   const number = Number(value);
-  if (!Number.isFinite(number) || number < 0 || number > 1) throw new UsageError(`"${value}" is not a number from 0 to 1.`);
+  if (!Number.isFinite(number) || number < 0 || number > 1)
+    throw new UsageError(`"${value}" is not a number from 0 to 1.`);
   return number;
 }
 
@@ -108,7 +111,9 @@ function checkToken(token: string, where: string): string {
   // NOTE: visible ASCII only, what an Authorization header can carry; fetch would refuse
   // anything else with the token in its message.
   if (!/^[\x21-\x7e]+$/.test(token)) {
-    const flaw = /\s/.test(token) ? "it has a line break or a space inside" : "it has characters other than ASCII letters, digits and punctuation";
+    const flaw = /\s/.test(token)
+      ? "it has a line break or a space inside"
+      : "it has characters other than ASCII letters, digits and punctuation";
     throw new InputError(`${where} holds more than a token: ${flaw}.`);
   }
   return token;
@@ -128,14 +133,26 @@ export interface PlatformCliOptions {
 }
 
 /** The API token: --token-file (given or the profile's), else the profile's token_command, else MDIMPORT_TOKEN. */
-async function platformToken(options: PlatformCliOptions, env: NodeJS.ProcessEnv, debug: boolean): Promise<string | undefined> {
+async function platformToken(
+  options: PlatformCliOptions,
+  env: NodeJS.ProcessEnv,
+  debug: boolean,
+): Promise<string | undefined> {
   const profile = options.profile;
   if (options.tokenFile || !profile?.tokenCommand) return readToken(options.tokenFile, env);
-  return checkToken(await runTokenCommand(profile, { env, debug }), `The output of profile ${profile.name}'s token_command`);
+  return checkToken(
+    await runTokenCommand(profile, { env, debug }),
+    `The output of profile ${profile.name}'s token_command`,
+  );
 }
 
 /** The platform options of test-run, run and platform check, with the token read and the configuration parsed. */
-export async function platformOptions(options: PlatformCliOptions, env: NodeJS.ProcessEnv, debug: boolean, stderr?: NodeJS.WritableStream) {
+export async function platformOptions(
+  options: PlatformCliOptions,
+  env: NodeJS.ProcessEnv,
+  debug: boolean,
+  stderr?: NodeJS.WritableStream,
+) {
   const http = options.platform !== "local";
   const token = http ? await platformToken(options, env, debug) : undefined;
   return {
@@ -143,7 +160,9 @@ export async function platformOptions(options: PlatformCliOptions, env: NodeJS.P
     db: options.db,
     ...(token ? { token } : {}),
     // --verbose: the request summary on stderr when the platform is closed (over HTTP).
-    ...(options.verbose && stderr ? { onRequestSummary: (summary: RequestSummary) => stderr.write(renderRequestSummary(summary)) } : {}),
+    ...(options.verbose && stderr
+      ? { onRequestSummary: (summary: RequestSummary) => stderr.write(renderRequestSummary(summary)) }
+      : {}),
     ...(options.config ? { config: await readPlatformConfig(options.config) } : {}),
     ...(options.rate === undefined ? {} : { rate: options.rate }),
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
@@ -161,21 +180,38 @@ export function addPlatformOptions(command: Command, { settings = true } = {}): 
     )
     .option("--db <file>", "the local platform's SQLite file", defaultDb)
     .option("--token-file <file>", "over HTTP: a file holding the API token (or set MDIMPORT_TOKEN)");
-  if (settings) command.option("--config <file>", "over HTTP: the platform's settings (client_fields, details_protection), as in a state file");
+  if (settings)
+    command.option(
+      "--config <file>",
+      "over HTTP: the platform's settings (client_fields, details_protection), as in a state file",
+    );
   return command
-    .option("--timeout <seconds>", `over HTTP: seconds before a request counts as failed (default ${defaultTimeoutSeconds})`, parsePositive)
+    .option(
+      "--timeout <seconds>",
+      `over HTTP: seconds before a request counts as failed (default ${defaultTimeoutSeconds})`,
+      parsePositive,
+    )
     .option("--rate <n>", `over HTTP: requests per second, retries included (default ${defaultRate})`, parsePositive)
-    .option("--verbose", "over HTTP: print the request summary on stderr at the end (requests by route and status, retries, 429 pauses)");
+    .option(
+      "--verbose",
+      "over HTTP: print the request summary on stderr at the end (requests by route and status, retries, 429 pauses)",
+    );
 }
 
 /** --platform NAME: the profile's settings under the options the command line does not give. */
 export const withProfile = <T extends ProfileTarget>(options: T, command: Command, context: CliContext): T =>
-  applyProfile(options, (key) => !["default", undefined].includes(command.getOptionValueSource(key)), context.cwd, context.env);
+  applyProfile(
+    options,
+    (key) => !["default", undefined].includes(command.getOptionValueSource(key)),
+    context.cwd,
+    context.env,
+  );
 
 /** A repeatable option's values, in the order given. */
 export const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-export const langOption = () => new Option("--lang <lang>", "language of the requester's messages").choices(langs).default("nl");
+export const langOption = () =>
+  new Option("--lang <lang>", "language of the requester's messages").choices(langs).default("nl");
 
 /** --welcome-mail's answers, per kind of account: one answer for both, or `clients=yes,professionals=no` (either order, a kind may be left out). */
 export function parseWelcomeMail(value: string): WelcomeMailAnswers {

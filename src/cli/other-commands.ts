@@ -49,11 +49,23 @@ export function addEncryptCommand(scope: CliScope): void {
   const { program, context, setExit } = scope;
   program
     .command("encrypt")
-    .description("encrypt a sheet to the developer's public keys and/or with a password (and sign it), for the organisation that sends it")
+    .description(
+      "encrypt a sheet to the developer's public keys and/or with a password (and sign it), for the organisation that sends it",
+    )
     .argument("<file>", "the file to encrypt, usually an .xlsx workbook")
-    .option("--to <file>", "a recipient's public key, armored or binary (repeatable: the developer and a colleague)", collect)
-    .option("--password-file <file>", "a file holding a password that opens the file too (symmetric; with or without --to)")
-    .option("--sign-key <file>", "the sender's private key, to sign with; its passphrase from MDIMPORT_PASSPHRASE or --passphrase-file")
+    .option(
+      "--to <file>",
+      "a recipient's public key, armored or binary (repeatable: the developer and a colleague)",
+      collect,
+    )
+    .option(
+      "--password-file <file>",
+      "a file holding a password that opens the file too (symmetric; with or without --to)",
+    )
+    .option(
+      "--sign-key <file>",
+      "the sender's private key, to sign with; its passphrase from MDIMPORT_PASSPHRASE or --passphrase-file",
+    )
     .option("--passphrase-file <file>", "a file holding the signing key's passphrase")
     .option("--armor", "write ASCII-armored text instead of binary (default name <file>.asc)")
     .option("--out <file>", "where to write (default: <file>.gpg, or <file>.asc with --armor)")

@@ -4,7 +4,14 @@ import { defaultDb } from "../platform/open.js";
 import { defaultVariantPageSize, parseVariants, variantNames } from "../platform/serve/variants.js";
 import { UsageError } from "../shared/errors.js";
 import { printableLines } from "../shared/printable.js";
-import { addPlatformOptions, parseCount, parseShare, platformOptions, type PlatformCliOptions, withProfile } from "./options.js";
+import {
+  addPlatformOptions,
+  parseCount,
+  parseShare,
+  platformOptions,
+  type PlatformCliOptions,
+  withProfile,
+} from "./options.js";
 import { profilesJson, profilesText, readProfiles } from "./profiles.js";
 import { debugging, type CliScope } from "./scope.js";
 
@@ -22,7 +29,9 @@ export function addPlatformCommands(scope: CliScope): void {
     .argument("<state>", "a state JSON file (config, clients, professionals, relations)")
     .option("--db <file>", "the local platform's SQLite file", defaultDb)
     .action(async (state: string, options: { db: string }) => {
-      const loaded = await (await import("../commands/platform.js")).platformLoadCommand(state, { db: options.db, cwd: context.cwd });
+      const loaded = await (
+        await import("../commands/platform.js")
+      ).platformLoadCommand(state, { db: options.db, cwd: context.cwd });
       context.stdout.write(
         `loaded ${loaded.clients} clients, ${loaded.professionals} professionals, ${loaded.relations} relations into ${options.db}\n`,
       );
@@ -33,7 +42,9 @@ export function addPlatformCommands(scope: CliScope): void {
     .description("make an empty local platform with a platform ID of its own (an existing one is left as it is)")
     .option("--db <file>", "the local platform's SQLite file", defaultDb)
     .action(async (options: { db: string }) => {
-      const id = await (await import("../commands/platform.js")).platformInitCommand({ db: options.db, cwd: context.cwd });
+      const id = await (
+        await import("../commands/platform.js")
+      ).platformInitCommand({ db: options.db, cwd: context.cwd });
       context.stdout.write(`local platform ${options.db}: platform ID ${id}\n`);
       setExit(0);
     });
@@ -42,7 +53,9 @@ export function addPlatformCommands(scope: CliScope): void {
     .description("print the local platform's whole state as JSON, sorted")
     .option("--db <file>", "the local platform's SQLite file", defaultDb)
     .action(async (options: { db: string }) => {
-      context.stdout.write(await (await import("../commands/platform.js")).platformDumpCommand({ db: options.db, cwd: context.cwd }));
+      context.stdout.write(
+        await (await import("../commands/platform.js")).platformDumpCommand({ db: options.db, cwd: context.cwd }),
+      );
       setExit(0);
     });
   addPlatformOptions(
@@ -65,7 +78,9 @@ export function addPlatformCommands(scope: CliScope): void {
     });
   platform
     .command("list")
-    .description("the platform profiles --platform NAME can name, and where each one's token comes from (never a token)")
+    .description(
+      "the platform profiles --platform NAME can name, and where each one's token comes from (never a token)",
+    )
     .option("--json", "print them as one JSON document")
     // For the shell completions (cli/completion.ts): one name per line, only names a shell needs no quotes for.
     .addOption(new Option("--names").hideHelp())
@@ -81,15 +96,26 @@ export function addPlatformCommands(scope: CliScope): void {
     });
   platform
     .command("serve")
-    .description("answer the Minddistrict API 2 routes mdimport uses over the local platform, with latency, faults and a rate limit")
+    .description(
+      "answer the Minddistrict API 2 routes mdimport uses over the local platform, with latency, faults and a rate limit",
+    )
     .option("--db <file>", "the local platform's SQLite file", defaultDb)
     .option("--port <n>", "the port on 127.0.0.1 (0 picks a free one)", parseCount, 0)
     .option("--token <token>", "the one token accepted (Authorization: md-token TOKEN)", "local-dev-token")
     .option("--latency <ms>", "milliseconds every answer waits", parseCount, 0)
     .option("--fail-rate <p>", "share of requests (0 to 1) answered 503 or with a dropped connection", parseShare, 0)
-    .option("--rate-limit <n>", "requests per second beyond which the answer is 429 with Retry-After (0: none)", parseCount, 0)
+    .option(
+      "--rate-limit <n>",
+      "requests per second beyond which the answer is 429 with Retry-After (0: none)",
+      parseCount,
+      0,
+    )
     .option("--seed <n>", "seed of the fault dice, to repeat a run of faults", parseCount, 1)
-    .option("--mode <mode>", 'the mode GET /api/2 reports; "production" plays a production platform (mode null)', "training")
+    .option(
+      "--mode <mode>",
+      'the mode GET /api/2 reports; "production" plays a production platform (mode null)',
+      "training",
+    )
     .option("--variant <names>", `play another plausible platform: ${variantNames.join(", ")} (comma-separated)`)
     .option("--page-size <n>", "accounts per list page under --variant paged", parseCount, defaultVariantPageSize)
     .action(
@@ -110,7 +136,12 @@ export function addPlatformCommands(scope: CliScope): void {
         const variants = parseVariants(variant, pageSize);
         const running = await (
           await import("../commands/platform.js")
-        ).platformServeCommand({ ...serve, variants, mode: options.mode === "production" ? null : options.mode, cwd: context.cwd });
+        ).platformServeCommand({
+          ...serve,
+          variants,
+          mode: options.mode === "production" ? null : options.mode,
+          cwd: context.cwd,
+        });
         context.stdout.write(`listening on ${running.url}\n`);
         await new Promise<void>((resolve) => {
           process.once("SIGTERM", resolve);

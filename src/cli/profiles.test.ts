@@ -8,7 +8,10 @@ import { applyProfile, isProfileName, type ProfileTarget, profilesFiles, runToke
 const dir = mkdtempSync(join(tmpdir(), "mdimport-profiles-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const tokenOf = (command: string, timeoutMs?: number) =>
-  runTokenCommand({ name: "p", tokenCommand: command, dir }, { env: { PATH: process.env.PATH }, ...(timeoutMs ? { timeoutMs } : {}) });
+  runTokenCommand(
+    { name: "p", tokenCommand: command, dir },
+    { env: { PATH: process.env.PATH }, ...(timeoutMs ? { timeoutMs } : {}) },
+  );
 
 describe("profiles", () => {
   it.each([
@@ -23,14 +26,25 @@ describe("profiles", () => {
   });
 
   it("looks in the working folder, then $XDG_CONFIG_HOME, else ~/.config", () => {
-    expect(profilesFiles("/w", { XDG_CONFIG_HOME: "/x", HOME: "/h" })).toEqual(["/w/mdimport.config.json", "/x/mdimport/config.json"]);
+    expect(profilesFiles("/w", { XDG_CONFIG_HOME: "/x", HOME: "/h" })).toEqual([
+      "/w/mdimport.config.json",
+      "/x/mdimport/config.json",
+    ]);
     expect(profilesFiles("/w", { HOME: "/h" })).toEqual(["/w/mdimport.config.json", "/h/.config/mdimport/config.json"]);
     expect(profilesFiles("/w", { XDG_CONFIG_HOME: "rel", HOME: "/h" })[1]).toBe("/h/.config/mdimport/config.json");
   });
 
   it("puts a profile's settings under the options not given on the command line, paths from the file's folder", () => {
     const home = mkdtempSync(join(dir, "home-"));
-    const profile = { host: "https://a.example", token_file: "t.txt", config: "c.json", rate: 2, concurrency: 3, timeout: 9, lang: "de" };
+    const profile = {
+      host: "https://a.example",
+      token_file: "t.txt",
+      config: "c.json",
+      rate: 2,
+      concurrency: 3,
+      timeout: 9,
+      lang: "de",
+    };
     writeFileSync(join(home, "mdimport.config.json"), JSON.stringify({ profiles: { a: profile } }), { mode: 0o600 });
     const options: ProfileTarget = { platform: "a", lang: "nl", rate: 5 };
     const merged = applyProfile(options, (key) => key === "rate", home, {});
@@ -60,7 +74,9 @@ describe("profiles", () => {
   it("stops a token_command that takes too long, and says so without its output", async () => {
     const error = await tokenOf("echo partial-secret; exec sleep 30", 100).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PlatformError);
-    expect((error as Error).message).toBe("The token_command of profile p did not finish within 0.1 s; no token, so no platform.");
+    expect((error as Error).message).toBe(
+      "The token_command of profile p did not finish within 0.1 s; no token, so no platform.",
+    );
   });
 
   it("refuses a command that cannot start or prints far more than a token", async () => {

@@ -83,7 +83,10 @@ export interface Profiles {
 export function profilesFiles(cwd: string, env: NodeJS.ProcessEnv): string[] {
   // NOTE: a relative XDG_CONFIG_HOME is ignored, as the XDG base directory spec asks.
   const xdg = env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : undefined;
-  return [join(cwd, "mdimport.config.json"), join(xdg ?? join(env.HOME || homedir(), ".config"), "mdimport", "config.json")];
+  return [
+    join(cwd, "mdimport.config.json"),
+    join(xdg ?? join(env.HOME || homedir(), ".config"), "mdimport", "config.json"),
+  ];
 }
 
 /**
@@ -93,8 +96,12 @@ export function profilesFiles(cwd: string, env: NodeJS.ProcessEnv): string[] {
  */
 function checkOwnership(file: string, mode: number, uid: number): void {
   const myUid = process.getuid?.();
-  if (myUid !== undefined && uid !== myUid) throw new UsageError(`The profiles file ${file} is not yours; make it your own (chown) or remove it.`);
-  if (mode & 0o022) throw new UsageError(`The profiles file ${file} may be written by others; make it yours alone: chmod go-w ${file}.`);
+  if (myUid !== undefined && uid !== myUid)
+    throw new UsageError(`The profiles file ${file} is not yours; make it your own (chown) or remove it.`);
+  if (mode & 0o022)
+    throw new UsageError(
+      `The profiles file ${file} may be written by others; make it yours alone: chmod go-w ${file}.`,
+    );
 }
 
 function parseProfiles(file: string, text: string): Profile[] {
@@ -108,7 +115,8 @@ function parseProfiles(file: string, text: string): Profile[] {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const where = issue.path.map(String).join(".") || "(top)";
-    const what = issue.code === "unrecognized_keys" ? `unknown key ${issue.keys.map((k) => `"${k}"`).join(", ")}` : issue.message;
+    const what =
+      issue.code === "unrecognized_keys" ? `unknown key ${issue.keys.map((k) => `"${k}"`).join(", ")}` : issue.message;
     throw new UsageError(`The profiles file ${file} is not valid at ${where}: ${what}.`);
   }
   const dir = dirname(file);
@@ -134,7 +142,8 @@ export function readProfiles(cwd: string, env: NodeJS.ProcessEnv): Profiles {
     try {
       stat = statSync(file);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "ENOTDIR") continue;
+      if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "ENOTDIR")
+        continue;
       throw new UsageError(`Cannot read the profiles file ${file}: ${readReason(error)}.`, { cause: error });
     }
     checkOwnership(file, stat.mode, stat.uid);
@@ -150,7 +159,8 @@ export function readProfiles(cwd: string, env: NodeJS.ProcessEnv): Profiles {
 }
 
 /** Whether --platform names a profile: no scheme, and not the embedded "local". */
-export const isProfileName = (platform: string): boolean => platform !== "local" && !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(platform);
+export const isProfileName = (platform: string): boolean =>
+  platform !== "local" && !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(platform);
 
 /** The profile --platform NAME names; an unknown name suggests the nearest and lists the known ones. */
 export function findProfile(name: string, cwd: string, env: NodeJS.ProcessEnv): Profile {
@@ -183,7 +193,8 @@ export function runTokenCommand(
   profile: Pick<Profile, "name" | "tokenCommand" | "dir">,
   options: { env: NodeJS.ProcessEnv; timeoutMs?: number; debug?: boolean },
 ): Promise<string> {
-  const fail = (why: string) => new PlatformError(`The token_command of profile ${profile.name} ${why}; no token, so no platform.`);
+  const fail = (why: string) =>
+    new PlatformError(`The token_command of profile ${profile.name} ${why}; no token, so no platform.`);
   return new Promise((resolveToken, reject) => {
     const child = spawn("/bin/sh", ["-c", profile.tokenCommand ?? ""], {
       cwd: profile.dir,
@@ -243,11 +254,19 @@ export interface ProfileTarget {
  * command line (`given` tells, from commander's getOptionValueSource). A --token-file given
  * wins over the profile's token_file or token_command.
  */
-export function applyProfile<T extends ProfileTarget>(options: T, given: (option: string) => boolean, cwd: string, env: NodeJS.ProcessEnv): T {
+export function applyProfile<T extends ProfileTarget>(
+  options: T,
+  given: (option: string) => boolean,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): T {
   if (!isProfileName(options.platform)) return options;
   const profile = findProfile(options.platform, cwd, env);
   const merged: T = { ...options, platform: profile.host, profile };
-  const take = <K extends "tokenFile" | "config" | "rate" | "concurrency" | "timeout" | "lang">(key: K, value: T[K] | undefined) => {
+  const take = <K extends "tokenFile" | "config" | "rate" | "concurrency" | "timeout" | "lang">(
+    key: K,
+    value: T[K] | undefined,
+  ) => {
     if (value !== undefined && !given(key)) merged[key] = value;
   };
   take("tokenFile", profile.tokenFile as T["tokenFile"]);
@@ -264,7 +283,9 @@ export function profilesJson(found: Profiles): string {
   const profiles = found.profiles.map((p) => ({
     name: p.name,
     host: p.host,
-    token: p.tokenFile ? { from: "token_file", file: p.tokenFile } : { from: p.tokenCommand ? "token_command" : "MDIMPORT_TOKEN" },
+    token: p.tokenFile
+      ? { from: "token_file", file: p.tokenFile }
+      : { from: p.tokenCommand ? "token_command" : "MDIMPORT_TOKEN" },
     ...(p.config ? { config: p.config } : {}),
     ...(p.rate === undefined ? {} : { rate: p.rate }),
     ...(p.concurrency === undefined ? {} : { concurrency: p.concurrency }),

@@ -18,14 +18,21 @@ export type { CliContext } from "./scope.js";
 const { version } = createRequire(import.meta.url)("../../package.json") as { version: string };
 
 /** Declares the commands and options; each action calls a command function and prints. */
-export function buildProgram(context: CliContext, setExit: (code: number) => void, argv: readonly string[] = []): Command {
+export function buildProgram(
+  context: CliContext,
+  setExit: (code: number) => void,
+  argv: readonly string[] = [],
+): Command {
   const program = new Command("mdimport")
     .description("Bulk account work on a Minddistrict platform from (encrypted) Excel sheets: validate, test-run, run.")
     .version(version)
     .option("--debug", "show stack traces of errors")
     .exitOverride()
     // Commander's own errors quote the arguments as given; they may hold control characters.
-    .configureOutput({ writeOut: (s) => context.stdout.write(s), writeErr: (s) => context.stderr.write(printableLines(s)) })
+    .configureOutput({
+      writeOut: (s) => context.stdout.write(s),
+      writeErr: (s) => context.stderr.write(printableLines(s)),
+    })
     .showSuggestionAfterError(true);
 
   const scope: CliScope = { program, context, setExit, argv };
@@ -53,7 +60,9 @@ export async function runCli(argv: string[], context: CliContext): Promise<numbe
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0 ? 0 : 2;
+      return error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0
+        ? 0
+        : 2;
     }
     // A message may quote a sheet name, a header or a file name: nothing in it may drive the terminal.
     if (error instanceof MdimportError) {
@@ -62,7 +71,9 @@ export async function runCli(argv: string[], context: CliContext): Promise<numbe
       return error.exitCode;
     }
     const message = printable((error as Error).message ?? String(error));
-    context.stderr.write(`mdimport: unexpected error: ${message}${debug ? "" : " (run again with --debug for details)"}\n`);
+    context.stderr.write(
+      `mdimport: unexpected error: ${message}${debug ? "" : " (run again with --debug for details)"}\n`,
+    );
     if (debug) context.stderr.write(`${printableLines((error as Error).stack ?? "")}\n`);
     return 70;
   }

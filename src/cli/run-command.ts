@@ -7,7 +7,15 @@ import { defaultConcurrency } from "../platform/open.js";
 import type { Report } from "../report/report.js";
 import { printable } from "../shared/printable.js";
 import type { WelcomeMailAnswers } from "../pipeline/journal.js";
-import { addPlatformOptions, parseCount, parseWelcomeMail, parseWhole, platformOptions, type PlatformCliOptions, withProfile } from "./options.js";
+import {
+  addPlatformOptions,
+  parseCount,
+  parseWelcomeMail,
+  parseWhole,
+  platformOptions,
+  type PlatformCliOptions,
+  withProfile,
+} from "./options.js";
 import { completionWords } from "./usage.js";
 import { debugging, type CliScope } from "./scope.js";
 import { addSheetCommand, type SheetCliOptions, type SheetRunner } from "./sheet-commands.js";
@@ -16,7 +24,11 @@ import { runProgressReporter } from "./terminal.js";
 /** run: what an approved test run showed, carried out; SIGINT/SIGTERM stop it cleanly, with the command that resumes. */
 export function addRunCommand(scope: CliScope, runner: SheetRunner): void {
   const { program, context, setExit } = scope;
-  const run = addSheetCommand(program, "run", "carry out exactly what an approved test run showed, against the live platform")
+  const run = addSheetCommand(
+    program,
+    "run",
+    "carry out exactly what an approved test run showed, against the live platform",
+  )
     .requiredOption("--approved <file>", "the report.json of the approved test run")
     .addOption(
       completionWords(
@@ -27,7 +39,11 @@ export function addRunCommand(scope: CliScope, runner: SheetRunner): void {
         ["yes", "no"],
       ),
     )
-    .option("--max-failures <n>", `stop cleanly once more rows than this have failed (default ${defaultMaxFailures})`, parseCount)
+    .option(
+      "--max-failures <n>",
+      `stop cleanly once more rows than this have failed (default ${defaultMaxFailures})`,
+      parseCount,
+    )
     .option("--concurrency <n>", `rows carried out at once (default ${defaultConcurrency})`, parseWhole)
     .option(
       "--verify <n|all|none>",
@@ -39,7 +55,13 @@ export function addRunCommand(scope: CliScope, runner: SheetRunner): void {
     async (
       input: string,
       given: SheetCliOptions &
-        PlatformCliOptions & { approved: string; welcomeMail?: WelcomeMailAnswers; maxFailures?: number; production?: boolean; verify?: VerifyMode },
+        PlatformCliOptions & {
+          approved: string;
+          welcomeMail?: WelcomeMailAnswers;
+          maxFailures?: number;
+          production?: boolean;
+          verify?: VerifyMode;
+        },
       command: Command,
     ) => {
       const options = withProfile(given, command, context);
@@ -53,7 +75,9 @@ export function addRunCommand(scope: CliScope, runner: SheetRunner): void {
           process.kill(process.pid, signal);
           return;
         }
-        context.stderr.write(`\nmdimport: ${signal}: finishing the rows in flight and writing the reports (again to stop at once)\n`);
+        context.stderr.write(
+          `\nmdimport: ${signal}: finishing the rows in flight and writing the reports (again to stop at once)\n`,
+        );
         stop.abort();
       };
       process.on("SIGINT", onSignal).on("SIGTERM", onSignal);
@@ -103,11 +127,15 @@ export function addRunCommand(scope: CliScope, runner: SheetRunner): void {
           `mdimport: stopped after more than ${options.maxFailures ?? defaultMaxFailures} failed rows; fix the cause, then resume: ${resume}\n`,
         );
       } else if (stopped === "stored_differently") {
-        context.stderr.write(`mdimport: ${storedDifferently(report)}; fix the cause (a setting of the platform?), then resume: ${resume}\n`);
+        context.stderr.write(
+          `mdimport: ${storedDifferently(report)}; fix the cause (a setting of the platform?), then resume: ${resume}\n`,
+        );
       }
       const finished = report as Report | null;
       if (finished?.run?.verify.mode === "none") {
-        context.stderr.write("mdimport: --verify none: nothing written was read back, so a field the platform did not store would go unnoticed.\n");
+        context.stderr.write(
+          "mdimport: --verify none: nothing written was read back, so a field the platform did not store would go unnoticed.\n",
+        );
       }
     },
   );
@@ -124,13 +152,17 @@ const shellWord = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${
 function storedDifferently(report: Report | null): string {
   // A workbook's rows are in its sheets: a row is named with its sheet.
   const rows = report?.sheets
-    ? report.sheets.flatMap((sheet) => sheet.rows.map((row) => ({ ...row, where: `row ${row.row} of sheet "${printable(sheet.name)}"` })))
+    ? report.sheets.flatMap((sheet) =>
+        sheet.rows.map((row) => ({ ...row, where: `row ${row.row} of sheet "${printable(sheet.name)}"` })),
+      )
     : (report?.rows ?? []).map((row) => ({ ...row, where: `row ${row.row}` }));
   const differs = rows.find((r) => r.reasons.some((x) => x.code === "stored_differently" && x.fields));
   const fields = differs?.reasons.find((x) => x.code === "stored_differently")?.fields ?? [];
   if (differs)
     return `stopped after ${differs.where}: the platform does not hold what was written for ${printable(fields.join(", "))} (stored_differently)`;
-  const missing = rows.find((r) => r.status === "failed" && r.reasons[0]?.code === "missing_on_platform" && r.md_id !== undefined);
+  const missing = rows.find(
+    (r) => r.status === "failed" && r.reasons[0]?.code === "missing_on_platform" && r.md_id !== undefined,
+  );
   return missing
     ? `stopped after ${missing.where}: the platform answered the write, but does not hold its outcome (missing_on_platform)`
     : "stopped: the platform does not hold what was written";

@@ -21,4 +21,5 @@ export interface CliScope {
 }
 
 /** --debug on the program or on the command: stack traces of errors. */
-export const debugging = (scope: CliScope, options: { debug?: boolean }): boolean => Boolean(scope.program.opts().debug || options.debug);
+export const debugging = (scope: CliScope, options: { debug?: boolean }): boolean =>
+  Boolean(scope.program.opts().debug || options.debug);

@@ -22,7 +22,14 @@ import {
   withProfile,
 } from "./options.js";
 import { debugging, type CliScope } from "./scope.js";
-import { formats, progressReporter, renderOutcomes, renderTerminalSummary, useColour, type Format } from "./terminal.js";
+import {
+  formats,
+  progressReporter,
+  renderOutcomes,
+  renderTerminalSummary,
+  useColour,
+  type Format,
+} from "./terminal.js";
 
 // The sheet commands: the builder of the options they share, the runner that prints their
 // outcomes, and test-run, which has nothing of its own. validate (many files) and run (signals,
@@ -57,7 +64,10 @@ export const addSheetCommand = (
     .argument(input, inputHelp)
     .option("--script <script>", `one of ${scriptNames.join(", ")} (default: recognised from the sheet's headers)`)
     .addOption(
-      new Option("--format <format>", "what goes to stdout: text (a summary), json (one JSON document), junit (JUnit XML)")
+      new Option(
+        "--format <format>",
+        "what goes to stdout: text (a summary), json (one JSON document), junit (JUnit XML)",
+      )
         .choices(formats)
         .default("text"),
     )
@@ -91,7 +101,10 @@ export const addSheetCommand = (
       (file: string, files: string[] = []) => [...files, file],
     )
     .addOption(
-      new Option("--plain-report", "write report.xlsx of an encrypted input unencrypted all the same (with a warning)").conflicts("encryptReportTo"),
+      new Option(
+        "--plain-report",
+        "write report.xlsx of an encrypted input unencrypted all the same (with a warning)",
+      ).conflicts("encryptReportTo"),
     )
     .option(
       "--phone-region <code>",
@@ -140,7 +153,10 @@ export function sheetRunner(scope: CliScope) {
           ...(options.maxRatio === undefined ? {} : { maxCompressionRatio: options.maxRatio }),
           ...(options.maxSize === undefined
             ? {}
-            : { maxTotalBytes: options.maxSize * 1024 ** 2, maxEntryBytes: Math.min(options.maxSize * 1024 ** 2, defaultLimits.maxEntryBytes) }),
+            : {
+                maxTotalBytes: options.maxSize * 1024 ** 2,
+                maxEntryBytes: Math.min(options.maxSize * 1024 ** 2, defaultLimits.maxEntryBytes),
+              }),
         },
         ...(progress ? { onProgress: (rows: number) => progress.update(rows) } : {}),
       });
@@ -149,7 +165,9 @@ export function sheetRunner(scope: CliScope) {
       const text = options.format === "text";
       if (text) {
         if (many) context.stdout.write(`file: ${printable(input)}\n`);
-        context.stdout.write(renderTerminalSummary(result.report, result.outDir, useColour(context.stdout, context.env)));
+        context.stdout.write(
+          renderTerminalSummary(result.report, result.outDir, useColour(context.stdout, context.env)),
+        );
       }
       if (result.platformMode !== undefined) {
         (text ? context.stdout : context.stderr).write(
@@ -199,7 +217,11 @@ export type SheetRunner = ReturnType<typeof sheetRunner>;
 export function addTestRunCommand(scope: CliScope, runner: SheetRunner): void {
   const { program, context } = scope;
   addPlatformOptions(
-    addSheetCommand(program, "test-run", "plan every row against the platform and report what would happen; changes nothing"),
+    addSheetCommand(
+      program,
+      "test-run",
+      "plan every row against the platform and report what would happen; changes nothing",
+    ),
   ).action(async (input: string, given: SheetCliOptions & PlatformCliOptions, command: Command) => {
     const options = withProfile(given, command, context);
     const platform = await platformOptions(options, context.env, debugging(scope, options), context.stderr);

@@ -5,7 +5,12 @@ import type { Report } from "../report/report.js";
 
 const sink = (isTTY: boolean) => {
   const written: string[] = [];
-  return { written, stream: { isTTY, write: (s: string) => written.push(s) > 0 } as unknown as NodeJS.WritableStream & { isTTY: boolean } };
+  return {
+    written,
+    stream: { isTTY, write: (s: string) => written.push(s) > 0 } as unknown as NodeJS.WritableStream & {
+      isTTY: boolean;
+    },
+  };
 };
 
 describe("terminal", () => {
@@ -60,7 +65,11 @@ describe("terminal", () => {
       summary: { valid: 2, invalid: 1, duplicate: 0 },
       notes: { bsn_padded: 1, hidden_rows: 0 },
       warnings: [
-        { code: "bsn_padded", rows: [3], message: "BSNs with fewer than 9 digits were padded with leading zeros (Excel had dropped them): rows 3." },
+        {
+          code: "bsn_padded",
+          rows: [3],
+          message: "BSNs with fewer than 9 digits were padded with leading zeros (Excel had dropped them): rows 3.",
+        },
       ],
       ...fields,
     }) as unknown as Report;
@@ -68,7 +77,9 @@ describe("terminal", () => {
   it("summarises counts and where the reports are, without colour codes when asked", () => {
     const text = renderTerminalSummary(report(), "/tmp/out", false);
     expect(text).toContain("valid            2");
-    expect(text).toContain("note: BSNs with fewer than 9 digits were padded with leading zeros (Excel had dropped them): rows 3.");
+    expect(text).toContain(
+      "note: BSNs with fewer than 9 digits were padded with leading zeros (Excel had dropped them): rows 3.",
+    );
     expect(text).toContain("reports: /tmp/out");
     expect(text).not.toContain("\u001b[");
     expect(renderTerminalSummary(report(), "/tmp/out", true)).toContain("\u001b[31m");
@@ -76,11 +87,26 @@ describe("terminal", () => {
 
   it("shows every warning of the report, in the report's own words", () => {
     const warnings = [
-      { code: "unknown_column", column: "F", header: "Opmerking", message: 'Kolom F ("Opmerking") is onbekend en wordt genegeerd.' },
-      { code: "american_dates", column: "G", rows: [2, 3], message: "Kolom G: Excel las datums in Amerikaanse volgorde: rijen 2-3." },
+      {
+        code: "unknown_column",
+        column: "F",
+        header: "Opmerking",
+        message: 'Kolom F ("Opmerking") is onbekend en wordt genegeerd.',
+      },
+      {
+        code: "american_dates",
+        column: "G",
+        rows: [2, 3],
+        message: "Kolom G: Excel las datums in Amerikaanse volgorde: rijen 2-3.",
+      },
       { code: "macros", message: "Het bestand bevat macro's." },
       { code: "merged_cells", ranges: "C2:C3", message: "Samengevoegde cellen (C2:C3)." },
-      { code: "other_sheets", sheet: "Blad1", sheets: 2, message: 'Het bestand heeft 2 bladen; alleen "Blad1" is gelezen.' },
+      {
+        code: "other_sheets",
+        sheet: "Blad1",
+        sheets: 2,
+        message: 'Het bestand heeft 2 bladen; alleen "Blad1" is gelezen.',
+      },
     ];
     const text = renderTerminalSummary(report({ warnings } as Partial<Report>), "/tmp/out", false);
     expect(text).toContain('  warning: Kolom F ("Opmerking") is onbekend en wordt genegeerd.\n');
@@ -92,7 +118,11 @@ describe("terminal", () => {
 
   it("shortens a warning that lists very many rows", () => {
     const message = `Hidden rows were read too: ${Array.from({ length: 1000 }, (_, i) => 2 * i + 2).join(", ")}.`;
-    const text = renderTerminalSummary(report({ warnings: [{ code: "hidden_rows", rows: [], message }] }), "/tmp/out", false);
+    const text = renderTerminalSummary(
+      report({ warnings: [{ code: "hidden_rows", rows: [], message }] }),
+      "/tmp/out",
+      false,
+    );
     const line = text.split("\n").find((l) => l.includes("Hidden rows")) ?? "";
     expect(line.length).toBeLessThan(450);
     expect(line).toMatch(/… \(see report\.json\)$/);
@@ -103,7 +133,14 @@ describe("terminal", () => {
       report({
         input: { rows: 1, sheet: "Blad\u001b[2J\u00071\u202e" },
         platform: "local:/tmp/\u001b]0;x\u0007db",
-        warnings: [{ code: "unknown_column", column: "F", header: "x", message: 'Column F ("Op\u001b[31mmerking\r\n") is unknown and ignored.' }],
+        warnings: [
+          {
+            code: "unknown_column",
+            column: "F",
+            header: "x",
+            message: 'Column F ("Op\u001b[31mmerking\r\n") is unknown and ignored.',
+          },
+        ],
       } as Partial<Report>),
       "/tmp/out\u0007",
       false,

@@ -10,7 +10,16 @@ export interface Streams {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
-const colours: Record<string, number> = { valid: 32, planned: 32, done: 32, unchanged: 36, invalid: 31, duplicate: 33, dropout: 35, failed: 31 };
+const colours: Record<string, number> = {
+  valid: 32,
+  planned: 32,
+  done: 32,
+  unchanged: 36,
+  invalid: 31,
+  duplicate: 33,
+  dropout: 35,
+  failed: 31,
+};
 
 /** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
 export const useColour = (stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean =>
@@ -21,7 +30,8 @@ export const useColour = (stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): 
  * them; the terminal shows the start, and the reports keep the whole list.
  */
 const maxWarningLength = 400;
-const shorten = (message: string) => (message.length <= maxWarningLength ? message : `${message.slice(0, maxWarningLength)}… (see report.json)`);
+const shorten = (message: string) =>
+  message.length <= maxWarningLength ? message : `${message.slice(0, maxWarningLength)}… (see report.json)`;
 
 /**
  * The short summary on the terminal: counts per status, the sheet's warnings, and where the
@@ -32,13 +42,17 @@ const shorten = (message: string) => (message.length <= maxWarningLength ? messa
  */
 export function renderTerminalSummary(report: Report, outDir: string | null, colour: boolean): string {
   if (report.sheets) return renderWorkbookSummary(report, outDir, colour);
-  const paint = (status: string, text: string) => (colour && colours[status] ? `\u001b[${colours[status]}m${text}\u001b[0m` : text);
-  const lines = [`mdimport ${report.mode} · ${report.script} · ${report.input.rows} rows · sheet "${printable(report.input.sheet)}"`];
+  const paint = (status: string, text: string) =>
+    colour && colours[status] ? `\u001b[${colours[status]}m${text}\u001b[0m` : text;
+  const lines = [
+    `mdimport ${report.mode} · ${report.script} · ${report.input.rows} rows · sheet "${printable(report.input.sheet)}"`,
+  ];
   if (report.platform) lines.push(`  platform: ${printable(report.platform)}`);
   for (const [status, count] of Object.entries(report.summary)) {
     lines.push(`  ${paint(count > 0 ? status : "", status.padEnd(10))} ${String(count).padStart(7)}`);
   }
-  for (const warning of report.warnings) lines.push(`  ${isNote(warning.code) ? "note" : "warning"}: ${printable(shorten(warning.message))}`);
+  for (const warning of report.warnings)
+    lines.push(`  ${isNote(warning.code) ? "note" : "warning"}: ${printable(shorten(warning.message))}`);
   lines.push(outDir === null ? "reports: none written" : `reports: ${printable(outDir)}`);
   return `${lines.join("\n")}\n`;
 }
@@ -49,7 +63,8 @@ function renderWorkbookSummary(report: Report, outDir: string | null, colour: bo
     renderTerminalSummary(sheetAsReport(report, sheet), null, colour).replace(/reports: none written\n$/, ""),
   );
   const lines = [`mdimport ${report.mode} · ${report.sheets?.length ?? 0} sheets · ${report.input.rows} rows in all`];
-  for (const [status, count] of Object.entries(report.summary)) lines.push(`  ${status.padEnd(10)} ${String(count).padStart(7)}`);
+  for (const [status, count] of Object.entries(report.summary))
+    lines.push(`  ${status.padEnd(10)} ${String(count).padStart(7)}`);
   for (const warning of report.warnings) lines.push(`  note: ${printable(shorten(warning.message))}`);
   lines.push(outDir === null ? "reports: none written" : `reports: ${printable(outDir)}`);
   return `${parts.join("")}${lines.join("\n")}\n`;
@@ -83,7 +98,11 @@ export interface Progress {
 }
 
 /** Progress for long files, on stderr, only on a terminal and not in CI; at most a few times a second. */
-export function progressReporter(streams: Streams, env: NodeJS.ProcessEnv, now: () => number = Date.now): Progress | undefined {
+export function progressReporter(
+  streams: Streams,
+  env: NodeJS.ProcessEnv,
+  now: () => number = Date.now,
+): Progress | undefined {
   if (!streams.stderr.isTTY || env.CI) return undefined;
   const started = now();
   let shown = 0;
@@ -116,7 +135,11 @@ const duration = (ms: number) => {
  * Progress while `run` writes to the platform: rows tried of the total, failures, and an ETA
  * from the pace so far. On stderr, only on a terminal and not in CI, at most four times a second.
  */
-export function runProgressReporter(streams: Streams, env: NodeJS.ProcessEnv, now: () => number = Date.now): RunProgress | undefined {
+export function runProgressReporter(
+  streams: Streams,
+  env: NodeJS.ProcessEnv,
+  now: () => number = Date.now,
+): RunProgress | undefined {
   if (!streams.stderr.isTTY || env.CI) return undefined;
   const started = now();
   let shown = 0;

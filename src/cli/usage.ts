@@ -11,7 +11,8 @@ export function editDistance(a: string, b: string): number {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, d[i - 2]![j - 2]! + 1);
       d[i]![j] = best;
     }
   }
@@ -29,7 +30,9 @@ export function nearest(word: string, candidates: readonly string[]): string[] {
 
 const didYouMean = (word: string, candidates: readonly string[]): string => {
   const near = nearest(word, candidates);
-  return near.length === 0 ? "" : `; did you mean ${near.slice(0, -1).join(", ")}${near.length > 1 ? " or " : ""}${near.at(-1)}?`;
+  return near.length === 0
+    ? ""
+    : `; did you mean ${near.slice(0, -1).join(", ")}${near.length > 1 ? " or " : ""}${near.at(-1)}?`;
 };
 
 /** The long options a command takes, its parents' included (commander reads those anywhere). */
@@ -72,7 +75,8 @@ export function checkUnknownOptions(program: Command, args: readonly string[]): 
 }
 
 /** `option --rate: "fast" is not a number greater than 0.` from a parser's "…is not a number greater than 0." */
-const valueError = (option: Option, message: string) => new UsageError(`option ${option.long ?? option.flags}: ${message}`);
+const valueError = (option: Option, message: string) =>
+  new UsageError(`option ${option.long ?? option.flags}: ${message}`);
 
 /** A parser for one of a list of values, in any case, that suggests the nearest when the value is none of them. */
 function oneOf(option: Option, choices: readonly string[]) {
@@ -111,7 +115,8 @@ export function explainOptionValues(command: Command): void {
       try {
         return (parse as (value: string, previous: unknown) => unknown)(value, previous);
       } catch (error) {
-        if (error instanceof UsageError && !error.message.startsWith("option ")) throw valueError(option, error.message);
+        if (error instanceof UsageError && !error.message.startsWith("option "))
+          throw valueError(option, error.message);
         throw error;
       }
     }) as NonNullable<Option["parseArg"]>;

@@ -38,7 +38,8 @@ that is invalid or a duplicate. Notes, warnings and errors go to stderr.`,
       const { entries, many } = expandInputs(inputs, context.cwd);
       const decrypt = await decryptOptions(options, context.env);
       const names = reportFolderNames(entries.map((entry) => entry.file));
-      if (many && options.out !== undefined) makeOutDir({ cwd: context.cwd, given: options.out, mode: "validate", defaultName: "" });
+      if (many && options.out !== undefined)
+        makeOutDir({ cwd: context.cwd, given: options.out, mode: "validate", defaultName: "" });
       const noOutDir = options.format !== "text" && options.out === undefined;
       if (noOutDir && options.encryptReportTo) {
         context.stderr.write(
@@ -51,7 +52,8 @@ that is invalid or a duplicate. Notes, warnings and errors go to stderr.`,
           outcomes.push(failedOutcome(entry.file, entry.error, many, false));
           continue;
         }
-        const out = options.out === undefined ? undefined : many ? join(options.out, names[index] ?? "sheet") : options.out;
+        const out =
+          options.out === undefined ? undefined : many ? join(options.out, names[index] ?? "sheet") : options.out;
         const fileOptions: SheetCliOptions & { config?: string } = { ...options };
         if (out === undefined) delete fileOptions.out;
         else fileOptions.out = out;
@@ -60,7 +62,11 @@ that is invalid or a duplicate. Notes, warnings and errors go to stderr.`,
             fileOptions,
             entry.file,
             (common) =>
-              validateCommand({ ...common, ...(noOutDir ? { noOutDir } : {}), ...(options.config === undefined ? {} : { config: options.config }) }),
+              validateCommand({
+                ...common,
+                ...(noOutDir ? { noOutDir } : {}),
+                ...(options.config === undefined ? {} : { config: options.config }),
+              }),
             many,
             decrypt,
           ),

@@ -126,7 +126,15 @@ export async function readSheet(
   const reportKey = await reportEncryption({ ...options, encrypted: input.encrypted });
   if (given) return analyseInput(input, reportKey, options, given, started, stageFor(given));
   const recognised = await openRecognised(input, options);
-  return analyseInput(input, reportKey, options, recognised.script, started, stageFor(recognised.script), recognised.workbook);
+  return analyseInput(
+    input,
+    reportKey,
+    options,
+    recognised.script,
+    started,
+    stageFor(recognised.script),
+    recognised.workbook,
+  );
 }
 
 /**
@@ -158,7 +166,10 @@ export async function analyseInput(
   const analysis = await analyseWorkbook(workbook, {
     script,
     config: side.config,
-    context: { today: started.toISOString().slice(0, 10), ...(options.phoneRegion ? { phoneRegion: options.phoneRegion } : {}) },
+    context: {
+      today: started.toISOString().slice(0, 10),
+      ...(options.phoneRegion ? { phoneRegion: options.phoneRegion } : {}),
+    },
     ...(side.plan ? { plan: side.plan } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(stage.observe ? { observe: stage.observe } : {}),
@@ -186,7 +197,11 @@ export const configOnly = (config: PlatformConfig): PlatformStage => ({ prepare:
  * `operations` holds what carrying out each planned row means: every row's for `run`
  * (`keep: "all"`), only the links a platform must check afterwards (markExistingLinks).
  */
-export function planOn(platform: Platform, script: ScriptDef, keep: "all" | "links"): PlatformStage & { operations: Map<number, Operation> } {
+export function planOn(
+  platform: Platform,
+  script: ScriptDef,
+  keep: "all" | "links",
+): PlatformStage & { operations: Map<number, Operation> } {
   return planOnIndex(platform, async () => new PlatformIndex(await platform.snapshot(script.needs)), script, keep);
 }
 
@@ -216,7 +231,8 @@ export function planOnIndex(
         plan: (values, row) => {
           const planned = plan(values, row);
           const operation = planned.operation ?? (keep === "all" ? planned.resume : undefined);
-          if (operation && (keep === "all" || (keepLinks && planned.depends_on === undefined))) operations.set(row, operation);
+          if (operation && (keep === "all" || (keepLinks && planned.depends_on === undefined)))
+            operations.set(row, operation);
           return planned;
         },
       };
@@ -247,7 +263,9 @@ export function sheetReport(
     sha256: read.input.sha256,
     sheet: read.workbook.sheet.name,
     sheetPosition: sheetPosition(read.workbook),
-    platform: platform ? { name: platform.name, id: platform.id, ...(platform.mode === undefined ? {} : { mode: platform.mode }) } : null,
+    platform: platform
+      ? { name: platform.name, id: platform.id, ...(platform.mode === undefined ? {} : { mode: platform.mode }) }
+      : null,
     config: read.config,
   });
 }
@@ -267,7 +285,10 @@ export function logInput(log: Logger, read: SheetRead, mode: Mode, script: Scrip
     "input read",
   );
   log.info(
-    { header_row: read.analysis.headerMap.row, columns: [...read.analysis.headerMap.columns.values()].map((c) => c.field) },
+    {
+      header_row: read.analysis.headerMap.row,
+      columns: [...read.analysis.headerMap.columns.values()].map((c) => c.field),
+    },
     "headers matched",
   );
   for (const warning of read.analysis.warnings) log.warn({ warning: warning.code }, "sheet warning");
@@ -284,7 +305,10 @@ export async function writeOutputs(
   accountUrl?: (mdId: string) => string | undefined,
 ): Promise<void> {
   await writeReports(outDir, report, accountUrl ? { ...read.analysis, accountUrl } : read.analysis, read.reportKey);
-  log.info({ summary: report.summary, notes: report.notes, ...extra, ms: Date.now() - started.getTime() }, `${report.mode} finished`);
+  log.info(
+    { summary: report.summary, notes: report.notes, ...extra, ms: Date.now() - started.getTime() },
+    `${report.mode} finished`,
+  );
   log.flush();
 }
 

@@ -34,8 +34,14 @@ export interface FoundSheet extends RecognisedWorkbook {
 
 /** --all-sheets leaves the choice of sheet and script to each sheet's headers. */
 export function checkAllSheetsOptions(options: { sheet?: string | undefined; script?: string | undefined }): void {
-  const given = [options.sheet === undefined ? null : "--sheet", options.script === undefined ? null : "--script"].filter(Boolean);
-  if (given.length > 0) throw new UsageError(`--all-sheets reads every sheet with the script its headers fit: leave out ${given.join(" and ")}.`);
+  const given = [
+    options.sheet === undefined ? null : "--sheet",
+    options.script === undefined ? null : "--script",
+  ].filter(Boolean);
+  if (given.length > 0)
+    throw new UsageError(
+      `--all-sheets reads every sheet with the script its headers fit: leave out ${given.join(" and ")}.`,
+    );
 }
 
 /**
@@ -45,7 +51,11 @@ export function checkAllSheetsOptions(options: { sheet?: string | undefined; scr
  * NOTE: each sheet is opened on a reader thread of its own, from a copy of the bytes (the design's
  * one reader moving from sheet to sheet is not built yet); the readers wait after their first batches.
  */
-export async function recogniseSheets(bytes: Uint8Array, options: SheetCommandOptions, warnings: Warning[]): Promise<FoundSheet[]> {
+export async function recogniseSheets(
+  bytes: Uint8Array,
+  options: SheetCommandOptions,
+  warnings: Warning[],
+): Promise<FoundSheet[]> {
   const limits = { ...(await import("../input/limits.js")).defaultLimits, ...options.limits };
   const first = await openWorkbookOffThread(new Uint8Array(bytes), { limits });
   const sheets = first.sheets;
@@ -55,7 +65,9 @@ export async function recogniseSheets(bytes: Uint8Array, options: SheetCommandOp
     for (const [index, sheet] of sheets.entries()) {
       if (sheet.hidden) continue;
       try {
-        const recognised = await recogniseWorkbook(await openWorkbookOffThread(new Uint8Array(bytes), { sheet: sheet.name, limits }));
+        const recognised = await recogniseWorkbook(
+          await openWorkbookOffThread(new Uint8Array(bytes), { sheet: sheet.name, limits }),
+        );
         found.push({ ...recognised, position: index + 1 });
         options.onNote?.(
           `${basename(options.input)}: sheet "${sheet.name}": script ${recognised.script.name}, recognised from the headers in row ${recognised.headerRow}.`,
@@ -115,7 +127,13 @@ export async function checkWorkbook(
       const observe = plan.observer(sheet.position, sheet.script.name);
       const base: PlatformStage =
         platform && index
-          ? planOnIndex(platform, () => index as Promise<PlatformIndex>, sheet.script, "links", relations ? (p) => plan.relations(p) : undefined)
+          ? planOnIndex(
+              platform,
+              () => index as Promise<PlatformIndex>,
+              sheet.script,
+              "links",
+              relations ? (p) => plan.relations(p) : undefined,
+            )
           : configOnly(config);
       const stage: PlatformStage = observe ? { ...base, observe } : base;
       const read = await analyseInput(
@@ -139,7 +157,9 @@ export async function checkWorkbook(
   const names = reads[0]?.read.workbook.sheets.map((s) => s.name) ?? [];
   const sheetReports = reads.map(({ read }) => {
     // Which other sheets there are is the workbook report's to say, not each sheet's.
-    read.analysis.warnings = read.analysis.warnings.filter((w) => w.code !== "other_sheets" && w.code !== "sheets_skipped");
+    read.analysis.warnings = read.analysis.warnings.filter(
+      (w) => w.code !== "other_sheets" && w.code !== "sheets_skipped",
+    );
     return sheetReport(read, options, mode, read.script, started, platform, names);
   });
   const report = workbookReport(

@@ -30,7 +30,9 @@ async function readEncryptPassword(file: string): Promise<string> {
   const password = await readPassword(file);
   if (password === "") throw new InputError(`The password file ${basename(file)} is empty.`);
   if (/[\r\n]/.test(password))
-    throw new InputError(`The password file ${basename(file)} has more than one line; put the password alone on its first line.`);
+    throw new InputError(
+      `The password file ${basename(file)} has more than one line; put the password alone on its first line.`,
+    );
   return password;
 }
 

@@ -20,7 +20,10 @@ describe("a command's log", () => {
   it("redacts personal fields, at the top and one level down, and secrets", () => {
     const dir = tempDir("mdimport-log-");
     const log = createFileLogger(dir, false);
-    log.info({ email: "an@voorbeeld.nl", row: { bsn: "111222333", first_name: "An" }, token: "geheim", values: { x: 1 } }, "oops");
+    log.info(
+      { email: "an@voorbeeld.nl", row: { bsn: "111222333", first_name: "An" }, token: "geheim", values: { x: 1 } },
+      "oops",
+    );
     log.flush();
     const text = readFileSync(join(dir, "mdimport.log"), "utf8");
     for (const secret of ["an@voorbeeld.nl", "111222333", '"An"', "geheim", '"x"']) expect(text).not.toContain(secret);
@@ -32,7 +35,12 @@ describe("a command's log", () => {
     const log = createFileLogger(dir, false);
     const words = "A user with this email address already exists: an@voorbeeld.nl (An de Vries)";
     log.warn(
-      { err: new PlatformRuleError("email_in_use", "the platform refused the request (400, email_in_use)", { status: 400, platformText: words }) },
+      {
+        err: new PlatformRuleError("email_in_use", "the platform refused the request (400, email_in_use)", {
+          status: 400,
+          platformText: words,
+        }),
+      },
       "refused",
     );
     log.warn({ err: new ApiRefusal(400, [words]) }, "refused");

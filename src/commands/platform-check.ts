@@ -51,7 +51,9 @@ export async function platformCheckCommand(options: PlatformCheckOptions): Promi
     }
   }
   if (!options.token)
-    throw new UsageError(`--platform ${HttpPlatform.nameFor(choice)} needs the API token: set MDIMPORT_TOKEN or give --token-file.`);
+    throw new UsageError(
+      `--platform ${HttpPlatform.nameFor(choice)} needs the API token: set MDIMPORT_TOKEN or give --token-file.`,
+    );
   const result = await checkPlatform({
     url: choice,
     token: options.token,
@@ -63,16 +65,23 @@ export async function platformCheckCommand(options: PlatformCheckOptions): Promi
   return result;
 }
 
-const words = { confirmed: "confirmed", contradicted: "CONTRADICTED", not_checkable: "not checkable without writing" } as const;
+const words = {
+  confirmed: "confirmed",
+  contradicted: "CONTRADICTED",
+  not_checkable: "not checkable without writing",
+} as const;
 
 /** The table `platform check` prints: fact, status, what was seen (and for what a read cannot show, how run shows it). */
 export function renderPlatformCheck(result: PlatformCheck): string {
   const width = Math.max(...result.checks.map((c) => c.fact.length + c.basis.length + 3));
-  const lines = [`mdimport platform check · ${result.platform}${result.mode === undefined ? "" : ` · mode ${result.mode ?? "null (production)"}`}`];
+  const lines = [
+    `mdimport platform check · ${result.platform}${result.mode === undefined ? "" : ` · mode ${result.mode ?? "null (production)"}`}`,
+  ];
   for (const check of result.checks) {
     lines.push(`  ${`${check.fact} (${check.basis})`.padEnd(width)}  ${words[check.status]}: ${check.seen}`);
     if (check.run) lines.push(`  ${"".padEnd(width)}  in a run: ${check.run}`);
-    if (check.status === "contradicted" && check.needed_by.length > 0) lines.push(`  ${"".padEnd(width)}  needed by: ${check.needed_by.join(", ")}`);
+    if (check.status === "contradicted" && check.needed_by.length > 0)
+      lines.push(`  ${"".padEnd(width)}  needed by: ${check.needed_by.join(", ")}`);
   }
   const contradicted = result.checks.filter((c) => c.status === "contradicted");
   lines.push(

@@ -23,7 +23,9 @@ export async function platformLoadCommand(
   try {
     json = JSON.parse(await readFile(path, "utf8"));
   } catch (error) {
-    throw new InputError(`The state file ${basename(path)} cannot be read as JSON: ${(error as Error).message}.`, { cause: error });
+    throw new InputError(`The state file ${basename(path)} cannot be read as JSON: ${(error as Error).message}.`, {
+      cause: error,
+    });
   }
   const parsed = stateSchema.safeParse(json);
   if (!parsed.success) {
@@ -37,15 +39,22 @@ export async function platformLoadCommand(
     platform.load(parsed.data);
   } catch (error) {
     if (error instanceof PlatformRuleError) {
-      throw new InputError(`The state file ${basename(path)} breaks a rule of the platform at ${error.message}; nothing was loaded.`, {
-        cause: error,
-      });
+      throw new InputError(
+        `The state file ${basename(path)} breaks a rule of the platform at ${error.message}; nothing was loaded.`,
+        {
+          cause: error,
+        },
+      );
     }
     throw error;
   } finally {
     await platform.close();
   }
-  return { clients: parsed.data.clients.length, professionals: parsed.data.professionals.length, relations: parsed.data.relations.length };
+  return {
+    clients: parsed.data.clients.length,
+    professionals: parsed.data.professionals.length,
+    relations: parsed.data.relations.length,
+  };
 }
 
 /** `mdimport platform init`: makes an empty local platform (nothing if one is there); returns its platform ID. */

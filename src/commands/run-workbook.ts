@@ -26,9 +26,26 @@ import { ApprovalError, UsageError } from "../shared/errors.js";
 import { lockFolder, type FolderLock } from "../shared/lock.js";
 import { createFileLogger } from "./log.js";
 import { makeOutDir } from "../shared/out-dir.js";
-import { analyseInput, logInput, planOnIndex, sheetPosition, sheetReport, type PlatformStage, type SheetRead } from "./check-sheet.js";
+import {
+  analyseInput,
+  logInput,
+  planOnIndex,
+  sheetPosition,
+  sheetReport,
+  type PlatformStage,
+  type SheetRead,
+} from "./check-sheet.js";
 import { checkAllSheetsOptions, type FoundSheet, needsOf, recogniseSheets } from "./check-workbook.js";
-import { answerFor, defaultMaxFailures, defaultRunFolder, missingFolders, removeEmpty, runOutPath, type RunOptions, type RunResult } from "./run.js";
+import {
+  answerFor,
+  defaultMaxFailures,
+  defaultRunFolder,
+  missingFolders,
+  removeEmpty,
+  runOutPath,
+  type RunOptions,
+  type RunResult,
+} from "./run.js";
 
 /** What the journal of a workbook's run names as its script. */
 const workbookScript = "workbook";
@@ -45,7 +62,10 @@ interface PlannedSheet {
  * --welcome-mail for a workbook: an answer for every kind of account the workbook creates (a
  * kind it lacks may be left out). Exit 2 naming the kinds that miss an answer.
  */
-export function workbookWelcomeMail(approval: Pick<WorkbookApproval, "sheets">, given: RunOptions["welcomeMail"]): WelcomeMailPerKind {
+export function workbookWelcomeMail(
+  approval: Pick<WorkbookApproval, "sheets">,
+  given: RunOptions["welcomeMail"],
+): WelcomeMailPerKind {
   const answers: WelcomeMailPerKind = { clients: null, professionals: null };
   const missing: string[] = [];
   for (const kind of ["clients", "professionals"] as const) {
@@ -82,7 +102,9 @@ export async function runWorkbookCommand(options: RunOptions): Promise<RunResult
   const input = await readInput(options.input, options.decrypt);
   const reportKey = await reportEncryption({ ...options, encrypted: input.encrypted });
   if (approval.sha256 !== input.sha256) {
-    throw new ApprovalError("The input is not the workbook the test run was approved for (its sha256 differs); run exactly what was approved.");
+    throw new ApprovalError(
+      "The input is not the workbook the test run was approved for (its sha256 differs); run exactly what was approved.",
+    );
   }
   const outPath = runOutPath(options, approval);
   const warnings: Warning[] = [];
@@ -94,7 +116,12 @@ export async function runWorkbookCommand(options: RunOptions): Promise<RunResult
   try {
     checkApprovedSheets(
       approval,
-      found.map((f) => ({ name: f.workbook.sheet.name, position: f.position, script: f.script.name, headerRow: f.headerRow })),
+      found.map((f) => ({
+        name: f.workbook.sheet.name,
+        position: f.position,
+        script: f.script.name,
+        headerRow: f.headerRow,
+      })),
     );
     platform = await openPlatform(options);
   } catch (error) {
@@ -116,7 +143,13 @@ export async function runWorkbookCommand(options: RunOptions): Promise<RunResult
       );
     }
     const made = missingFolders(outPath);
-    const outDir = makeOutDir({ cwd: options.cwd, given: options.out, mode: "run", defaultName: defaultRunFolder(approval.digest), reuse: true });
+    const outDir = makeOutDir({
+      cwd: options.cwd,
+      given: options.out,
+      mode: "run",
+      defaultName: defaultRunFolder(approval.digest),
+      reuse: true,
+    });
     let lock: FolderLock;
     try {
       lock = lockFolder(outDir, started);
@@ -167,7 +200,8 @@ export async function runWorkbookCommand(options: RunOptions): Promise<RunResult
           "run started",
         );
         for (const { read } of sheets) logInput(log, read, "run", read.script, platform);
-        if (journal.recoveredTornLine) log.warn("the journal's last line was cut short by an interruption; it was cut off");
+        if (journal.recoveredTornLine)
+          log.warn("the journal's last line was cut short by an interruption; it was cut off");
 
         let stopped: StopReason | null = null;
         let failures = 0;
@@ -178,7 +212,11 @@ export async function runWorkbookCommand(options: RunOptions): Promise<RunResult
         const byRow = new Map<number, Map<number, RowResult>>();
         const mdIdOf = (ref: SheetRef): string | undefined => {
           let rows = byRow.get(ref.sheet);
-          if (!rows) byRow.set(ref.sheet, (rows = new Map((byPosition.get(ref.sheet)?.read.analysis.results ?? []).map((r) => [r.row, r]))));
+          if (!rows)
+            byRow.set(
+              ref.sheet,
+              (rows = new Map((byPosition.get(ref.sheet)?.read.analysis.results ?? []).map((r) => [r.row, r]))),
+            );
           const result = rows.get(ref.row);
           if (!result || (result.status !== "done" && result.status !== "unchanged")) return undefined;
           return result.md_id ?? journal.sheet(ref.sheet).earlier.get(ref.row)?.md_id ?? undefined;
@@ -221,7 +259,9 @@ export async function runWorkbookCommand(options: RunOptions): Promise<RunResult
         const names = inOrder[0]?.read.workbook.sheets.map((s) => s.name) ?? [];
         const report = workbookReport(
           inOrder.map(({ read }) => {
-            read.analysis.warnings = read.analysis.warnings.filter((w) => w.code !== "other_sheets" && w.code !== "sheets_skipped");
+            read.analysis.warnings = read.analysis.warnings.filter(
+              (w) => w.code !== "other_sheets" && w.code !== "sheets_skipped",
+            );
             return sheetReport(read, options, "run", read.script, started, platform, names);
           }),
           warnings.map((w) => ({ ...w, message: renderWarning(w, options.lang) })),
@@ -241,7 +281,10 @@ export async function runWorkbookCommand(options: RunOptions): Promise<RunResult
           inOrder.map(({ read }) => read.analysis),
           reportKey,
         );
-        log.info({ summary: report.summary, sheets: sheets.length, stopped, failures, ms: Date.now() - started.getTime() }, "run finished");
+        log.info(
+          { summary: report.summary, sheets: sheets.length, stopped, failures, ms: Date.now() - started.getTime() },
+          "run finished",
+        );
         log.flush();
         if (fatal) throw fatal;
         return {
@@ -288,7 +331,13 @@ async function planSheets(
       pendingAdded = true;
     }
     const observe = plan.observer(sheet.position, sheet.script.name);
-    const base = planOnIndex(platform, () => index, sheet.script, "all", relations ? (p) => plan.relations(p) : undefined);
+    const base = planOnIndex(
+      platform,
+      () => index,
+      sheet.script,
+      "all",
+      relations ? (p) => plan.relations(p) : undefined,
+    );
     const stage: PlatformStage = {
       ...base,
       ...(observe ? { observe } : {}),
@@ -300,7 +349,15 @@ async function planSheets(
         for (const [row, operation] of pending) base.operations.set(row, operation);
       },
     };
-    const read = await analyseInput(input, reportKey, { ...options, sheet: sheet.workbook.sheet.name }, sheet.script, started, stage, sheet.workbook);
+    const read = await analyseInput(
+      input,
+      reportKey,
+      { ...options, sheet: sheet.workbook.sheet.name },
+      sheet.script,
+      started,
+      stage,
+      sheet.workbook,
+    );
     const approved = approval.sheets.find((a) => a.position === sheet.position) as ApprovedSheet;
     checkApprovedWorkbookSheet(approval, approved, {
       sheet: { name: read.workbook.sheet.name, position: sheetPosition(read.workbook) },
@@ -317,7 +374,8 @@ async function planSheets(
 
 const isPendingLink = (operation: Operation): boolean =>
   operation.kind === "link" &&
-  (pendingRef(operation.relation.client_md_id) !== undefined || pendingRef(operation.relation.professional_md_id) !== undefined);
+  (pendingRef(operation.relation.client_md_id) !== undefined ||
+    pendingRef(operation.relation.professional_md_id) !== undefined);
 
 /**
  * The relations to carry out, their links to new accounts given the Minddistrict IDs those rows
@@ -325,7 +383,11 @@ const isPendingLink = (operation: Operation): boolean =>
  * `depends_on_row`, or dropped out, failed or not carried out in this run) ends `dropout`
  * `depends_on_row` naming that row and is left out: it is never sent with a pending ID.
  */
-function linkPending(results: RowResult[], operations: Map<number, Operation>, mdIdOf: (ref: SheetRef) => string | undefined): RowResult[] {
+function linkPending(
+  results: RowResult[],
+  operations: Map<number, Operation>,
+  mdIdOf: (ref: SheetRef) => string | undefined,
+): RowResult[] {
   const rows: RowResult[] = [];
   for (const result of results) {
     if (result.status === "dropout" && result.reasons[0]?.code === "depends_on_row") continue;

@@ -1,7 +1,13 @@
 import { existsSync, realpathSync, rmdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { readInput } from "../input/read-input.js";
-import { type Approval, checkApprovedInput, checkApprovedPlatform, checkApprovedSheet, readApproval } from "../pipeline/approval.js";
+import {
+  type Approval,
+  checkApprovedInput,
+  checkApprovedPlatform,
+  checkApprovedSheet,
+  readApproval,
+} from "../pipeline/approval.js";
 import { executeRows, type ExecuteProgress, type StopReason } from "../pipeline/execute.js";
 import { Journal, type WelcomeMailAnswers } from "../pipeline/journal.js";
 import { defaultVerify, type VerifyMode } from "../pipeline/verify.js";
@@ -66,7 +72,10 @@ export const defaultMaxFailures = 10;
 export const defaultRunFolder = (digest: string) => `run-${digest.slice(0, 16)}`;
 
 /** Where a run writes (--out, or the folder derived from the approval); never the approval's own folder (exit 2). */
-export function runOutPath(options: Pick<RunOptions, "cwd" | "out">, approval: { digest: string; folder: string; name: string }): string {
+export function runOutPath(
+  options: Pick<RunOptions, "cwd" | "out">,
+  approval: { digest: string; folder: string; name: string },
+): string {
   const outPath = resolve(options.cwd, options.out ?? join("mdimport-out", defaultRunFolder(approval.digest)));
   if ((existsSync(outPath) ? realpathSync(outPath) : outPath) === approval.folder) {
     throw new UsageError(
@@ -77,8 +86,10 @@ export function runOutPath(options: Pick<RunOptions, "cwd" | "out">, approval: {
 }
 
 /** The answer --welcome-mail gives for one kind of account (one answer counts for both). */
-export const answerFor = (given: RunOptions["welcomeMail"], kind: "clients" | "professionals"): "yes" | "no" | undefined =>
-  typeof given === "string" ? given : given?.[kind];
+export const answerFor = (
+  given: RunOptions["welcomeMail"],
+  kind: "clients" | "professionals",
+): "yes" | "no" | undefined => (typeof given === "string" ? given : given?.[kind]);
 
 /** The folders of `path` that do not exist yet, deepest first: what a refused run must not leave behind. */
 export function missingFolders(path: string): string[] {
@@ -149,7 +160,13 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
     // The folder is locked, and its journal read, before the snapshot: a second run of the
     // same command waits for nothing and plans nothing, it is refused at once.
     const made = missingFolders(outPath);
-    const outDir = makeOutDir({ cwd: options.cwd, given: options.out, mode: "run", defaultName: defaultRunFolder(approval.digest), reuse: true });
+    const outDir = makeOutDir({
+      cwd: options.cwd,
+      given: options.out,
+      mode: "run",
+      defaultName: defaultRunFolder(approval.digest),
+      reuse: true,
+    });
     let lock: FolderLock;
     try {
       lock = lockFolder(outDir, started);
@@ -205,7 +222,8 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
           "run started",
         );
         logInput(log, read, "run", script, platform);
-        if (journal.recoveredTornLine) log.warn("the journal's last line was cut short by an interruption; it was cut off");
+        if (journal.recoveredTornLine)
+          log.warn("the journal's last line was cut short by an interruption; it was cut off");
         const outcome = await executeRows(analysis.results, planning.operations, {
           platform,
           journal,

@@ -20,7 +20,8 @@ describe("templates", () => {
         const made = unzipSync(await buildTemplate(script, lang));
         const committed = unzipSync(readFileSync(join(templatesDir, templateFileName(script.name, lang))));
         expect(Object.keys(committed).sort()).toEqual(Object.keys(made).sort());
-        for (const [name, bytes] of Object.entries(made)) expect(strFromU8(committed[name] as Uint8Array), name).toBe(strFromU8(bytes));
+        for (const [name, bytes] of Object.entries(made))
+          expect(strFromU8(committed[name] as Uint8Array), name).toBe(strFromU8(bytes));
       });
     }
   }
@@ -30,16 +31,22 @@ describe("templates", () => {
       const { workbook, rows } = await readSheet(await buildTemplate(script, "de"));
       const header = rows[0]!;
       expect(Array.from(header.cells, cellText)).toEqual(script.columns.map((c) => c.headers.de));
-      expect([...mapHeaders(script, 1, header.cells).columns.values()].map((c) => c.field)).toEqual(script.columns.map((c) => c.field));
+      expect([...mapHeaders(script, 1, header.cells).columns.values()].map((c) => c.field)).toEqual(
+        script.columns.map((c) => c.field),
+      );
       expect(workbook.sheets.map((s) => s.name)).toEqual(["Daten", "Erläuterung"]);
     }
   });
 
   it("offers dropdowns for gender and role, text columns for IDs, BSN and phone, and a frozen header", async () => {
-    const sheet = strFromU8(unzipSync(await buildTemplate(scripts["new-clients"], "nl"))["xl/worksheets/sheet1.xml"] as Uint8Array);
+    const sheet = strFromU8(
+      unzipSync(await buildTemplate(scripts["new-clients"], "nl"))["xl/worksheets/sheet1.xml"] as Uint8Array,
+    );
     expect(sheet).toContain('sqref="G2:G5000"><formula1>&quot;m,v,a,o&quot;</formula1>');
     expect(sheet).toContain('state="frozen"');
-    const styles = strFromU8(unzipSync(await buildTemplate(scripts["new-clients"], "nl"))["xl/styles.xml"] as Uint8Array);
+    const styles = strFromU8(
+      unzipSync(await buildTemplate(scripts["new-clients"], "nl"))["xl/styles.xml"] as Uint8Array,
+    );
     // Columns E (ID), H (phone) and I (BSN) carry a style whose number format is text (49, "@").
     const xfs = (/<cellXfs[^>]*>(.*?)<\/cellXfs>/.exec(styles)?.[1] ?? "").split("<xf ").slice(1);
     const formatOfColumn = (column: number) => {
@@ -48,14 +55,18 @@ describe("templates", () => {
     };
     expect([5, 8, 9].map(formatOfColumn)).toEqual(["49", "49", "49"]);
     expect(formatOfColumn(1)).toBeUndefined();
-    const professionals = strFromU8(unzipSync(await buildTemplate(scripts["new-professionals"], "en"))["xl/worksheets/sheet1.xml"] as Uint8Array);
-    expect(professionals).toContain("&quot;Professional,Application manager,Data analyst,Data officer,Supervisor,Secretary&quot;");
+    const professionals = strFromU8(
+      unzipSync(await buildTemplate(scripts["new-professionals"], "en"))["xl/worksheets/sheet1.xml"] as Uint8Array,
+    );
+    expect(professionals).toContain(
+      "&quot;Professional,Application manager,Data analyst,Data officer,Supervisor,Secretary&quot;",
+    );
   });
 
   it("explains every column on its second sheet", async () => {
-    const rows = (await readSheet(await buildTemplate(scripts["new-clients"], "en"), { sheet: "Explanation" })).rows.map((r) =>
-      Array.from(r.cells, cellText),
-    );
+    const rows = (
+      await readSheet(await buildTemplate(scripts["new-clients"], "en"), { sheet: "Explanation" })
+    ).rows.map((r) => Array.from(r.cells, cellText));
     expect(rows[0]).toEqual(["Column", "Required", "Format", "Allowed values"]);
     expect(rows.find((r) => r[0] === "BSN")?.[1]).toBe("optional, unless the platform requires this field");
     expect(rows.find((r) => r[0] === "Gender")?.[3]).toBe("m, f, other, unknown");
@@ -68,7 +79,8 @@ describe("template onboarding", () => {
       const made = unzipSync(await buildOnboardingTemplate(lang));
       const committed = unzipSync(readFileSync(join(templatesDir, templateFileName(ONBOARDING, lang))));
       expect(Object.keys(committed).sort()).toEqual(Object.keys(made).sort());
-      for (const [name, bytes] of Object.entries(made)) expect(strFromU8(committed[name] as Uint8Array), name).toBe(strFromU8(bytes));
+      for (const [name, bytes] of Object.entries(made))
+        expect(strFromU8(committed[name] as Uint8Array), name).toBe(strFromU8(bytes));
     });
 
     it(`in ${lang}: the sheets of new clients, new professionals and relations, with their templates' headers and formats, and an explanation sheet that fits no script`, async () => {
@@ -93,10 +105,14 @@ describe("template onboarding", () => {
       const files = unzipSync(bytes);
       const single = unzipSync(await buildTemplate(scripts["new-clients"], lang));
       const dropdowns = (xml: string) => xml.slice(xml.indexOf("<dataValidations"), xml.indexOf("</dataValidations>"));
-      expect(dropdowns(strFromU8(files["xl/worksheets/sheet1.xml"]!))).toBe(dropdowns(strFromU8(single["xl/worksheets/sheet1.xml"]!)));
+      expect(dropdowns(strFromU8(files["xl/worksheets/sheet1.xml"]!))).toBe(
+        dropdowns(strFromU8(single["xl/worksheets/sheet1.xml"]!)),
+      );
       const cols = (xml: string) => xml.slice(xml.indexOf("<cols>"), xml.indexOf("</cols>"));
       expect(cols(strFromU8(files["xl/worksheets/sheet2.xml"]!))).toBe(
-        cols(strFromU8(unzipSync(await buildTemplate(scripts["new-professionals"], lang))["xl/worksheets/sheet1.xml"]!)),
+        cols(
+          strFromU8(unzipSync(await buildTemplate(scripts["new-professionals"], lang))["xl/worksheets/sheet1.xml"]!),
+        ),
       );
     });
   }

@@ -31,13 +31,25 @@ describe("expandInputs", () => {
   it("takes a folder's regular sheet files in name order, not its subfolders, hidden files or Excel's lock files", () => {
     const dir = tempDir();
     mkdirSync(join(dir, "in", "sub"), { recursive: true });
-    for (const name of ["b.xlsx", "a.XLSX", "c.xlsx.gpg", "d.asc", "e.pgp", "f.txt", ".g.xlsx", "~$b.xlsx", "sub/h.xlsx"]) {
+    for (const name of [
+      "b.xlsx",
+      "a.XLSX",
+      "c.xlsx.gpg",
+      "d.asc",
+      "e.pgp",
+      "f.txt",
+      ".g.xlsx",
+      "~$b.xlsx",
+      "sub/h.xlsx",
+    ]) {
       writeFileSync(join(dir, "in", name), "");
     }
     mkdirSync(join(dir, "in", "folder.xlsx"));
     symlinkSync(join(dir, "in", "b.xlsx"), join(dir, "in", "link.xlsx"));
     const { entries, many } = expandInputs(["in"], dir);
-    expect(entries.map((e) => e.file)).toEqual(["a.XLSX", "b.xlsx", "c.xlsx.gpg", "d.asc", "e.pgp", "link.xlsx"].map((n) => join("in", n)));
+    expect(entries.map((e) => e.file)).toEqual(
+      ["a.XLSX", "b.xlsx", "c.xlsx.gpg", "d.asc", "e.pgp", "link.xlsx"].map((n) => join("in", n)),
+    );
     expect(many).toBe(true);
   });
 

@@ -55,13 +55,22 @@ export function expandInputs(inputs: readonly string[], cwd: string): { entries:
     try {
       names = readdirSync(path);
     } catch (error) {
-      entries.push({ file: input, error: new InputError(`Cannot read the folder ${input}: ${fsReason(error)}.`, { cause: error }) });
+      entries.push({
+        file: input,
+        error: new InputError(`Cannot read the folder ${input}: ${fsReason(error)}.`, { cause: error }),
+      });
       continue;
     }
     const sheets = names
-      .filter((name) => SHEET_NAME.test(name) && !name.startsWith(".") && !name.startsWith("~$") && isFile(join(path, name)))
+      .filter(
+        (name) => SHEET_NAME.test(name) && !name.startsWith(".") && !name.startsWith("~$") && isFile(join(path, name)),
+      )
       .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    if (sheets.length === 0) entries.push({ file: input, error: new InputError(`The folder ${input} holds no .xlsx, .gpg, .pgp or .asc file.`) });
+    if (sheets.length === 0)
+      entries.push({
+        file: input,
+        error: new InputError(`The folder ${input} holds no .xlsx, .gpg, .pgp or .asc file.`),
+      });
     for (const name of sheets) entries.push({ file: join(input, name) });
   }
   return { entries, many: inputs.length > 1 || folders > 0 };

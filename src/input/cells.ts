@@ -44,11 +44,15 @@ export function cellText(cell: Cell | undefined): string {
 }
 
 /** Whether a cell holds nothing once white space (including non-breaking spaces) is trimmed. */
-export const isBlank = (cell: Cell | undefined): boolean => !cell || (cell.kind === "text" && trimAll(cell.text).length === 0);
+export const isBlank = (cell: Cell | undefined): boolean =>
+  !cell || (cell.kind === "text" && trimAll(cell.text).length === 0);
 
 /** Trims white space, non-breaking and zero-width spaces, word joiners and a byte-order mark. */
 export const trimAll = (text: string): string =>
-  text.replace(/^[\s\u00a0\u200b-\u200d\u2007\u2060\u202f\ufeff]+|[\s\u00a0\u200b-\u200d\u2007\u2060\u202f\ufeff]+$/g, "");
+  text.replace(
+    /^[\s\u00a0\u200b-\u200d\u2007\u2060\u202f\ufeff]+|[\s\u00a0\u200b-\u200d\u2007\u2060\u202f\ufeff]+$/g,
+    "",
+  );
 
 /**
  * A number as plain digits, without exponent or `.0`, to at most the 15 significant digits

@@ -52,9 +52,12 @@ export async function readPrivateKey(path: string): Promise<openpgp.PrivateKey> 
       ? await openpgp.readPrivateKey({ armoredKey: asText(bytes) })
       : await openpgp.readPrivateKey({ binaryKey: bytes });
   } catch (error) {
-    throw new InputError(`The file ${basename(path)} given with --key is not an OpenPGP private key (${(error as Error).message}).`, {
-      cause: error,
-    });
+    throw new InputError(
+      `The file ${basename(path)} given with --key is not an OpenPGP private key (${(error as Error).message}).`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -71,10 +74,16 @@ export async function readPublicKey(path: string): Promise<openpgp.PublicKey> {
   }
 }
 
-export async function unlock(key: openpgp.PrivateKey, passphrase: string | undefined, name: string): Promise<openpgp.PrivateKey> {
+export async function unlock(
+  key: openpgp.PrivateKey,
+  passphrase: string | undefined,
+  name: string,
+): Promise<openpgp.PrivateKey> {
   if (key.isDecrypted()) return key;
   if (passphrase === undefined) {
-    throw new InputError(`The private key ${name} is protected by a passphrase: set MDIMPORT_PASSPHRASE or give --passphrase-file.`);
+    throw new InputError(
+      `The private key ${name} is protected by a passphrase: set MDIMPORT_PASSPHRASE or give --passphrase-file.`,
+    );
   }
   useFastS2K(key.getKeys().map((k) => k.keyPacket));
   try {
@@ -89,7 +98,12 @@ export async function unlock(key: openpgp.PrivateKey, passphrase: string | undef
  * with a verify key, requires a valid signature by it. Every way it can go wrong is one
  * sentence with exit code 3.
  */
-export async function decryptInput(path: string, armored: boolean, options: DecryptOptions, inputName: string): Promise<Uint8Array> {
+export async function decryptInput(
+  path: string,
+  armored: boolean,
+  options: DecryptOptions,
+  inputName: string,
+): Promise<Uint8Array> {
   // NOTE: allowUnauthenticatedStream lets openpgp hand over the plaintext in pieces before the
   // integrity check at the end, instead of holding all of it back itself: that took peak RSS
   // for a 50 MB file from 4.8× to 3.8× the file. Nothing here uses a piece before the stream has
@@ -102,7 +116,9 @@ export async function decryptInput(path: string, armored: boolean, options: Decr
     // plaintext is still only used once all of it is in and checked (see below).
     message = armored
       ? await openpgp.readMessage({
-          armoredMessage: Readable.toWeb(createReadStream(path, { encoding: "utf8", highWaterMark: CHUNK })) as ReadableStream<string>,
+          armoredMessage: Readable.toWeb(
+            createReadStream(path, { encoding: "utf8", highWaterMark: CHUNK }),
+          ) as ReadableStream<string>,
           config,
         })
       : await openpgp.readMessage({
@@ -131,7 +147,9 @@ export async function decryptInput(path: string, armored: boolean, options: Decr
   } else if (options.passwordFile) {
     secrets.passwords = await readPassword(options.passwordFile);
   } else {
-    throw new InputError(`The input file ${inputName} is OpenPGP-encrypted: give --key (the private key it was encrypted to) or --password-file.`);
+    throw new InputError(
+      `The input file ${inputName} is OpenPGP-encrypted: give --key (the private key it was encrypted to) or --password-file.`,
+    );
   }
   const verificationKey = options.verifyKey ? await usableSenderKey(options.verifyKey) : undefined;
 
@@ -190,7 +208,9 @@ function refuseWrongSecret(message: openpgp.Message<unknown>, options: DecryptOp
   const toKeys = message.getEncryptionKeyIDs();
   const withPassword = message.packets.filterByTag(openpgp.enums.packet.symEncryptedSessionKey).length > 0;
   if (options.key && toKeys.length === 0 && withPassword) {
-    throw new InputError(`The input file ${inputName} is encrypted with a password, not to a key: give --password-file instead of --key.`);
+    throw new InputError(
+      `The input file ${inputName} is encrypted with a password, not to a key: give --password-file instead of --key.`,
+    );
   }
   if (!options.key && options.passwordFile && toKeys.length > 0 && !withPassword) {
     throw new InputError(
@@ -206,10 +226,13 @@ function refuseWrongSecret(message: openpgp.Message<unknown>, options: DecryptOp
 async function usableSenderKey(path: string): Promise<openpgp.PublicKey> {
   const key = await readPublicKey(path);
   const name = basename(path);
-  if (await key.isRevoked()) throw new InputError(`The sender's key ${name} has been revoked; ask the sender for their current key.`);
+  if (await key.isRevoked())
+    throw new InputError(`The sender's key ${name} has been revoked; ask the sender for their current key.`);
   const expires = await key.getExpirationTime();
   if (expires instanceof Date && expires.getTime() < Date.now()) {
-    throw new InputError(`The sender's key ${name} expired on ${expires.toISOString().slice(0, 10)}; ask the sender for their current key.`);
+    throw new InputError(
+      `The sender's key ${name} expired on ${expires.toISOString().slice(0, 10)}; ask the sender for their current key.`,
+    );
   }
   return key;
 }
@@ -218,7 +241,9 @@ function decryptFailure(error: unknown, inputName: string, password: boolean): s
   const message = error instanceof Error ? error.message : String(error);
   // With the plaintext streamed, a wrong session key (a wrong password) or an altered file may
   // also show as decrypted bytes that do not parse, before the integrity check is reached.
-  if (/Modification detected|tag mismatch|authenticat|MDC|integrity|Error during parsing|does not conform/i.test(message)) {
+  if (
+    /Modification detected|tag mismatch|authenticat|MDC|integrity|Error during parsing|does not conform/i.test(message)
+  ) {
     // NOTE: with a password, a wrong one yields a wrong session key, which fails the same
     // integrity check as an altered file; OpenPGP offers no way to tell the two apart.
     return password
@@ -242,12 +267,16 @@ async function requireSignature(
 ): Promise<void> {
   const name = basename(keyFile);
   if (signatures.length === 0)
-    throw new InputError(`The input file ${inputName} is not signed, but --verify-key ${name} asks for a signature by the sender.`);
+    throw new InputError(
+      `The input file ${inputName} is not signed, but --verify-key ${name} asks for a signature by the sender.`,
+    );
   const ours = key.getKeyIDs();
   const failures: string[] = [];
   for (const signature of signatures) {
     if (!ours.some((id) => id.equals(signature.keyID))) {
-      failures.push(`signed by key ID ${hexId(signature.keyID)}, not by the key given (${name}, key ID ${ours.map(hexId).join(", ")})`);
+      failures.push(
+        `signed by key ID ${hexId(signature.keyID)}, not by the key given (${name}, key ID ${ours.map(hexId).join(", ")})`,
+      );
       continue;
     }
     try {

@@ -31,7 +31,8 @@ export async function readEncryptKeys(
   passwords: readonly string[] = [],
 ): Promise<EncryptKeys> {
   const recipients: openpgp.PublicKey[] = [];
-  for (const path of typeof to === "string" ? [to] : to) recipients.push(await encryptionKey(await readPublicKey(path), basename(path)));
+  for (const path of typeof to === "string" ? [to] : to)
+    recipients.push(await encryptionKey(await readPublicKey(path), basename(path)));
   return {
     to: recipients,
     ...(passwords.length > 0 ? { passwords: [...passwords] } : {}),
@@ -43,7 +44,11 @@ export async function readEncryptKeys(
  * Encrypts (and signs) bytes to an OpenPGP message, in memory, as GnuPG reads it: binary, or
  * with `armor` ASCII armored (for mail and web forms that mangle binary attachments).
  */
-export async function encryptBytes(bytes: Uint8Array, keys: EncryptKeys, options: { armor?: boolean } = {}): Promise<Uint8Array> {
+export async function encryptBytes(
+  bytes: Uint8Array,
+  keys: EncryptKeys,
+  options: { armor?: boolean } = {},
+): Promise<Uint8Array> {
   const message = await openpgp.createMessage({ binary: bytes });
   const secrets = {
     ...(keys.to.length > 0 ? { encryptionKeys: keys.to } : {}),

@@ -28,11 +28,14 @@ export function splitHeader(header: string): { name: string; hint: string } {
  * name or hint. Otherwise an ID column holds the source system's ID, as the templates'
  * "(van te koppelen systeem)" says.
  */
-const mentionsMinddistrict = (name: string, hint: string) => name.includes("minddistrict") || /minddistrict|url/.test(hint);
+const mentionsMinddistrict = (name: string, hint: string) =>
+  name.includes("minddistrict") || /minddistrict|url/.test(hint);
 
 const namesOf = (column: ColumnDef) =>
   new Set(
-    [column.headers.nl, column.headers.en, column.headers.de, ...(column.aliases ?? [])].map((h) => splitHeader(h).name.replace("minddistrict", "")),
+    [column.headers.nl, column.headers.en, column.headers.de, ...(column.aliases ?? [])].map((h) =>
+      splitHeader(h).name.replace("minddistrict", ""),
+    ),
   );
 
 /** The script columns a header may name. */
@@ -150,7 +153,12 @@ function checkRequired(script: ScriptDef, seen: Map<string, number>): void {
  * column, and no client would get a date of birth). A header that names a column of another
  * script is not a typo of this one's; it stays a warning, as do all other unknown columns.
  */
-function checkTypos(script: ScriptDef, headers: string[], columns: Map<number, ColumnDef>, unknown: HeaderMap["unknown"]): void {
+function checkTypos(
+  script: ScriptDef,
+  headers: string[],
+  columns: Map<number, ColumnDef>,
+  unknown: HeaderMap["unknown"],
+): void {
   const matched = new Set([...columns.values()].map((c) => c.field));
   const candidates = script.columns.filter((c) => !matched.has(c.field));
   if (candidates.length === 0) return;
@@ -163,7 +171,9 @@ function checkTypos(script: ScriptDef, headers: string[], columns: Map<number, C
     // share (BSN), the language of the sheet's other headers; else Dutch, the templates' first.
     const sheetLang = sheetLanguage(headers, columns);
     const name = typo.column.headers[typo.langs.find((l) => l === sheetLang) ?? typo.langs[0] ?? sheetLang ?? "nl"];
-    throw new InputError(`column ${columnLetter(index)} "${header}" looks like "${name}"; correct the header or remove the column`);
+    throw new InputError(
+      `column ${columnLetter(index)} "${header}" looks like "${name}"; correct the header or remove the column`,
+    );
   }
 }
 
@@ -183,7 +193,10 @@ export function isTypo(text: string, name: string): boolean {
 }
 
 /** The script column an unknown header is a typo of, if any, and the languages of the names it is closest to. */
-export function closestColumn(candidates: readonly ColumnDef[], header: string): { column: ColumnDef; langs: Lang[] } | undefined {
+export function closestColumn(
+  candidates: readonly ColumnDef[],
+  header: string,
+): { column: ColumnDef; langs: Lang[] } | undefined {
   const variants = headerVariants(header);
   const md = mentionsMinddistrict(splitHeader(header).name, splitHeader(header).hint);
   let best: { column: ColumnDef; langs: Lang[]; rank: number } | undefined;
@@ -224,7 +237,8 @@ export function sheetLanguage(headers: string[], columns: Map<number, ColumnDef>
   const votes = new Map<Lang, number>();
   for (const [index, column] of columns) {
     const name = splitHeader(headers[index] ?? "").name;
-    for (const lang of langs) if (splitHeader(column.headers[lang]).name === name) votes.set(lang, (votes.get(lang) ?? 0) + 1);
+    for (const lang of langs)
+      if (splitHeader(column.headers[lang]).name === name) votes.set(lang, (votes.get(lang) ?? 0) + 1);
   }
   const [top, second] = [...votes].sort((a, b) => b[1] - a[1]);
   return top && (!second || second[1] < top[1]) ? top[0] : undefined;
@@ -247,6 +261,7 @@ export function editDistance(a: string, b: string): number {
 /** Column index (0-based) to its letters, as a spreadsheet shows them. */
 export function columnLetter(index: number): string {
   let letters = "";
-  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26))
+    letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
   return letters;
 }

@@ -33,7 +33,9 @@ export async function readInput(path: string, decrypt: DecryptOptions = {}): Pro
     return { bytes, sha256: sha256(bytes), encrypted: true };
   }
   if (decrypt.verifyKey) {
-    throw new InputError(`The input file ${name} is not OpenPGP-encrypted or signed, but --verify-key asks for a signature by the sender.`);
+    throw new InputError(
+      `The input file ${name} is not OpenPGP-encrypted or signed, but --verify-key asks for a signature by the sender.`,
+    );
   }
   const raw = await readWhole(path, name);
   requireWorkbook(raw, name);

@@ -8,7 +8,12 @@ describe("row batches across threads", () => {
       {
         row: 1,
         hidden: false,
-        cells: [{ kind: "text", text: "E-mailadres" }, undefined, { kind: "text", text: "" }, { kind: "error", text: "#N/A" }],
+        cells: [
+          { kind: "text", text: "E-mailadres" },
+          undefined,
+          { kind: "text", text: "" },
+          { kind: "error", text: "#N/A" },
+        ],
       },
       {
         row: 4,
@@ -43,8 +48,15 @@ describe("row batches across threads", () => {
   });
 
   it("moves its numbers as typed arrays", () => {
-    const batch = encodeBatch([{ row: 2, hidden: false, cells: [{ kind: "number", value: 1, format: "general", date1904: false }] }]);
+    const batch = encodeBatch([
+      { row: 2, hidden: false, cells: [{ kind: "number", value: 1, format: "general", date1904: false }] },
+    ]);
     expect(transferablesOf(batch)).toHaveLength(4);
-    expect(decodeBatch(batch, false)[0]!.cells[0]).toEqual({ kind: "number", value: 1, format: "general", date1904: false });
+    expect(decodeBatch(batch, false)[0]!.cells[0]).toEqual({
+      kind: "number",
+      value: 1,
+      format: "general",
+      date1904: false,
+    });
   });
 });

@@ -57,7 +57,10 @@ export function encodeBatch(batch: readonly SheetRow[]): EncodedBatch {
           kinds[c] = (cell.value ? TRUE : FALSE) | (cell.formula ? FORMULA : 0);
           break;
         case "number":
-          kinds[c] = (NUMBER + formats.indexOf(cell.format)) | (cell.formula ? FORMULA : 0) | (cell.display === undefined ? 0 : DISPLAY);
+          kinds[c] =
+            (NUMBER + formats.indexOf(cell.format)) |
+            (cell.formula ? FORMULA : 0) |
+            (cell.display === undefined ? 0 : DISPLAY);
           numbers[c] = cell.value;
           if (cell.display !== undefined) texts.push(cell.display);
           break;
@@ -89,7 +92,12 @@ export function decodeBatch(batch: EncodedBatch, date1904: boolean): SheetRow[] 
       else if (kind === UNCOMPUTED) cell = { kind: "error", text: texts[t++] as string, uncomputed: true };
       else if (kind === FALSE || kind === TRUE) cell = { kind: "boolean", value: kind === TRUE };
       else {
-        cell = { kind: "number", value: numbers[c] as number, format: formats[kind - NUMBER] as NumberFormatKind, date1904 };
+        cell = {
+          kind: "number",
+          value: numbers[c] as number,
+          format: formats[kind - NUMBER] as NumberFormatKind,
+          date1904,
+        };
         if (flags & DISPLAY) cell.display = texts[t++] as string;
       }
       if (flags & FORMULA && cell.kind !== "error") cell.formula = true;

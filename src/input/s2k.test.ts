@@ -32,10 +32,14 @@ describe("the piecewise iterated S2K", async () => {
         for (const numBytes of [16, 32, 70]) {
           const probe = Object.assign(Object.create(own) as S2KObject, { ...s2k, algorithm, c });
           const theirs = await own.produceKey.call(probe, "geheim wachtwoord ü", numBytes);
-          const hash = { 1: "md5", 2: "sha1", 3: "ripemd160", 8: "sha256", 9: "sha384", 10: "sha512", 11: "sha224" }[algorithm] as string;
-          expect(Buffer.from(iteratedS2K(hash, probe.salt, Buffer.from("geheim wachtwoord ü"), probe.getCount(), numBytes)).toString("hex")).toBe(
-            Buffer.from(theirs).toString("hex"),
-          );
+          const hash = { 1: "md5", 2: "sha1", 3: "ripemd160", 8: "sha256", 9: "sha384", 10: "sha512", 11: "sha224" }[
+            algorithm
+          ] as string;
+          expect(
+            Buffer.from(
+              iteratedS2K(hash, probe.salt, Buffer.from("geheim wachtwoord ü"), probe.getCount(), numBytes),
+            ).toString("hex"),
+          ).toBe(Buffer.from(theirs).toString("hex"));
         }
       }
     }

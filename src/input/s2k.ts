@@ -8,7 +8,13 @@ import { createHash, getHashes } from "node:crypto";
  * 640 ms a 50 MB file took to decrypt here, and 65 MB of memory at a time. This gives the
  * same bytes (a test checks it against openpgp's own) with at most 64 KiB held.
  */
-export function iteratedS2K(hash: string, salt: Uint8Array, passphrase: Uint8Array, count: number, numBytes: number): Uint8Array {
+export function iteratedS2K(
+  hash: string,
+  salt: Uint8Array,
+  passphrase: Uint8Array,
+  count: number,
+  numBytes: number,
+): Uint8Array {
   const data = Buffer.concat([salt, passphrase]);
   const total = Math.max(count, data.length);
   const repeats = Math.max(1, Math.floor(PIECE / data.length));
@@ -35,8 +41,8 @@ const PIECE = 64 * 1024;
 
 /** OpenPGP hash algorithm IDs (RFC 4880 §9.4) to Node's names. */
 const HASHES: Record<number, string> = Object.fromEntries(
-  Object.entries({ 1: "md5", 2: "sha1", 3: "ripemd160", 8: "sha256", 9: "sha384", 10: "sha512", 11: "sha224" }).filter(([, name]) =>
-    getHashes().includes(name),
+  Object.entries({ 1: "md5", 2: "sha1", 3: "ripemd160", 8: "sha256", 9: "sha384", 10: "sha512", 11: "sha224" }).filter(
+    ([, name]) => getHashes().includes(name),
   ),
 );
 

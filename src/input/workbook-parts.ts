@@ -4,7 +4,12 @@ import { attribute, parseAttributes, textOf, XmlScanner, type XmlAttributes, typ
 import { inflateEntry, type InflateBudget, type ZipEntry } from "./zip.js";
 
 /** Runs a handler over one zip entry, inflating and decoding it piece by piece. */
-export async function scanEntry(bytes: Uint8Array, entry: ZipEntry, budget: InflateBudget, handler: XmlHandler & { done?: boolean }): Promise<void> {
+export async function scanEntry(
+  bytes: Uint8Array,
+  entry: ZipEntry,
+  budget: InflateBudget,
+  handler: XmlHandler & { done?: boolean },
+): Promise<void> {
   const scanner = new XmlScanner(handler, entry.name);
   for await (const chunk of inflateEntry(bytes, entry, budget)) {
     scanner.feed(chunk);
@@ -34,7 +39,9 @@ export async function collectElements(
 
 /** Excel escapes control characters in strings as _xHHHH_. */
 export const decodeExcelEscapes = (text: string): string =>
-  text.includes("_x") ? text.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))) : text;
+  text.includes("_x")
+    ? text.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)))
+    : text;
 
 /**
  * Gathers the text of a string item (`<si>` or `<is>`): plain `<t>`, or the `<t>` of each
@@ -63,7 +70,9 @@ export class StringItemText {
     const text = textOf(source, from, to, cdata);
     this.length += text.length;
     if (this.length > this.maxChars) {
-      throw new InputError(`A cell of the workbook holds more than ${this.maxChars} characters, more than a spreadsheet allows.`);
+      throw new InputError(
+        `A cell of the workbook holds more than ${this.maxChars} characters, more than a spreadsheet allows.`,
+      );
     }
     this.parts.push(text);
   }
@@ -77,7 +86,12 @@ export class StringItemText {
 }
 
 /** Reads the shared string table into memory (one entry per distinct string). */
-export async function readSharedStrings(bytes: Uint8Array, entry: ZipEntry, budget: InflateBudget, maxChars: number): Promise<string[]> {
+export async function readSharedStrings(
+  bytes: Uint8Array,
+  entry: ZipEntry,
+  budget: InflateBudget,
+  maxChars: number,
+): Promise<string[]> {
   const strings: string[] = [];
   const item = new StringItemText(maxChars);
   let inItem = false;
@@ -103,7 +117,8 @@ export async function readSharedStrings(bytes: Uint8Array, entry: ZipEntry, budg
 }
 
 const BUILTIN_DATE_FORMATS = new Set([
-  14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58,
+  14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56,
+  57, 58,
 ]);
 
 /** What a number format code means for reading: a date, text, scientific, or plain. */

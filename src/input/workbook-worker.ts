@@ -10,7 +10,12 @@ const AHEAD = 4;
 
 const port = parentPort;
 if (!port) throw new Error("workbook-worker.js runs only as a worker thread");
-const { buffer, offset, length, options } = workerData as { buffer: ArrayBuffer; offset: number; length: number; options: OpenWorkbookOptions };
+const { buffer, offset, length, options } = workerData as {
+  buffer: ArrayBuffer;
+  offset: number;
+  length: number;
+  options: OpenWorkbookOptions;
+};
 const bytes = new Uint8Array(buffer, offset, length);
 const send = (message: FromReader, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 

@@ -22,12 +22,22 @@ describe("openWorkbook", () => {
     <row r="4"/>
     <row r="5"><c r="A5" t="s"><v>2</v></c><c r="C5" t="d"><v>1990-04-01T00:00:00Z</v></c></row>
     <row r="7" hidden="1"><c r="B7" t="s"><v>3</v></c></row>`;
-  const sst = sstXml(["E-mailadres", "Voornaam", `<r><t>Ri</t></r><r><rPr><b/></rPr><t>ch</t></r><rPh><t>ignored</t></rPh>`, " _x000D_x "]);
+  const sst = sstXml([
+    "E-mailadres",
+    "Voornaam",
+    `<r><t>Ri</t></r><r><rPr><b/></rPr><t>ch</t></r><rPh><t>ignored</t></rPh>`,
+    " _x000D_x ",
+  ]);
 
   for (const sheetsFirst of [false, true]) {
     it(`reads every kind of cell (${sheetsFirst ? "sheet before shared strings, as LibreOffice writes" : "Excel's order"})`, async () => {
       const workbook = await openWorkbook(
-        buildXlsx({ sheets: [{ name: "Blad1", xml: sheetXml(rows) }], sharedStrings: sst, styles: stylesXml, sheetsFirst }),
+        buildXlsx({
+          sheets: [{ name: "Blad1", xml: sheetXml(rows) }],
+          sharedStrings: sst,
+          styles: stylesXml,
+          sheetsFirst,
+        }),
       );
       const read = await all(workbook);
       expect(texts(read)).toEqual([
@@ -44,13 +54,19 @@ describe("openWorkbook", () => {
   }
 
   it("can read the rows twice, for the report's second pass", async () => {
-    const workbook = await openWorkbook(buildXlsx({ sheets: [{ name: "S", xml: sheetXml(rows) }], sharedStrings: sst }));
+    const workbook = await openWorkbook(
+      buildXlsx({ sheets: [{ name: "S", xml: sheetXml(rows) }], sharedStrings: sst }),
+    );
     expect((await all(workbook)).length).toBe((await all(workbook)).length);
   });
 
   it("reads the 1904 date system", async () => {
     const workbook = await openWorkbook(
-      buildXlsx({ sheets: [{ name: "S", xml: sheetXml(`<row r="1"><c r="A1" s="1"><v>31412</v></c></row>`) }], styles: stylesXml, date1904: true }),
+      buildXlsx({
+        sheets: [{ name: "S", xml: sheetXml(`<row r="1"><c r="A1" s="1"><v>31412</v></c></row>`) }],
+        styles: stylesXml,
+        date1904: true,
+      }),
     );
     expect(texts(await all(workbook))).toEqual([[1, "1990-01-01"]]);
   });
@@ -69,7 +85,11 @@ describe("openWorkbook", () => {
   it("reads the first visible sheet, or the one asked for, and knows hidden sheets", async () => {
     const bytes = buildXlsx({
       sheets: [
-        { name: "Eerste", xml: sheetXml(`<row r="1"><c r="A1" t="inlineStr"><is><t>een</t></is></c></row>`), state: "hidden" },
+        {
+          name: "Eerste",
+          xml: sheetXml(`<row r="1"><c r="A1" t="inlineStr"><is><t>een</t></is></c></row>`),
+          state: "hidden",
+        },
         { name: "Tweede", xml: sheetXml(`<row r="1"><c r="A1" t="inlineStr"><is><t>twee</t></is></c></row>`) },
       ],
     });
@@ -79,19 +99,29 @@ describe("openWorkbook", () => {
     expect(first.skipped).toEqual([{ name: "Eerste", why: "hidden" }]);
     expect((await openWorkbook(bytes, { sheet: "Eerste" })).sheet).toEqual({ name: "Eerste", hidden: true });
     expect(texts(await all(openWorkbook(bytes, { sheet: "tweede" })))).toEqual([[1, "twee"]]);
-    await expect(openWorkbook(bytes, { sheet: "Derde" })).rejects.toThrow(/no sheet "Derde"; its sheets are: "Eerste", "Tweede"/);
+    await expect(openWorkbook(bytes, { sheet: "Derde" })).rejects.toThrow(
+      /no sheet "Derde"; its sheets are: "Eerste", "Tweede"/,
+    );
   });
 
   it("refuses more rows or columns than the limits", async () => {
     const many = Array.from({ length: 20 }, (_, i) => `<row r="${i + 1}"><c r="A${i + 1}"><v>1</v></c></row>`).join("");
     const bytes = buildXlsx({ sheets: [{ name: "S", xml: sheetXml(many) }] });
-    await expect(all(openWorkbook(bytes, { limits: { ...defaultLimits, maxRows: 10 } }))).rejects.toThrow(/more than 10 rows/);
+    await expect(all(openWorkbook(bytes, { limits: { ...defaultLimits, maxRows: 10 } }))).rejects.toThrow(
+      /more than 10 rows/,
+    );
     const wide = buildXlsx({ sheets: [{ name: "S", xml: sheetXml(`<row r="1"><c r="ZZZ1"><v>1</v></c></row>`) }] });
-    await expect(all(openWorkbook(wide, { limits: { ...defaultLimits, maxColumns: 100 } }))).rejects.toThrow(/column 18278/);
+    await expect(all(openWorkbook(wide, { limits: { ...defaultLimits, maxColumns: 100 } }))).rejects.toThrow(
+      /column 18278/,
+    );
   });
 
   it("knows a workbook with macros, and reads its data all the same", async () => {
-    const parts = unzipSync(buildXlsx({ sheets: [{ name: "S", xml: sheetXml(`<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row>`) }] }));
+    const parts = unzipSync(
+      buildXlsx({
+        sheets: [{ name: "S", xml: sheetXml(`<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row>`) }],
+      }),
+    );
     parts["xl/vbaProject.bin"] = strToU8("Sub AutoOpen()\nEnd Sub");
     const workbook = await openWorkbook(zipSync(parts));
     expect(workbook.macros).toBe(true);

@@ -2,7 +2,14 @@ import { InputError } from "../shared/errors.js";
 import type { Cell, NumberFormatKind, SheetRow } from "./cells.js";
 import { isBlank } from "./cells.js";
 import { defaultLimits, type ReadLimits } from "./limits.js";
-import { collectElements, decodeExcelEscapes, type NumberDisplay, readCellFormats, readSharedStrings, StringItemText } from "./workbook-parts.js";
+import {
+  collectElements,
+  decodeExcelEscapes,
+  type NumberDisplay,
+  readCellFormats,
+  readSharedStrings,
+  StringItemText,
+} from "./workbook-parts.js";
 import { bytesEqual, newCursor, nextAttribute, textOf, XmlScanner } from "./xml-scanner.js";
 import { InflateBudget, inflateEntry, openZip, type ZipEntry } from "./zip.js";
 
@@ -95,13 +102,17 @@ export async function openWorkbook(bytes: Uint8Array, options: OpenWorkbookOptio
   const strings = stringsEntry ? await readSharedStrings(bytes, stringsEntry, budget, limits.maxCellChars) : [];
   const stylesTarget = rels.find((r) => REL_STYLES.test(r.type))?.target ?? `${folder}styles.xml`;
   const stylesEntry = stylesTarget ? get(stylesTarget) : undefined;
-  const { kinds: formats, displays } = stylesEntry ? await readCellFormats(bytes, stylesEntry, budget) : { kinds: [], displays: [] };
+  const { kinds: formats, displays } = stylesEntry
+    ? await readCellFormats(bytes, stylesEntry, budget)
+    : { kinds: [], displays: [] };
 
   const merged: string[] = [];
   const context = { strings, formats, displays, date1904, limits, merged };
   const hasRows = (entry: ZipEntry) => sheetHasRows(bytes, entry, { ...context, merged: [] });
   const { chosen, skipped } =
-    options.sheet === undefined ? await firstSheetWithData(sheets, get, hasRows) : { chosen: namedSheet(sheets, options.sheet), skipped: [] };
+    options.sheet === undefined
+      ? await firstSheetWithData(sheets, get, hasRows)
+      : { chosen: namedSheet(sheets, options.sheet), skipped: [] };
   const sheetEntry = chosen.target ? get(chosen.target) : undefined;
   if (!sheetEntry) throw new InputError(`The workbook is damaged: the sheet "${chosen.name}" has no data part.`);
   return {
@@ -122,7 +133,10 @@ export async function openWorkbook(bytes: Uint8Array, options: OpenWorkbookOptio
 const REL_WORKSHEET = /\/worksheet$/;
 
 /** A sheet's part, and whether it is a worksheet (not a chart sheet, dialog or macro sheet). */
-const sheetPart = (rel: Relationship | undefined) => ({ target: rel?.target, worksheet: rel === undefined || REL_WORKSHEET.test(rel.type) });
+const sheetPart = (rel: Relationship | undefined) => ({
+  target: rel?.target,
+  worksheet: rel === undefined || REL_WORKSHEET.test(rel.type),
+});
 
 type SheetEntry = SheetInfo & { target: string | undefined; worksheet: boolean };
 
@@ -138,7 +152,13 @@ async function firstSheetWithData(
   const skipped: SkippedSheet[] = [];
   for (const sheet of sheets) {
     const entry = sheet.target ? get(sheet.target) : undefined;
-    const why = sheet.hidden ? "hidden" : !sheet.worksheet ? "chart" : entry && !(await hasRows(entry)) ? "empty" : undefined;
+    const why = sheet.hidden
+      ? "hidden"
+      : !sheet.worksheet
+        ? "chart"
+        : entry && !(await hasRows(entry))
+          ? "empty"
+          : undefined;
     if (!why) return { chosen: sheet, skipped };
     skipped.push({ name: sheet.name, why });
   }
@@ -161,9 +181,12 @@ async function sheetHasRows(bytes: Uint8Array, entry: ZipEntry, context: SheetCo
 }
 
 function namedSheet<T extends SheetInfo>(sheets: T[], wanted: string): T {
-  const found = sheets.find((s) => s.name === wanted) ?? sheets.find((s) => s.name.toLowerCase() === wanted.toLowerCase());
+  const found =
+    sheets.find((s) => s.name === wanted) ?? sheets.find((s) => s.name.toLowerCase() === wanted.toLowerCase());
   if (!found) {
-    throw new InputError(`The workbook has no sheet "${wanted}"; its sheets are: ${sheets.map((s) => `"${s.name}"`).join(", ")}.`);
+    throw new InputError(
+      `The workbook has no sheet "${wanted}"; its sheets are: ${sheets.map((s) => `"${s.name}"`).join(", ")}.`,
+    );
   }
   return found;
 }
@@ -174,7 +197,12 @@ interface Relationship {
   target: string;
 }
 
-async function relationships(bytes: Uint8Array, entry: ZipEntry, budget: InflateBudget, folder: string): Promise<Relationship[]> {
+async function relationships(
+  bytes: Uint8Array,
+  entry: ZipEntry,
+  budget: InflateBudget,
+  folder: string,
+): Promise<Relationship[]> {
   return (await collectElements(bytes, entry, budget, ["Relationship"]))
     .filter((r) => r.attributes.TargetMode !== "External")
     .map((r) => ({
@@ -204,7 +232,12 @@ interface SheetContext {
   merged: string[];
 }
 
-async function* readSheetRows(bytes: Uint8Array, entry: ZipEntry, budget: InflateBudget, context: SheetContext): AsyncGenerator<SheetRow[]> {
+async function* readSheetRows(
+  bytes: Uint8Array,
+  entry: ZipEntry,
+  budget: InflateBudget,
+  context: SheetContext,
+): AsyncGenerator<SheetRow[]> {
   let out: SheetRow[] = [];
   const handler = new SheetHandler(context, () => out, entry.name);
   const scanner = new XmlScanner(handler, entry.name);
@@ -400,7 +433,9 @@ class SheetHandler {
   private closeRow(): void {
     if (this.cells.some((cell) => !isBlank(cell))) {
       if (++this.rowCount > this.context.limits.maxRows) {
-        throw new InputError(`The sheet has more than ${this.context.limits.maxRows} rows with data, more than mdimport reads at once.`);
+        throw new InputError(
+          `The sheet has more than ${this.context.limits.maxRows} rows with data, more than mdimport reads at once.`,
+        );
       }
       this.out().push({ row: this.rowNumber, cells: this.cells, hidden: this.hidden });
     }
@@ -417,12 +452,15 @@ class SheetHandler {
       const name = source[cursor.nameFrom];
       if (name === 114 /* r */) {
         column = columnAt(source, cursor.valueFrom, cursor.valueTo);
-        if (column < 0) throw this.broken(`cell reference "${textOf(source, cursor.valueFrom, cursor.valueTo)}" is not valid`);
+        if (column < 0)
+          throw this.broken(`cell reference "${textOf(source, cursor.valueFrom, cursor.valueTo)}" is not valid`);
       } else if (name === 116 /* t */) this.type = cellTypeAt(source, cursor.valueFrom, cursor.valueTo);
       else if (name === 115 /* s */) this.style = Math.max(digitsAt(source, cursor.valueFrom, cursor.valueTo), 0);
     }
     if (column >= this.context.limits.maxColumns) {
-      throw new InputError(`The sheet has data in column ${column + 1}, beyond the ${this.context.limits.maxColumns} columns mdimport reads.`);
+      throw new InputError(
+        `The sheet has data in column ${column + 1}, beyond the ${this.context.limits.maxColumns} columns mdimport reads.`,
+      );
     }
     this.column = column;
     this.value = "";
@@ -440,7 +478,8 @@ class SheetHandler {
   /** A formula's cached value, marked as such; a formula that writers stored without one is no value. */
   private formulaCell(): Cell | undefined {
     if (this.type === CellType.Inline) return { kind: "text", text: this.inline.take(), formula: true };
-    if (!this.sawValue || (this.type === CellType.Error && !this.hasValue)) return { kind: "error", text: "", uncomputed: true };
+    if (!this.sawValue || (this.type === CellType.Error && !this.hasValue))
+      return { kind: "error", text: "", uncomputed: true };
     if (!this.hasValue) return { kind: "text", text: "", formula: true };
     const cell = this.buildCell();
     if (cell && cell.kind !== "error") cell.formula = true;
@@ -478,10 +517,14 @@ class SheetHandler {
   }
 
   private tooLong(): never {
-    throw new InputError(`A cell of the workbook holds more than ${this.context.limits.maxCellChars} characters, more than a spreadsheet allows.`);
+    throw new InputError(
+      `A cell of the workbook holds more than ${this.context.limits.maxCellChars} characters, more than a spreadsheet allows.`,
+    );
   }
 
   private broken(why: string): InputError {
-    return new InputError(`The workbook is damaged and cannot be read (${this.part}: ${why}); save it again from the spreadsheet program.`);
+    return new InputError(
+      `The workbook is damaged and cannot be read (${this.part}: ${why}); save it again from the spreadsheet program.`,
+    );
   }
 }

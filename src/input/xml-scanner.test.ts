@@ -72,7 +72,14 @@ describe("XmlScanner", () => {
   it("reads single attributes quickly, with the full parse as fallback", () => {
     const raw = Buffer.from(` r="A1" s='3' x:t="s" spaced = "yes" v="a &amp; b"`);
     const get = (name: string) => attribute(raw, 0, raw.length, name);
-    expect([get("r"), get("s"), get("t"), get("spaced"), get("v"), get("q")]).toEqual(["A1", "3", "s", "yes", "a & b", undefined]);
+    expect([get("r"), get("s"), get("t"), get("spaced"), get("v"), get("q")]).toEqual([
+      "A1",
+      "3",
+      "s",
+      "yes",
+      "a & b",
+      undefined,
+    ]);
   });
 
   it("refuses a tag with a < inside it", () => {

@@ -122,7 +122,8 @@ export function attribute(source: Buffer, from: number, to: number, name: string
   const cursor = newCursor();
   cursor.at = from;
   while (nextAttribute(source, to, cursor)) {
-    if (bytesEqual(source, cursor.nameFrom, cursor.nameTo, name)) return textOf(source, cursor.valueFrom, cursor.valueTo);
+    if (bytesEqual(source, cursor.nameFrom, cursor.nameTo, name))
+      return textOf(source, cursor.valueFrom, cursor.valueTo);
   }
   return undefined;
 }
@@ -251,7 +252,9 @@ export class XmlScanner {
   }
 
   private fail(why: string): never {
-    throw new InputError(`The workbook is damaged and cannot be read (${this.partName}: ${why}); save it again from the spreadsheet program.`);
+    throw new InputError(
+      `The workbook is damaged and cannot be read (${this.partName}: ${why}); save it again from the spreadsheet program.`,
+    );
   }
 }
 

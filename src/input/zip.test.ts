@@ -30,13 +30,13 @@ describe("openZip and inflateEntry", () => {
   it("refuses an entry larger than the size limit", async () => {
     const limits = { ...defaultLimits, maxEntryBytes: 1000 };
     const stored = zipSync({ "big.xml": [strToU8("x".repeat(5000)), { level: 0 }] });
-    await expect(concat(inflateEntry(stored, openZip(stored, limits).get("big.xml")!, new InflateBudget(limits)))).rejects.toThrow(
-      /inflates to more than/,
-    );
+    await expect(
+      concat(inflateEntry(stored, openZip(stored, limits).get("big.xml")!, new InflateBudget(limits))),
+    ).rejects.toThrow(/inflates to more than/);
     const deflated = zipSync({ "big.xml": [strToU8("x".repeat(5000)), { level: 6 }] });
-    await expect(concat(inflateEntry(deflated, openZip(deflated, limits).get("big.xml")!, new InflateBudget(limits)))).rejects.toThrow(
-      /inflates to more than/,
-    );
+    await expect(
+      concat(inflateEntry(deflated, openZip(deflated, limits).get("big.xml")!, new InflateBudget(limits))),
+    ).rejects.toThrow(/inflates to more than/);
   });
 
   it("says a part that cannot be inflated is damaged", async () => {
@@ -44,7 +44,9 @@ describe("openZip and inflateEntry", () => {
     const entry = openZip(zip, defaultLimits).get("a.xml")!;
     const broken = Uint8Array.from(zip);
     broken.fill(0xff, entry.dataOffset, entry.dataOffset + 8);
-    await expect(concat(inflateEntry(broken, entry, new InflateBudget(defaultLimits)))).rejects.toThrow(/part a\.xml cannot be unpacked/);
+    await expect(concat(inflateEntry(broken, entry, new InflateBudget(defaultLimits)))).rejects.toThrow(
+      /part a\.xml cannot be unpacked/,
+    );
   });
 
   it("says a truncated or foreign file is damaged", () => {

@@ -17,7 +17,8 @@ const CENTRAL_SIGNATURE = 0x02014b50;
 const LOCAL_SIGNATURE = 0x04034b50;
 const SLICE = 64 * 1024;
 
-const broken = (why: string) => new InputError(`The workbook is damaged and cannot be read (${why}); save it again from the spreadsheet program.`);
+const broken = (why: string) =>
+  new InputError(`The workbook is damaged and cannot be read (${why}); save it again from the spreadsheet program.`);
 
 /**
  * Reads the central directory of a zip archive held in memory. Nothing is inflated
@@ -83,7 +84,8 @@ function readCentralEntry(bytes: Uint8Array, view: DataView, at: number): { entr
   const extraLength = view.getUint16(at + 30, true);
   const commentLength = view.getUint16(at + 32, true);
   let localOffset = view.getUint32(at + 42, true);
-  if (at + 46 + nameLength + extraLength + commentLength > view.byteLength) throw broken("its table of contents is cut short");
+  if (at + 46 + nameLength + extraLength + commentLength > view.byteLength)
+    throw broken("its table of contents is cut short");
   const name = new TextDecoder().decode(bytes.subarray(at + 46, at + 46 + nameLength));
   if (flags & 1) throw broken(`part ${name} is encrypted by the zip program`);
   // Zip64: the 0xffffffff fields are found, in order, in the extra field with id 1.
@@ -146,7 +148,11 @@ const formatBytes = (n: number) => `${Math.round(n / 1024 ** 2)} MiB`;
  * NOTE: zlib's stream inflates on its own thread, so the next piece is being inflated
  * while this one is scanned; the limits are checked on what really comes out.
  */
-export async function* inflateEntry(bytes: Uint8Array, entry: ZipEntry, budget: InflateBudget): AsyncGenerator<Uint8Array> {
+export async function* inflateEntry(
+  bytes: Uint8Array,
+  entry: ZipEntry,
+  budget: InflateBudget,
+): AsyncGenerator<Uint8Array> {
   const data = bytes.subarray(entry.dataOffset, entry.dataOffset + entry.compressedSize);
   let produced = 0;
   if (entry.method === 0) {
@@ -164,7 +170,8 @@ export async function* inflateEntry(bytes: Uint8Array, entry: ZipEntry, budget: 
   const feed = async () => {
     for (let at = 0; at < data.length; at += SLICE) {
       if (inflater.destroyed) return;
-      if (!inflater.write(data.subarray(at, at + SLICE))) await new Promise((resolve) => inflater.once("drain", resolve));
+      if (!inflater.write(data.subarray(at, at + SLICE)))
+        await new Promise((resolve) => inflater.once("drain", resolve));
     }
     inflater.end();
   };

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { num, text } from "../../test/support/cells.js";
 import { AmericanDateDetector } from "./american-dates.js";
 
-const serial = (iso: string) => Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / 86_400_000 + 25_569;
+const serial = (iso: string) =>
+  Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / 86_400_000 + 25_569;
 
 describe("AmericanDateDetector", () => {
   it("suspects swappable date cells when text dates show day/month order", () => {

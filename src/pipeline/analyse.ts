@@ -117,15 +117,20 @@ export async function analyseWorkbook(workbook: Workbook, options: AnalyseOption
   );
   // NOTE: a header without data is most likely the wrong file or sheet; it must not pass as clean.
   if (results.length === 0) warnings.unshift({ code: "no_data_rows", header_row: headerMap.row });
-  for (const index of [...state.unnamedWithData].sort((a, b) => a - b)) warnings.push({ code: "unnamed_column", column: columnLetter(index) });
+  for (const index of [...state.unnamedWithData].sort((a, b) => a - b))
+    warnings.push({ code: "unnamed_column", column: columnLetter(index) });
   if (workbook.merged.length > 0)
-    warnings.push({ code: "merged_cells", ranges: workbook.merged.slice(0, 20).join(", ") + (workbook.merged.length > 20 ? ", …" : "") });
+    warnings.push({
+      code: "merged_cells",
+      ranges: workbook.merged.slice(0, 20).join(", ") + (workbook.merged.length > 20 ? ", …" : ""),
+    });
   if (state.above.length > 0) warnings.unshift({ code: "rows_above_header", header: headerMap.row, rows: state.above });
   if (hiddenRows.length > 0) warnings.push({ code: "hidden_rows", rows: hiddenRows });
   if (paddedRows.length > 0) warnings.push({ code: "bsn_padded", rows: paddedRows });
   warnings.push(...american.warnings, ...formulas.warnings);
   for (const { index, displayed } of state.watched) {
-    if (displayed && displayed.length > 0) warnings.push({ code: "number_format", column: columnLetter(index), rows: displayed });
+    if (displayed && displayed.length > 0)
+      warnings.push({ code: "number_format", column: columnLetter(index), rows: displayed });
   }
   return { headerMap, results, warnings, texts, review };
 }
@@ -201,7 +206,11 @@ function startRows(script: ScriptDef, header: SheetRow, above: SheetRow[], optio
     paddedRows: [],
     plan: options.plan,
     observe: options.observe,
-    dates: new Map([...headerMap.columns].filter(([, c]) => c.field === "date_of_birth").map(([index]) => [index, new AmericanDateDetector()])),
+    dates: new Map(
+      [...headerMap.columns]
+        .filter(([, c]) => c.field === "date_of_birth")
+        .map(([index]) => [index, new AmericanDateDetector()]),
+    ),
     unnamed: headerMap.headers.flatMap((header, index) => (header === "" ? [index] : [])),
     unnamedWithData: new Set(),
     above: above.map((r) => r.row),
@@ -312,7 +321,8 @@ function uncomputedFormulaRows(state: RowState): StageRows {
     found.warnings.push({ code: "formula_column", column: columnLetter(index) });
     const field = state.headerMap.columns.get(index)?.field ?? "";
     for (const suspect of column.uncomputedRows()) {
-      if (suspect < state.rows.length) addReason(found.rows, suspect, { code: "cell_error", field, detail: "formula_zero" });
+      if (suspect < state.rows.length)
+        addReason(found.rows, suspect, { code: "cell_error", field, detail: "formula_zero" });
     }
   }
   return found;
@@ -337,7 +347,9 @@ function planOutcome(planned: PlannedRow): PlanOutcome {
  * German headers, Germany; Dutch or English headers (or no telling), the Netherlands.
  */
 const withPhoneRegion = (context: FieldContext, headerMap: HeaderMap): FieldContext =>
-  context.phoneRegion ? context : { ...context, phoneRegion: sheetLanguage(headerMap.headers, headerMap.columns) === "de" ? "DE" : "NL" };
+  context.phoneRegion
+    ? context
+    : { ...context, phoneRegion: sheetLanguage(headerMap.headers, headerMap.columns) === "de" ? "DE" : "NL" };
 
 /** Fields whose number cells are read as their number format shows them (as are source IDs). */
 const SHOWN_AS_FORMATTED: ReadonlySet<string> = new Set(["bsn", "phone_number"]);
@@ -349,15 +361,24 @@ function sheetWarnings(workbook: Workbook, headerMap: HeaderMap, ignored: string
   const warnings: Warning[] = [];
   const skipped = new Set(workbook.skipped.map((s) => s.name));
   if (skipped.size > 0)
-    warnings.push({ code: "sheets_skipped", sheet: workbook.sheet.name, skipped: [...skipped].map((name) => `"${name}"`).join(", ") });
+    warnings.push({
+      code: "sheets_skipped",
+      sheet: workbook.sheet.name,
+      skipped: [...skipped].map((name) => `"${name}"`).join(", "),
+    });
   // The sheets nobody was told about: neither read nor skipped, nor a template's explanation sheet.
-  const others = workbook.sheets.filter((s) => s.name !== workbook.sheet.name && !skipped.has(s.name) && !TEMPLATE_HELP_SHEETS.has(s.name));
-  if (others.length > 0) warnings.push({ code: "other_sheets", sheet: workbook.sheet.name, sheets: workbook.sheets.length });
+  const others = workbook.sheets.filter(
+    (s) => s.name !== workbook.sheet.name && !skipped.has(s.name) && !TEMPLATE_HELP_SHEETS.has(s.name),
+  );
+  if (others.length > 0)
+    warnings.push({ code: "other_sheets", sheet: workbook.sheet.name, sheets: workbook.sheets.length });
   if (workbook.sheet.hidden) warnings.push({ code: "hidden_sheet", sheet: workbook.sheet.name });
   if (workbook.macros) warnings.push({ code: "macros" });
-  for (const { column, header } of headerMap.unknown) warnings.push({ code: "unknown_column", column: columnLetter(column), header });
+  for (const { column, header } of headerMap.unknown)
+    warnings.push({ code: "unknown_column", column: columnLetter(column), header });
   for (const [index, column] of headerMap.columns) {
-    if (ignored.includes(column.field)) warnings.push({ code: "ignored_column", column: columnLetter(index), field: column.field });
+    if (ignored.includes(column.field))
+      warnings.push({ code: "ignored_column", column: columnLetter(index), field: column.field });
   }
   return warnings;
 }

@@ -19,7 +19,14 @@ const report = {
   format: "mdimport-report/1",
   mode: "test-run",
   script: "relations",
-  input: { sha256: "a".repeat(64), rows: 1, sheet: "Gegevens", sheet_position: 1, header_row: 1, columns: { A: "professional_id", B: "client_id" } },
+  input: {
+    sha256: "a".repeat(64),
+    rows: 1,
+    sheet: "Gegevens",
+    sheet_position: 1,
+    header_row: 1,
+    columns: { A: "professional_id", B: "client_id" },
+  },
   platform: "local:x",
   platform_id: "local:p1",
   config: defaultPlatformConfig,
@@ -95,10 +102,22 @@ describe("approval", () => {
     ["not JSON", "{", /cannot be read as JSON/],
     ["a validate report", { ...report, mode: "validate" }, /report of a validate, not of a test run/],
     ["a run report", { ...report, mode: "run" }, /report of a run, not of a test run/],
-    ["another format", { ...report, format: "mdimport-report/0" }, /not an mdimport report of format mdimport-report\/1/],
+    [
+      "another format",
+      { ...report, format: "mdimport-report/0" },
+      /not an mdimport report of format mdimport-report\/1/,
+    ],
     ["something else", { hello: 1 }, /not an mdimport report/],
-    ["a test run of an earlier version", { ...report, platform_id: undefined }, /platform_id is missing or does not fit/],
-    ["a report without the column mapping", { ...report, input: { ...report.input, columns: undefined } }, /input\.columns is missing/],
+    [
+      "a test run of an earlier version",
+      { ...report, platform_id: undefined },
+      /platform_id is missing or does not fit/,
+    ],
+    [
+      "a report without the column mapping",
+      { ...report, input: { ...report.input, columns: undefined } },
+      /input\.columns is missing/,
+    ],
   ])("refuses %s with exit code 5", (_, content, message) => {
     const error = thrown(() => read(content));
     expect(error).toBeInstanceOf(ApprovalError);
@@ -107,7 +126,10 @@ describe("approval", () => {
   });
 
   it.each([
-    [() => checkApprovedInput(read(report), { script: "new-clients", sha256: "a".repeat(64) }), /script relations, not new-clients/],
+    [
+      () => checkApprovedInput(read(report), { script: "new-clients", sha256: "a".repeat(64) }),
+      /script relations, not new-clients/,
+    ],
     [() => checkApprovedInput(read(report), { script: "relations", sha256: "b".repeat(64) }), /sha256 differs/],
     [
       () => checkApprovedPlatform(read(report), { name: "local:x", id: "local:p2" }),
@@ -127,7 +149,11 @@ describe("approval", () => {
       /not mapped as in the approved test run/,
     ],
     [
-      () => checkApprovedSheet(read(report), { ...sheet, config: { ...defaultPlatformConfig, client_fields: { bsn: "required" } } }),
+      () =>
+        checkApprovedSheet(read(report), {
+          ...sheet,
+          config: { ...defaultPlatformConfig, client_fields: { bsn: "required" } },
+        }),
       /configuration differs/,
     ],
   ])("refuses a run of something else than was approved (%#)", (check, message) => {
@@ -144,18 +170,32 @@ describe("approval", () => {
       ["Relations", 3, "relations", 2],
     ]);
     expect(approval.sheets[1]?.rows.get(3)?.status).toBe("planned");
-    const found = approval.sheets.map((s) => ({ name: s.name, position: s.position, script: s.script, headerRow: s.headerRow }));
+    const found = approval.sheets.map((s) => ({
+      name: s.name,
+      position: s.position,
+      script: s.script,
+      headerRow: s.headerRow,
+    }));
     expect(() => checkApprovedSheets(approval, found)).not.toThrow();
     const relations = approval.sheets[1]!;
-    const actual = { sheet: { name: "Relations", position: 3 }, headerRow: 2, columns: relations.columns, config: defaultPlatformConfig };
+    const actual = {
+      sheet: { name: "Relations", position: 3 },
+      headerRow: 2,
+      columns: relations.columns,
+      config: defaultPlatformConfig,
+    };
     expect(() => checkApprovedWorkbookSheet(approval, relations, actual)).not.toThrow();
-    expect(() => checkApprovedWorkbookSheet(approval, relations, { ...actual, columns: { A: "client_id", B: "professional_id" } })).toThrow(
-      /^Sheet "Relations": The columns are not mapped as in the approved test run/,
-    );
+    expect(() =>
+      checkApprovedWorkbookSheet(approval, relations, { ...actual, columns: { A: "client_id", B: "professional_id" } }),
+    ).toThrow(/^Sheet "Relations": The columns are not mapped as in the approved test run/);
   });
 
   it.each([
-    ["a sheet removed", (f: { name: string }[]) => f.slice(0, 1), /read the sheet "Relations" \(sheet 3\), and this workbook has no such sheet now/],
+    [
+      "a sheet removed",
+      (f: { name: string }[]) => f.slice(0, 1),
+      /read the sheet "Relations" \(sheet 3\), and this workbook has no such sheet now/,
+    ],
     [
       "a sheet renamed",
       (f: { name: string }[]) => [f[0], { ...f[1], name: "Links" }],
@@ -178,7 +218,12 @@ describe("approval", () => {
     ],
   ])("refuses a workbook with %s (exit 5)", (_, change, message) => {
     const approval = readWorkbookApproval(write(workbook));
-    const found = approval.sheets.map((s) => ({ name: s.name, position: s.position, script: s.script, headerRow: s.headerRow }));
+    const found = approval.sheets.map((s) => ({
+      name: s.name,
+      position: s.position,
+      script: s.script,
+      headerRow: s.headerRow,
+    }));
     const error = thrown(() => checkApprovedSheets(approval, change(found) as typeof found));
     expect(error).toBeInstanceOf(ApprovalError);
     expect((error as Error).message).toMatch(message);

@@ -146,7 +146,10 @@ export function readAnyApproval(path: string): Approval | WorkbookApproval {
     json = JSON.parse(bytes.toString("utf8"));
   } catch (error) {
     // Not the parser's words: they quote the file, which may be a sheet of personal data given by mistake.
-    throw new ApprovalError(`The approval ${name} cannot be read as JSON; give the report.json of the approved test run.`, { cause: error });
+    throw new ApprovalError(
+      `The approval ${name} cannot be read as JSON; give the report.json of the approved test run.`,
+      { cause: error },
+    );
   }
   const head = (json ?? {}) as { format?: unknown; mode?: unknown };
   if (head.format !== "mdimport-report/1") {
@@ -215,15 +218,22 @@ export function readAnyApproval(path: string): Approval | WorkbookApproval {
 /** Refuses a run whose input or script is not the one the test run was approved for (before anything is opened). */
 export function checkApprovedInput(approval: Approval, actual: { script: ScriptName; sha256: string }): void {
   if (approval.script !== actual.script) {
-    throw new ApprovalError(`The approved test run was for the script ${approval.script}, not ${actual.script}; run exactly what was approved.`);
+    throw new ApprovalError(
+      `The approved test run was for the script ${approval.script}, not ${actual.script}; run exactly what was approved.`,
+    );
   }
   if (approval.sha256 !== actual.sha256) {
-    throw new ApprovalError("The input is not the workbook the test run was approved for (its sha256 differs); run exactly what was approved.");
+    throw new ApprovalError(
+      "The input is not the workbook the test run was approved for (its sha256 differs); run exactly what was approved.",
+    );
   }
 }
 
 /** Refuses a run against another platform than the approved one: compared by identity, not by how it was named. */
-export function checkApprovedPlatform(approval: Pick<Approval, "platform" | "platformId">, platform: { name: string; id: string }): void {
+export function checkApprovedPlatform(
+  approval: Pick<Approval, "platform" | "platformId">,
+  platform: { name: string; id: string },
+): void {
   if (approval.platformId !== platform.id) {
     throw new ApprovalError(
       `The approved test run was against ${approval.platform} (platform ID ${approval.platformId}), not ${platform.name} (platform ID ${platform.id}); run against the approved platform.`,
@@ -240,7 +250,10 @@ export interface SheetRead {
 }
 
 /** Refuses a run that read another sheet, header row or column mapping, or checked against another configuration. */
-export function checkApprovedSheet(approval: Pick<Approval, "sheet" | "headerRow" | "columns" | "config">, actual: SheetRead): void {
+export function checkApprovedSheet(
+  approval: Pick<Approval, "sheet" | "headerRow" | "columns" | "config">,
+  actual: SheetRead,
+): void {
   const quote = (sheet: { name: string; position: number }) => `"${sheet.name}" (sheet ${sheet.position})`;
   if (approval.sheet.name !== actual.sheet.name || approval.sheet.position !== actual.sheet.position) {
     throw new ApprovalError(
@@ -303,14 +316,23 @@ export function checkApprovedSheets(approval: WorkbookApproval, found: readonly 
   }
   const extra = found.find((f) => !approval.sheets.some((a) => a.name === f.name && a.position === f.position));
   if (extra) {
-    throw new ApprovalError(`The sheet ${quote(extra)} was not in the approved test run; run exactly what was approved.`);
+    throw new ApprovalError(
+      `The sheet ${quote(extra)} was not in the approved test run; run exactly what was approved.`,
+    );
   }
 }
 
 /** Refuses a workbook's sheet whose column mapping or platform configuration differs from the approved test run's, naming the sheet. */
-export function checkApprovedWorkbookSheet(approval: WorkbookApproval, approved: ApprovedSheet, actual: SheetRead): void {
+export function checkApprovedWorkbookSheet(
+  approval: WorkbookApproval,
+  approved: ApprovedSheet,
+  actual: SheetRead,
+): void {
   try {
-    checkApprovedSheet({ sheet: approved, headerRow: approved.headerRow, columns: approved.columns, config: approval.config }, actual);
+    checkApprovedSheet(
+      { sheet: approved, headerRow: approved.headerRow, columns: approved.columns, config: approval.config },
+      actual,
+    );
   } catch (error) {
     if (!(error instanceof ApprovalError)) throw error;
     throw new ApprovalError(`Sheet "${approved.name}": ${error.message}`);

@@ -59,17 +59,22 @@ export class DuplicateFinder {
     for (const group of groups) {
       if (!group.conflict) continue;
       const fields = this.keys[group.key] ?? [];
-      const reason: Reason = fields.length === 1 ? { code: "conflict_in_file", field: fields[0] as string } : { code: "conflict_in_file" };
+      const reason: Reason =
+        fields.length === 1 ? { code: "conflict_in_file", field: fields[0] as string } : { code: "conflict_in_file" };
       const members = [group.first, ...group.later];
       // Each row names another of its group (the first that is not itself), as a duplicate names the row it repeats.
       for (const index of members)
-        push(index, { ...reason, ref: this.rows[index === group.first ? (group.later[0] as number) : group.first] as number });
+        push(index, {
+          ...reason,
+          ref: this.rows[index === group.first ? (group.later[0] as number) : group.first] as number,
+        });
     }
     for (const group of groups) {
       if (group.conflict) continue;
       const ref = this.rows[group.first] as number;
       for (const index of group.later) {
-        if (!verdicts.get(this.rows[index] as number)?.some((r) => r.code === "conflict_in_file")) push(index, { code: "duplicate_in_file", ref });
+        if (!verdicts.get(this.rows[index] as number)?.some((r) => r.code === "conflict_in_file"))
+          push(index, { code: "duplicate_in_file", ref });
       }
     }
     return verdicts;

@@ -56,8 +56,15 @@ const approval = (rows: [number, ApprovedRow["status"]][]): Approval => ({
   config: defaultPlatformConfig,
   rows: new Map(rows.map(([row, status]) => [row, { row, status, action: "create" }])),
 });
-const results = (rows: [number, RowResult["status"]][]): RowResult[] => rows.map(([row, status]) => ({ row, status, action: "create", reasons: [] }));
-const run: JournalRun = { approval: "c".repeat(64), script: "new-clients", sha256: "a".repeat(64), platform_id: "fake", welcome_mail: "yes" };
+const results = (rows: [number, RowResult["status"]][]): RowResult[] =>
+  rows.map(([row, status]) => ({ row, status, action: "create", reasons: [] }));
+const run: JournalRun = {
+  approval: "c".repeat(64),
+  script: "new-clients",
+  sha256: "a".repeat(64),
+  platform_id: "fake",
+  welcome_mail: "yes",
+};
 const started = { time: "t", platform: "fake" };
 /** A journal begun, as run.ts begins it once the approval's checks have passed. */
 const begun = (dir: string) => {
@@ -105,7 +112,12 @@ describe("executeRows", () => {
       [7, "invalid"],
     ]);
     expect(calls).toHaveLength(2);
-    expect(outcome).toEqual({ stopped: null, failures: 0, fatal: null, verification: { rows_verified: 0, mismatches: 0 } });
+    expect(outcome).toEqual({
+      stopped: null,
+      failures: 0,
+      fatal: null,
+      verification: { rows_verified: 0, mismatches: 0 },
+    });
   });
 
   it("marks refused rows failed, goes on, and stops cleanly past the failure limit", async () => {
@@ -128,14 +140,25 @@ describe("executeRows", () => {
       [6, "planned"],
     ]);
     expect(calls).toHaveLength(3);
-    expect(outcome).toEqual({ stopped: "max_failures", failures: 2, fatal: null, verification: { rows_verified: 0, mismatches: 0 } });
+    expect(outcome).toEqual({
+      stopped: "max_failures",
+      failures: 2,
+      fatal: null,
+      verification: { rows_verified: 0, mismatches: 0 },
+    });
   });
 
   it("keeps the platform's own words of a refusal apart from its code, field, HTTP status and rule", async () => {
     const echo = "A user with this email address already exists: a@voorbeeld.nl (A B).";
     const refusals = [
-      new PlatformRuleError("email_in_use", "the platform refused: email_in_use (HTTP 400)", { status: 400, platformText: echo }),
-      new PlatformRuleError("invalid", "the platform refused (HTTP 400)", { status: 400, platformText: "A B may not be saved." }),
+      new PlatformRuleError("email_in_use", "the platform refused: email_in_use (HTTP 400)", {
+        status: 400,
+        platformText: echo,
+      }),
+      new PlatformRuleError("invalid", "the platform refused (HTTP 400)", {
+        status: 400,
+        platformText: "A B may not be saved.",
+      }),
       new PlatformRuleError("invalid", "a value breaks a rule of the platform"),
       new Error("something else went wrong"),
     ];
@@ -176,7 +199,10 @@ describe("executeRows", () => {
     const rowNumbers = Array.from({ length: 20 }, (_, i) => i + 2);
     const rows = results(rowNumbers.map((row) => [row, "planned"]));
     const operations = new Map(
-      rowNumbers.map((row): [number, Operation] => [row, { kind: "create-client", client: { ...client, email: `${row}@voorbeeld.nl` } }]),
+      rowNumbers.map((row): [number, Operation] => [
+        row,
+        { kind: "create-client", client: { ...client, email: `${row}@voorbeeld.nl` } },
+      ]),
     );
     await executeRows(rows, operations, {
       platform,
@@ -235,7 +261,9 @@ describe("executeRows", () => {
     const first = begun(dir);
     first.write({ type: "start", time: "t", row: 2, action: "create" });
     first.close();
-    const rows: RowResult[] = [{ row: 2, status: "dropout", action: "create", reasons: [{ code: "inactive_account" }] }];
+    const rows: RowResult[] = [
+      { row: 2, status: "dropout", action: "create", reasons: [{ code: "inactive_account" }] },
+    ];
     const resume: Operation = { kind: "activate", account: { kind: "client", md_id: "e".repeat(32) } };
     await executeRows(rows, new Map([[2, resume]]), {
       platform,
@@ -287,7 +315,9 @@ describe("executeRows", () => {
 describe("executeRows reads back what it wrote (--verify)", () => {
   const phone = "+31612345678";
   /** A platform that creates clients, and holds them without a phone number where `drops` says so; `troubled` rows need a retry. */
-  function storingPlatform(options: { drops?: (email: string) => boolean; troubled?: (email: string) => boolean } = {}) {
+  function storingPlatform(
+    options: { drops?: (email: string) => boolean; troubled?: (email: string) => boolean } = {},
+  ) {
     const held = new Map<string, typeof client & { md_id: string; external_source: null }>();
     const reads: string[] = [];
     let retries = 0;
@@ -311,7 +341,10 @@ describe("executeRows reads back what it wrote (--verify)", () => {
   const operations = new Map(
     rowNumbers.map((row): [number, Operation] => [
       row,
-      { kind: "create-client", client: { ...client, id: `C${row}`, email: `${row}@voorbeeld.nl`, phone_number: row >= 4 ? phone : null } },
+      {
+        kind: "create-client",
+        client: { ...client, id: `C${row}`, email: `${row}@voorbeeld.nl`, phone_number: row >= 4 ? phone : null },
+      },
     ]),
   );
   const options = (platform: Platform, verify: VerifyMode | undefined, dir = tempDir()) => ({
@@ -339,7 +372,12 @@ describe("executeRows reads back what it wrote (--verify)", () => {
     ]);
     expect(rows[2]?.reasons).toEqual([{ code: "stored_differently", field: "phone_number", fields: ["phone_number"] }]);
     expect(rows[2]?.md_id).toBe("3".padStart(32, "0"));
-    expect(outcome).toEqual({ stopped: "stored_differently", failures: 1, fatal: null, verification: { rows_verified: 3, mismatches: 1 } });
+    expect(outcome).toEqual({
+      stopped: "stored_differently",
+      failures: 1,
+      fatal: null,
+      verification: { rows_verified: 3, mismatches: 1 },
+    });
     expect(reads).toHaveLength(3);
     // The journal says the write happened: a resume does not make the account again.
     expect(journalRows(join(dir, "journal.jsonl"), "done")).toEqual([2, 3, 4]);
@@ -348,7 +386,10 @@ describe("executeRows reads back what it wrote (--verify)", () => {
   });
 
   it("reads back only the first N rows, and every row whose write needed a retry or a look-up", async () => {
-    const { platform, reads } = storingPlatform({ drops: (email) => email === "6@voorbeeld.nl", troubled: (email) => email === "6@voorbeeld.nl" });
+    const { platform, reads } = storingPlatform({
+      drops: (email) => email === "6@voorbeeld.nl",
+      troubled: (email) => email === "6@voorbeeld.nl",
+    });
     const rows = results(rowNumbers.map((row) => [row, "planned"]));
     const outcome = await executeRows(rows, operations, options(platform, 1));
     expect(reads).toEqual(["1".padStart(32, "0"), "5".padStart(32, "0")]);
@@ -384,12 +425,20 @@ describe("executeRows reads back what it wrote (--verify)", () => {
   it("reads back every row with all, and none with none (a dropped field then goes unnoticed)", async () => {
     const every = storingPlatform();
     const rows = results(rowNumbers.map((row) => [row, "planned"]));
-    expect((await executeRows(rows, operations, options(every.platform, "all"))).verification).toEqual({ rows_verified: 5, mismatches: 0 });
+    expect((await executeRows(rows, operations, options(every.platform, "all"))).verification).toEqual({
+      rows_verified: 5,
+      mismatches: 0,
+    });
     expect(every.reads).toHaveLength(5);
     const none = storingPlatform({ drops: () => true });
     const unverified = results(rowNumbers.map((row) => [row, "planned"]));
     const outcome = await executeRows(unverified, operations, options(none.platform, "none"));
-    expect(outcome).toEqual({ stopped: null, failures: 0, fatal: null, verification: { rows_verified: 0, mismatches: 0 } });
+    expect(outcome).toEqual({
+      stopped: null,
+      failures: 0,
+      fatal: null,
+      verification: { rows_verified: 0, mismatches: 0 },
+    });
     expect(unverified.every((r) => r.status === "done")).toBe(true);
     expect(none.reads).toEqual([]);
   });
@@ -398,7 +447,10 @@ describe("executeRows reads back what it wrote (--verify)", () => {
 describe("reconcile: what a run does with a row", () => {
   const op = create;
   const activate: Operation = { kind: "activate", account: { kind: "client", md_id: "e".repeat(32) } };
-  const now = (status: RowResult["status"], ...codes: string[]) => ({ status, reasons: codes.map((code) => ({ code })) as RowResult["reasons"] });
+  const now = (status: RowResult["status"], ...codes: string[]) => ({
+    status,
+    reasons: codes.map((code) => ({ code })) as RowResult["reasons"],
+  });
   const started: EarlierRow = { done: false, md_id: null };
   const done: EarlierRow = { done: true, md_id: "e".repeat(32) };
   const carry = (operation: Operation): Decision => ({ kind: "carry", operation });
@@ -409,18 +461,69 @@ describe("reconcile: what a run does with a row", () => {
   });
   const keep: Decision = { kind: "keep" };
 
-  it.each<[string, Parameters<typeof reconcile>[0], ApprovedRow["status"] | undefined, EarlierRow | undefined, Operation | undefined, Decision]>([
+  it.each<
+    [
+      string,
+      Parameters<typeof reconcile>[0],
+      ApprovedRow["status"] | undefined,
+      EarlierRow | undefined,
+      Operation | undefined,
+      Decision,
+    ]
+  >([
     ["planned as approved: carried out", now("planned"), "planned", undefined, op, carry(op)],
-    ["planned, approved as a dropout", now("planned"), "dropout", undefined, op, set("dropout", "changed_since_test_run")],
-    ["already there, approved as planned: a repeated run", now("unchanged", "already_exists"), "planned", undefined, undefined, keep],
-    ["unchanged, approved as a dropout", now("unchanged"), "dropout", undefined, undefined, set("dropout", "changed_since_test_run")],
+    [
+      "planned, approved as a dropout",
+      now("planned"),
+      "dropout",
+      undefined,
+      op,
+      set("dropout", "changed_since_test_run"),
+    ],
+    [
+      "already there, approved as planned: a repeated run",
+      now("unchanged", "already_exists"),
+      "planned",
+      undefined,
+      undefined,
+      keep,
+    ],
+    [
+      "unchanged, approved as a dropout",
+      now("unchanged"),
+      "dropout",
+      undefined,
+      undefined,
+      set("dropout", "changed_since_test_run"),
+    ],
     ["unchanged as approved", now("unchanged", "already_exists"), "unchanged", undefined, undefined, keep],
     ["a dropout as approved", now("dropout", "email_in_use"), "dropout", undefined, undefined, keep],
-    ["a new dropout", now("dropout", "email_in_use"), "planned", undefined, undefined, set("dropout", "changed_since_test_run", "email_in_use")],
+    [
+      "a new dropout",
+      now("dropout", "email_in_use"),
+      "planned",
+      undefined,
+      undefined,
+      set("dropout", "changed_since_test_run", "email_in_use"),
+    ],
     ["invalid", now("invalid", "required"), "invalid", undefined, undefined, keep],
     ["duplicate", now("duplicate", "duplicate_in_file"), "duplicate", done, undefined, keep],
-    ["done in the journal and on the platform", now("unchanged", "already_exists"), "planned", done, undefined, set("done")],
-    ["done in the journal, missing on the platform", now("planned"), "planned", done, op, set("failed", "missing_on_platform")],
+    [
+      "done in the journal and on the platform",
+      now("unchanged", "already_exists"),
+      "planned",
+      done,
+      undefined,
+      set("done"),
+    ],
+    [
+      "done in the journal, missing on the platform",
+      now("planned"),
+      "planned",
+      done,
+      op,
+      set("failed", "missing_on_platform"),
+    ],
     [
       "done in the journal, the e-mail now taken",
       now("dropout", "email_in_use"),
@@ -439,7 +542,10 @@ describe("reconcile: what a run does with a row", () => {
     ],
     [
       "done in the journal, its account there but held otherwise (a create)",
-      { ...now("dropout", "external_id_in_use", "email_in_use"), conflict: { kind: "client", active: true, md_id: "e".repeat(32) } },
+      {
+        ...now("dropout", "external_id_in_use", "email_in_use"),
+        conflict: { kind: "client", active: true, md_id: "e".repeat(32) },
+      },
       "planned",
       done,
       undefined,
@@ -462,7 +568,14 @@ describe("reconcile: what a run does with a row", () => {
       set("failed", "missing_on_platform", "email_in_use"),
     ],
     ["started, and found done", now("unchanged", "already_exists"), "planned", started, undefined, set("done")],
-    ["started, left inactive: activated", now("dropout", "inactive_account"), "planned", started, activate, carry(activate)],
+    [
+      "started, left inactive: activated",
+      now("dropout", "inactive_account"),
+      "planned",
+      started,
+      activate,
+      carry(activate),
+    ],
     ["started, nothing on the platform: carried out", now("planned"), "planned", started, op, carry(op)],
     [
       "started, the e-mail taken by another account",
@@ -481,7 +594,9 @@ describe("reconcile: what a run does with a row", () => {
       set("dropout", "changed_since_test_run", "inactive_account"),
     ],
   ])("%s", (_, current, approved, earlier, operation, decision) => {
-    expect(reconcile(current, approved === undefined ? undefined : { status: approved }, earlier, operation)).toEqual(decision);
+    expect(reconcile(current, approved === undefined ? undefined : { status: approved }, earlier, operation)).toEqual(
+      decision,
+    );
   });
 });
 

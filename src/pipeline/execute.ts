@@ -109,7 +109,8 @@ export function reconcile(
   // A try the platform refused left nothing behind: the row is as if it was never tried.
   const earlier = journal?.refused ? undefined : journal;
   if (earlier?.done) {
-    if (now.status === "unchanged") return earlier.repeat ? { kind: "keep" } : { kind: "set", status: "done", reasons: [] };
+    if (now.status === "unchanged")
+      return earlier.repeat ? { kind: "keep" } : { kind: "set", status: "done", reasons: [] };
     // The account this run wrote is there, but not as the row gives it (a field the platform
     // did not store, or changed since): stored differently, not missing.
     const account = now.md_id ?? now.conflict?.md_id;
@@ -121,19 +122,25 @@ export function reconcile(
   if (earlier && approved?.status === "planned") {
     if (now.status === "unchanged") return { kind: "set", status: "done", reasons: [] };
     if (now.status === "planned" && operation && sameChanges(now, approved)) return { kind: "carry", operation };
-    if (now.status === "dropout" && operation?.kind === "activate" && now.reasons.every((r) => r.code === "inactive_account")) {
+    if (
+      now.status === "dropout" &&
+      operation?.kind === "activate" &&
+      now.reasons.every((r) => r.code === "inactive_account")
+    ) {
       return { kind: "carry", operation };
     }
   }
   if (now.status === "planned") {
     // An update that would now change other fields than the requester saw is not what was approved.
-    if (approved?.status !== "planned" || !sameChanges(now, approved)) return { kind: "set", status: "dropout", reasons: changed([]) };
+    if (approved?.status !== "planned" || !sameChanges(now, approved))
+      return { kind: "set", status: "dropout", reasons: changed([]) };
     if (!operation) throw new Error("no operation planned for a planned row");
     return { kind: "carry", operation };
   }
   // Already there as the row describes it: a repeat of the approved run (or the approved
   // `unchanged`). Nothing is done twice.
-  if (now.status === "unchanged" && (approved?.status === "planned" || approved?.status === "unchanged")) return { kind: "keep" };
+  if (now.status === "unchanged" && (approved?.status === "planned" || approved?.status === "unchanged"))
+    return { kind: "keep" };
   if (now.status === "dropout" && approved?.status === "dropout") return { kind: "keep" };
   return { kind: "set", status: "dropout", reasons: changed(now.reasons) };
 }
@@ -180,7 +187,13 @@ export async function executeRows(
    * already says the write happened, so a resume never makes it again; the `failed` line after
    * it records why the row failed and changes nothing a resume decides.
    */
-  const readBack = async (result: RowResult, operation: Operation, mdId: string | null, ordinal: number, troubled: boolean): Promise<void> => {
+  const readBack = async (
+    result: RowResult,
+    operation: Operation,
+    mdId: string | null,
+    ordinal: number,
+    troubled: boolean,
+  ): Promise<void> => {
     if (!shouldVerify(verify, ordinal, troubled)) return;
     verification.rows_verified++;
     const mismatch = await checkStored(platform, operation, mdId, context);
@@ -190,7 +203,14 @@ export async function executeRows(
       "missing" in mismatch
         ? { code: "missing_on_platform" }
         : { code: "stored_differently", field: mismatch.fields[0] ?? "", fields: mismatch.fields };
-    journal.write({ type: "failed", time: time(), row: result.row, action: result.action, code: reason.code, definite: false });
+    journal.write({
+      type: "failed",
+      time: time(),
+      row: result.row,
+      action: result.action,
+      code: reason.code,
+      definite: false,
+    });
     Object.assign(result, { status: "failed", reasons: [reason] });
     failures++;
     stopped ??= "stored_differently";
@@ -219,7 +239,14 @@ export async function executeRows(
       // failing may have stored it all the same: a resume looks it up. (A read-back that failed
       // after the write leaves the journal's `done`: a resume checks the row on the platform.)
       const definite = error instanceof PlatformRuleError && result.status !== "done";
-      journal.write({ type: "failed", time: time(), row: result.row, action: result.action, code: reason.code, definite });
+      journal.write({
+        type: "failed",
+        time: time(),
+        row: result.row,
+        action: result.action,
+        code: reason.code,
+        definite,
+      });
       Object.assign(result, { status: "failed", reasons: [reason] });
       if (++failures > options.maxFailures) stopped ??= "max_failures";
     }

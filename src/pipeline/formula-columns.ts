@@ -2,11 +2,13 @@ import type { Cell } from "../input/cells.js";
 import type { ColumnDef } from "../scripts/script.js";
 
 /** The columns whose formulas deserve a word: the keys that tell accounts apart. */
-export const watchesFormulas = (column: ColumnDef): boolean => column.idKind !== undefined || column.field === "email" || column.field === "bsn";
+export const watchesFormulas = (column: ColumnDef): boolean =>
+  column.idKind !== undefined || column.field === "email" || column.field === "bsn";
 
 /** Whether a formula's cached value is what writers that compute nothing store (xlsxwriter: 0). */
 const isZeroOrEmpty = (cell: Cell): boolean =>
-  (cell.kind === "number" && cell.value === 0) || (cell.kind === "text" && (cell.text.trim() === "" || cell.text.trim() === "0"));
+  (cell.kind === "number" && cell.value === 0) ||
+  (cell.kind === "text" && (cell.text.trim() === "" || cell.text.trim() === "0"));
 
 /**
  * Watches one ID, e-mail or BSN column for formulas. A formula's cached value is used, but

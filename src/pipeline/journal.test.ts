@@ -5,7 +5,13 @@ import { tempDir } from "../../test/support/cli.js";
 import { ApprovalError } from "../shared/errors.js";
 import { Journal, type JournalRun } from "./journal.js";
 
-const run: JournalRun = { approval: "c".repeat(64), script: "new-clients", sha256: "a".repeat(64), platform_id: "local:p1", welcome_mail: "no" };
+const run: JournalRun = {
+  approval: "c".repeat(64),
+  script: "new-clients",
+  sha256: "a".repeat(64),
+  platform_id: "local:p1",
+  welcome_mail: "no",
+};
 const time = "2026-11-23T00:00:00.000Z";
 const started = { time, platform: "local:x" };
 /** A journal begun, as run.ts begins it. */
@@ -32,7 +38,13 @@ describe("Journal", () => {
     ]);
     expect(second.recoveredTornLine).toBe(false);
     second.close();
-    expect(lines(dir).map((l) => (JSON.parse(l) as { type: string }).type)).toEqual(["run", "start", "done", "start", "run"]);
+    expect(lines(dir).map((l) => (JSON.parse(l) as { type: string }).type)).toEqual([
+      "run",
+      "start",
+      "done",
+      "start",
+      "run",
+    ]);
   });
 
   it("cuts off a last line torn by a kill instead of appending to it, and says so", () => {
@@ -53,7 +65,11 @@ describe("Journal", () => {
   it.each([
     ["another approval", { ...run, approval: "d".repeat(64) }, /journal of a run of another approval/],
     ["another workbook", { ...run, sha256: "b".repeat(64) }, /journal of a run of another approval/],
-    ["another platform", { ...run, platform_id: "local:p2" }, /against another platform \(platform ID local:p1, not local:p2\)/],
+    [
+      "another platform",
+      { ...run, platform_id: "local:p2" },
+      /against another platform \(platform ID local:p1, not local:p2\)/,
+    ],
     [
       "another welcome e-mail answer",
       { ...run, welcome_mail: "yes" as const },
@@ -76,10 +92,16 @@ describe("Journal", () => {
 
   it("refuses a journal altered in the middle, and one planted as a link", () => {
     const dir = tempDir();
-    writeFileSync(join(dir, "journal.jsonl"), `not json\n${JSON.stringify({ type: "run", time, platform: "x", ...run })}\n`);
+    writeFileSync(
+      join(dir, "journal.jsonl"),
+      `not json\n${JSON.stringify({ type: "run", time, platform: "x", ...run })}\n`,
+    );
     expect(() => Journal.open(dir, run)).toThrow(/Line 1 of journal.jsonl .* altered/);
     for (const line of ["null", "42", '{"type":"start"}', '{"type":"done","row":"2"}', '{"type":"who"}']) {
-      writeFileSync(join(dir, "journal.jsonl"), `${JSON.stringify({ type: "run", time, platform: "x", ...run })}\n${line}\n`);
+      writeFileSync(
+        join(dir, "journal.jsonl"),
+        `${JSON.stringify({ type: "run", time, platform: "x", ...run })}\n${line}\n`,
+      );
       expect(() => Journal.open(dir, run)).toThrow(/Line 2 of journal.jsonl .* altered/);
     }
     const linked = tempDir();
@@ -163,7 +185,10 @@ describe("Journal", () => {
       "This run was started with --welcome-mail clients=yes,professionals=no; resume it with the same answer, not clients=no,professionals=no.",
     );
     // A sheet position that is no whole number above 0: an altered journal.
-    writeFileSync(join(dir, "journal.jsonl"), `${lines(dir)[0]}\n{"type":"start","time":"x","sheet":0,"row":2,"action":"create"}\n`);
+    writeFileSync(
+      join(dir, "journal.jsonl"),
+      `${lines(dir)[0]}\n{"type":"start","time":"x","sheet":0,"row":2,"action":"create"}\n`,
+    );
     expect(() => Journal.open(dir, workbook)).toThrow(/Line 2 of journal.jsonl .* altered/);
   });
 

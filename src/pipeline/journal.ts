@@ -1,4 +1,14 @@
-import { closeSync, constants, existsSync, fchmodSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fchmodSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readSync,
+} from "node:fs";
 import { join } from "node:path";
 import { ApprovalError, UsageError } from "../shared/errors.js";
 import { writeAll } from "../shared/safe-fs.js";
@@ -134,7 +144,9 @@ export class Journal {
       const first = entries.find((e) => e.type === "run");
       if (first) checkSameRun(first, run);
       else if (entries.length > 0) {
-        throw new ApprovalError("The journal.jsonl in the output folder does not say which run it belongs to; give a new --out.");
+        throw new ApprovalError(
+          "The journal.jsonl in the output folder does not say which run it belongs to; give a new --out.",
+        );
       }
       const finished = entries.some((entry) => entry.type === "finished");
       return new Journal(path, fd, earlierRows(entries), cut !== null, finished, first ?? run);
@@ -157,7 +169,11 @@ export class Journal {
     return {
       earlier,
       write: (entry) =>
-        this.write(entry.type === "start" || entry.type === "done" || entry.type === "failed" ? { ...entry, sheet: position } : entry),
+        this.write(
+          entry.type === "start" || entry.type === "done" || entry.type === "failed"
+            ? { ...entry, sheet: position }
+            : entry,
+        ),
     };
   }
 
@@ -214,7 +230,9 @@ const answerText = (answer: JournalRun["welcome_mail"]): string =>
 /** Refuses to go on with a journal that belongs to another run, naming the difference. */
 function checkSameRun(first: JournalRun, run: JournalRun): void {
   if (first.approval !== run.approval || first.sha256 !== run.sha256 || first.script !== run.script) {
-    throw new ApprovalError("The output folder holds the journal of a run of another approval; give the --out of this approval's run, or a new one.");
+    throw new ApprovalError(
+      "The output folder holds the journal of a run of another approval; give the --out of this approval's run, or a new one.",
+    );
   }
   if (first.platform_id !== run.platform_id) {
     throw new ApprovalError(
@@ -236,7 +254,9 @@ function isEntry(value: unknown): value is JournalEntry {
   const entry = value as Record<string, unknown>;
   switch (entry.type) {
     case "run":
-      return typeof entry.approval === "string" && typeof entry.sha256 === "string" && typeof entry.platform_id === "string";
+      return (
+        typeof entry.approval === "string" && typeof entry.sha256 === "string" && typeof entry.platform_id === "string"
+      );
     case "start":
     case "done":
     case "failed":

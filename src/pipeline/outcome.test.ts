@@ -23,10 +23,22 @@ describe("finalRow: a row's outcome from each stage's own output, in the written
   it.each<[string, Partial<RowStages>, RowResult]>([
     ["valid, not planned (validate)", {}, { row: 5, status: "valid", action: "create", reasons: [] }],
     ["invalid", { invalid: [invalidEmail] }, { row: 5, status: "invalid", action: "none", reasons: [invalidEmail] }],
-    ["the plan over a valid row", { planned }, { row: 5, status: "planned", action: "update", reasons: [], md_id: md, changes: ["last_name"] }],
+    [
+      "the plan over a valid row",
+      { planned },
+      { row: 5, status: "planned", action: "update", reasons: [], md_id: md, changes: ["last_name"] },
+    ],
     ["a dropout keeps its conflict", { planned: dropout }, { row: 5, ...dropout }],
-    ["duplicates over the plan", { planned, duplicates: [repeated] }, { row: 5, status: "duplicate", action: "none", reasons: [repeated] }],
-    ["duplicates over a dropout", { planned: dropout, duplicates: [repeated] }, { row: 5, status: "duplicate", action: "none", reasons: [repeated] }],
+    [
+      "duplicates over the plan",
+      { planned, duplicates: [repeated] },
+      { row: 5, status: "duplicate", action: "none", reasons: [repeated] },
+    ],
+    [
+      "duplicates over a dropout",
+      { planned: dropout, duplicates: [repeated] },
+      { row: 5, status: "duplicate", action: "none", reasons: [repeated] },
+    ],
     [
       "an invalid row stays invalid, with the duplicate reasons",
       { invalid: [invalidEmail], duplicates: [repeated] },
@@ -70,7 +82,12 @@ describe("finalRow: a row's outcome from each stage's own output, in the written
   ])("%s", (_, more, expected) => expect(finalRow(stages(more))).toEqual(expected));
 
   it("changes none of the stages' outputs", () => {
-    const given = stages({ invalid: [invalidEmail], duplicates: [repeated], americanDates: [american], formulas: [formula] });
+    const given = stages({
+      invalid: [invalidEmail],
+      duplicates: [repeated],
+      americanDates: [american],
+      formulas: [formula],
+    });
     const copy = structuredClone(given);
     finalRow(given);
     expect(given).toEqual(copy);
@@ -78,7 +95,12 @@ describe("finalRow: a row's outcome from each stage's own output, in the written
 
   it("a planned link the platform already holds is unchanged, nothing else of it changes", () => {
     const link: RowResult = { row: 7, status: "planned", action: "link", reasons: [] };
-    expect(alreadyLinked(link)).toEqual({ row: 7, status: "unchanged", action: "none", reasons: [{ code: "already_exists" }] });
+    expect(alreadyLinked(link)).toEqual({
+      row: 7,
+      status: "unchanged",
+      action: "none",
+      reasons: [{ code: "already_exists" }],
+    });
     expect(link.status).toBe("planned");
   });
 });

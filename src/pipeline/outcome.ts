@@ -3,7 +3,10 @@ import type { Action, RowResult } from "./analyse.js";
 import type { PlannedRow } from "./plan.js";
 
 /** What a row's outcome takes of its plan (not the operation, nor the review's personal data). */
-export type PlanOutcome = Pick<PlannedRow, "status" | "action" | "reasons" | "md_id" | "changes" | "conflict" | "depends_on">;
+export type PlanOutcome = Pick<
+  PlannedRow,
+  "status" | "action" | "reasons" | "md_id" | "changes" | "conflict" | "depends_on"
+>;
 
 /**
  * What each stage found of one data row, each stage's own output; `finalRow` makes the row's
@@ -43,7 +46,12 @@ export interface RowStages {
 export function finalRow(stages: RowStages): RowResult {
   let result = baseRow(stages);
   for (const reason of stages.americanDates ?? []) {
-    result = { ...result, status: "invalid", action: "none", reasons: result.status === "invalid" ? [...result.reasons, reason] : [reason] };
+    result = {
+      ...result,
+      status: "invalid",
+      action: "none",
+      reasons: result.status === "invalid" ? [...result.reasons, reason] : [reason],
+    };
   }
   const duplicates = stages.duplicates;
   if (duplicates && duplicates.length > 0) {
@@ -51,7 +59,10 @@ export function finalRow(stages: RowStages): RowResult {
     else result = { row: result.row, status: "duplicate", action: "none", reasons: [...duplicates] };
   }
   for (const reason of stages.formulas ?? []) {
-    const others = result.status === "invalid" || result.status === "duplicate" ? result.reasons.filter((r) => r.field !== reason.field) : [];
+    const others =
+      result.status === "invalid" || result.status === "duplicate"
+        ? result.reasons.filter((r) => r.field !== reason.field)
+        : [];
     result = { ...result, status: "invalid", action: "none", reasons: [...others, reason] };
   }
   return result;
@@ -60,7 +71,12 @@ export function finalRow(stages: RowStages): RowResult {
 /** Steps 1 and 2: the validation's outcome, or the plan's of a valid row. */
 function baseRow({ row, invalid, action, planned }: RowStages): RowResult {
   if (invalid.length > 0 || !planned) {
-    return { row, status: invalid.length > 0 ? "invalid" : "valid", action: invalid.length > 0 ? "none" : action, reasons: invalid as Reason[] };
+    return {
+      row,
+      status: invalid.length > 0 ? "invalid" : "valid",
+      action: invalid.length > 0 ? "none" : action,
+      reasons: invalid as Reason[],
+    };
   }
   const { md_id: mdId, changes, conflict, depends_on: dependsOn } = planned;
   return {

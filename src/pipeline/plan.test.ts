@@ -10,7 +10,13 @@ const client = clientAccount;
 const professional = professionalAccount;
 
 const index = (snapshot: Partial<PlatformSnapshot> = {}) =>
-  new PlatformIndex({ config: platformConfigSchema.parse({}), clients: [], professionals: [], relations: [], ...snapshot });
+  new PlatformIndex({
+    config: platformConfigSchema.parse({}),
+    clients: [],
+    professionals: [],
+    relations: [],
+    ...snapshot,
+  });
 
 const platform = index({
   clients: [client(1, { bsn: "111222333" }), client(2, { active: false, external_source: "EPD" }), client(3)],
@@ -46,7 +52,9 @@ describe("planning new clients", () => {
     [{ email: "p1@voorbeeld.nl" }, ["dropout", "email_in_use:email"]],
     [{ bsn: "111222333" }, ["dropout", "bsn_in_use:bsn"]],
     [{ id: "C3", email: "p2@voorbeeld.nl" }, ["dropout", "external_id_in_use:id", "email_in_use:email"]],
-  ])("drops out %j", (change, expected) => expect(codes(planners["new-clients"]({ ...row, ...change }, platform))).toEqual(expected));
+  ])("drops out %j", (change, expected) =>
+    expect(codes(planners["new-clients"]({ ...row, ...change }, platform))).toEqual(expected),
+  );
   it("finds an account that is already there as the row describes it", () => {
     expect(
       codes(
@@ -60,11 +68,24 @@ describe("planning new clients", () => {
 });
 
 describe("planning new professionals", () => {
-  const row = { id: "P9", email: "nieuw@voorbeeld.nl", first_name: "Nel", infix: null, last_name: "Nieuw", role: "secretary" };
+  const row = {
+    id: "P9",
+    email: "nieuw@voorbeeld.nl",
+    first_name: "Nel",
+    infix: null,
+    last_name: "Nieuw",
+    role: "secretary",
+  };
   it("plans, drops out and finds what exists", () => {
     expect(codes(planners["new-professionals"](row, platform))).toEqual(["planned"]);
-    expect(codes(planners["new-professionals"]({ ...row, id: "P1" }, platform))).toEqual(["dropout", "external_id_in_use:id"]);
-    expect(codes(planners["new-professionals"]({ ...row, email: "c1@voorbeeld.nl" }, platform))).toEqual(["dropout", "email_in_use:email"]);
+    expect(codes(planners["new-professionals"]({ ...row, id: "P1" }, platform))).toEqual([
+      "dropout",
+      "external_id_in_use:id",
+    ]);
+    expect(codes(planners["new-professionals"]({ ...row, email: "c1@voorbeeld.nl" }, platform))).toEqual([
+      "dropout",
+      "email_in_use:email",
+    ]);
     expect(
       codes(
         planners["new-professionals"](
@@ -82,8 +103,14 @@ describe("planning relations", () => {
     [{ professional_md_id: id(102), client_md_id: id(3) }, ["planned"]],
     [{ professional_id: "P1", client_id: "C1" }, ["unchanged", "already_exists"]],
     [{ professional_id: "P9", client_id: "C1" }, ["dropout", "professional_not_found:professional_id"]],
-    [{ professional_md_id: id(199), client_id: "C9" }, ["dropout", "professional_not_found:professional_md_id", "client_not_found:client_id"]],
-    [{ professional_id: "P1", professional_md_id: id(102), client_id: "C1" }, ["dropout", "professional_not_found:professional_md_id"]],
+    [
+      { professional_md_id: id(199), client_id: "C9" },
+      ["dropout", "professional_not_found:professional_md_id", "client_not_found:client_id"],
+    ],
+    [
+      { professional_id: "P1", professional_md_id: id(102), client_id: "C1" },
+      ["dropout", "professional_not_found:professional_md_id"],
+    ],
   ])("%j → %j", (row, expected) => expect(codes(planners.relations(row, platform))).toEqual(expected));
 });
 
@@ -100,7 +127,9 @@ describe("planning updates", () => {
   ])("client %j → %j", (row, expected) => expect(codes(planners["update-clients"](row, platform))).toEqual(expected));
 
   it("changes only what differs", () => {
-    expect(planners["update-clients"]({ md_id: id(3), id: "C3", last_name: "Visser", gender: null }, platform).operation).toEqual({
+    expect(
+      planners["update-clients"]({ md_id: id(3), id: "C3", last_name: "Visser", gender: null }, platform).operation,
+    ).toEqual({
       kind: "update-client",
       md_id: id(3),
       changes: { last_name: "Visser" },
@@ -108,9 +137,18 @@ describe("planning updates", () => {
   });
 
   it("follows the protection setting", () => {
-    const never = index({ ...platform.snapshot, config: platformConfigSchema.parse({ details_protection: "never_allow" }) });
-    const always = index({ ...platform.snapshot, config: platformConfigSchema.parse({ details_protection: "always_allow" }) });
-    expect(codes(planners["update-clients"]({ md_id: id(3), id: "C30" }, never))).toEqual(["dropout", "externally_managed"]);
+    const never = index({
+      ...platform.snapshot,
+      config: platformConfigSchema.parse({ details_protection: "never_allow" }),
+    });
+    const always = index({
+      ...platform.snapshot,
+      config: platformConfigSchema.parse({ details_protection: "always_allow" }),
+    });
+    expect(codes(planners["update-clients"]({ md_id: id(3), id: "C30" }, never))).toEqual([
+      "dropout",
+      "externally_managed",
+    ]);
     expect(codes(planners["update-clients"]({ md_id: id(2), id: "C30" }, always))).toEqual(["planned"]);
   });
 
@@ -119,7 +157,9 @@ describe("planning updates", () => {
     [{ md_id: id(101), id: "P2" }, ["dropout", "external_id_in_use:id"]],
     [{ md_id: id(101), role: "professional" }, ["unchanged"]],
     [{ md_id: id(1), role: "supervisor" }, ["dropout", "not_found:md_id"]],
-  ])("professional %j → %j", (row, expected) => expect(codes(planners["update-professionals"](row, platform))).toEqual(expected));
+  ])("professional %j → %j", (row, expected) =>
+    expect(codes(planners["update-professionals"](row, platform))).toEqual(expected),
+  );
 });
 
 describe("what report.json may say of a row's accounts: IDs and field names, never values", () => {
@@ -136,7 +176,11 @@ describe("what report.json may say of a row's accounts: IDs and field names, nev
   };
   it.each([
     ["the source ID of an inactive client", { id: "C2" }, { kind: "client", active: false, md_id: id(2) }],
-    ["the e-mail of a professional", { email: "p1@voorbeeld.nl" }, { kind: "professional", active: true, md_id: id(101) }],
+    [
+      "the e-mail of a professional",
+      { email: "p1@voorbeeld.nl" },
+      { kind: "professional", active: true, md_id: id(101) },
+    ],
     ["the BSN of a client", { bsn: "111222333" }, { kind: "client", active: true, md_id: id(1) }],
   ])("a create's dropout names the account it collides with: %s", (_, change, conflict) => {
     const outcome = planners["new-clients"]({ ...row, ...change }, platform);
@@ -167,8 +211,15 @@ describe("what report.json may say of a row's accounts: IDs and field names, nev
     const planned = planners["update-clients"]({ md_id: id(1), id: "NEW-1", first_name: "Anna" }, platform);
     expect(planned).toMatchObject({ status: "planned", md_id: id(1), changes: ["id", "first_name"] });
     const taken = planners["update-clients"]({ md_id: id(1), id: "C3" }, platform);
-    expect(taken).toMatchObject({ status: "dropout", md_id: id(1), conflict: { kind: "client", active: true, md_id: id(3) } });
-    expect(planners["update-clients"]({ md_id: id(3), first_name: "An" }, platform)).toMatchObject({ status: "unchanged", md_id: id(3) });
+    expect(taken).toMatchObject({
+      status: "dropout",
+      md_id: id(1),
+      conflict: { kind: "client", active: true, md_id: id(3) },
+    });
+    expect(planners["update-clients"]({ md_id: id(3), first_name: "An" }, platform)).toMatchObject({
+      status: "unchanged",
+      md_id: id(3),
+    });
   });
 });
 
@@ -192,8 +243,10 @@ describe("a script's rules as data", () => {
   it("every planner rule is named by some script, and each script's snapshot holds what its planner reads", () => {
     expect(new Set(Object.values(scripts).map((s) => s.plan))).toEqual(new Set(Object.keys(plannerRules)));
     for (const script of Object.values(scripts)) {
-      if (script.operations.includes("link")) expect(script.needs).toEqual({ clients: true, professionals: true, relations: true });
-      if (script.operations.includes("create-client")) expect(script.needs.clients && script.needs.professionals).toBe(true);
+      if (script.operations.includes("link"))
+        expect(script.needs).toEqual({ clients: true, professionals: true, relations: true });
+      if (script.operations.includes("create-client"))
+        expect(script.needs.clients && script.needs.professionals).toBe(true);
     }
   });
 });

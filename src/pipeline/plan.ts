@@ -12,7 +12,13 @@ import type {
   ProfessionalChanges,
   Relation,
 } from "../platform/platform.js";
-import { defaultsOf, newClientFields, newClientSchema, newProfessionalFields, newProfessionalSchema } from "../platform/accounts.js";
+import {
+  defaultsOf,
+  newClientFields,
+  newClientSchema,
+  newProfessionalFields,
+  newProfessionalSchema,
+} from "../platform/accounts.js";
 import type { Action, Conflict } from "./analyse.js";
 
 /** What carrying out a row means on the platform. */
@@ -60,7 +66,15 @@ const personText = (account: { first_name: string; infix: string | null; last_na
 
 /** The account a row collides with, as report.json may name it. */
 const conflictWith = (account: ClientAccount | ListedProfessional | undefined): { conflict?: Conflict } =>
-  account ? { conflict: { kind: "gender" in account ? "client" : "professional", active: account.active, md_id: account.md_id } } : {};
+  account
+    ? {
+        conflict: {
+          kind: "gender" in account ? "client" : "professional",
+          active: account.active,
+          md_id: account.md_id,
+        },
+      }
+    : {};
 
 type Values = Readonly<Record<string, unknown>>;
 type Planner = (values: Values, index: PlatformIndex) => PlannedRow;
@@ -88,7 +102,11 @@ const clientDefaults: Readonly<Record<string, unknown>> = defaultsOf(newClientSc
 const professionalDefaults: Readonly<Record<string, unknown>> = defaultsOf(newProfessionalSchema);
 
 /** A new account from a row: each field the row gives, else the model's default, else empty text. */
-function newAccount(values: Values, fields: readonly string[], defaults: Readonly<Record<string, unknown>>): Record<string, unknown> {
+function newAccount(
+  values: Values,
+  fields: readonly string[],
+  defaults: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
   const account: Record<string, unknown> = {};
   for (const field of fields) account[field] = text(values, field) ?? (field in defaults ? defaults[field] : "");
   return account;
@@ -132,14 +150,17 @@ const planNewClient: Planner = (values, index) => {
   const bsn = text(values, "bsn");
   const byId = id === null ? undefined : index.clientsById.get(id);
   const match = byId ?? (id === null ? index.accountsByEmail.get(email) : undefined);
-  const done = match && "gender" in match ? existing(match, values, CLIENT_FIELDS, { kind: "client", md_id: match.md_id }) : null;
+  const done =
+    match && "gender" in match ? existing(match, values, CLIENT_FIELDS, { kind: "client", md_id: match.md_id }) : null;
   if (done) return done;
   const reasons = taken(byId, email, index);
   if (bsn !== null && index.clientsByBsn.has(bsn)) reasons.push({ code: "bsn_in_use", field: "bsn" });
   if (reasons.length > 0) {
     return {
       ...dropout("create", reasons),
-      ...conflictWith(byId ?? index.accountsByEmail.get(email) ?? (bsn === null ? undefined : index.clientsByBsn.get(bsn))),
+      ...conflictWith(
+        byId ?? index.accountsByEmail.get(email) ?? (bsn === null ? undefined : index.clientsByBsn.get(bsn)),
+      ),
     };
   }
   const client = { ...newAccount(values, newClientFields, clientDefaults), active: true } as NewClient;
@@ -152,11 +173,19 @@ const planNewProfessional: Planner = (values, index) => {
   const byId = id === null ? undefined : index.professionalsById.get(id);
   const match = byId ?? (id === null ? index.accountsByEmail.get(email) : undefined);
   const role = (text(values, "role") as Role | null) ?? "professional";
-  const done = match && "role" in match ? existing(match, values, PROFESSIONAL_FIELDS, { kind: "professional", md_id: match.md_id, role }) : null;
+  const done =
+    match && "role" in match
+      ? existing(match, values, PROFESSIONAL_FIELDS, { kind: "professional", md_id: match.md_id, role })
+      : null;
   if (done) return done;
   const reasons = taken(byId, email, index);
-  if (reasons.length > 0) return { ...dropout("create", reasons), ...conflictWith(byId ?? index.accountsByEmail.get(email)) };
-  const professional = { ...newAccount(values, newProfessionalFields, professionalDefaults), role, active: true } as NewProfessional;
+  if (reasons.length > 0)
+    return { ...dropout("create", reasons), ...conflictWith(byId ?? index.accountsByEmail.get(email)) };
+  const professional = {
+    ...newAccount(values, newProfessionalFields, professionalDefaults),
+    role,
+    active: true,
+  } as NewProfessional;
   return { status: "planned", action: "create", reasons: [], operation: { kind: "create-professional", professional } };
 };
 
@@ -171,12 +200,18 @@ function resolve<T extends { md_id: string }>(
   const md = text(values, field.md);
   const account = id !== null ? byId.get(id) : md !== null ? byMdId.get(md) : undefined;
   // A row that gives both must name one account by both.
-  if (account && id !== null && md !== null && account.md_id !== md) return { reason: { code: "not_found", field: field.md } };
+  if (account && id !== null && md !== null && account.md_id !== md)
+    return { reason: { code: "not_found", field: field.md } };
   return account ? { account } : { reason: { code: "not_found", field: id !== null ? field.id : field.md } };
 }
 
 const planRelation: Planner = (values, index) => {
-  const professional = resolve(values, { id: "professional_id", md: "professional_md_id" }, index.professionalsById, index.professionalsByMdId);
+  const professional = resolve(
+    values,
+    { id: "professional_id", md: "professional_md_id" },
+    index.professionalsById,
+    index.professionalsByMdId,
+  );
   const client = resolve(values, { id: "client_id", md: "client_md_id" }, index.clientsById, index.clientsByMdId);
   const reasons: Reason[] = [];
   if (professional.reason) reasons.push({ ...professional.reason, code: "professional_not_found" });
@@ -192,7 +227,11 @@ const planRelation: Planner = (values, index) => {
 };
 
 /** The checks every update shares: the account, the cross-check e-mail, the protection setting. */
-function checkUpdate(account: ClientAccount | ListedProfessional | undefined, values: Values, index: PlatformIndex): Reason[] {
+function checkUpdate(
+  account: ClientAccount | ListedProfessional | undefined,
+  values: Values,
+  index: PlatformIndex,
+): Reason[] {
   if (!account) return [{ code: "not_found", field: "md_id" }];
   const reasons: Reason[] = [];
   const email = text(values, "email");
@@ -205,7 +244,11 @@ function checkUpdate(account: ClientAccount | ListedProfessional | undefined, va
 }
 
 /** The fields whose new value differs from the account's. */
-function changesOf(account: Record<string, unknown>, values: Values, fields: readonly string[]): Record<string, unknown> {
+function changesOf(
+  account: Record<string, unknown>,
+  values: Values,
+  fields: readonly string[],
+): Record<string, unknown> {
   const changes: Record<string, unknown> = {};
   for (const field of fields) {
     const value = values[field];
@@ -246,7 +289,9 @@ function updatePlanner(kind: UpdateKind): Planner {
     }
     if (reasons.length > 0) return { ...dropout("update", reasons), md_id: mdId, ...conflictWith(conflict) };
     const record = account as unknown as Record<string, unknown>;
-    const was = Object.fromEntries(Object.keys(changes).map((field) => [field, typeof record[field] === "string" ? record[field] : null]));
+    const was = Object.fromEntries(
+      Object.keys(changes).map((field) => [field, typeof record[field] === "string" ? record[field] : null]),
+    );
     return {
       status: "planned",
       action: "update",

@@ -21,7 +21,10 @@ describe("refusal: the reason a failed write stands for", () => {
     ],
     [
       "a rule with a field",
-      new PlatformRuleError("email_in_use", "the platform refused: email_in_use (HTTP 400)", { status: 400, platformText: echo }),
+      new PlatformRuleError("email_in_use", "the platform refused: email_in_use (HTTP 400)", {
+        status: 400,
+        platformText: echo,
+      }),
       { code: "email_in_use", field: "email", http_status: 400, rule: "email_in_use", platform_text: echo },
     ],
     [
@@ -44,7 +47,11 @@ describe("refusal: the reason a failed write stands for", () => {
       new PlatformRuleError("invalid", "a value breaks a rule of the platform"),
       { code: "api_error", rule: "invalid", platform_text: "a value breaks a rule of the platform" },
     ],
-    ["any other error", new Error("something else went wrong"), { code: "api_error", platform_text: "something else went wrong" }],
+    [
+      "any other error",
+      new Error("something else went wrong"),
+      { code: "api_error", platform_text: "something else went wrong" },
+    ],
     ["a thrown non-error", "gone", { code: "api_error", platform_text: "gone" }],
   ])("%s", (_, error, reason) => {
     expect(refusal(error)).toEqual(reason);

@@ -7,8 +7,10 @@ import type { Reason } from "../scripts/reasons.js";
  * The platform's own words (which may repeat the row) go into `platform_text` only, for report.xlsx.
  */
 export function refusal(error: unknown): Reason {
-  if (error instanceof PlatformUnavailable) return { code: "api_error", detail: "unavailable", platform_text: error.message };
-  if (!(error instanceof PlatformRuleError)) return { code: "api_error", platform_text: error instanceof Error ? error.message : String(error) };
+  if (error instanceof PlatformUnavailable)
+    return { code: "api_error", detail: "unavailable", platform_text: error.message };
+  if (!(error instanceof PlatformRuleError))
+    return { code: "api_error", platform_text: error instanceof Error ? error.message : String(error) };
   const answer = {
     ...(error.status === undefined ? {} : { http_status: error.status }),
     rule: error.rule,

@@ -20,8 +20,17 @@ const listed = (n: number, role: Role | null): ListedProfessional => ({
 });
 
 /** Plans the rows with PendingRoles over a platform whose list gave no roles, then replans them with the roles read (replanWithRoles); counts the roles read. */
-async function planAndSettle(script: "new-professionals" | "update-professionals", rows: Record<string, unknown>[], actual: Record<string, Role>) {
-  const index = new PlatformIndex({ config: defaultPlatformConfig, clients: [], professionals: [listed(1, null), listed(2, null)], relations: [] });
+async function planAndSettle(
+  script: "new-professionals" | "update-professionals",
+  rows: Record<string, unknown>[],
+  actual: Record<string, Role>,
+) {
+  const index = new PlatformIndex({
+    config: defaultPlatformConfig,
+    clients: [],
+    professionals: [listed(1, null), listed(2, null)],
+    relations: [],
+  });
   const read: string[][] = [];
   const platform = {
     rolesOf: (mdIds: readonly string[]) => {
@@ -53,19 +62,37 @@ describe("roles a platform's list does not give", () => {
       { [md(1)]: "supervisor", [md(2)]: "secretary" },
     );
     expect(results).toEqual([["unchanged"], ["planned"], ["planned"]]);
-    expect(operations.get(3)).toEqual({ kind: "update-professional", md_id: md(2), changes: { last_name: "Visser", role: "supervisor" } });
+    expect(operations.get(3)).toEqual({
+      kind: "update-professional",
+      md_id: md(2),
+      changes: { last_name: "Visser", role: "supervisor" },
+    });
     expect(operations.get(4)).toEqual({ kind: "update-professional", md_id: md(1), changes: { last_name: "Bakker" } });
     expect(operations.has(2)).toBe(false);
     expect(read).toEqual([[md(1), md(2)]]);
   });
 
   it("new-professionals: the unchanged check reads only the professional a row matches", async () => {
-    const row = (n: number, role: string) => ({ id: `P${n}`, email: `p${n}@voorbeeld.nl`, first_name: "Piet", last_name: "Jansen", role });
-    const { results, read } = await planAndSettle("new-professionals", [row(1, "supervisor"), row(2, "supervisor"), row(3, "supervisor")], {
-      [md(1)]: "supervisor",
-      [md(2)]: "secretary",
+    const row = (n: number, role: string) => ({
+      id: `P${n}`,
+      email: `p${n}@voorbeeld.nl`,
+      first_name: "Piet",
+      last_name: "Jansen",
+      role,
     });
-    expect(results).toEqual([["unchanged", "already_exists"], ["dropout", "external_id_in_use", "email_in_use"], ["planned"]]);
+    const { results, read } = await planAndSettle(
+      "new-professionals",
+      [row(1, "supervisor"), row(2, "supervisor"), row(3, "supervisor")],
+      {
+        [md(1)]: "supervisor",
+        [md(2)]: "secretary",
+      },
+    );
+    expect(results).toEqual([
+      ["unchanged", "already_exists"],
+      ["dropout", "external_id_in_use", "email_in_use"],
+      ["planned"],
+    ]);
     expect(read).toEqual([[md(1), md(2)]]);
   });
 

@@ -35,7 +35,8 @@ export class PendingRoles {
       } finally {
         for (const professional of unread) professional.role = null;
       }
-      if (JSON.stringify(same) !== JSON.stringify(otherwise)) this.pending.set(row, { mdIds: unread.map((p) => p.md_id), role, same });
+      if (JSON.stringify(same) !== JSON.stringify(otherwise))
+        this.pending.set(row, { mdIds: unread.map((p) => p.md_id), role, same });
       return otherwise;
     };
   }

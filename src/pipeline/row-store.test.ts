@@ -4,7 +4,13 @@ import { RowTextStore } from "./row-store.js";
 describe("RowTextStore", () => {
   it("gives back every row as it was added, in order, across many blocks, more than once", () => {
     const store = new RowTextStore();
-    const rows = Array.from({ length: 30_000 }, (_, i) => [`rij ${i}`, "", "é€ 😀", "a\tb\nc", String(i).repeat(i % 7)]);
+    const rows = Array.from({ length: 30_000 }, (_, i) => [
+      `rij ${i}`,
+      "",
+      "é€ 😀",
+      "a\tb\nc",
+      String(i).repeat(i % 7),
+    ]);
     for (const row of rows) store.add(row);
     expect([...store.read()]).toEqual(rows);
     expect([...store.read()]).toHaveLength(30_000);

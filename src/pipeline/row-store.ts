@@ -4,7 +4,9 @@ const SEPARATOR = "\u0000";
 const ROW_END = "\u0001";
 /** XML cannot hold these, but Excel's _x0000_ escape can put them in a cell: they become U+FFFD, never a separator. */
 const safe = (text: string) =>
-  text.includes(SEPARATOR) || text.includes(ROW_END) ? text.replaceAll(SEPARATOR, "\ufffd").replaceAll(ROW_END, "\ufffd") : text;
+  text.includes(SEPARATOR) || text.includes(ROW_END)
+    ? text.replaceAll(SEPARATOR, "\ufffd").replaceAll(ROW_END, "\ufffd")
+    : text;
 const BLOCK_CHARS = 256 * 1024;
 
 /**
@@ -39,7 +41,9 @@ export class RowTextStore {
 
   private seal(): void {
     if (this.pending.length === 0) return;
-    this.blocks.push(deflateRawSync(Buffer.from(this.pending.join(""), "utf8"), { level: 1, finishFlush: constants.Z_FINISH }));
+    this.blocks.push(
+      deflateRawSync(Buffer.from(this.pending.join(""), "utf8"), { level: 1, finishFlush: constants.Z_FINISH }),
+    );
     this.pending = [];
     this.pendingChars = 0;
   }

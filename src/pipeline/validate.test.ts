@@ -9,7 +9,8 @@ import { buildRowValidator } from "./validate.js";
 
 const context = { today: "2026-11-23" };
 const headerRow = (...headers: string[]) => headers.map((h) => text(h));
-const cells = (...values: (string | Cell | undefined)[]) => values.map((v) => (typeof v === "string" ? (v === "" ? undefined : text(v)) : v));
+const cells = (...values: (string | Cell | undefined)[]) =>
+  values.map((v) => (typeof v === "string" ? (v === "" ? undefined : text(v)) : v));
 
 const newClientHeaders = headerRow(
   "E-mailadres",
@@ -31,7 +32,11 @@ describe("buildRowValidator", () => {
       defaultPlatformConfig,
       context,
     );
-    expect(validator.validate(cells("An@Voorbeeld.NL", "An", "", "Vries", num(17), "1-4-1990", "v", "0612345678", "111222333"))).toEqual({
+    expect(
+      validator.validate(
+        cells("An@Voorbeeld.NL", "An", "", "Vries", num(17), "1-4-1990", "v", "0612345678", "111222333"),
+      ),
+    ).toEqual({
       values: {
         email: "an@voorbeeld.nl",
         first_name: "An",
@@ -69,8 +74,15 @@ describe("buildRowValidator", () => {
   });
 
   it("requires the optional client fields that the platform requires, and ignores absent ones", () => {
-    const config = platformConfigSchema.parse({ client_fields: { date_of_birth: "required", bsn: "required", phone_number: "absent" } });
-    const validator = buildRowValidator(scripts["new-clients"], mapHeaders(scripts["new-clients"], 1, newClientHeaders), config, context);
+    const config = platformConfigSchema.parse({
+      client_fields: { date_of_birth: "required", bsn: "required", phone_number: "absent" },
+    });
+    const validator = buildRowValidator(
+      scripts["new-clients"],
+      mapHeaders(scripts["new-clients"], 1, newClientHeaders),
+      config,
+      context,
+    );
     expect(validator.ignored.map((c) => c.field)).toEqual(["phone_number"]);
     expect(validator.validate(cells("a@b.nl", "A", "", "B", "1", "", "", "bel mij", "")).reasons).toEqual([
       { code: "required", field: "date_of_birth" },
@@ -87,8 +99,15 @@ describe("buildRowValidator", () => {
       context,
     );
     const id = "169a5b27fb204d15bd9d3fa6387713d7";
-    expect(validator.validate(cells(id, "", "NEW-1", "")).values).toEqual({ md_id: id, email: null, id: "NEW-1", gender: null });
-    expect(validator.validate(cells("", "a@b.nl", "NEW-1", "")).reasons).toEqual([{ code: "required", field: "md_id" }]);
+    expect(validator.validate(cells(id, "", "NEW-1", "")).values).toEqual({
+      md_id: id,
+      email: null,
+      id: "NEW-1",
+      gender: null,
+    });
+    expect(validator.validate(cells("", "a@b.nl", "NEW-1", "")).reasons).toEqual([
+      { code: "required", field: "md_id" },
+    ]);
   });
 
   it("asks a relation for a professional and a client, by either kind of ID", () => {
@@ -98,13 +117,20 @@ describe("buildRowValidator", () => {
       mapHeaders(
         script,
         1,
-        headerRow("Professional ID", "Client ID", "Professional database ID (van Minddistrict)", "Client database ID (van Minddistrict)"),
+        headerRow(
+          "Professional ID",
+          "Client ID",
+          "Professional database ID (van Minddistrict)",
+          "Client database ID (van Minddistrict)",
+        ),
       ),
       defaultPlatformConfig,
       context,
     );
     expect(validator.validate(cells("P1", "C1")).reasons).toEqual([]);
-    expect(validator.validate(cells("", "", "cb7bae66c0104b15ac661931811fe365", "169a5b27fb204d15bd9d3fa6387713d7")).reasons).toEqual([]);
+    expect(
+      validator.validate(cells("", "", "cb7bae66c0104b15ac661931811fe365", "169a5b27fb204d15bd9d3fa6387713d7")).reasons,
+    ).toEqual([]);
     expect(validator.validate(cells("P1", "")).reasons).toEqual([{ code: "required", field: "client_id" }]);
   });
 

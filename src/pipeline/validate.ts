@@ -26,19 +26,28 @@ interface FieldIssue {
 }
 
 /** Excel's error values as a cell shows them; anything else a `t="e"` cell holds is told as #ERROR. */
-const EXCEL_ERROR = /^#(?:N\/A|REF!|NAME\?|VALUE!|DIV\/0!|NULL!|NUM!|SPILL!|CALC!|GETTING_DATA|FIELD!|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!)$/;
+const EXCEL_ERROR =
+  /^#(?:N\/A|REF!|NAME\?|VALUE!|DIV\/0!|NULL!|NUM!|SPILL!|CALC!|GETTING_DATA|FIELD!|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!)$/;
 
 /** An error cell is never a value: the row is refused with the error it shows, or as an uncomputed formula. */
 const cellError = (cell: Extract<Cell, { kind: "error" }>): FieldIssue =>
   cell.uncomputed
     ? { code: "cell_error", detail: "formula_without_value" }
-    : { code: "cell_error", value: EXCEL_ERROR.test(cell.text.trim().toUpperCase()) ? cell.text.trim().toUpperCase() : "#ERROR" };
+    : {
+        code: "cell_error",
+        value: EXCEL_ERROR.test(cell.text.trim().toUpperCase()) ? cell.text.trim().toUpperCase() : "#ERROR",
+      };
 
 /**
  * Builds the zod schema of one script's row for the columns this sheet has and the
  * platform's configuration, and returns a validator for raw rows.
  */
-export function buildRowValidator(script: ScriptDef, headerMap: HeaderMap, config: PlatformConfig, context: FieldContext): RowValidator {
+export function buildRowValidator(
+  script: ScriptDef,
+  headerMap: HeaderMap,
+  config: PlatformConfig,
+  context: FieldContext,
+): RowValidator {
   const ignored: ColumnDef[] = [];
   const used: { index: number; column: ColumnDef }[] = [];
   for (const [index, column] of headerMap.columns) {
@@ -58,7 +67,8 @@ export function buildRowValidator(script: ScriptDef, headerMap: HeaderMap, confi
       // An update leaves a field alone where its cell is empty.
       if (isUpdate && isBlank(cell) && !required) return null;
       const result = column.parse(cell, context);
-      if (!result.ok) return addIssue(ctx, { code: result.code, ...(result.detail === undefined ? {} : { detail: result.detail }) });
+      if (!result.ok)
+        return addIssue(ctx, { code: result.code, ...(result.detail === undefined ? {} : { detail: result.detail }) });
       if (result.note) notes.push(result.note);
       if (result.value === null && required) return addIssue(ctx, { code: "required" });
       return result.value;
@@ -87,7 +97,8 @@ export function buildRowValidator(script: ScriptDef, headerMap: HeaderMap, confi
       const input: Record<string, Cell | undefined> = {};
       for (const { index, column } of used) input[column.field] = cells[index];
       const parsed = schema.safeParse(input);
-      if (parsed.success) return { values: parsed.data, reasons: noReasons, notes: notes.length === 0 ? noNotes : [...notes] };
+      if (parsed.success)
+        return { values: parsed.data, reasons: noReasons, notes: notes.length === 0 ? noNotes : [...notes] };
       const reasons = parsed.error.issues.map((issue): Reason => {
         const params = (issue as { params?: FieldIssue }).params;
         const field = String(issue.path[0] ?? "");

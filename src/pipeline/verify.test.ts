@@ -13,7 +13,12 @@ describe("differingFields: what was sent against what the platform holds, each n
     ["e-mail in another case", { email: "an@voorbeeld.nl" }, { email: "An@Voorbeeld.NL" }, []],
     ["another e-mail address", { email: "an@voorbeeld.nl" }, { email: "bo@voorbeeld.nl" }, ["email"]],
     ["a phone number in national form", { phone_number: "+31612345678" }, { phone_number: "06 12345678" }, []],
-    ["a phone number with spaces and a country code", { phone_number: "+31612345678" }, { phone_number: "+31 6 1234 5678" }, []],
+    [
+      "a phone number with spaces and a country code",
+      { phone_number: "+31612345678" },
+      { phone_number: "+31 6 1234 5678" },
+      [],
+    ],
     ["another phone number", { phone_number: "+31612345678" }, { phone_number: "+31612345679" }, ["phone_number"]],
     ["a phone number not stored (null)", { phone_number: "+31612345678" }, { phone_number: null }, ["phone_number"]],
     ["a phone number not stored (absent)", { phone_number: "+31612345678" }, {}, ["phone_number"]],
@@ -79,7 +84,13 @@ describe("checkStored: reads back what a write left", () => {
   const platform = (relations: Relation[] = []) =>
     ({
       readAccount: (kind: string, id: string) =>
-        Promise.resolve(kind === "client" && id === held.md_id ? held : kind === "professional" && id === mdId(101) ? professionalAccount(1) : null),
+        Promise.resolve(
+          kind === "client" && id === held.md_id
+            ? held
+            : kind === "professional" && id === mdId(101)
+              ? professionalAccount(1)
+              : null,
+        ),
       relationsOf: () => Promise.resolve(relations),
     }) as unknown as Platform;
   const sent = newClient(1);
@@ -93,11 +104,31 @@ describe("checkStored: reads back what a write left", () => {
       { fields: ["phone_number"] },
     ],
     ["a create not found afterwards", { kind: "create-client", client: sent }, mdId(9), { missing: true }],
-    ["an update stored", { kind: "update-client", md_id: held.md_id, changes: { last_name: "Vries" } }, held.md_id, null],
-    ["an update not stored", { kind: "update-client", md_id: held.md_id, changes: { last_name: "Visser" } }, held.md_id, { fields: ["last_name"] }],
-    ["a group not stored", { kind: "update-professional", md_id: mdId(101), changes: { role: "secretary" } }, mdId(101), { fields: ["role"] }],
+    [
+      "an update stored",
+      { kind: "update-client", md_id: held.md_id, changes: { last_name: "Vries" } },
+      held.md_id,
+      null,
+    ],
+    [
+      "an update not stored",
+      { kind: "update-client", md_id: held.md_id, changes: { last_name: "Visser" } },
+      held.md_id,
+      { fields: ["last_name"] },
+    ],
+    [
+      "a group not stored",
+      { kind: "update-professional", md_id: mdId(101), changes: { role: "secretary" } },
+      mdId(101),
+      { fields: ["role"] },
+    ],
     ["an activation", { kind: "activate", account: { kind: "client", md_id: held.md_id } }, held.md_id, null],
-    ["a relation not there", { kind: "link", relation: { professional_md_id: mdId(101), client_md_id: held.md_id } }, null, { missing: true }],
+    [
+      "a relation not there",
+      { kind: "link", relation: { professional_md_id: mdId(101), client_md_id: held.md_id } },
+      null,
+      { missing: true },
+    ],
   ])("%s", async (_, operation, id, mismatch) => {
     expect(await checkStored(platform(), operation, id, context)).toEqual(mismatch);
   });

@@ -53,10 +53,16 @@ export function normalised(field: string, value: unknown, context: FieldContext)
  * The fields written that the platform holds otherwise, in the order sent. A field sent empty
  * (null) was not written (the HTTP adapter leaves it out), so it is not compared.
  */
-export function differingFields(sent: Readonly<Record<string, unknown>>, held: Readonly<Record<string, unknown>>, context: FieldContext): string[] {
+export function differingFields(
+  sent: Readonly<Record<string, unknown>>,
+  held: Readonly<Record<string, unknown>>,
+  context: FieldContext,
+): string[] {
   return Object.keys(sent).filter(
     (field) =>
-      sent[field] !== null && sent[field] !== undefined && normalised(field, sent[field], context) !== normalised(field, held[field], context),
+      sent[field] !== null &&
+      sent[field] !== undefined &&
+      normalised(field, sent[field], context) !== normalised(field, held[field], context),
   );
 }
 
@@ -99,13 +105,20 @@ function expected(
  * activation that follows changes the account anyway), and an update answered without a body
  * is what was known plus the changes; only a read shows what the platform holds.
  */
-export async function checkStored(platform: Platform, operation: Operation, mdId: string | null, context: FieldContext): Promise<Mismatch | null> {
+export async function checkStored(
+  platform: Platform,
+  operation: Operation,
+  mdId: string | null,
+  context: FieldContext,
+): Promise<Mismatch | null> {
   if (operation.kind === "link") {
     const { relation } = operation;
     const relations = platform.relationsOf
       ? await platform.relationsOf([relation.client_md_id])
       : (await platform.snapshot({ clients: false, professionals: false, relations: true })).relations;
-    const there = relations.some((r) => r.client_md_id === relation.client_md_id && r.professional_md_id === relation.professional_md_id);
+    const there = relations.some(
+      (r) => r.client_md_id === relation.client_md_id && r.professional_md_id === relation.professional_md_id,
+    );
     return there ? null : { missing: true };
   }
   const want = expected(operation, mdId);

@@ -8,10 +8,18 @@ import { pendingMdId, pendingRef, resolvePending, WorkbookPlan } from "./workboo
 
 const person = (id: string, email: string) => ({ id, email, first_name: "An", infix: null, last_name: "Test" });
 const planned = (row: number): RowResult => ({ row, status: "planned", action: "create", reasons: [] });
-const invalid = (row: number): RowResult => ({ row, status: "invalid", action: "none", reasons: [{ code: "invalid_date", field: "date_of_birth" }] });
+const invalid = (row: number): RowResult => ({
+  row,
+  status: "invalid",
+  action: "none",
+  reasons: [{ code: "invalid_date", field: "date_of_birth" }],
+});
 
 /** Clients in sheet 1, professionals in sheet 2, as the commands feed the plan. */
-function workbook(clients: [number, ReturnType<typeof person>, RowResult][], professionals: [number, ReturnType<typeof person>, RowResult][]) {
+function workbook(
+  clients: [number, ReturnType<typeof person>, RowResult][],
+  professionals: [number, ReturnType<typeof person>, RowResult][],
+) {
   const plan = new WorkbookPlan();
   const hearClients = plan.observer(1, "new-clients")!;
   for (const [row, values] of clients) hearClients(values, row);
@@ -58,7 +66,10 @@ describe("planning a workbook's sheets together", () => {
   it("keeps source IDs per kind: a client and a professional may share one", () => {
     const client = planned(2);
     const professional = planned(2);
-    const plan = workbook([[2, person("X1", "a@example.org"), client]], [[2, person("X1", "b@example.org"), professional]]);
+    const plan = workbook(
+      [[2, person("X1", "a@example.org"), client]],
+      [[2, person("X1", "b@example.org"), professional]],
+    );
     plan.markConflicts();
     expect([client.status, professional.status]).toEqual(["planned", "planned"]);
   });
@@ -90,7 +101,10 @@ describe("planning a workbook's sheets together", () => {
       ],
       operation: {
         kind: "link",
-        relation: { professional_md_id: pendingMdId({ sheet: 2, row: 2 }), client_md_id: pendingMdId({ sheet: 1, row: 2 }) },
+        relation: {
+          professional_md_id: pendingMdId({ sheet: 2, row: 2 }),
+          client_md_id: pendingMdId({ sheet: 1, row: 2 }),
+        },
       },
     });
     expect(relations({ professional_id: "P1", client_id: "C2" }, 3)).toEqual({
@@ -106,7 +120,12 @@ describe("planning a workbook's sheets together", () => {
   });
 
   it("lets an exact repeat of a planned create row not hide it: a relation to that ID depends on the planned row", () => {
-    const repeat: RowResult = { row: 3, status: "duplicate", action: "none", reasons: [{ code: "duplicate_in_file", ref: 2 }] };
+    const repeat: RowResult = {
+      row: 3,
+      status: "duplicate",
+      action: "none",
+      reasons: [{ code: "duplicate_in_file", ref: 2 }],
+    };
     const plan = workbook(
       [
         [2, person("C1", "c1@example.org"), planned(2)],
@@ -115,9 +134,17 @@ describe("planning a workbook's sheets together", () => {
       [],
     );
     plan.markConflicts();
-    const index = new PlatformIndex({ config: platformConfigSchema.parse({}), clients: [], professionals: [professionalAccount(1)], relations: [] });
+    const index = new PlatformIndex({
+      config: platformConfigSchema.parse({}),
+      clients: [],
+      professionals: [professionalAccount(1)],
+      relations: [],
+    });
     plan.addPending(index);
-    const outcome = plan.relations((values) => planners.relations(values, index))({ professional_md_id: mdId(101), client_id: "C1" }, 2);
+    const outcome = plan.relations((values) => planners.relations(values, index))(
+      { professional_md_id: mdId(101), client_id: "C1" },
+      2,
+    );
     expect(outcome.depends_on).toEqual([{ sheet: 1, row: 2 }]);
   });
 });
@@ -131,7 +158,9 @@ describe("resolvePending: a relation's pending accounts at run time", () => {
   const mdIdOf = (ref: { sheet: number; row: number }) => made.get(`${ref.sheet}:${ref.row}`);
 
   it("puts in the Minddistrict IDs the rows got, and leaves a link without pending accounts as it is", () => {
-    expect(resolvePending(link(mdId(9), pendingMdId({ sheet: 1, row: 2 })), mdIdOf)).toEqual({ operation: link(mdId(9), mdId(1)) });
+    expect(resolvePending(link(mdId(9), pendingMdId({ sheet: 1, row: 2 })), mdIdOf)).toEqual({
+      operation: link(mdId(9), mdId(1)),
+    });
     expect(resolvePending(link(mdId(9), mdId(8)), mdIdOf)).toEqual({ operation: link(mdId(9), mdId(8)) });
   });
 
@@ -143,7 +172,9 @@ describe("resolvePending: a relation's pending accounts at run time", () => {
       ],
     });
     expect(
-      resolvePending(link(pendingMdId({ sheet: 2, row: 5 }), pendingMdId({ sheet: 1, row: 2 })), () => pendingMdId({ sheet: 2, row: 5 })),
+      resolvePending(link(pendingMdId({ sheet: 2, row: 5 }), pendingMdId({ sheet: 1, row: 2 })), () =>
+        pendingMdId({ sheet: 2, row: 5 }),
+      ),
     ).toEqual({
       reasons: [
         { code: "depends_on_row", field: "professional_id", ref: { sheet: 2, row: 5 } },

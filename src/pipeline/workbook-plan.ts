@@ -142,9 +142,24 @@ export class WorkbookPlan {
         const row = sheet.rows.get(result.row);
         if (result.status !== "planned" || !row || row.id === null) continue;
         const md_id = pendingMdId({ sheet: sheet.position, row: result.row });
-        const account = { md_id, id: row.id, email: row.email ?? "", first_name: row.first_name, infix: row.infix, last_name: row.last_name };
+        const account = {
+          md_id,
+          id: row.id,
+          email: row.email ?? "",
+          first_name: row.first_name,
+          infix: row.infix,
+          last_name: row.last_name,
+        };
         if (sheet.kind === "client") {
-          index.addClient({ ...account, gender: "unknown", date_of_birth: null, phone_number: null, bsn: null, active: true, external_source: null });
+          index.addClient({
+            ...account,
+            gender: "unknown",
+            date_of_birth: null,
+            phone_number: null,
+            bsn: null,
+            active: true,
+            external_source: null,
+          });
         } else index.addProfessional({ ...account, role: null, active: true, external_source: null });
       }
     }
@@ -162,7 +177,8 @@ export class WorkbookPlan {
         const id = sheet.rows.get(result.row)?.id;
         if (id === null || id === undefined) continue;
         if (LIVE.has(result.status)) live[sheet.kind].add(id);
-        else if (GONE.has(result.status) && !gone[sheet.kind].has(id)) gone[sheet.kind].set(id, { sheet: sheet.position, row: result.row });
+        else if (GONE.has(result.status) && !gone[sheet.kind].has(id))
+          gone[sheet.kind].set(id, { sheet: sheet.position, row: result.row });
       }
     }
     for (const kind of ["client", "professional"] as const) for (const id of live[kind]) gone[kind].delete(id);
@@ -187,7 +203,9 @@ export class WorkbookPlan {
       const planned = plan(values, row);
       if (planned.operation?.kind !== "link") return planned;
       const { professional_md_id: professional, client_md_id: client } = planned.operation.relation;
-      const dependsOn = [pendingRef(professional), pendingRef(client)].filter((ref): ref is SheetRef => ref !== undefined);
+      const dependsOn = [pendingRef(professional), pendingRef(client)].filter(
+        (ref): ref is SheetRef => ref !== undefined,
+      );
       return dependsOn.length > 0 ? { ...planned, depends_on: dependsOn } : planned;
     };
   }
@@ -195,7 +213,8 @@ export class WorkbookPlan {
 
 /** A create row another sheet contradicts: `duplicate` `conflict_in_file`, naming the other row. */
 function conflict(result: RowResult, field: string, ref: SheetRef): void {
-  if (result.status === "duplicate" && result.reasons.some((r) => r.code === "conflict_in_file" && r.field === field)) return;
+  if (result.status === "duplicate" && result.reasons.some((r) => r.code === "conflict_in_file" && r.field === field))
+    return;
   const reason: Reason = { code: "conflict_in_file", field, ref };
   result.reasons = result.status === "duplicate" ? [...result.reasons, reason] : [reason];
   result.status = "duplicate";

@@ -13,7 +13,14 @@ import { z } from "zod";
 export const genders = ["m", "f", "other", "unknown"] as const;
 export type Gender = (typeof genders)[number];
 
-export const roles = ["professional", "application_manager", "data_analyst", "data_officer", "supervisor", "secretary"] as const;
+export const roles = [
+  "professional",
+  "application_manager",
+  "data_analyst",
+  "data_officer",
+  "supervisor",
+  "secretary",
+] as const;
 export type Role = (typeof roles)[number];
 
 const mdId = z.string().regex(/^[0-9a-f]{32}$/, "must be 32 lowercase hex characters");
@@ -83,11 +90,17 @@ export const professionalChangeFields = keysOf(professionalAccountSchema.omit(ne
 export const clientFields = keysOf(clientAccountSchema);
 export const professionalFields = keysOf(professionalAccountSchema);
 
-type Undefaulted<S extends z.ZodRawShape> = { [K in keyof S]: S[K] extends z.ZodDefault<infer T extends z.ZodType> ? T : S[K] };
+type Undefaulted<S extends z.ZodRawShape> = {
+  [K in keyof S]: S[K] extends z.ZodDefault<infer T extends z.ZodType> ? T : S[K];
+};
 
 /** The same fields without their defaults: for a PATCH, where an absent field stays as it is. */
-export function withoutDefaults<S extends z.ZodRawShape>(schema: z.ZodObject<S>): z.ZodObject<Undefaulted<S>, z.core.$strict> {
-  const shape = Object.fromEntries(Object.entries(schema.shape).map(([key, field]) => [key, field instanceof z.ZodDefault ? field.unwrap() : field]));
+export function withoutDefaults<S extends z.ZodRawShape>(
+  schema: z.ZodObject<S>,
+): z.ZodObject<Undefaulted<S>, z.core.$strict> {
+  const shape = Object.fromEntries(
+    Object.entries(schema.shape).map(([key, field]) => [key, field instanceof z.ZodDefault ? field.unwrap() : field]),
+  );
   return z.strictObject(shape as Undefaulted<S>);
 }
 

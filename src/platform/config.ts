@@ -6,7 +6,11 @@ const fieldRule = z.enum(["absent", "optional", "required"]);
 
 /** The platform configuration, in the shape of the local platform state's `config`. */
 export const platformConfigSchema = z.object({
-  client_fields: z.object({ date_of_birth: fieldRule, phone_number: fieldRule, bsn: fieldRule }).partial().strict().default({}),
+  client_fields: z
+    .object({ date_of_birth: fieldRule, phone_number: fieldRule, bsn: fieldRule })
+    .partial()
+    .strict()
+    .default({}),
   details_protection: z.enum(["never_allow", "protect_external", "always_allow"]).default("protect_external"),
 });
 
@@ -21,13 +25,17 @@ export async function readPlatformConfig(path: string): Promise<PlatformConfig> 
   try {
     json = JSON.parse(await readFile(path, "utf8"));
   } catch (error) {
-    throw new InputError(`The configuration file ${path} cannot be read as JSON: ${(error as Error).message}.`, { cause: error });
+    throw new InputError(`The configuration file ${path} cannot be read as JSON: ${(error as Error).message}.`, {
+      cause: error,
+    });
   }
   const candidate = json && typeof json === "object" && "config" in json ? json.config : json;
   const parsed = platformConfigSchema.safeParse(candidate);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new InputError(`The configuration file ${path} is not valid: ${issue?.path.join(".") || "(top)"}: ${issue?.message ?? "unknown problem"}.`);
+    throw new InputError(
+      `The configuration file ${path} is not valid: ${issue?.path.join(".") || "(top)"}: ${issue?.message ?? "unknown problem"}.`,
+    );
   }
   return parsed.data;
 }

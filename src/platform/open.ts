@@ -48,11 +48,14 @@ export async function openPlatform(options: PlatformOptions): Promise<Platform> 
   const choice = options.platform ?? "local";
   platformName(options);
   if (!isHttp(choice)) {
-    if (options.config) throw new UsageError("--config is for a platform over HTTP; the local platform keeps its own configuration.");
+    if (options.config)
+      throw new UsageError("--config is for a platform over HTTP; the local platform keeps its own configuration.");
     return LocalPlatform.open(options.db ?? defaultDb, options.cwd);
   }
   if (!options.token) {
-    throw new UsageError(`--platform ${HttpPlatform.nameFor(choice)} needs the API token: set MDIMPORT_TOKEN or give --token-file.`);
+    throw new UsageError(
+      `--platform ${HttpPlatform.nameFor(choice)} needs the API token: set MDIMPORT_TOKEN or give --token-file.`,
+    );
   }
   return HttpPlatform.connect({
     url: choice,
@@ -66,5 +69,8 @@ export async function openPlatform(options: PlatformOptions): Promise<Platform> 
 }
 
 /** The local store itself, for `platform load`, `dump` and `serve`. */
-export const openLocalPlatform = (db: string | undefined, cwd: string, options: { create?: boolean } = {}): LocalPlatform =>
-  LocalPlatform.open(db ?? defaultDb, cwd, options);
+export const openLocalPlatform = (
+  db: string | undefined,
+  cwd: string,
+  options: { create?: boolean } = {},
+): LocalPlatform => LocalPlatform.open(db ?? defaultDb, cwd, options);

@@ -1,12 +1,36 @@
 import type { PlatformConfig } from "./config.js";
-import type { ClientAccount, ClientChanges, NewClient, NewProfessional, ProfessionalAccount, ProfessionalChanges, Role } from "./accounts.js";
+import type {
+  ClientAccount,
+  ClientChanges,
+  NewClient,
+  NewProfessional,
+  ProfessionalAccount,
+  ProfessionalChanges,
+  Role,
+} from "./accounts.js";
 
 export type { PlatformConfig };
-export type { ClientAccount, ClientChanges, Gender, NewClient, NewProfessional, ProfessionalAccount, ProfessionalChanges, Role } from "./accounts.js";
+export type {
+  ClientAccount,
+  ClientChanges,
+  Gender,
+  NewClient,
+  NewProfessional,
+  ProfessionalAccount,
+  ProfessionalChanges,
+  Role,
+} from "./accounts.js";
 
 /** Which platform rule a write broke. */
 export type RuleBroken =
-  "email_in_use" | "external_id_in_use" | "bsn_in_use" | "md_id_in_use" | "relation_exists" | "not_found" | "protected" | "invalid";
+  | "email_in_use"
+  | "external_id_in_use"
+  | "bsn_in_use"
+  | "md_id_in_use"
+  | "relation_exists"
+  | "not_found"
+  | "protected"
+  | "invalid";
 
 /** What a refusal over HTTP brought besides the rule. */
 export interface RefusalAnswer {

@@ -13,12 +13,16 @@ describe("reportEncryption", () => {
 
   it("writes an encrypted input's report plain only with --plain-report, and then warns once", async () => {
     const warnings: string[] = [];
-    expect(await reportEncryption({ encrypted: true, plainReport: true, onWarning: (s) => warnings.push(s) })).toBeNull();
+    expect(
+      await reportEncryption({ encrypted: true, plainReport: true, onWarning: (s) => warnings.push(s) }),
+    ).toBeNull();
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/^--plain-report: report\.xlsx .*\.$/);
   });
 
   it("refuses --plain-report with --encrypt-report-to", async () => {
-    await expect(reportEncryption({ encrypted: true, plainReport: true, encryptReportTo: ["a.asc"] })).rejects.toThrow(UsageError);
+    await expect(reportEncryption({ encrypted: true, plainReport: true, encryptReportTo: ["a.asc"] })).rejects.toThrow(
+      UsageError,
+    );
   });
 });

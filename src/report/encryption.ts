@@ -27,7 +27,9 @@ export interface ReportEncryptionOptions {
 export async function reportEncryption(options: ReportEncryptionOptions): Promise<EncryptKeys | null> {
   const requesters = options.encryptReportTo ?? [];
   if (options.plainReport && requesters.length > 0) {
-    throw new UsageError("Give --plain-report or --encrypt-report-to, not both: --plain-report writes report.xlsx unencrypted.");
+    throw new UsageError(
+      "Give --plain-report or --encrypt-report-to, not both: --plain-report writes report.xlsx unencrypted.",
+    );
   }
   if (options.plainReport) {
     if (options.encrypted) {
@@ -46,7 +48,12 @@ export async function reportEncryption(options: ReportEncryptionOptions): Promis
     import("../input/decrypt.js"),
   ]);
   const { key, passwordFile } = options.decrypt ?? {};
-  const keys = await readEncryptKeys(requesters, undefined, undefined, passwordFile ? [await readPassword(passwordFile)] : []);
+  const keys = await readEncryptKeys(
+    requesters,
+    undefined,
+    undefined,
+    passwordFile ? [await readPassword(passwordFile)] : [],
+  );
   if (key) keys.to.push(await encryptionKey((await readPrivateKey(key)).toPublic(), basename(key)));
   return keys;
 }

@@ -19,7 +19,8 @@ const TO_FIX: ReadonlySet<Status> = new Set(["invalid", "duplicate", "dropout"])
  */
 export const FIX_MAX_ROWS = 10_000;
 
-export const fixRowCount = (report: Report): number => report.rows.reduce((n, row) => n + (TO_FIX.has(row.status) ? 1 : 0), 0);
+export const fixRowCount = (report: Report): number =>
+  report.rows.reduce((n, row) => n + (TO_FIX.has(row.status) ? 1 : 0), 0);
 
 /**
  * fix.xlsx beside report.xlsx: the script's template in the report's language, holding the
@@ -27,7 +28,12 @@ export const fixRowCount = (report: Report): number => report.rows.reduce((n, ro
  * ignores, so that the corrected file can be test-run as it is. Written under the same
  * encryption rule as report.xlsx; without rows to fix, there is none (an earlier one is removed).
  */
-export async function writeFixXlsx(dir: string, report: Report, sources: ReportSources, encryptTo?: EncryptKeys | null): Promise<number> {
+export async function writeFixXlsx(
+  dir: string,
+  report: Report,
+  sources: ReportSources,
+  encryptTo?: EncryptKeys | null,
+): Promise<number> {
   return writeFixSheets(dir, [{ report, sources }], encryptTo);
 }
 
@@ -41,7 +47,10 @@ export async function writeWorkbookFixXlsx(
   sources: readonly ReportSources[],
   encryptTo?: EncryptKeys | null,
 ): Promise<number> {
-  const sheets = (report.sheets ?? []).map((sheet, index) => ({ report: sheetAsReport(report, sheet), sources: sources[index] as ReportSources }));
+  const sheets = (report.sheets ?? []).map((sheet, index) => ({
+    report: sheetAsReport(report, sheet),
+    sources: sources[index] as ReportSources,
+  }));
   return writeFixSheets(dir, sheets, encryptTo, true);
 }
 
@@ -80,7 +89,9 @@ async function writeFixSheets(
   // The template's builder is loaded only when there is something to fix: it brings exceljs.
   const { buildTemplate, buildTemplateSheets } = await import("./template-xlsx.js");
   const only = templateSheets[0] as (typeof templateSheets)[number];
-  const bytes = named ? await buildTemplateSheets(templateSheets, lang) : await buildTemplate(only.script, lang, only.fill);
+  const bytes = named
+    ? await buildTemplateSheets(templateSheets, lang)
+    : await buildTemplate(only.script, lang, only.fill);
   await writeWorkbookFile(dir, "fix.xlsx", (sink) => Promise.resolve(sink(bytes)), encryptTo);
   return written;
 }

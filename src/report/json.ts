@@ -16,7 +16,10 @@ const withoutRows = ({ rows: _, ...rest }: Report): Omit<Report, "rows"> => rest
 export const jsonReport = (report: Report): Report | Omit<Report, "rows"> => {
   if (!report.sheets) return { ...report, rows: report.rows.map(jsonRow) };
   // A workbook's rows are its sheets'.
-  return { ...withoutRows(report), sheets: report.sheets.map((sheet) => ({ ...sheet, rows: sheet.rows.map(jsonRow) })) };
+  return {
+    ...withoutRows(report),
+    sheets: report.sheets.map((sheet) => ({ ...sheet, rows: sheet.rows.map(jsonRow) })),
+  };
 };
 
 /** report.json: the machine-readable report, and the approval a later `run` checks. It holds no personal data. */
@@ -36,7 +39,8 @@ export interface FileOutcome {
 }
 
 /** The worst of the files' exit codes: the highest (70 > 5 > 4 > 3 > 2 > 1 > 0). */
-export const worstExitCode = (outcomes: readonly FileOutcome[]): number => Math.max(0, ...outcomes.map((o) => o.exitCode));
+export const worstExitCode = (outcomes: readonly FileOutcome[]): number =>
+  Math.max(0, ...outcomes.map((o) => o.exitCode));
 
 /**
  * `--format json`: one document on stdout, the same shape for one file or many, so that a

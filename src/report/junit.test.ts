@@ -10,7 +10,14 @@ const report = (rows: Report["rows"], sheet = "Blad1", warnings: Report["warning
   script: "new-clients",
   lang: "en",
   created: "2026-01-01T00:00:00.000Z",
-  input: { sha256: "a".repeat(64), rows: rows.length, sheet, sheet_position: 1, header_row: 1, columns: { A: "email" } },
+  input: {
+    sha256: "a".repeat(64),
+    rows: rows.length,
+    sheet,
+    sheet_position: 1,
+    header_row: 1,
+    columns: { A: "email" },
+  },
   platform: null,
   platform_id: null,
   config: null,
@@ -36,20 +43,38 @@ describe("renderJunit", () => {
             { code: "required", field: "first_name", message: "First name is required but empty" },
           ],
         },
-        { row: 4, status: "duplicate", action: "none", reasons: [{ code: "duplicate_in_file", ref: 2, message: "repeats row 2" }] },
+        {
+          row: 4,
+          status: "duplicate",
+          action: "none",
+          reasons: [{ code: "duplicate_in_file", ref: 2, message: "repeats row 2" }],
+        },
         {
           row: 5,
           status: "failed",
           action: "create",
-          reasons: [{ code: "api_error", http_status: 500, message: "the platform refused", platform_text: "jan@example.org bestaat al" }],
+          reasons: [
+            {
+              code: "api_error",
+              http_status: 500,
+              message: "the platform refused",
+              platform_text: "jan@example.org bestaat al",
+            },
+          ],
         },
       ]),
     },
-    { file: `odd <&"'> name.xlsx`, exitCode: 1, report: report([{ row: 2, status: "valid", action: "create", reasons: [] }], `Blad <&"'>`) },
+    {
+      file: `odd <&"'> name.xlsx`,
+      exitCode: 1,
+      report: report([{ row: 2, status: "valid", action: "create", reasons: [] }], `Blad <&"'>`),
+    },
     {
       file: "empty.xlsx",
       exitCode: 1,
-      report: report([], "Blad1", [{ code: "no_data_rows", header_row: 1, message: "The sheet has a header (row 1) but no data rows" }]),
+      report: report([], "Blad1", [
+        { code: "no_data_rows", header_row: 1, message: "The sheet has a header (row 1) but no data rows" },
+      ]),
     },
     { file: "broken.xlsx", exitCode: 3, error: "broken.xlsx is not an .xlsx workbook & cannot be read." },
   ];
@@ -57,15 +82,24 @@ describe("renderJunit", () => {
   const suites = checkJunit(xml);
 
   it("gives a test suite per file and a test case per row, named row N, classed by file and sheet", () => {
-    expect(suites.map((s) => s.attributes.name)).toEqual(["samples/a.xlsx", `odd <&"'> name.xlsx`, "empty.xlsx", "broken.xlsx"]);
+    expect(suites.map((s) => s.attributes.name)).toEqual([
+      "samples/a.xlsx",
+      `odd <&"'> name.xlsx`,
+      "empty.xlsx",
+      "broken.xlsx",
+    ]);
     const [first] = suites;
-    expect(first?.children.filter((c) => c.name === "testcase").map((c) => [c.attributes.name, c.attributes.classname])).toEqual([
+    expect(
+      first?.children.filter((c) => c.name === "testcase").map((c) => [c.attributes.name, c.attributes.classname]),
+    ).toEqual([
       ["row 2", "samples/a.xlsx/Blad1"],
       ["row 3", "samples/a.xlsx/Blad1"],
       ["row 4", "samples/a.xlsx/Blad1"],
       ["row 5", "samples/a.xlsx/Blad1"],
     ]);
-    expect(suites[1]?.children.find((c) => c.name === "testcase")?.attributes.classname).toBe(`odd <&"'> name.xlsx/Blad <&"'>`);
+    expect(suites[1]?.children.find((c) => c.name === "testcase")?.attributes.classname).toBe(
+      `odd <&"'> name.xlsx/Blad <&"'>`,
+    );
   });
 
   it("fails each invalid, duplicate or failed row with its row, status and reason codes, never the platform's words", () => {

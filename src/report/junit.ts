@@ -13,7 +13,11 @@ export function escapeXml(text: string, inAttribute = true): string {
     const char = text[i] ?? "";
     if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
       out += char + (text[++i] ?? "");
-    } else if ((code < 0x20 && code !== 9 && code !== 10 && code !== 13) || (code >= 0xd800 && code <= 0xdfff) || code >= 0xfffe) {
+    } else if (
+      (code < 0x20 && code !== 9 && code !== 10 && code !== 13) ||
+      (code >= 0xd800 && code <= 0xdfff) ||
+      code >= 0xfffe
+    ) {
       out += "\ufffd";
     } else {
       out += inAttribute || code >= 0x20 ? (entities[char] ?? char) : char;
@@ -67,7 +71,12 @@ function rowCase(row: ReportRow, classname: string): string {
 }
 
 /** The kind of error an exit code stands for, as a failure type. */
-const errorTypes: Record<number, string> = { 2: "usage_error", 3: "input_error", 4: "platform_error", 5: "approval_error" };
+const errorTypes: Record<number, string> = {
+  2: "usage_error",
+  3: "input_error",
+  4: "platform_error",
+  5: "approval_error",
+};
 
 interface Suite {
   xml: string;
@@ -120,7 +129,10 @@ export function renderJunit(outcomes: readonly FileOutcome[], mode: Mode): strin
   const suites = outcomes.flatMap((outcome) =>
     outcome.report?.sheets
       ? outcome.report.sheets.map((sheet) =>
-          suiteOf({ ...outcome, report: sheetAsReport(outcome.report as Report, sheet) }, `${outcome.file}/${sheet.name}`),
+          suiteOf(
+            { ...outcome, report: sheetAsReport(outcome.report as Report, sheet) },
+            `${outcome.file}/${sheet.name}`,
+          ),
         )
       : [suiteOf(outcome)],
   );

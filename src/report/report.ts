@@ -40,7 +40,14 @@ export interface Report {
    * among the workbook's sheets), the header row and which column holds which field. A run
    * is held to all of it.
    */
-  input: { sha256: string; rows: number; sheet: string; sheet_position: number; header_row: number; columns: Record<string, string> };
+  input: {
+    sha256: string;
+    rows: number;
+    sheet: string;
+    sheet_position: number;
+    header_row: number;
+    columns: Record<string, string>;
+  };
   /**
    * A workbook of several sheets (--all-sheets): each sheet's name, position, script, header row,
    * column mapping, summary, warnings and rows. `input` then names the file alone and `rows` is
@@ -111,7 +118,8 @@ export function buildReport(analysis: Analysis, options: BuildReportOptions): Re
   const { script, lang } = options;
   const summary: Record<string, number> = Object.fromEntries(modeStatuses[options.mode].map((s) => [s, 0]));
   for (const result of analysis.results) summary[result.status] = (summary[result.status] ?? 0) + 1;
-  const countRows = (code: Warning["code"]) => analysis.warnings.reduce((n, w) => n + (w.code === code && "rows" in w ? w.rows.length : 0), 0);
+  const countRows = (code: Warning["code"]) =>
+    analysis.warnings.reduce((n, w) => n + (w.code === code && "rows" in w ? w.rows.length : 0), 0);
   return {
     format: "mdimport-report/1",
     mode: options.mode,
@@ -137,7 +145,13 @@ export function buildReport(analysis: Analysis, options: BuildReportOptions): Re
     rows: analysis.results.map((result) =>
       result.reasons.length === 0
         ? (result as ReportRow)
-        : { ...result, reasons: result.reasons.map((reason) => ({ ...reason, message: renderReason(reason, script, lang, options.sheetNames) })) },
+        : {
+            ...result,
+            reasons: result.reasons.map((reason) => ({
+              ...reason,
+              message: renderReason(reason, script, lang, options.sheetNames),
+            })),
+          },
     ),
   };
 }
@@ -146,7 +160,8 @@ export function buildReport(analysis: Analysis, options: BuildReportOptions): Re
 export const reportIsClean = (report: Report): boolean =>
   report.sheets
     ? report.sheets.every((sheet) => reportIsClean(sheetAsReport(report, sheet)))
-    : report.rows.every((row) => !problemStatuses.has(row.status)) && !report.warnings.some((w) => w.code === "no_data_rows");
+    : report.rows.every((row) => !problemStatuses.has(row.status)) &&
+      !report.warnings.some((w) => w.code === "no_data_rows");
 
 /**
  * The workbook report of several sheets' reports (each as buildReport made it, in workbook
@@ -155,7 +170,8 @@ export const reportIsClean = (report: Report): boolean =>
 export function workbookReport(sheets: readonly Report[], warnings: Report["warnings"]): Report {
   const first = sheets[0] as Report;
   const summary: Record<string, number> = Object.fromEntries(modeStatuses[first.mode].map((s) => [s, 0]));
-  for (const sheet of sheets) for (const [status, count] of Object.entries(sheet.summary)) summary[status] = (summary[status] ?? 0) + count;
+  for (const sheet of sheets)
+    for (const [status, count] of Object.entries(sheet.summary)) summary[status] = (summary[status] ?? 0) + count;
   return {
     ...first,
     script: null,

@@ -74,7 +74,12 @@ export async function buildTemplateSheets(sheets: readonly TemplateSheet[], lang
       help.addRow([`${name}: ${script.title[lang]}`]).font = { bold: true };
     }
     for (const column of script.columns) {
-      help.addRow([column.headers[lang], requirement(script, column, lang), column.format[lang], column.choices?.[lang].join(", ") ?? ""]);
+      help.addRow([
+        column.headers[lang],
+        requirement(script, column, lang),
+        column.format[lang],
+        column.choices?.[lang].join(", ") ?? "",
+      ]);
     }
   });
   if (sheets.length === 1) {
@@ -96,7 +101,9 @@ function addDataSheet(workbook: ExcelJS.Workbook, { script, name, fill }: Templa
     const reason = data.getColumn(script.columns.length + 1);
     reason.header = fill.reasonHeader;
     reason.width = 70;
-    fill.rows.forEach((row, i) => data.addRow([...row.map((value) => (value === "" ? null : value)), fill.reasons[i] ?? ""]));
+    fill.rows.forEach((row, i) =>
+      data.addRow([...row.map((value) => (value === "" ? null : value)), fill.reasons[i] ?? ""]),
+    );
   }
   data.getRow(1).font = { bold: true };
   const prepared = Math.max(ROWS_PREPARED, (fill?.rows.length ?? 0) + 1);

@@ -6,7 +6,12 @@ import { writeSummaryMd } from "./summary-md.js";
 import { type ReportSources, writeWorkbookXlsxReport, writeXlsxReport } from "./xlsx.js";
 
 /** Renders the one report into the output folder: report.json, report.xlsx and fix.xlsx (or their .gpg), summary.md. */
-export async function writeReports(outDir: string, report: Report, sources: ReportSources, encryptTo: EncryptKeys | null | undefined): Promise<void> {
+export async function writeReports(
+  outDir: string,
+  report: Report,
+  sources: ReportSources,
+  encryptTo: EncryptKeys | null | undefined,
+): Promise<void> {
   writeJsonReport(outDir, report);
   await writeXlsxReport(outDir, report, sources, encryptTo);
   await writeFixXlsx(outDir, report, sources, encryptTo);

@@ -63,7 +63,12 @@ export function reasonText(row: ReportRow, report: Report): string {
  * the header), then the sheet's own columns, with the stored values, old → new, and the
  * cells at fault marked and commented.
  */
-export async function writeRowsSheet(writer: XlsxWriter, report: Report, sources: ReportSources, name?: string): Promise<void> {
+export async function writeRowsSheet(
+  writer: XlsxWriter,
+  report: Report,
+  sources: ReportSources,
+  name?: string,
+): Promise<void> {
   const words = catalogues[report.lang];
   const review = reviewWords[report.lang];
   const lead = leadColumns(report);
@@ -82,7 +87,12 @@ export async function writeRowsSheet(writer: XlsxWriter, report: Report, sources
   );
   const fields = new Map([...sources.headerMap.columns].map(([index, column]) => [column.field, index]));
   const fieldOf = (column: number) => sources.headerMap.columns.get(column)?.field;
-  writer.startSheet({ name: name ?? words.labels.report, widths: [...lead.widths, ...widths], header: true, frozenColumns: 3 });
+  writer.startSheet({
+    name: name ?? words.labels.report,
+    widths: [...lead.widths, ...widths],
+    header: true,
+    frozenColumns: 3,
+  });
   writer.addRow([...lead.labels, ...Array.from({ length: width }, (_, i) => headers[i] ?? "")], () => 1);
   const values: CellValue[] = new Array<CellValue>(offset + width);
   const styles: number[] = new Array<number>(offset + width);
@@ -147,7 +157,8 @@ function markCell(row: RowCells, cell: ReviewCell, cells: readonly string[], sta
   const original = cells[cell.column] ?? "";
   // A normalised value that reads as the sheet has it (a gender "vrouw" in a Dutch report) is not
   // marked; a date always is, as a date: which day the text was read as is what must be checked.
-  if (cell.was === undefined && field !== "date_of_birth" && shownText(field, cell.stored, report.lang) === original) return;
+  if (cell.was === undefined && field !== "date_of_birth" && shownText(field, cell.stored, report.lang) === original)
+    return;
   const shown = storedCell(field, cell.stored, report.lang);
   row.values[offset + cell.column] = shown.value;
   row.styles[offset + cell.column] = shown.style;

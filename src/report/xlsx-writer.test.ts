@@ -93,7 +93,11 @@ describe("XlsxWriter: numbers, dates, comments, frozen columns", () => {
     expect(workbook.getWorksheet("Samenvatting")?.getCell("B1").value).toBe(3);
     const parts = unzipSync(bytes);
     expect(Object.keys(parts)).toEqual(
-      expect.arrayContaining(["xl/comments1.xml", "xl/drawings/vmlDrawing1.vml", "xl/worksheets/_rels/sheet1.xml.rels"]),
+      expect.arrayContaining([
+        "xl/comments1.xml",
+        "xl/drawings/vmlDrawing1.vml",
+        "xl/worksheets/_rels/sheet1.xml.rels",
+      ]),
     );
     expect(strFromU8(parts["[Content_Types].xml"] as Uint8Array)).toContain('PartName="/xl/comments1.xml"');
     expect(Object.keys(parts)).not.toContain("xl/comments2.xml");

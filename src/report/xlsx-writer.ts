@@ -94,7 +94,9 @@ export class XlsxWriter {
     this.comments = [];
     this.zip.startEntry(`xl/worksheets/sheet${this.sheets.length}.xml`);
     this.inSheet = true;
-    const cols = options.widths.map((w, i) => `<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"/>`).join("");
+    const cols = options.widths
+      .map((w, i) => `<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"/>`)
+      .join("");
     const left = options.header ? (options.frozenColumns ?? 0) : 0;
     const pane = !options.header
       ? `<sheetViews><sheetView workbookViewId="0"/></sheetViews>`
@@ -120,8 +122,11 @@ export class XlsxWriter {
         xml += Number.isFinite(value) ? `<c r="${ref}"${attrs}><v>${value}</v></c>` : `<c r="${ref}"${attrs}/>`;
         continue;
       }
-      const space = value && (value.charCodeAt(0) <= 32 || value.charCodeAt(value.length - 1) <= 32) ? ' xml:space="preserve"' : "";
-      xml += value ? `<c r="${ref}" t="inlineStr"${attrs}><is><t${space}>${escapeXml(value)}</t></is></c>` : `<c r="${ref}"${attrs}/>`;
+      const space =
+        value && (value.charCodeAt(0) <= 32 || value.charCodeAt(value.length - 1) <= 32) ? ' xml:space="preserve"' : "";
+      xml += value
+        ? `<c r="${ref}" t="inlineStr"${attrs}><is><t${space}>${escapeXml(value)}</t></is></c>`
+        : `<c r="${ref}"${attrs}/>`;
     }
     this.columns = Math.max(this.columns, values.length);
     this.write(`${xml}</row>`);
@@ -149,9 +154,13 @@ export class XlsxWriter {
     const options = this.sheetOptions;
     if (!options || !this.inSheet) throw new Error("no sheet started");
     const filter =
-      options.header && this.rowNumber > 0 ? `<autoFilter ref="A1:${columnLetter(Math.max(this.columns, 1) - 1)}${this.rowNumber}"/>` : "";
+      options.header && this.rowNumber > 0
+        ? `<autoFilter ref="A1:${columnLetter(Math.max(this.columns, 1) - 1)}${this.rowNumber}"/>`
+        : "";
     const drawing = this.comments.length > 0 ? `<legacyDrawing r:id="rId1"/>` : "";
-    this.write(`</sheetData>${filter}<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>${drawing}</worksheet>`);
+    this.write(
+      `</sheetData>${filter}<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>${drawing}</worksheet>`,
+    );
     await this.flush();
     this.recordFilter();
     this.zip.endEntry();
@@ -176,7 +185,9 @@ export class XlsxWriter {
       `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<comments xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><authors><author>mdimport</author></authors><commentList>`,
     );
     for (const c of comments) {
-      this.write(`<comment ref="${c.ref}" authorId="0"><text><r><t xml:space="preserve">${escapeXml(c.text)}</t></r></text></comment>`);
+      this.write(
+        `<comment ref="${c.ref}" authorId="0"><text><r><t xml:space="preserve">${escapeXml(c.text)}</t></r></text></comment>`,
+      );
       await this.flushIfFull();
     }
     this.write(`</commentList></comments>`);
@@ -234,10 +245,16 @@ export class XlsxWriter {
     const extra = this.options.styles ?? [];
     const argbs = [...new Set([...this.options.fills, ...extra.flatMap((s) => (s.fill ? [s.fill] : []))])];
     const fills = argbs
-      .map((argb) => `<fill><patternFill patternType="solid"><fgColor rgb="${argb}"/><bgColor indexed="64"/></patternFill></fill>`)
+      .map(
+        (argb) =>
+          `<fill><patternFill patternType="solid"><fgColor rgb="${argb}"/><bgColor indexed="64"/></patternFill></fill>`,
+      )
       .join("");
     const xfs = this.options.fills
-      .map((argb) => `<xf numFmtId="49" fontId="0" fillId="${argbs.indexOf(argb) + 3}" borderId="0" applyFill="1" applyNumberFormat="1"/>`)
+      .map(
+        (argb) =>
+          `<xf numFmtId="49" fontId="0" fillId="${argbs.indexOf(argb) + 3}" borderId="0" applyFill="1" applyNumberFormat="1"/>`,
+      )
       .join("");
     const formats = { text: 49, number: 0, date: 164 } as const;
     const extraXfs = extra

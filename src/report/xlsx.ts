@@ -17,7 +17,12 @@ export type { ReportSources } from "./xlsx-rows.js";
  * the sheet's own columns as they will be stored), after a run the IDs sheet, and a summary
  * sheet.
  */
-export async function writeXlsxReport(dir: string, report: Report, sources: ReportSources, encryptTo?: EncryptKeys | null): Promise<void> {
+export async function writeXlsxReport(
+  dir: string,
+  report: Report,
+  sources: ReportSources,
+  encryptTo?: EncryptKeys | null,
+): Promise<void> {
   await writeWorkbookFile(dir, "report.xlsx", (sink) => writeWorkbook(sink, report, sources), encryptTo);
 }
 
@@ -37,11 +42,14 @@ export async function writeWorkbookXlsxReport(
     async (sink) => {
       const writer = new XlsxWriter(sink, { fills: reportFills, styles: reportStyles });
       const sheets = (report.sheets ?? []).map((sheet) => sheetAsReport(report, sheet));
-      for (const [index, sheet] of sheets.entries()) await writeRowsSheet(writer, sheet, sources[index] as ReportSources, sheet.input.sheet);
+      for (const [index, sheet] of sheets.entries())
+        await writeRowsSheet(writer, sheet, sources[index] as ReportSources, sheet.input.sheet);
       const uncommented = writer.dropped;
       // After a run: one IDs sheet of every account sheet's accounts (a relations sheet names no account of its own).
       const accountSheets = sheets.flatMap((sheet, index) =>
-        linksAccounts(getScript(sheet.script as string)) ? [] : [{ report: sheet, sources: sources[index] as ReportSources }],
+        linksAccounts(getScript(sheet.script as string))
+          ? []
+          : [{ report: sheet, sources: sources[index] as ReportSources }],
       );
       const urls = report.mode === "run" ? await writeIdsSheet(writer, report, accountSheets) : 0;
       const words = catalogues[report.lang];
@@ -61,7 +69,10 @@ export async function writeWorkbookXlsxReport(
           const answer = welcome[kind];
           if (answer)
             writer.addRow(
-              [`${reviewWords[report.lang].welcomeMail} (${script})`, answer === "yes" ? reviewWords[report.lang].yes : reviewWords[report.lang].no],
+              [
+                `${reviewWords[report.lang].welcomeMail} (${script})`,
+                answer === "yes" ? reviewWords[report.lang].yes : reviewWords[report.lang].no,
+              ],
               label,
             );
         }
@@ -73,7 +84,8 @@ export async function writeWorkbookXlsxReport(
         summaryBody(writer, sheet, 0, urls);
       }
       const notes = report.warnings.map((w) => w.message);
-      if (uncommented > 0) notes.push(fillIn(reviewWords[report.lang].commentsCapped, { max: MAX_COMMENTS, n: uncommented }));
+      if (uncommented > 0)
+        notes.push(fillIn(reviewWords[report.lang].commentsCapped, { max: MAX_COMMENTS, n: uncommented }));
       if (notes.length > 0) {
         writer.addRow([]);
         writer.addRow([words.labels.notes], () => 1);
@@ -100,7 +112,11 @@ async function writeWorkbook(sink: (chunk: Uint8Array) => void, report: Report, 
  * organisation's own system (a workbook: of each account sheet, in workbook order), and over
  * HTTP the account's API URL where the platform gave it. Returns how many rows carry a URL.
  */
-async function writeIdsSheet(writer: XlsxWriter, report: Report, parts: readonly { report: Report; sources: ReportSources }[]): Promise<number> {
+async function writeIdsSheet(
+  writer: XlsxWriter,
+  report: Report,
+  parts: readonly { report: Report; sources: ReportSources }[],
+): Promise<number> {
   const review = reviewWords[report.lang];
   const urlOf = parts.find((part) => part.sources.accountUrl)?.sources.accountUrl;
   writer.startSheet({ name: review.ids, widths: urlOf ? [36, 36, 80] : [36, 20], header: true });
@@ -111,7 +127,12 @@ async function writeIdsSheet(writer: XlsxWriter, report: Report, parts: readonly
   return urls;
 }
 
-async function writeIdsRows(writer: XlsxWriter, report: Report, sources: ReportSources, urlOf: ReportSources["accountUrl"]): Promise<number> {
+async function writeIdsRows(
+  writer: XlsxWriter,
+  report: Report,
+  sources: ReportSources,
+  urlOf: ReportSources["accountUrl"],
+): Promise<number> {
   const idColumn = [...sources.headerMap.columns].find(([, column]) => column.field === "id")?.[0];
   let urls = 0;
   const marks = sources.review.read();
@@ -122,7 +143,10 @@ async function writeIdsRows(writer: XlsxWriter, report: Report, sources: ReportS
     const marked = marks.next().value ?? [];
     if (!row.md_id || (row.status !== "done" && row.status !== "unchanged")) continue;
     // The ID as stored (a URL reduced to its ID), else as the sheet has it.
-    const id = idColumn === undefined ? "" : (marked.find((c) => c.column === idColumn)?.stored ?? (cells[idColumn] ?? "").trim());
+    const id =
+      idColumn === undefined
+        ? ""
+        : (marked.find((c) => c.column === idColumn)?.stored ?? (cells[idColumn] ?? "").trim());
     const url = urlOf?.(row.md_id);
     if (url !== undefined) urls++;
     writer.addRow(urlOf ? [id, row.md_id, url ?? ""] : [id, row.md_id]);
@@ -143,8 +167,10 @@ async function writeSummarySheet(writer: XlsxWriter, report: Report, uncommented
   writer.addRow([words.labels.sheet, report.input.sheet], label);
   writer.addRow([words.labels.rows, report.input.rows], (c) => (c === 0 ? 1 : styleNamed("number")));
   if (report.platform) writer.addRow([words.labels.platform, report.platform], label);
-  if (report.platform_mode !== undefined) writer.addRow([review.platformMode, report.platform_mode ?? review.production], label);
-  if (report.run?.welcome_mail) writer.addRow([review.welcomeMail, report.run.welcome_mail === "yes" ? review.yes : review.no], label);
+  if (report.platform_mode !== undefined)
+    writer.addRow([review.platformMode, report.platform_mode ?? review.production], label);
+  if (report.run?.welcome_mail)
+    writer.addRow([review.welcomeMail, report.run.welcome_mail === "yes" ? review.yes : review.no], label);
   writer.addRow([]);
   summaryBody(writer, report, uncommented, urls);
   await writer.endSheet();
@@ -157,7 +183,9 @@ function summaryBody(writer: XlsxWriter, report: Report, uncommented: number, ur
   const script = getScript(report.script as string);
   writer.addRow([words.labels.status, words.labels.count], () => 1);
   for (const [status, count] of Object.entries(report.summary)) {
-    writer.addRow([words.statuses[status as Status], count], (c) => (c === 0 ? styleOf(status as Status) : styleNamed("number")));
+    writer.addRow([words.statuses[status as Status], count], (c) =>
+      c === 0 ? styleOf(status as Status) : styleNamed("number"),
+    );
   }
   const reasons = reasonCounts(report, script);
   if (reasons.length > 0) {
@@ -167,10 +195,12 @@ function summaryBody(writer: XlsxWriter, report: Report, uncommented: number, ur
   }
   if (report.mode === "run") {
     const done = new Map<string, number>();
-    for (const row of report.rows) if (row.status === "done" && row.action !== "none") done.set(row.action, (done.get(row.action) ?? 0) + 1);
+    for (const row of report.rows)
+      if (row.status === "done" && row.action !== "none") done.set(row.action, (done.get(row.action) ?? 0) + 1);
     writer.addRow([]);
     writer.addRow([review.done, words.labels.count], () => 1);
-    for (const [action, count] of done) writer.addRow([review.actions[action as "create"], count], (c) => (c === 0 ? 0 : styleNamed("number")));
+    for (const [action, count] of done)
+      writer.addRow([review.actions[action as "create"], count], (c) => (c === 0 ? 0 : styleNamed("number")));
   }
   const notes = report.warnings.map((w) => w.message);
   if (uncommented > 0) notes.push(fillIn(review.commentsCapped, { max: MAX_COMMENTS, n: uncommented }));

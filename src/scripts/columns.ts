@@ -58,7 +58,11 @@ export const infix: Base = {
   aliases: ["Tussenvoegsels", "Prefix", "Zwischenname", "Middle name"],
   parse: parseText,
   personal: true,
-  format: { nl: "tekst, mag leeg zijn (bijv. van, de)", en: "text, may be empty (e.g. van, de)", de: "Text, darf leer sein (z. B. van, von)" },
+  format: {
+    nl: "tekst, mag leeg zijn (bijv. van, de)",
+    en: "text, may be empty (e.g. van, de)",
+    de: "Text, darf leer sein (z. B. van, von)",
+  },
 };
 
 export const lastName: Base = {
@@ -70,7 +74,15 @@ export const lastName: Base = {
   format: { nl: "tekst", en: "text", de: "Text" },
 };
 
-const clientIdNames = ["Client database ID", "Client ID", "Cliënt ID", "Clientnummer", "Klienten-ID", "Klienten-Datenbank-ID", "Klientennummer"];
+const clientIdNames = [
+  "Client database ID",
+  "Client ID",
+  "Cliënt ID",
+  "Clientnummer",
+  "Klienten-ID",
+  "Klienten-Datenbank-ID",
+  "Klientennummer",
+];
 const professionalIdNames = [
   "Professional database ID",
   "Professional ID",
@@ -99,7 +111,11 @@ export const professionalId: Base = {
 
 export const clientMdId: Base = {
   field: "md_id",
-  headers: { nl: "Client database ID (van Minddistrict)", en: "Minddistrict client ID", de: "Minddistrict Klienten-ID" },
+  headers: {
+    nl: "Client database ID (van Minddistrict)",
+    en: "Minddistrict client ID",
+    de: "Minddistrict Klienten-ID",
+  },
   aliases: clientIdNames,
   idKind: "md",
   parse: mdIdParser("c"),
@@ -110,7 +126,11 @@ export const clientMdId: Base = {
 
 export const professionalMdId: Base = {
   ...clientMdId,
-  headers: { nl: "Professional database ID (van Minddistrict)", en: "Minddistrict professional ID", de: "Minddistrict Professional-ID" },
+  headers: {
+    nl: "Professional database ID (van Minddistrict)",
+    en: "Minddistrict professional ID",
+    de: "Minddistrict Professional-ID",
+  },
   aliases: professionalIdNames,
   parse: mdIdParser("p"),
 };
@@ -144,7 +164,11 @@ export const phone: Base = {
   aliases: ["Telefoon", "Mobiel nummer", "Mobiel", "Phone", "Mobile", "Telefon", "Handynummer"],
   parse: parsePhone,
   personal: true,
-  format: { nl: "Nederlands of internationaal (+49 ...)", en: "Dutch or international (+49 ...)", de: "niederländisch oder international (+49 ...)" },
+  format: {
+    nl: "Nederlands of internationaal (+49 ...)",
+    en: "Dutch or international (+49 ...)",
+    de: "niederländisch oder international (+49 ...)",
+  },
   text: true,
 };
 
@@ -154,7 +178,11 @@ export const bsn: Base = {
   aliases: ["Burgerservicenummer", "BSN nummer", "Citizen service number"],
   parse: parseBsn,
   personal: true,
-  format: { nl: "9 cijfers, voldoet aan de elfproef", en: "9 digits, passing the eleven-test", de: "9 Ziffern, besteht die Elferprobe" },
+  format: {
+    nl: "9 cijfers, voldoet aan de elfproef",
+    en: "9 digits, passing the eleven-test",
+    de: "9 Ziffern, besteht die Elferprobe",
+  },
   text: true,
 };
 
@@ -177,7 +205,11 @@ export const role: Base = {
 };
 
 /** A column as a script uses it. */
-export const use = (base: Base, column: ColumnDef["column"], value: ValueRule): ColumnDef => ({ ...base, column, value });
+export const use = (base: Base, column: ColumnDef["column"], value: ValueRule): ColumnDef => ({
+  ...base,
+  column,
+  value,
+});
 
 /**
  * A client detail: a column both client scripts take. new-clients takes it as `create` says;
@@ -205,7 +237,8 @@ const clientDetails: readonly ClientDetail[] = [
 ];
 
 const forCreate = (details: readonly ClientDetail[]): ColumnDef[] => details.map((d) => use(d.base, ...d.create));
-const forUpdate = (details: readonly ClientDetail[]): ColumnDef[] => details.map((d) => use(d.base, { oneOf: "changes" }, "optional"));
+const forUpdate = (details: readonly ClientDetail[]): ColumnDef[] =>
+  details.map((d) => use(d.base, { oneOf: "changes" }, "optional"));
 
 /** new-clients' columns: e-mail, names, client ID, details. */
 export const newClientColumns: readonly ColumnDef[] = [

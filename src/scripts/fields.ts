@@ -6,7 +6,8 @@ import type { ReasonCode, ReasonDetail } from "./reasons.js";
 export type { Gender, Role };
 
 /** What a field parser makes of one cell: a normalised value (null when empty), or why not. */
-export type FieldResult<T = string> = { ok: true; value: T | null; note?: FieldNote } | { ok: false; code: ReasonCode; detail?: ReasonDetail };
+export type FieldResult<T = string> =
+  { ok: true; value: T | null; note?: FieldNote } | { ok: false; code: ReasonCode; detail?: ReasonDetail };
 
 /** Something worth counting that does not make the row invalid. */
 export type FieldNote = "bsn_padded";
@@ -26,8 +27,10 @@ export const phoneRegionOf = (text: string): CountryCode | undefined => {
 
 export type FieldParser<T = string> = (cell: Cell | undefined, context: FieldContext) => FieldResult<T>;
 
-const ok = <T>(value: T | null, note?: FieldNote): FieldResult<T> => (note ? { ok: true, value, note } : { ok: true, value });
-const fail = (code: ReasonCode, detail?: ReasonDetail): FieldResult<never> => (detail ? { ok: false, code, detail } : { ok: false, code });
+const ok = <T>(value: T | null, note?: FieldNote): FieldResult<T> =>
+  note ? { ok: true, value, note } : { ok: true, value };
+const fail = (code: ReasonCode, detail?: ReasonDetail): FieldResult<never> =>
+  detail ? { ok: false, code, detail } : { ok: false, code };
 
 /** Folds case, accents, white space, hyphens, dots and underscores away, for matching words. */
 export const fold = (text: string): string =>
@@ -49,8 +52,9 @@ export const MAX_ID_CHARS = 64;
  * names fold into spaces), text-direction marks and overrides, and zero-width characters
  * (trimmed at the edges, so only those inside a value are left here).
  */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const SUSPECT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/;
+const SUSPECT =
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/;
 /** The subset of SUSPECT that does harm rather than hide: controls and text-direction characters. */
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
@@ -78,7 +82,8 @@ export const parseText: FieldParser = (cell) => {
 
 // NOTE: the HTML5 e-mail grammar (what browsers accept in a form), plus a dot in the
 // domain: stricter than RFC 5322 in what nobody uses, looser than zod's Gmail-like default.
-const EMAIL = /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+const EMAIL =
+  /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
 /** An e-mail address, stored lower case; `mailto:` and surrounding spaces are dropped. */
 export const parseEmail: FieldParser = (cell) => {
@@ -221,7 +226,9 @@ const genderWords: Record<Gender, readonly string[]> = {
   unknown: ["o", "u", "onbekend", "unknown", "unbekannt", "ohneangabe", "keineangabe", "nietbekend"],
 };
 
-const GENDERS: Record<string, Gender> = Object.fromEntries(genders.flatMap((gender) => genderWords[gender].map((word) => [word, gender])));
+const GENDERS: Record<string, Gender> = Object.fromEntries(
+  genders.flatMap((gender) => genderWords[gender].map((word) => [word, gender])),
+);
 
 /** Gender in Dutch (m/v/a/o), English (m/f/other/unknown) or German (m/w/d/u); empty is unknown. */
 export const parseGender: FieldParser<Gender> = (cell) => {
@@ -303,11 +310,18 @@ export const roleNames: Record<Role, { nl: string; en: string; de: string; also:
     also: ["dataofficer", "datenbeauftragter", "ith.dataofficer"],
   },
   supervisor: { nl: "Supervisor", en: "Supervisor", de: "Supervisor", also: ["ith.supervisor"] },
-  secretary: { nl: "Secretaresse", en: "Secretary", de: "Sekretär", also: ["secretariaat", "sekretarin", "sekretariat", "ith.secretary"] },
+  secretary: {
+    nl: "Secretaresse",
+    en: "Secretary",
+    de: "Sekretär",
+    also: ["secretariaat", "sekretarin", "sekretariat", "ith.secretary"],
+  },
 };
 
 const ROLES: Record<string, Role> = Object.fromEntries(
-  Object.entries(roleNames).flatMap(([role, names]) => [role, names.nl, names.en, names.de, ...names.also].map((name) => [fold(name), role as Role])),
+  Object.entries(roleNames).flatMap(([role, names]) =>
+    [role, names.nl, names.en, names.de, ...names.also].map((name) => [fold(name), role as Role]),
+  ),
 );
 
 /** A platform group (role) named in Dutch, English or German, to its canonical name. */

@@ -5,7 +5,11 @@ import type { ScriptDef } from "./script.js";
 export const newClients: ScriptDef = {
   name: "new-clients",
   welcomeMail: true,
-  title: { nl: "Aanmaken nieuwe cliëntaccounts", en: "Create new client accounts", de: "Erstellen neuer Klientenkonten" },
+  title: {
+    nl: "Aanmaken nieuwe cliëntaccounts",
+    en: "Create new client accounts",
+    de: "Erstellen neuer Klientenkonten",
+  },
   action: "create",
   plan: "new-client",
   needs: { clients: true, professionals: true, relations: false },

@@ -5,7 +5,11 @@ import type { ScriptDef } from "./script.js";
 export const newProfessionals: ScriptDef = {
   name: "new-professionals",
   welcomeMail: true,
-  title: { nl: "Aanmaken nieuwe professionalaccounts", en: "Create new professional accounts", de: "Erstellen neuer Professionalkonten" },
+  title: {
+    nl: "Aanmaken nieuwe professionalaccounts",
+    en: "Create new professional accounts",
+    de: "Erstellen neuer Professionalkonten",
+  },
   action: "create",
   plan: "new-professional",
   needs: { clients: true, professionals: true, relations: false },

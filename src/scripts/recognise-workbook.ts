@@ -35,7 +35,8 @@ export async function recogniseWorkbook(workbook: Workbook): Promise<RecognisedW
         if (found) break;
       }
       found ??= next.done ? recogniseScript(first, true) : undefined;
-      if (found?.kind === "script") return { workbook: replay(workbook, buffered, iterator), script: found.script, headerRow: found.row.row };
+      if (found?.kind === "script")
+        return { workbook: replay(workbook, buffered, iterator), script: found.script, headerRow: found.row.row };
       if (found?.kind === "ambiguous") {
         const names = found.candidates.map((s) => s.name);
         throw new UsageError(
@@ -43,7 +44,8 @@ export async function recogniseWorkbook(workbook: Workbook): Promise<RecognisedW
         );
       }
       if (found?.kind === "none") throw noScript(workbook, found.closest, first);
-      if (next.done) throw new InputError(`The sheet "${workbook.sheet.name}" is empty: it has no header row and no data.`);
+      if (next.done)
+        throw new InputError(`The sheet "${workbook.sheet.name}" is empty: it has no header row and no data.`);
     }
   } catch (error) {
     await iterator.return(undefined);
@@ -58,7 +60,10 @@ function noScript(workbook: Workbook, closest: ScriptDef, rows: readonly SheetRo
     findHeaderRow(closest, workbook.sheet.name, rows, true);
   } catch (error) {
     if (!(error instanceof InputError)) return error as Error;
-    return new InputError(`${error.message.replace(/\.$/, "")}; the headers fit no script, ${closest.name} came closest.`, { cause: error });
+    return new InputError(
+      `${error.message.replace(/\.$/, "")}; the headers fit no script, ${closest.name} came closest.`,
+      { cause: error },
+    );
   }
   return new InputError(`The headers of sheet "${workbook.sheet.name}" fit no script; ${closest.name} came closest.`);
 }

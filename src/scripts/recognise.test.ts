@@ -11,11 +11,17 @@ import { scriptNames } from "./script.js";
 const row = (n: number, headers: string[]): SheetRow => ({ row: n, cells: headers.map(text), hidden: false });
 const chosen = (headers: string[]) => {
   const found = recogniseHeader(headers.map(text));
-  return found.kind === "script" ? found.script.name : found.kind === "ambiguous" ? found.candidates.map((s) => s.name) : "none";
+  return found.kind === "script"
+    ? found.script.name
+    : found.kind === "ambiguous"
+      ? found.candidates.map((s) => s.name)
+      : "none";
 };
 
 // The onboarding workbook's sheets are recognised one by one in src/commands/template.test.ts and test/e2e/onboarding.test.ts.
-const templates = readdirSync(join(repoRoot, "templates")).filter((name) => name.endsWith(".xlsx") && !name.startsWith("onboarding."));
+const templates = readdirSync(join(repoRoot, "templates")).filter(
+  (name) => name.endsWith(".xlsx") && !name.startsWith("onboarding."),
+);
 
 describe("recognising the script from a template's headers", () => {
   it("covers every script in every language", () => {
@@ -47,7 +53,10 @@ describe("recognising the script from headers without hints", () => {
     [["Minddistrict client ID", "Email", "First name", "Infix", "Last name", "Client ID"], "update-clients"],
     [["Client ID (Minddistrict)", "Telefoonnummer"], "update-clients"],
     [["Minddistrict Klienten-ID", "Nachname"], "update-clients"],
-    [["Minddistrict professional ID", "Email", "First name", "Infix", "Last name", "Professional ID", "Role"], "update-professionals"],
+    [
+      ["Minddistrict professional ID", "Email", "First name", "Infix", "Last name", "Professional ID", "Role"],
+      "update-professionals",
+    ],
     [["Professional ID (Minddistrict)", "Rol"], "update-professionals"],
     // Two scripts explain different columns of the sheet, and neither explains all the other does.
     [
@@ -78,9 +87,16 @@ describe("recognising the script from headers without hints", () => {
   });
 
   it("names the closest script and what it lacks when none fits", () => {
-    const found = recogniseScript([row(1, ["Sheet of clients"]), row(2, ["Email", "First name", "Last name", "Client ID"])], true);
+    const found = recogniseScript(
+      [row(1, ["Sheet of clients"]), row(2, ["Email", "First name", "Last name", "Client ID"])],
+      true,
+    );
     expect(found?.kind).toBe("none");
-    expect(found?.kind === "none" && [found.closest.name, found.row.row, found.missing]).toEqual(["new-clients", 2, ['"Tussenvoegsel"']]);
+    expect(found?.kind === "none" && [found.closest.name, found.row.row, found.missing]).toEqual([
+      "new-clients",
+      2,
+      ['"Tussenvoegsel"'],
+    ]);
   });
 
   it("waits for more rows while none fits and fewer than 20 have come", () => {

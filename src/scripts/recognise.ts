@@ -24,7 +24,8 @@ function explained(script: ScriptDef, headers: readonly string[]): Set<number> {
   return columns;
 }
 
-const isSubset = (a: ReadonlySet<number>, b: ReadonlySet<number>) => a.size < b.size && [...a].every((index) => b.has(index));
+const isSubset = (a: ReadonlySet<number>, b: ReadonlySet<number>) =>
+  a.size < b.size && [...a].every((index) => b.has(index));
 
 /**
  * Which script a row of headers is for, from the script registry alone: a script fits when the
@@ -38,7 +39,11 @@ const isSubset = (a: ReadonlySet<number>, b: ReadonlySet<number>) => a.size < b.
  */
 export function recogniseHeader(cells: readonly (Cell | undefined)[]): HeaderRecognition {
   const headers = Array.from(cells, (cell) => trimAll(cellText(cell)));
-  const all = Object.values(scripts).map((script) => ({ script, missing: missingColumns(script, cells), columns: explained(script, headers) }));
+  const all = Object.values(scripts).map((script) => ({
+    script,
+    missing: missingColumns(script, cells),
+    columns: explained(script, headers),
+  }));
   const fitting = all.filter((fit) => fit.missing.length === 0);
   const kept = fitting.filter((fit) => !fitting.some((other) => isSubset(fit.columns, other.columns)));
   const [first] = kept;

@@ -7,7 +7,11 @@ import type { ScriptDef } from "./script.js";
  */
 export const relations: ScriptDef = {
   name: "relations",
-  title: { nl: "Leggen van behandelrelaties", en: "Create treatment relations", de: "Einrichten von Behandlungsbeziehungen" },
+  title: {
+    nl: "Leggen van behandelrelaties",
+    en: "Create treatment relations",
+    de: "Einrichten von Behandlungsbeziehungen",
+  },
   action: "link",
   welcomeMail: false,
   plan: "relation",
@@ -25,7 +29,11 @@ export const relations: ScriptDef = {
       en: "a professional (ID or Minddistrict ID)",
       de: "ein Professional (ID oder Minddistrict-ID)",
     },
-    client: { nl: "een cliënt (ID of Minddistrict ID)", en: "a client (ID or Minddistrict ID)", de: "ein Klient (ID oder Minddistrict-ID)" },
+    client: {
+      nl: "een cliënt (ID of Minddistrict ID)",
+      en: "a client (ID or Minddistrict ID)",
+      de: "ein Klient (ID oder Minddistrict-ID)",
+    },
   },
   keys: [["professional_id", "professional_md_id", "client_id", "client_md_id"]],
 };

@@ -4,7 +4,13 @@ export type Lang = "nl" | "en" | "de";
 export const langs: readonly Lang[] = ["nl", "en", "de"];
 export type Texts = Record<Lang, string>;
 
-export const scriptNames = ["new-clients", "new-professionals", "relations", "update-clients", "update-professionals"] as const;
+export const scriptNames = [
+  "new-clients",
+  "new-professionals",
+  "relations",
+  "update-clients",
+  "update-professionals",
+] as const;
 export type ScriptName = (typeof scriptNames)[number];
 
 /** Whether a value must be filled in: always, never, or as the platform's client_fields say. */
@@ -35,14 +41,27 @@ export interface ColumnDef {
 }
 
 /** What carrying out a row can mean on the platform (pipeline/plan.ts's `Operation` has exactly these kinds). */
-export const operationKinds = ["create-client", "create-professional", "update-client", "update-professional", "link", "activate"] as const;
+export const operationKinds = [
+  "create-client",
+  "create-professional",
+  "update-client",
+  "update-professional",
+  "link",
+  "activate",
+] as const;
 export type OperationKind = (typeof operationKinds)[number];
 
 /**
  * The planning rules pipeline/plan.ts registers (its `plannerRules` table): a script names the
  * one it plans by, so that scripts/ needs nothing of pipeline/.
  */
-export const plannerKeys = ["new-client", "new-professional", "relation", "update-client", "update-professional"] as const;
+export const plannerKeys = [
+  "new-client",
+  "new-professional",
+  "relation",
+  "update-client",
+  "update-professional",
+] as const;
 export type PlannerKey = (typeof plannerKeys)[number];
 
 /** What a script's planner reads from the platform's snapshot. */
@@ -83,10 +102,16 @@ export const linksAccounts = (script: Pick<ScriptDef, "operations">): boolean =>
 
 /** The kind of account a script creates, from the operations it makes; null for one that creates none. */
 export const createsKind = (script: Pick<ScriptDef, "operations">): "client" | "professional" | null =>
-  script.operations.includes("create-client") ? "client" : script.operations.includes("create-professional") ? "professional" : null;
+  script.operations.includes("create-client")
+    ? "client"
+    : script.operations.includes("create-professional")
+      ? "professional"
+      : null;
 
 /** The kind of account whose welcome e-mail a script's creates may send (as --welcome-mail names it), if any. */
-export const welcomeKind = (script: Pick<ScriptDef, "operations" | "welcomeMail">): "clients" | "professionals" | null => {
+export const welcomeKind = (
+  script: Pick<ScriptDef, "operations" | "welcomeMail">,
+): "clients" | "professionals" | null => {
   const kind = script.welcomeMail ? createsKind(script) : null;
   return kind === null ? null : kind === "client" ? "clients" : "professionals";
 };

@@ -11,7 +11,11 @@ const columns = updateClientColumns;
  */
 export const updateClients: ScriptDef = {
   name: "update-clients",
-  title: { nl: "Bijwerken bestaande cliëntaccounts", en: "Update existing client accounts", de: "Aktualisieren bestehender Klientenkonten" },
+  title: {
+    nl: "Bijwerken bestaande cliëntaccounts",
+    en: "Update existing client accounts",
+    de: "Aktualisieren bestehender Klientenkonten",
+  },
   action: "update",
   welcomeMail: false,
   plan: "update-client",

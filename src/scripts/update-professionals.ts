@@ -33,6 +33,8 @@ export const updateProfessionals: ScriptDef = {
     changes: { nl: "een veld om bij te werken", en: "a field to update", de: "ein zu aktualisierendes Feld" },
   },
   // The fields of the sheet the model lets an update change, in the sheet's order.
-  changes: columns.map((c) => c.field).filter((field) => (professionalChangeFields as readonly string[]).includes(field)),
+  changes: columns
+    .map((c) => c.field)
+    .filter((field) => (professionalChangeFields as readonly string[]).includes(field)),
   keys: [["md_id"], ["id"], ["email"]],
 };

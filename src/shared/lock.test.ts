@@ -20,7 +20,10 @@ describe("lockFolder", () => {
     const dir = folder();
     const lock = lockFolder(dir, new Date("2026-12-01T00:00:00Z"));
     expect(readdirSync(dir)).toEqual(["run.lock"]);
-    expect(JSON.parse(readFileSync(join(dir, "run.lock"), "utf8"))).toMatchObject({ pid: process.pid, started: "2026-12-01T00:00:00.000Z" });
+    expect(JSON.parse(readFileSync(join(dir, "run.lock"), "utf8"))).toMatchObject({
+      pid: process.pid,
+      started: "2026-12-01T00:00:00.000Z",
+    });
     lock.release();
     expect(readdirSync(dir)).toEqual([]);
   });

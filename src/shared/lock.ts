@@ -34,7 +34,10 @@ export function lockFolder(dir: string, now: Date): FolderLock {
   try {
     writeNew(written, bytes);
   } catch (error) {
-    throw new UsageError(`Cannot lock the output folder ${dir} (${(error as NodeJS.ErrnoException).code ?? "error"}).`, { cause: error });
+    throw new UsageError(
+      `Cannot lock the output folder ${dir} (${(error as NodeJS.ErrnoException).code ?? "error"}).`,
+      { cause: error },
+    );
   }
   try {
     return takeLock(dir, path, () => place(written, path, bytes));
@@ -74,17 +77,24 @@ function takeLock(dir: string, path: string, placeLock: () => void): FolderLock 
       placeLock();
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
-        throw new UsageError(`Cannot lock the output folder ${dir} (${(error as NodeJS.ErrnoException).code ?? "error"}).`, { cause: error });
+        throw new UsageError(
+          `Cannot lock the output folder ${dir} (${(error as NodeJS.ErrnoException).code ?? "error"}).`,
+          { cause: error },
+        );
       }
       const stat = lstatSync(path);
       if (!stat.isFile()) {
-        throw new ApprovalError(`${path} is not a lock file (a folder, a link or a pipe); if no run is under way in ${dir}, remove it.`);
+        throw new ApprovalError(
+          `${path} is not a lock file (a folder, a link or a pipe); if no run is under way in ${dir}, remove it.`,
+        );
       }
       const other = readHolder(path);
       // An empty lock is not one of ours (ours are linked whole): a run of an older mdimport
       // that is starting this very moment, unless it is old.
       if (!other && Date.now() - stat.mtimeMs < 10_000) {
-        throw new ApprovalError("Another run is starting in this output folder; wait for it to end, or give another --out.");
+        throw new ApprovalError(
+          "Another run is starting in this output folder; wait for it to end, or give another --out.",
+        );
       }
       if (other && isAlive(other)) {
         throw new ApprovalError(
@@ -104,7 +114,9 @@ function takeLock(dir: string, path: string, placeLock: () => void): FolderLock 
       },
     };
   }
-  throw new ApprovalError("The output folder's lock keeps changing hands; another run is starting there, so give another --out.");
+  throw new ApprovalError(
+    "The output folder's lock keeps changing hands; another run is starting there, so give another --out.",
+  );
 }
 
 function readHolder(path: string): Holder | null {
@@ -119,7 +131,9 @@ function readHolder(path: string): Holder | null {
       closeSync(fd);
     }
     const holder = JSON.parse(text) as Partial<Holder>;
-    return typeof holder.pid === "number" ? { pid: holder.pid, host: String(holder.host ?? ""), started: String(holder.started ?? "") } : null;
+    return typeof holder.pid === "number"
+      ? { pid: holder.pid, host: String(holder.host ?? ""), started: String(holder.started ?? "") }
+      : null;
   } catch {
     // A lock file cut short: the process that made it died while writing it.
     return null;

@@ -11,14 +11,18 @@ const personalFields = ["email", "bsn", "first_name"];
 describe("the log", () => {
   it("redacts the personal fields it is given, at the top and one level down, beside its own list", () => {
     const paths = redactPathsFor(["email", "bsn"]);
-    for (const path of ["email", "*.email", "bsn", "*.bsn", "values", "*.platform_text", "token"]) expect(paths).toContain(path);
+    for (const path of ["email", "*.email", "bsn", "*.bsn", "values", "*.platform_text", "token"])
+      expect(paths).toContain(path);
     expect(paths).not.toContain("first_name");
   });
 
   it("redacts personal fields, at the top and one level down, and secrets", () => {
     const dir = tempDir("mdimport-log-");
     const log = openLogFile(dir, { debug: false, personalFields });
-    log.info({ email: "an@voorbeeld.nl", row: { bsn: "111222333", first_name: "An" }, token: "geheim", values: { x: 1 } }, "oops");
+    log.info(
+      { email: "an@voorbeeld.nl", row: { bsn: "111222333", first_name: "An" }, token: "geheim", values: { x: 1 } },
+      "oops",
+    );
     log.flush();
     const text = readFileSync(join(dir, "mdimport.log"), "utf8");
     for (const secret of ["an@voorbeeld.nl", "111222333", '"An"', "geheim", '"x"']) expect(text).not.toContain(secret);

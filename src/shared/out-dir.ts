@@ -90,7 +90,8 @@ function makeFolders(dir: string, label: string, mayExist: boolean): boolean {
         if (mayExist) return false;
         throw new UsageError(`${label} already exists; a new output folder is never shared.`);
       }
-      if (!stat.isDirectory() && !stat.isSymbolicLink()) throw new UsageError(`${label} cannot be created: ${path} is a file, not a folder.`);
+      if (!stat.isDirectory() && !stat.isSymbolicLink())
+        throw new UsageError(`${label} cannot be created: ${path} is a file, not a folder.`);
       break;
     }
     missing.unshift(path);
@@ -123,7 +124,8 @@ function checkExistingFolder(dir: string, label: string, mode: string): void {
   if (stat.isSymbolicLink()) throw new UsageError(`${label} is a symbolic link; give the folder it points to itself.`);
   if (!stat.isDirectory()) throw new UsageError(`${label} is a file, not a folder.`);
   const uid = process.getuid?.();
-  if (uid !== undefined && stat.uid !== uid) throw new UsageError(`${label} belongs to another user (uid ${stat.uid}); give a folder of your own.`);
+  if (uid !== undefined && stat.uid !== uid)
+    throw new UsageError(`${label} belongs to another user (uid ${stat.uid}); give a folder of your own.`);
   if (stat.mode & 0o022) {
     const octal = (stat.mode & 0o777).toString(8).padStart(4, "0");
     throw new UsageError(`${label} may be written by other users (mode ${octal}); give a private folder (chmod 700).`);
@@ -135,7 +137,9 @@ function checkExistingFolder(dir: string, label: string, mode: string): void {
   }
   const existing = reportModeIn(dir);
   if (existing !== undefined && existing !== mode) {
-    throw new UsageError(`${label} holds the report.json of a ${existing}, which a ${mode} must not replace; give another folder.`);
+    throw new UsageError(
+      `${label} holds the report.json of a ${existing}, which a ${mode} must not replace; give another folder.`,
+    );
   }
 }
 
@@ -213,7 +217,12 @@ export class OutFile {
 }
 
 /** Writes a whole file with mode 0600; with `replace: false` an existing file of that name is a usage error. */
-export function writeOutFile(dir: string, name: string, content: string | Uint8Array, options: { replace?: boolean } = {}): void {
+export function writeOutFile(
+  dir: string,
+  name: string,
+  content: string | Uint8Array,
+  options: { replace?: boolean } = {},
+): void {
   const file = new OutFile(dir, name, options.replace ?? true);
   file.write(content);
   file.close();

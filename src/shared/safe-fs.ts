@@ -1,5 +1,16 @@
 import { randomBytes } from "node:crypto";
-import { closeSync, constants, fchmodSync, fstatSync, linkSync, lstatSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fstatSync,
+  linkSync,
+  lstatSync,
+  openSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "./errors.js";
 
@@ -90,7 +101,8 @@ export function openNoFollow(path: string, flags: number | keyof typeof stringFl
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) throw new UsageError(`Cannot open ${path}: it is not a regular file.`);
-    if (stat.uid !== process.getuid?.()) throw new UsageError(`Cannot open ${path}: it belongs to another user (uid ${stat.uid}).`);
+    if (stat.uid !== process.getuid?.())
+      throw new UsageError(`Cannot open ${path}: it belongs to another user (uid ${stat.uid}).`);
     if (bits & (O_WRONLY | O_RDWR)) fchmodSync(fd, 0o600);
     return fd;
   } catch (error) {

@@ -9,7 +9,13 @@ import { checkJunit } from "./junit-schema.js";
 interface Results {
   format: string;
   exit_code: number;
-  files: { file: string; exit_code: number; out?: string | null; error?: string; report?: { mode: string; script: string; rows: unknown[] } }[];
+  files: {
+    file: string;
+    exit_code: number;
+    out?: string | null;
+    error?: string;
+    report?: { mode: string; script: string; rows: unknown[] };
+  }[];
 }
 
 const cleanClients = (dir: string, name = "clean.xlsx", sheet = "Blad1") =>
@@ -76,7 +82,8 @@ describe("validate of many files and folders", () => {
     const dir = tempDir();
     const folder = join(dir, "in");
     mkdirSync(folder);
-    for (const name of ["new-clients.rsa.xlsx.gpg", "new-clients.rsa.signed.xlsx.gpg"]) copyFileSync(fixture(`pgp/${name}`), join(folder, name));
+    for (const name of ["new-clients.rsa.xlsx.gpg", "new-clients.rsa.signed.xlsx.gpg"])
+      copyFileSync(fixture(`pgp/${name}`), join(folder, name));
     cleanClients(folder, "plain.xlsx");
     const passphrase = readFileSync(fixture("pgp/passphrase.txt"), "utf8").trim();
     const run = runCli(["validate", folder, "--key", fixture("pgp/developer-rsa.sec.asc"), "--format", "json"], {
@@ -137,7 +144,11 @@ describe("--format json", () => {
     expect(one.code).toBe(0);
     const results = JSON.parse(one.stdout) as Results;
     expect(results.files).toHaveLength(1);
-    expect(results.files[0]).toMatchObject({ exit_code: 0, out: null, report: { mode: "validate", script: "new-clients" } });
+    expect(results.files[0]).toMatchObject({
+      exit_code: 0,
+      out: null,
+      report: { mode: "validate", script: "new-clients" },
+    });
     const missing = runCli(["validate", join(dir, "missing.xlsx"), "--format", "json"], { cwd: dir });
     expect(missing.code).toBe(3);
     const failed = JSON.parse(missing.stdout) as Results;
@@ -153,9 +164,24 @@ describe("--format json", () => {
     expect(testRun.code).toBe(1);
     const approval = JSON.parse(testRun.stdout) as Results;
     expect(approval.files[0]?.report).toEqual(readJson(join(dir, "approval", "report.json")));
-    const run = runCli(["run", input, "--db", db, "--approved", join(dir, "approval", "report.json"), "--out", join(dir, "run"), "--format", "json"]);
+    const run = runCli([
+      "run",
+      input,
+      "--db",
+      db,
+      "--approved",
+      join(dir, "approval", "report.json"),
+      "--out",
+      join(dir, "run"),
+      "--format",
+      "json",
+    ]);
     expect(run.code).toBe(1);
-    expect((JSON.parse(run.stdout) as Results).files[0]).toMatchObject({ exit_code: 1, out: join(dir, "run"), report: { mode: "run" } });
+    expect((JSON.parse(run.stdout) as Results).files[0]).toMatchObject({
+      exit_code: 1,
+      out: join(dir, "run"),
+      report: { mode: "run" },
+    });
   });
 });
 
@@ -176,8 +202,12 @@ describe("--format junit", () => {
     const expected = readJson<FlatRow[]>(fixture("relations.expected.json"));
     const cases = suites[1]?.children.filter((c) => c.name === "testcase") ?? [];
     expect(cases.map((c) => c.attributes.name)).toEqual(expected.map((r) => `row ${r.row}`));
-    expect(cases.map((c) => c.children.some((x) => x.name === "failure"))).toEqual(expected.map((r) => r.status !== "valid"));
-    expect(cases.find((c) => c.children.length > 0)?.children[0]?.attributes.message).toMatch(/^row \d+: (invalid|duplicate): [a-z_]+/);
+    expect(cases.map((c) => c.children.some((x) => x.name === "failure"))).toEqual(
+      expected.map((r) => r.status !== "valid"),
+    );
+    expect(cases.find((c) => c.children.length > 0)?.children[0]?.attributes.message).toMatch(
+      /^row \d+: (invalid|duplicate): [a-z_]+/,
+    );
     expect(run.stdout).not.toContain("voorbeeld.nl");
     expect(existsSync(join(dir, "mdimport-out"))).toBe(false);
   });

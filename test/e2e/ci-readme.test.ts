@@ -42,7 +42,13 @@ describe("the README's CI jobs", () => {
 
   it("that command validates every sheet of the folder into a JUnit report, and fails on rows to look at", () => {
     const dir = sheetsRepository();
-    const sheets = ["new-clients.xlsx", "new-professionals.xlsx", "relations.xlsx", "update-clients.xlsx", "update-professionals.xlsx"];
+    const sheets = [
+      "new-clients.xlsx",
+      "new-professionals.xlsx",
+      "relations.xlsx",
+      "update-clients.xlsx",
+      "update-professionals.xlsx",
+    ];
     for (const name of sheets) copyFileSync(fixture(name), join(dir, "samples", name));
     // Offline: npx must find the linked package and never reach for the registry.
     const run = spawnSync("sh", ["-c", command], {

@@ -34,7 +34,11 @@ function complete(...words: string[]): string[] {
 
 describe("mdimport completion bash", () => {
   it("registers a completion function for mdimport", () => {
-    const result = spawnSync("bash", ["--norc", "--noprofile", "-c", `source '${bashScript}' && complete -p mdimport`], { encoding: "utf8" });
+    const result = spawnSync(
+      "bash",
+      ["--norc", "--noprofile", "-c", `source '${bashScript}' && complete -p mdimport`],
+      { encoding: "utf8" },
+    );
     expect(result.stderr).toBe("");
     expect(result.stdout).toBe("complete -F _mdimport mdimport\n");
   });
@@ -116,9 +120,16 @@ describe("completion of --platform", () => {
   mkdirSync(bin);
   mkdirSync(work);
   writeFileSync(join(bin, "mdimport"), `#!/bin/sh\nexec "${process.execPath}" "${binPath}" "$@"\n`, { mode: 0o755 });
-  const profiles = { profiles: { acceptance: { host: "https://acc.example.org" }, "klant-b": { host: "https://b.example.org" } } };
+  const profiles = {
+    profiles: { acceptance: { host: "https://acc.example.org" }, "klant-b": { host: "https://b.example.org" } },
+  };
   writeFileSync(join(work, "mdimport.config.json"), JSON.stringify(profiles), { mode: 0o600 });
-  const env = { ...process.env, PATH: `${bin}:${process.env.PATH ?? ""}`, HOME: dir, XDG_CONFIG_HOME: join(dir, "config") };
+  const env = {
+    ...process.env,
+    PATH: `${bin}:${process.env.PATH ?? ""}`,
+    HOME: dir,
+    XDG_CONFIG_HOME: join(dir, "config"),
+  };
   const script = (shell: string) => {
     const file = join(dir, `mdimport.${shell}`);
     writeFileSync(file, runCli(["completion", shell]).stdout);
@@ -139,7 +150,11 @@ describe("completion of --platform", () => {
   });
 
   it("platform list --names prints one name per line and stays out of --help", () => {
-    const names = spawnSync(process.execPath, [binPath, "platform", "list", "--names"], { encoding: "utf8", cwd: work, env });
+    const names = spawnSync(process.execPath, [binPath, "platform", "list", "--names"], {
+      encoding: "utf8",
+      cwd: work,
+      env,
+    });
     expect(names.stdout).toBe("acceptance\nklant-b\n");
     expect(names.status).toBe(0);
     expect(runCli(["platform", "list", "--help"]).stdout).not.toContain("--names");
@@ -147,11 +162,15 @@ describe("completion of --platform", () => {
 
   it.skipIf(!installed("fish"))("offers them in fish", () => {
     const file = script("fish");
-    const result = spawnSync("fish", ["--no-config", "-c", `source ${file}; complete -C "mdimport test-run x.xlsx --platform "`], {
-      encoding: "utf8",
-      cwd: work,
-      env,
-    });
+    const result = spawnSync(
+      "fish",
+      ["--no-config", "-c", `source ${file}; complete -C "mdimport test-run x.xlsx --platform "`],
+      {
+        encoding: "utf8",
+        cwd: work,
+        env,
+      },
+    );
     expect(
       result.stdout
         .split("\n")

@@ -25,7 +25,12 @@ function filesBelow(dir: string): Buffer[] {
 describe("mdimport reads OpenPGP-encrypted sheets made by GnuPG", () => {
   it.each([
     ["RSA-3072, binary, unsigned, compressed", "new-clients.rsa.xlsx.gpg", rsaKey, withPassphrase],
-    ["RSA-3072, binary, signed, uncompressed", "new-clients.rsa.signed.xlsx.gpg", [...rsaKey, ...verify], withPassphrase],
+    [
+      "RSA-3072, binary, signed, uncompressed",
+      "new-clients.rsa.signed.xlsx.gpg",
+      [...rsaKey, ...verify],
+      withPassphrase,
+    ],
     ["cv25519, armored, signed", "new-clients.25519.signed.xlsx.asc", [...key25519, ...verify], {}],
     ["a password (symmetric)", "new-clients.password.xlsx.gpg", ["--password-file", pgp("password.txt")], {}],
   ])("%s", (_, file, args, env) => {
@@ -36,11 +41,14 @@ describe("mdimport reads OpenPGP-encrypted sheets made by GnuPG", () => {
     });
     expect(run.stderr).toBe("");
     expect(run.code).toBe(1);
-    const report = readJson<{ input: { sha256: string } } & Parameters<typeof flatRows>[0]>(join(dir, "out", "report.json"));
+    const report = readJson<{ input: { sha256: string } } & Parameters<typeof flatRows>[0]>(
+      join(dir, "out", "report.json"),
+    );
     expect(report.input.sha256).toBe(sha256);
     expect(flatRows(report)).toEqual(readJson<FlatRow[]>(fixture("new-clients.expected.json")));
     // The decrypted workbook was never written: no file the run made equals it.
-    for (const bytes of [...filesBelow(join(dir, "out")), ...filesBelow(privateTmp)]) expect(bytes.equals(plain)).toBe(false);
+    for (const bytes of [...filesBelow(join(dir, "out")), ...filesBelow(privateTmp)])
+      expect(bytes.equals(plain)).toBe(false);
     expect(readdirSync(privateTmp)).toEqual([]);
   });
 
@@ -80,14 +88,32 @@ describe("mdimport reads AEAD-encrypted sheets (RFC 9580 SEIPDv2), as newer Open
       const password = join(dir, "password.txt");
       writeFileSync(file, encrypted);
       writeFileSync(password, "geheim wachtwoord\n");
-      const run = runCli(["validate", file, "--script", "new-clients", "--out", join(dir, "out"), "--password-file", password]);
+      const run = runCli([
+        "validate",
+        file,
+        "--script",
+        "new-clients",
+        "--out",
+        join(dir, "out"),
+        "--password-file",
+        password,
+      ]);
       expect(run.stderr).toBe("");
       expect(readJson<{ input: { sha256: string } }>(join(dir, "out", "report.json")).input.sha256).toBe(sha256);
 
       const altered = Uint8Array.from(encrypted);
       altered[altered.length - 40]! ^= 1;
       writeFileSync(file, altered);
-      const refused = runCli(["validate", file, "--script", "new-clients", "--out", join(dir, "out2"), "--password-file", password]);
+      const refused = runCli([
+        "validate",
+        file,
+        "--script",
+        "new-clients",
+        "--out",
+        join(dir, "out2"),
+        "--password-file",
+        password,
+      ]);
       expect(refused.code).toBe(3);
       expect(refused.stderr).toMatch(/altered after it was encrypted \(its integrity check failed\)/);
     });
@@ -99,7 +125,13 @@ describe("mdimport says clearly why an encrypted sheet does not open (exit code 
   writeFileSync(join(dir, "wrong-passphrase.txt"), "not the passphrase\n");
   writeFileSync(join(dir, "wrong-password.txt"), "not the password\n");
   it.each([
-    ["no key or password", "new-clients.rsa.xlsx.gpg", [], {}, /is OpenPGP-encrypted: give --key .* or --password-file/],
+    [
+      "no key or password",
+      "new-clients.rsa.xlsx.gpg",
+      [],
+      {},
+      /is OpenPGP-encrypted: give --key .* or --password-file/,
+    ],
     [
       "no passphrase for a protected key",
       "new-clients.rsa.xlsx.gpg",
@@ -156,7 +188,13 @@ describe("mdimport says clearly why an encrypted sheet does not open (exit code 
       withPassphrase,
       /altered or damaged after it was encrypted: its integrity check failed/,
     ],
-    ["truncated", "new-clients.truncated.xlsx.gpg", rsaKey, withPassphrase, /damaged or cut short|integrity check failed/],
+    [
+      "truncated",
+      "new-clients.truncated.xlsx.gpg",
+      rsaKey,
+      withPassphrase,
+      /damaged or cut short|integrity check failed/,
+    ],
     [
       "a plain workbook where a signature is asked for",
       "../new-clients.xlsx",
@@ -182,7 +220,15 @@ describe("mdimport says clearly why an encrypted sheet does not open (exit code 
   });
 
   it("refuses --key and --password-file together as a usage error", () => {
-    const run = runCli(["validate", pgp("new-clients.rsa.xlsx.gpg"), "--script", "new-clients", ...rsaKey, "--password-file", pgp("password.txt")]);
+    const run = runCli([
+      "validate",
+      pgp("new-clients.rsa.xlsx.gpg"),
+      "--script",
+      "new-clients",
+      ...rsaKey,
+      "--password-file",
+      pgp("password.txt"),
+    ]);
     expect(run.code).toBe(2);
   });
 });
@@ -193,16 +239,30 @@ describe("secrets stay secret", () => {
     const runs = [
       { args: ["validate", pgp("new-clients.rsa.signed.xlsx.gpg"), ...rsaKey, ...verify], env: withPassphrase },
       {
-        args: ["test-run", pgp("new-clients.password.xlsx.gpg"), "--password-file", pgp("password.txt"), "--db", join(tempDir(), "p.sqlite")],
+        args: [
+          "test-run",
+          pgp("new-clients.password.xlsx.gpg"),
+          "--password-file",
+          pgp("password.txt"),
+          "--db",
+          join(tempDir(), "p.sqlite"),
+        ],
         env: {},
       },
       { args: ["validate", pgp("new-clients.other-signer.xlsx.gpg"), ...key25519, ...verify], env: {} },
-      { args: ["validate", pgp("new-clients.rsa.xlsx.gpg"), ...rsaKey, "--debug"], env: { MDIMPORT_PASSPHRASE: "wrong-but-secret-passphrase" } },
+      {
+        args: ["validate", pgp("new-clients.rsa.xlsx.gpg"), ...rsaKey, "--debug"],
+        env: { MDIMPORT_PASSPHRASE: "wrong-but-secret-passphrase" },
+      },
     ];
     for (const { args, env } of runs) {
       const out = join(tempDir(), "out");
       const run = runCli([...args, "--script", "new-clients", "--out", out], { env });
-      const texts = [run.stdout, run.stderr, ...readdirSyncSafe(out).map((name) => readFileSync(join(out, name)).toString("latin1"))];
+      const texts = [
+        run.stdout,
+        run.stderr,
+        ...readdirSyncSafe(out).map((name) => readFileSync(join(out, name)).toString("latin1")),
+      ];
       for (const secret of [passphrase, password, "wrong-but-secret-passphrase"]) {
         for (const text of texts) expect(text.includes(secret), `${secret} in the output of ${args[0]}`).toBe(false);
       }

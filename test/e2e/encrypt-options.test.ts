@@ -18,14 +18,22 @@ function gpgHome(secretKeys: { file: string; passphrase: string }[]) {
   const home = tempDir("mdimport-gnupg-");
   onCleanup(() => void spawnSync("gpgconf", ["--homedir", home, "--kill", "all"]));
   const gpg = (args: string[]) =>
-    spawnSync("gpg", ["--homedir", home, "--batch", "--yes", "--pinentry-mode", "loopback", "--trust-model", "always", ...args], {
-      encoding: "buffer",
-    });
+    spawnSync(
+      "gpg",
+      ["--homedir", home, "--batch", "--yes", "--pinentry-mode", "loopback", "--trust-model", "always", ...args],
+      {
+        encoding: "buffer",
+      },
+    );
   for (const key of secretKeys) expect(gpg(["--passphrase", key.passphrase, "--import", key.file]).status).toBe(0);
   return (file: string, secret: string[]) => {
     const out = join(tempDir(), "plain");
     const result = gpg([...secret, "--status-fd", "2", "--output", out, "--decrypt", file]);
-    return { code: result.status, stderr: result.stderr.toString("utf8"), plain: result.status === 0 ? readFileSync(out) : null };
+    return {
+      code: result.status,
+      stderr: result.stderr.toString("utf8"),
+      plain: result.status === 0 ? readFileSync(out) : null,
+    };
   };
 }
 
@@ -35,7 +43,16 @@ const colleague = { file: pgp("other.sec.asc"), passphrase: "" };
 describe("mdimport encrypt for the organisations: several --to keys, --password-file, --armor", () => {
   it("encrypts to two --to keys, and each key's holder alone decrypts it with GnuPG", () => {
     const out = join(tempDir(), "relations.xlsx.gpg");
-    const run = runCli(["encrypt", sheet, "--to", pgp("developer-rsa.pub.gpg"), "--to", pgp("other.pub.asc"), "--out", out]);
+    const run = runCli([
+      "encrypt",
+      sheet,
+      "--to",
+      pgp("developer-rsa.pub.gpg"),
+      "--to",
+      pgp("other.pub.asc"),
+      "--out",
+      out,
+    ]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     const asDeveloper = gpgHome([developer])(out, ["--passphrase", developerPassphrase]);
@@ -58,7 +75,16 @@ describe("mdimport encrypt for the organisations: several --to keys, --password-
 
   it("encrypts with a password and to a key at once: either opens it", () => {
     const out = join(tempDir(), "r.gpg");
-    const run = runCli(["encrypt", sheet, "--to", pgp("other.pub.asc"), "--password-file", pgp("password.txt"), "--out", out]);
+    const run = runCli([
+      "encrypt",
+      sheet,
+      "--to",
+      pgp("other.pub.asc"),
+      "--password-file",
+      pgp("password.txt"),
+      "--out",
+      out,
+    ]);
     expect(run.code).toBe(0);
     expect(gpgHome([])(out, ["--passphrase-file", pgp("password.txt")]).plain?.equals(plain)).toBe(true);
     expect(gpgHome([colleague])(out, ["--passphrase", ""]).plain?.equals(plain)).toBe(true);
@@ -68,7 +94,15 @@ describe("mdimport encrypt for the organisations: several --to keys, --password-
     const dir = tempDir();
     const input = join(dir, "relations.xlsx");
     copyFileSync(sheet, input);
-    const run = runCli(["encrypt", input, "--armor", "--to", pgp("developer-rsa.pub.gpg"), "--sign-key", pgp("other.sec.asc")]);
+    const run = runCli([
+      "encrypt",
+      input,
+      "--armor",
+      "--to",
+      pgp("developer-rsa.pub.gpg"),
+      "--sign-key",
+      pgp("other.sec.asc"),
+    ]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(`encrypted: ${input}.asc\n`);
@@ -80,7 +114,16 @@ describe("mdimport encrypt for the organisations: several --to keys, --password-
     expect(result.stderr).toContain("[GNUPG:] GOODSIG");
     expect(result.plain?.equals(plain)).toBe(true);
     const validate = runCli(
-      ["validate", `${input}.asc`, "--script", "relations", "--key", pgp("developer-rsa.sec.asc"), "--verify-key", pgp("other.pub.asc")],
+      [
+        "validate",
+        `${input}.asc`,
+        "--script",
+        "relations",
+        "--key",
+        pgp("developer-rsa.sec.asc"),
+        "--verify-key",
+        pgp("other.pub.asc"),
+      ],
       { cwd: dir, env: { MDIMPORT_PASSPHRASE: developerPassphrase } },
     );
     expect(validate.stderr).toBe("");
@@ -122,7 +165,9 @@ describe("mdimport encrypt for the organisations: several --to keys, --password-
     expect(empty.code).toBe(3);
     writeFileSync(join(dir, "two.txt"), "first\nsecond\n");
     const two = runCli(["encrypt", sheet, "--password-file", join(dir, "two.txt"), "--out", join(dir, "c.gpg")]);
-    expect(two.stderr).toBe("mdimport: The password file two.txt has more than one line; put the password alone on its first line.\n");
+    expect(two.stderr).toBe(
+      "mdimport: The password file two.txt has more than one line; put the password alone on its first line.\n",
+    );
     expect(two.code).toBe(3);
     expect(readdirSync(dir).sort()).toEqual(["empty.txt", "two.txt"]);
   });

@@ -68,7 +68,14 @@ describe("mdimport encrypt, for the organisation that sends a sheet", () => {
   });
 
   it("refuses a key that cannot be encrypted to, with exit code 3", () => {
-    const run = runCli(["encrypt", fixture("relations.xlsx"), "--to", pgp("sender.pub.asc"), "--out", join(tempDir(), "x.gpg")]);
+    const run = runCli([
+      "encrypt",
+      fixture("relations.xlsx"),
+      "--to",
+      pgp("sender.pub.asc"),
+      "--out",
+      join(tempDir(), "x.gpg"),
+    ]);
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/sender\.pub\.asc cannot be encrypted to/);
   });

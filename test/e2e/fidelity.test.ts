@@ -10,7 +10,11 @@ const passphrase = readFileSync(pgp("passphrase.txt"), "utf8").trim();
 
 type Report = {
   input: { sheet: string; header_row: number };
-  rows: { row: number; status: string; reasons: { code: string; field?: string; detail?: string; value?: string; message: string }[] }[];
+  rows: {
+    row: number;
+    status: string;
+    reasons: { code: string; field?: string; detail?: string; value?: string; message: string }[];
+  }[];
   warnings: { code: string; message: string }[];
 };
 
@@ -21,7 +25,16 @@ const row = (n: number, values: string[], extra = "") =>
 function validate(xml: string, sheets: { name: string; xml: string; state?: "hidden" }[] = []) {
   const dir = tempDir();
   writeFileSync(join(dir, "in.xlsx"), buildXlsx({ sheets: [...sheets, { name: "Gegevens", xml }] }));
-  const run = runCli(["validate", join(dir, "in.xlsx"), "--script", "new-clients", "--out", join(dir, "out"), "--lang", "en"]);
+  const run = runCli([
+    "validate",
+    join(dir, "in.xlsx"),
+    "--script",
+    "new-clients",
+    "--out",
+    join(dir, "out"),
+    "--lang",
+    "en",
+  ]);
   return { run, report: () => readJson<Report>(join(dir, "out", "report.json")) };
 }
 
@@ -29,7 +42,11 @@ describe("validate of what the producers write (issue 16)", () => {
   it("refuses error cells and uncomputed formulas as cell_error, and unsafe names as unsafe_value", () => {
     const xml = sheetXml(
       row(1, ["E-mailadres", "Voornaam", "Tussenvoegsel", "Achternaam", "Client ID"]) +
-        row(2, ["a@voorbeeld.nl", "An", ""], `<c r="D2" t="e"><f>VLOOKUP(A2,X:X,1,0)</f><v>#N/A</v></c>${inline("E2", "C-2")}`) +
+        row(
+          2,
+          ["a@voorbeeld.nl", "An", ""],
+          `<c r="D2" t="e"><f>VLOOKUP(A2,X:X,1,0)</f><v>#N/A</v></c>${inline("E2", "C-2")}`,
+        ) +
         row(3, ["b@voorbeeld.nl", "Bo", "", "Bakker"], `<c r="E3"><f>ROW()</f></c>`) +
         row(4, ["c@voorbeeld.nl", "=HYPERLINK(&quot;http://x&quot;)", "", "Smit", "C-4"]),
     );
@@ -41,11 +58,25 @@ describe("validate of what the producers write (issue 16)", () => {
       reasons: r.reasons.map(({ code, field, detail, value }) => ({ code, field, detail, value })),
     }));
     expect(rows).toEqual([
-      { row: 2, status: "invalid", reasons: [{ code: "cell_error", field: "last_name", detail: undefined, value: "#N/A" }] },
-      { row: 3, status: "invalid", reasons: [{ code: "cell_error", field: "id", detail: "formula_without_value", value: undefined }] },
-      { row: 4, status: "invalid", reasons: [{ code: "unsafe_value", field: "first_name", detail: "formula_start", value: undefined }] },
+      {
+        row: 2,
+        status: "invalid",
+        reasons: [{ code: "cell_error", field: "last_name", detail: undefined, value: "#N/A" }],
+      },
+      {
+        row: 3,
+        status: "invalid",
+        reasons: [{ code: "cell_error", field: "id", detail: "formula_without_value", value: undefined }],
+      },
+      {
+        row: 4,
+        status: "invalid",
+        reasons: [{ code: "unsafe_value", field: "first_name", detail: "formula_start", value: undefined }],
+      },
     ]);
-    expect(report().rows[0]?.reasons[0]?.message).toBe("Last name: the cell shows #N/A: fix the formula or type the value");
+    expect(report().rows[0]?.reasons[0]?.message).toBe(
+      "Last name: the cell shows #N/A: fix the formula or type the value",
+    );
   });
 
   it("reads the first visible sheet and finds the header below a title row", () => {
@@ -114,7 +145,15 @@ describe("--phone-region", () => {
   const run = (...more: string[]) => {
     const dir = tempDir();
     writeFileSync(join(dir, "in.xlsx"), buildXlsx({ sheets: [{ name: "Blad1", xml }] }));
-    const result = runCli(["validate", join(dir, "in.xlsx"), "--script", "new-clients", "--out", join(dir, "out"), ...more]);
+    const result = runCli([
+      "validate",
+      join(dir, "in.xlsx"),
+      "--script",
+      "new-clients",
+      "--out",
+      join(dir, "out"),
+      ...more,
+    ]);
     return { result, report: () => readJson<Report>(join(dir, "out", "report.json")) };
   };
 

@@ -27,10 +27,23 @@ const row = (n: number, texts: string[]) =>
 const baseHeaders = ["E-mailadres", "Voornaam", "Tussenvoegsel", "Achternaam", "Client ID"];
 
 /** A new-clients sheet of `count` valid clients with `extra` headers after the usual five; the extra cells hold `value`. */
-function clientsXlsx(dir: string, extra: string[], options: { count?: number; sheet?: string; value?: string } = {}): string {
+function clientsXlsx(
+  dir: string,
+  extra: string[],
+  options: { count?: number; sheet?: string; value?: string } = {},
+): string {
   const rows = [row(1, [...baseHeaders, ...extra])];
   for (let i = 0; i < (options.count ?? 20); i++) {
-    rows.push(row(i + 2, [`kopje${i}@voorbeeld.nl`, "Kim", "", `Test${i}`, `KOP-${i}`, ...extra.map(() => options.value ?? "")]));
+    rows.push(
+      row(i + 2, [
+        `kopje${i}@voorbeeld.nl`,
+        "Kim",
+        "",
+        `Test${i}`,
+        `KOP-${i}`,
+        ...extra.map(() => options.value ?? ""),
+      ]),
+    );
   }
   const path = join(dir, "sheet.xlsx");
   const name = (options.sheet ?? "Blad1").replace(/[\u0000-\u001f]/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -47,12 +60,16 @@ describe("a misspelt header stops the command (defect 10)", () => {
     const dir = tempDir();
     const run = validate(clientsXlsx(dir, ["Geboortedatun"], { value: "01-04-1990" }), join(dir, "out"));
     expect(run.code).toBe(3);
-    expect(run.stderr).toBe('mdimport: column F "Geboortedatun" looks like "Geboortedatum"; correct the header or remove the column\n');
+    expect(run.stderr).toBe(
+      'mdimport: column F "Geboortedatun" looks like "Geboortedatum"; correct the header or remove the column\n',
+    );
   });
 
   it("suggests the name in the language of the misspelt header, also with a hint or a separator after it", () => {
     const dir = tempDir();
-    expect(validate(clientsXlsx(dir, ["Date of brith"]), join(dir, "a")).stderr).toContain('column F "Date of brith" looks like "Date of birth"');
+    expect(validate(clientsXlsx(dir, ["Date of brith"]), join(dir, "a")).stderr).toContain(
+      'column F "Date of brith" looks like "Date of birth"',
+    );
     expect(validate(clientsXlsx(dir, ["Geburtsdatun (TT.MM.JJJJ)"]), join(dir, "b")).stderr).toContain(
       'column F "Geburtsdatun (TT.MM.JJJJ)" looks like "Geburtsdatum"',
     );
@@ -63,10 +80,18 @@ describe("a misspelt header stops the command (defect 10)", () => {
 
   it("keeps unknown columns that are no typo (or belong to another script) as warnings", () => {
     const dir = tempDir();
-    const run = validate(clientsXlsx(dir, ["Opmerking", "Rol", "BSM", "Client database ID (van Minddistrict)"], { value: "x" }), join(dir, "out"));
+    const run = validate(
+      clientsXlsx(dir, ["Opmerking", "Rol", "BSM", "Client database ID (van Minddistrict)"], { value: "x" }),
+      join(dir, "out"),
+    );
     expect(run.stderr).toBe("");
     const report = readJson<Report>(join(dir, "out", "report.json"));
-    expect(report.warnings.filter((w) => w.code === "unknown_column").map((w) => w.column)).toEqual(["F", "G", "H", "I"]);
+    expect(report.warnings.filter((w) => w.code === "unknown_column").map((w) => w.column)).toEqual([
+      "F",
+      "G",
+      "H",
+      "I",
+    ]);
     expect(report.rows.every((r) => r.status === "valid")).toBe(true);
     expect(run.stdout).toContain('Column F ("Opmerking") is unknown and ignored.');
   });
@@ -81,10 +106,30 @@ describe("a misspelt header stops the command (defect 10)", () => {
   it("shows every warning on the terminal of test-run and run too, in the requester's language", () => {
     const { dir, db } = freshPlatform();
     const sheet = clientsXlsx(dir, ["Opmerking"], { count: 3, sheet: "Blad1" });
-    const testRun = runCli(["test-run", sheet, "--script", "new-clients", "--db", db, "--out", join(dir, "approval"), "--lang", "nl"]);
+    const testRun = runCli([
+      "test-run",
+      sheet,
+      "--script",
+      "new-clients",
+      "--db",
+      db,
+      "--out",
+      join(dir, "approval"),
+      "--lang",
+      "nl",
+    ]);
     expect(testRun.code).toBe(0);
     expect(testRun.stdout).toContain('Kolom F ("Opmerking") is onbekend en wordt genegeerd.');
-    const args = ["--script", "new-clients", "--db", db, "--approved", join(dir, "approval", "report.json"), "--welcome-mail", "no"];
+    const args = [
+      "--script",
+      "new-clients",
+      "--db",
+      db,
+      "--approved",
+      join(dir, "approval", "report.json"),
+      "--welcome-mail",
+      "no",
+    ];
     const run = runCli(["run", sheet, ...args, "--out", join(dir, "run"), "--lang", "de"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Spalte F ("Opmerking") ist unbekannt und wird ignoriert.');
@@ -124,7 +169,9 @@ describe("no control characters from the sheet reach a terminal or summary.md (d
     expect(missing.stderr).not.toMatch(CONTROL);
     const typo = validate(clientsXlsx(dir, ["Geboortedatun\u0007"]), join(dir, "b"));
     expect(typo.code).toBe(3);
-    expect(typo.stderr).toBe('mdimport: column F "Geboortedatun" looks like "Geboortedatum"; correct the header or remove the column\n');
+    expect(typo.stderr).toBe(
+      'mdimport: column F "Geboortedatun" looks like "Geboortedatum"; correct the header or remove the column\n',
+    );
   });
 
   it("strips them from the messages of commander's own usage errors", () => {

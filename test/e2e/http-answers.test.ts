@@ -51,7 +51,11 @@ describe("mdimport against a platform whose answers misbehave", () => {
     });
     // Frequent garbage collections, as a busy process has: fetch held AbortSignal.timeout() only
     // weakly, and once collected it never fired, so the body read hung past any --timeout.
-    const run = await runCliAsync(testRun(s.url, tempDir(), "--timeout", "3"), { env, nodeArgs: ["--gc-interval=2000"], limitMs: 45_000 });
+    const run = await runCliAsync(testRun(s.url, tempDir(), "--timeout", "3"), {
+      env,
+      nodeArgs: ["--gc-interval=2000"],
+      limitMs: 45_000,
+    });
     expect(run.code).toBe(4);
     expect(run.stderr).toBe(`mdimport: Cannot reach the platform at ${s.host}: ${s.host} did not answer in time.\n`);
     // Three tries of 3 s and their backoff, with a wide margin: not the 90 s of a hung read.
@@ -99,7 +103,8 @@ describe("mdimport against a platform whose answers misbehave", () => {
 describe("the token file", () => {
   // Read before any connection is made: no platform needs to answer here.
   const url = "http://127.0.0.1:1";
-  const withTokenFile = (dir: string, file: string) => runCli([...testRun(url, dir), "--token-file", file], { env: { MDIMPORT_TOKEN: "" } });
+  const withTokenFile = (dir: string, file: string) =>
+    runCli([...testRun(url, dir), "--token-file", file], { env: { MDIMPORT_TOKEN: "" } });
 
   it("that does not exist, or is a folder, is an input error in one sentence (exit 3)", () => {
     const dir = tempDir();
@@ -121,7 +126,9 @@ describe("the token file", () => {
     writeFileSync(join(dir, "two-lines.txt"), "s3cr3t-token\nsecond-line\n");
     const twoLines = withTokenFile(dir, join(dir, "two-lines.txt"));
     expect(twoLines.code).toBe(3);
-    expect(twoLines.stderr).toBe("mdimport: The token file two-lines.txt holds more than a token: it has a line break or a space inside.\n");
+    expect(twoLines.stderr).toBe(
+      "mdimport: The token file two-lines.txt holds more than a token: it has a line break or a space inside.\n",
+    );
     writeFileSync(join(dir, "utf16.txt"), Buffer.from("\ufefftoken", "utf16le"));
     const utf16 = withTokenFile(dir, join(dir, "utf16.txt"));
     expect(utf16.code).toBe(3);

@@ -18,7 +18,16 @@ async function testRuns(db: string, dir: string, name: string, ...serveArgs: str
     for (const script of scripts) {
       const before = (await server.stats()).requests;
       const out = join(dir, `${name}-${script}`);
-      const args = ["test-run", fixture(`${script}.xlsx`), "--script", script, "--platform", server.url, "--config", fixture("platform-state.json")];
+      const args = [
+        "test-run",
+        fixture(`${script}.xlsx`),
+        "--script",
+        script,
+        "--platform",
+        server.url,
+        "--config",
+        fixture("platform-state.json"),
+      ];
       const run = await runCliAsync([...args, "--out", out], { env });
       expect(run.stderr).toBe("");
       reports[script] = flatRows(readJson<Report>(join(out, "report.json")));
@@ -49,9 +58,21 @@ describe("test-run over the variants of platform serve", () => {
       counts[variant!] = other.requests;
     }
     // GET /api/2 and each list twice (its page, then the empty page that ends it); relations: one read per client named.
-    expect(plain.requests).toEqual({ "new-clients": 5, "new-professionals": 5, relations: 5 + 3, "update-clients": 3, "update-professionals": 3 });
+    expect(plain.requests).toEqual({
+      "new-clients": 5,
+      "new-professionals": 5,
+      relations: 5 + 3,
+      "update-clients": 3,
+      "update-professionals": 3,
+    });
     // Pages of 2 (the sample state holds 3 clients and 2 professionals): one more page of clients.
-    expect(counts.paged).toEqual({ "new-clients": 6, "new-professionals": 6, relations: 6 + 3, "update-clients": 4, "update-professionals": 3 });
+    expect(counts.paged).toEqual({
+      "new-clients": 6,
+      "new-professionals": 6,
+      relations: 6 + 3,
+      "update-clients": 4,
+      "update-professionals": 3,
+    });
     // Without roles in the list: one read per professional a row names (two in the new-professionals sheet), none otherwise.
     expect(counts["no-roles-in-list"]).toEqual({ ...plain.requests, "new-professionals": 5 + 2 });
     expect(dump(db)).toEqual(before);
@@ -59,7 +80,19 @@ describe("test-run over the variants of platform serve", () => {
 
   it("writes every request into mdimport.log, without personal data or the token, and a summary line at the end", async () => {
     const { dir, db } = freshPlatform();
-    const server = await servePlatform(db, "--token", token, "--fail-rate", "0.3", "--seed", "4", "--variant", "paged", "--page-size", "1");
+    const server = await servePlatform(
+      db,
+      "--token",
+      token,
+      "--fail-rate",
+      "0.3",
+      "--seed",
+      "4",
+      "--variant",
+      "paged",
+      "--page-size",
+      "1",
+    );
     try {
       const out = join(dir, "tr");
       const run = await runCliAsync(
@@ -80,7 +113,12 @@ describe("test-run over the variants of platform serve", () => {
       expect(run.stderr).toBe("");
       const lines = readFileSync(join(out, "mdimport.log"), "utf8").trim().split("\n");
       const requests = lines.map(
-        (l) => JSON.parse(l) as { msg: string; request?: Record<string, unknown>; requests?: { requests: number; retries: number } },
+        (l) =>
+          JSON.parse(l) as {
+            msg: string;
+            request?: Record<string, unknown>;
+            requests?: { requests: number; retries: number };
+          },
       );
       const entries = requests.filter((l) => l.msg === "request").map((l) => l.request!);
       const stats = await server.stats();
@@ -107,20 +145,42 @@ describe("test-run over the variants of platform serve", () => {
     // The test run is told the platform always allows changes; the store protects external accounts.
     const settings = join(dir, "settings.json");
     writeFileSync(settings, JSON.stringify({ client_fields: {}, details_protection: "always_allow" }));
-    const server = await servePlatform(db, "--token", token, "--variant", "no-roles-in-list,paged,create-empty,links-only", "--page-size", "2");
+    const server = await servePlatform(
+      db,
+      "--token",
+      token,
+      "--variant",
+      "no-roles-in-list,paged,create-empty,links-only",
+      "--page-size",
+      "2",
+    );
     try {
       for (const script of ["new-professionals", "update-clients"] as const) {
         const common = [fixture(`${script}.xlsx`), "--script", script, "--platform", server.url, "--config", settings];
-        expect((await runCliAsync(["test-run", ...common, "--out", join(dir, `tr-${script}`)], { env })).stderr).toBe("");
+        expect((await runCliAsync(["test-run", ...common, "--out", join(dir, `tr-${script}`)], { env })).stderr).toBe(
+          "",
+        );
         const approved = readJson<Report>(join(dir, `tr-${script}`, "report.json"));
         const run = await runCliAsync(
-          ["run", ...common, "--approved", join(dir, `tr-${script}`, "report.json"), "--welcome-mail", "no", "--out", join(dir, `run-${script}`)],
+          [
+            "run",
+            ...common,
+            "--approved",
+            join(dir, `tr-${script}`, "report.json"),
+            "--welcome-mail",
+            "no",
+            "--out",
+            join(dir, `run-${script}`),
+          ],
           { env },
         );
         expect(run.stderr).toBe("");
         const report = readJson<Report>(join(dir, `run-${script}`, "report.json"));
         const planned = approved.rows.filter((r) => r.status === "planned").map((r) => r.row);
-        const external = script === "update-clients" ? report.rows.filter((r) => r.reasons.some((x) => x.code === "externally_managed")) : [];
+        const external =
+          script === "update-clients"
+            ? report.rows.filter((r) => r.reasons.some((x) => x.code === "externally_managed"))
+            : [];
         expect(external.map((r) => r.status)).toEqual(script === "update-clients" ? ["failed"] : []);
         expect(report.rows.filter((r) => r.status === "done").map((r) => r.row)).toEqual(
           planned.filter((row) => !external.some((r) => r.row === row)),

@@ -4,7 +4,14 @@ import { createHash } from "node:crypto";
 import { strToU8, zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { fixture, flatRows, readJson, runCli } from "../support/cli.js";
-import { clientsSheet, dump, freshPlatform, journalRows, killWhenJournalGrows, servePlatform } from "../support/platform.js";
+import {
+  clientsSheet,
+  dump,
+  freshPlatform,
+  journalRows,
+  killWhenJournalGrows,
+  servePlatform,
+} from "../support/platform.js";
 
 type Report = {
   platform: string;
@@ -18,43 +25,55 @@ const env = { MDIMPORT_TOKEN: token };
 const serve = (db: string, ...args: string[]) => servePlatform(db, "--token", token, ...args);
 
 describe("mdimport over HTTP against platform serve", () => {
-  it.each(scripts)("test-run of %s gives the same report as against the local platform, and changes nothing", async (script) => {
-    const { dir, db } = freshPlatform();
-    const local = runCli(["test-run", fixture(`${script}.xlsx`), "--script", script, "--db", db, "--out", join(dir, "local")]);
-    const before = dump(db);
-    const server = await serve(db);
-    try {
-      const http = runCli(
-        [
-          "test-run",
-          fixture(`${script}.xlsx`),
-          "--script",
-          script,
-          "--platform",
-          server.url,
-          "--config",
-          fixture("platform-state.json"),
-          "--out",
-          join(dir, "http"),
-        ],
-        { env },
-      );
-      expect(http.stderr).toBe("");
-      expect(http.code).toBe(local.code);
-      expect(http.stdout).toContain(`platform ${server.url}: mode training`);
-      const report = readJson<Report>(join(dir, "http", "report.json"));
-      expect(report.platform).toBe(server.url);
-      expect(flatRows(report)).toEqual(flatRows(readJson<Report>(join(dir, "local", "report.json"))));
-      const stats = await server.stats();
-      // GET /api/2, the two lists (each a page and the empty page that ends it), and for
-      // relations one read per client named: never one per row.
-      expect(stats.requests).toBeLessThanOrEqual(script === "relations" ? 5 + 6 : 5);
-      expect(stats.byStatus).toEqual({ 200: stats.requests });
-    } finally {
-      expect(await server.stop()).toBe(0);
-    }
-    expect(dump(db)).toEqual(before);
-  });
+  it.each(scripts)(
+    "test-run of %s gives the same report as against the local platform, and changes nothing",
+    async (script) => {
+      const { dir, db } = freshPlatform();
+      const local = runCli([
+        "test-run",
+        fixture(`${script}.xlsx`),
+        "--script",
+        script,
+        "--db",
+        db,
+        "--out",
+        join(dir, "local"),
+      ]);
+      const before = dump(db);
+      const server = await serve(db);
+      try {
+        const http = runCli(
+          [
+            "test-run",
+            fixture(`${script}.xlsx`),
+            "--script",
+            script,
+            "--platform",
+            server.url,
+            "--config",
+            fixture("platform-state.json"),
+            "--out",
+            join(dir, "http"),
+          ],
+          { env },
+        );
+        expect(http.stderr).toBe("");
+        expect(http.code).toBe(local.code);
+        expect(http.stdout).toContain(`platform ${server.url}: mode training`);
+        const report = readJson<Report>(join(dir, "http", "report.json"));
+        expect(report.platform).toBe(server.url);
+        expect(flatRows(report)).toEqual(flatRows(readJson<Report>(join(dir, "local", "report.json"))));
+        const stats = await server.stats();
+        // GET /api/2, the two lists (each a page and the empty page that ends it), and for
+        // relations one read per client named: never one per row.
+        expect(stats.requests).toBeLessThanOrEqual(script === "relations" ? 5 + 6 : 5);
+        expect(stats.byStatus).toEqual({ 200: stats.requests });
+      } finally {
+        expect(await server.stop()).toBe(0);
+      }
+      expect(dump(db)).toEqual(before);
+    },
+  );
 
   it("runs with 5% failures and a tight rate limit: every row done exactly once, welcome e-mails as asked", async () => {
     const { dir, db } = freshPlatform();
@@ -85,7 +104,11 @@ describe("mdimport over HTTP against platform serve", () => {
       );
       expect(run.stderr).toBe("");
       expect(run.code).toBe(0);
-      expect(readJson<Report>(join(dir, "run", "report.json")).summary).toMatchObject({ done: 150, failed: 0, dropout: 0 });
+      expect(readJson<Report>(join(dir, "run", "report.json")).summary).toMatchObject({
+        done: 150,
+        failed: 0,
+        dropout: 0,
+      });
       const done = journalRows(join(dir, "run", "journal.jsonl"), "done");
       expect(done).toHaveLength(150);
       expect(new Set(done).size).toBe(150);
@@ -133,7 +156,11 @@ describe("mdimport over HTTP against platform serve", () => {
       const again = runCli(args, { env });
       expect(again.stderr).toBe("");
       expect(again.code).toBe(0);
-      expect(readJson<Report>(join(dir, "run", "report.json")).summary).toMatchObject({ done: rows, failed: 0, dropout: 0 });
+      expect(readJson<Report>(join(dir, "run", "report.json")).summary).toMatchObject({
+        done: rows,
+        failed: 0,
+        dropout: 0,
+      });
       const done = journalRows(journalPath, "done");
       expect(new Set(done).size).toBe(done.length);
     } finally {
@@ -156,7 +183,19 @@ describe("mdimport over HTTP against platform serve", () => {
       expect(runCli(["test-run", input, ...common, "--out", join(dir, "tr")], { env }).code).toBe(0);
       const approval = join(dir, "tr", "report.json");
       // No --out: the folder is derived from the approval.
-      const args = ["run", input, ...common, "--approved", approval, "--welcome-mail", "no", "--rate", "500", "--concurrency", "8"];
+      const args = [
+        "run",
+        input,
+        ...common,
+        "--approved",
+        approval,
+        "--welcome-mail",
+        "no",
+        "--rate",
+        "500",
+        "--concurrency",
+        "8",
+      ];
       const digest = createHash("sha256").update(readFileSync(approval)).digest("hex");
       const journalPath = join(dir, "mdimport-out", `run-${digest.slice(0, 16)}`, "journal.jsonl");
       await killWhenJournalGrows(args, journalPath, 4_000, env, { cwd: dir });
@@ -193,26 +232,39 @@ describe("mdimport over HTTP against platform serve", () => {
     const server = await serve(db);
     const input = fixture("new-clients.xlsx");
     try {
-      const wrong = runCli(["test-run", input, "--script", "new-clients", "--platform", server.url, "--out", join(dir, "a")], {
-        env: { MDIMPORT_TOKEN: "not-the-token" },
-      });
+      const wrong = runCli(
+        ["test-run", input, "--script", "new-clients", "--platform", server.url, "--out", join(dir, "a")],
+        {
+          env: { MDIMPORT_TOKEN: "not-the-token" },
+        },
+      );
       expect(wrong.code).toBe(4);
       expect(wrong.stderr).toMatch(
         /^mdimport: The platform at 127\.0\.0\.1:\d+ refused the token \(401\): check MDIMPORT_TOKEN or --token-file\.\n$/,
       );
       expect(wrong.stderr).not.toContain("not-the-token");
-      const none = runCli(["test-run", input, "--script", "new-clients", "--platform", server.url], { env: { MDIMPORT_TOKEN: "" } });
+      const none = runCli(["test-run", input, "--script", "new-clients", "--platform", server.url], {
+        env: { MDIMPORT_TOKEN: "" },
+      });
       expect(none.code).toBe(2);
       expect(none.stderr).toContain("needs the API token: set MDIMPORT_TOKEN or give --token-file");
       // The token is never an argument.
-      expect(runCli(["test-run", input, "--script", "new-clients", "--platform", server.url, "--token", token]).code).toBe(2);
+      expect(
+        runCli(["test-run", input, "--script", "new-clients", "--platform", server.url, "--token", token]).code,
+      ).toBe(2);
     } finally {
       await server.stop();
     }
-    const gone = runCli(["test-run", input, "--script", "new-clients", "--platform", server.url, "--out", join(dir, "b")], { env });
+    const gone = runCli(
+      ["test-run", input, "--script", "new-clients", "--platform", server.url, "--out", join(dir, "b")],
+      { env },
+    );
     expect(gone.code).toBe(4);
     expect(gone.stderr).toContain(`Cannot reach the platform at ${server.url.slice("http://".length)}`);
-    const plain = runCli(["test-run", input, "--script", "new-clients", "--platform", "http://voorbeeld.minddistrict.com"], { env });
+    const plain = runCli(
+      ["test-run", input, "--script", "new-clients", "--platform", "http://voorbeeld.minddistrict.com"],
+      { env },
+    );
     expect(plain.code).toBe(2);
     expect(plain.stderr).toContain("plain http:// is allowed only on a loopback address");
   });
@@ -224,9 +276,14 @@ describe("mdimport over HTTP against platform serve", () => {
     const sheet = join(dir, "not-a-workbook.xlsx");
     writeFileSync(sheet, zipSync({ "hello.txt": strToU8("no workbook part here") }));
     try {
-      const run = runCli(["test-run", sheet, "--script", "new-clients", "--platform", server.url, "--out", join(dir, "out")], { env });
+      const run = runCli(
+        ["test-run", sheet, "--script", "new-clients", "--platform", server.url, "--out", join(dir, "out")],
+        { env },
+      );
       expect(run.code).toBe(3);
-      expect(run.stderr).toBe("mdimport: The file is a zip archive but not an Excel workbook (.xlsx): it has no workbook part.\n");
+      expect(run.stderr).toBe(
+        "mdimport: The file is a zip archive but not an Excel workbook (.xlsx): it has no workbook part.\n",
+      );
     } finally {
       await server.stop();
     }
@@ -237,21 +294,44 @@ describe("mdimport over HTTP against platform serve", () => {
     const server = await serve(db, "--mode", "production");
     try {
       const input = fixture("update-clients.xlsx");
-      const common = ["--script", "update-clients", "--platform", server.url, "--config", fixture("platform-state.json")];
+      const common = [
+        "--script",
+        "update-clients",
+        "--platform",
+        server.url,
+        "--config",
+        fixture("platform-state.json"),
+      ];
       const testRun = runCli(["test-run", input, ...common, "--out", join(dir, "tr")], { env });
       expect(testRun.stdout).toContain(`platform ${server.url}: production`);
-      const refused = runCli(["run", input, ...common, "--approved", join(dir, "tr", "report.json"), "--out", join(dir, "r1")], { env });
+      const refused = runCli(
+        ["run", input, ...common, "--approved", join(dir, "tr", "report.json"), "--out", join(dir, "r1")],
+        { env },
+      );
       expect(refused.code).toBe(2);
       expect(refused.stderr).toContain("give --production to confirm");
       expect(existsSync(join(dir, "r1"))).toBe(false);
-      const confirmed = runCli(["run", input, ...common, "--approved", join(dir, "tr", "report.json"), "--production", "--out", join(dir, "r2")], {
-        env,
-      });
+      const confirmed = runCli(
+        [
+          "run",
+          input,
+          ...common,
+          "--approved",
+          join(dir, "tr", "report.json"),
+          "--production",
+          "--out",
+          join(dir, "r2"),
+        ],
+        {
+          env,
+        },
+      );
       expect(confirmed.stderr).toBe("");
       expect(readJson<Report>(join(dir, "r2", "report.json")).summary.done).toBeGreaterThan(0);
       // The token appears in no output.
       for (const out of ["tr", "r2"]) {
-        for (const file of readdirSync(join(dir, out))) expect(readFileSync(join(dir, out, file)).includes(token)).toBe(false);
+        for (const file of readdirSync(join(dir, out)))
+          expect(readFileSync(join(dir, out, file)).includes(token)).toBe(false);
       }
       expect(testRun.stdout + testRun.stderr + confirmed.stdout).not.toContain(token);
     } finally {

@@ -64,7 +64,11 @@ export function checkJunit(xml: string): XmlNode[] {
     }
     const failed = cases.filter((c) => c.children.some((x) => x.name === "failure")).length;
     const erred = cases.filter((c) => c.children.some((x) => x.name === "error")).length;
-    expect([count(suite, "tests"), count(suite, "failures"), count(suite, "errors")]).toEqual([cases.length, failed, erred]);
+    expect([count(suite, "tests"), count(suite, "failures"), count(suite, "errors")]).toEqual([
+      cases.length,
+      failed,
+      erred,
+    ]);
     tests += cases.length;
     failures += failed;
     errors += erred;

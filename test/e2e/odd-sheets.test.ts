@@ -12,14 +12,25 @@ type Report = {
 };
 
 const cell = (ref: string, text: string) => `<c r="${ref}" t="inlineStr"><is><t>${text}</t></is></c>`;
-const row = (n: number, cells: [string, string][]) => `<row r="${n}">${cells.map(([col, text]) => cell(`${col}${n}`, text)).join("")}</row>`;
+const row = (n: number, cells: [string, string][]) =>
+  `<row r="${n}">${cells.map(([col, text]) => cell(`${col}${n}`, text)).join("")}</row>`;
 
 /** Writes a one-sheet workbook whose sheetData is `rows` (and what follows it) and validates it as new-clients. */
 function validate(rows: string, after = "", extra: string[] = []) {
   const dir = tempDir();
   const xml = sheetXml(rows).replace("</sheetData>", `</sheetData>${after}`);
   writeFileSync(join(dir, "sheet.xlsx"), buildXlsx({ sheets: [{ name: "Blad1", xml }] }));
-  const run = runCli(["validate", join(dir, "sheet.xlsx"), "--script", "new-clients", "--out", join(dir, "out"), "--lang", "en", ...extra]);
+  const run = runCli([
+    "validate",
+    join(dir, "sheet.xlsx"),
+    "--script",
+    "new-clients",
+    "--out",
+    join(dir, "out"),
+    "--lang",
+    "en",
+    ...extra,
+  ]);
   return { run, dir, report: () => readJson<Report>(join(dir, "out", "report.json")) };
 }
 
@@ -57,7 +68,8 @@ describe("odd workbooks get a clear answer", () => {
       expect.objectContaining({
         code: "merged_cells",
         ranges: "C2:C3",
-        message: "Merged cells (C2:C3): only the top-left cell of such a range holds a value; the other cells were read as empty.",
+        message:
+          "Merged cells (C2:C3): only the top-left cell of such a range holds a value; the other cells were read as empty.",
       }),
     );
   });
@@ -100,7 +112,9 @@ describe("odd workbooks get a clear answer", () => {
     ]);
     const { run } = validate(rows);
     expect(run.code).toBe(3);
-    expect(run.stderr).toBe('mdimport: Columns A ("E-mailadres") and D ("E-mail") both hold E-mailadres; remove one of them.\n');
+    expect(run.stderr).toBe(
+      'mdimport: Columns A ("E-mailadres") and D ("E-mail") both hold E-mailadres; remove one of them.\n',
+    );
   });
 
   it("takes the first non-empty row as the header, and counts rows as Excel shows them", () => {
@@ -150,7 +164,16 @@ describe("odd workbooks get a clear answer", () => {
     expect(refused.stderr).toMatch(
       /inflates more than 200 times its packed size; it is refused as a possible zip bomb \(if the workbook is genuine, raise --max-ratio\)\.\n$/,
     );
-    const raised = runCli(["validate", join(dir, "padded.xlsx"), "--script", "new-clients", "--out", join(dir, "b"), "--max-ratio", "100000"]);
+    const raised = runCli([
+      "validate",
+      join(dir, "padded.xlsx"),
+      "--script",
+      "new-clients",
+      "--out",
+      join(dir, "b"),
+      "--max-ratio",
+      "100000",
+    ]);
     expect(raised.stderr).toBe("");
     expect(raised.code).toBe(0);
     const small = runCli([

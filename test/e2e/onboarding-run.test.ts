@@ -16,7 +16,11 @@ type Rows = Record<string, string>[];
  * The English onboarding template filled in by header, sheet by sheet; `extra` adds sheets at
  * the end (after the explanation sheet) with the header row of the template sheet named.
  */
-async function onboardingWorkbook(path: string, sheets: Rows[], extra: { name: string; like: number; rows: Rows }[] = []): Promise<string> {
+async function onboardingWorkbook(
+  path: string,
+  sheets: Rows[],
+  extra: { name: string; like: number; rows: Rows }[] = [],
+): Promise<string> {
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.readFile(join(repoRoot, "templates", "onboarding.en.xlsx"));
   const headersOf = (sheet: ExcelJS.Worksheet) => (sheet.getRow(1).values as (string | undefined)[]).slice(1);
@@ -105,7 +109,8 @@ const unnoted = (stderr: string) =>
     .filter((line) => !/^mdimport: note: .*recognised from the headers/.test(line))
     .join("\n");
 const dumpOf = (db: string) => JSON.parse(runCli(["platform", "dump", "--db", db]).stdout) as State;
-const statuses = (sheet: SheetJson | undefined) => sheet?.rows.map((r) => [r.row, r.status, ...r.reasons.map((x) => x.code)]);
+const statuses = (sheet: SheetJson | undefined) =>
+  sheet?.rows.map((r) => [r.row, r.status, ...r.reasons.map((x) => x.code)]);
 /** The journal's row entries of one type, as `<sheet>:<row>` keys. */
 const journalKeys = (path: string, type: string) =>
   readFileSync(path, "utf8")
@@ -119,7 +124,9 @@ const journalKeys = (path: string, type: string) =>
 function linksOf(state: State): string[] {
   const clientId = new Map(state.clients.map((c) => [c.md_id, c.id]));
   const professionalId = new Map(state.professionals.map((p) => [p.md_id, p.id]));
-  return state.relations.map((r) => `${professionalId.get(r.professional_md_id) ?? "?"}→${clientId.get(r.client_md_id) ?? "?"}`).sort();
+  return state.relations
+    .map((r) => `${professionalId.get(r.professional_md_id) ?? "?"}→${clientId.get(r.client_md_id) ?? "?"}`)
+    .sort();
 }
 const expectedLinks = ["P-401→C-301", "P-401→EXT-1002", "P-402→C-302", "PRO-1→C-302", "PRO-1→EXT-1001"];
 
@@ -139,7 +146,19 @@ async function approved(extraRows: { clients?: Rows; relations?: Rows } = {}) {
 describe("run --all-sheets: an onboarding workbook carried out in dependency order", () => {
   it("creates every account and links them all, the relations given the new accounts' Minddistrict IDs; a rerun creates nothing", async () => {
     const { dir, db, file, approval } = await approved();
-    const args = ["run", file, "--all-sheets", "--db", db, "--approved", approval, "--welcome-mail", "clients=yes,professionals=no", "--lang", "en"];
+    const args = [
+      "run",
+      file,
+      "--all-sheets",
+      "--db",
+      db,
+      "--approved",
+      approval,
+      "--welcome-mail",
+      "clients=yes,professionals=no",
+      "--lang",
+      "en",
+    ];
     const run = runCli([...args, "--out", join(dir, "run")]);
     expect(unnoted(run.stderr)).toBe("");
     expect(run.code).toBe(0);
@@ -173,8 +192,15 @@ describe("run --all-sheets: an onboarding workbook carried out in dependency ord
     const done = journalKeys(join(dir, "run", "journal.jsonl"), "done");
     expect(done.sort()).toEqual(["1:2", "1:3", "2:2", "2:3", "3:2", "3:3", "3:4", "3:5"]);
     // The header line records the answers per kind.
-    const header = JSON.parse(readFileSync(join(dir, "run", "journal.jsonl"), "utf8").split("\n")[0]!) as Record<string, unknown>;
-    expect(header).toMatchObject({ type: "run", script: "workbook", welcome_mail: { clients: "yes", professionals: "no" } });
+    const header = JSON.parse(readFileSync(join(dir, "run", "journal.jsonl"), "utf8").split("\n")[0]!) as Record<
+      string,
+      unknown
+    >;
+    expect(header).toMatchObject({
+      type: "run",
+      script: "workbook",
+      welcome_mail: { clients: "yes", professionals: "no" },
+    });
     // report.xlsx: a report sheet per input sheet, the IDs of the new accounts, the summary.
     const xlsx = new ExcelJS.Workbook();
     await xlsx.xlsx.readFile(join(dir, "run", "report.xlsx"));
@@ -182,7 +208,9 @@ describe("run --all-sheets: an onboarding workbook carried out in dependency ord
     const ids = (xlsx.getWorksheet("IDs")?.getSheetValues() ?? []).slice(2).map((r) => (r as unknown[]).slice(1, 3));
     expect(ids).toHaveLength(4);
     expect(ids).toContainEqual(["C-301", clientSheet!.rows[0]!.md_id]);
-    const summary = (xlsx.getWorksheet("Summary")?.getSheetValues() ?? []).map((r) => ((r as unknown[]) ?? []).slice(1, 3).join(": "));
+    const summary = (xlsx.getWorksheet("Summary")?.getSheetValues() ?? []).map((r) =>
+      ((r as unknown[]) ?? []).slice(1, 3).join(": "),
+    );
     expect(summary).toContain("Welcome e-mails (new-clients): yes");
     expect(summary).toContain("Welcome e-mails (new-professionals): no");
     expect(readFileSync(join(dir, "run", "report.json"), "utf8")).not.toMatch(/example\.org|Nieuw|C-30|P-40/);
@@ -276,7 +304,13 @@ describe("run --all-sheets: an onboarding workbook carried out in dependency ord
           { "Professional ID": "P-601", "Client ID": "C-702" },
         ],
       ],
-      [{ name: "More clients", like: 0, rows: [client("C-701", "Fien", { BSN: "111222333" }), client("C-702", "Gijs")] }],
+      [
+        {
+          name: "More clients",
+          like: 0,
+          rows: [client("C-701", "Fien", { BSN: "111222333" }), client("C-702", "Gijs")],
+        },
+      ],
     );
     expect(runCli(["test-run", file, "--all-sheets", "--db", db, "--out", join(dir, "tr")]).code).toBe(0);
     const args = [
@@ -310,11 +344,20 @@ describe("run --all-sheets: an onboarding workbook carried out in dependency ord
       [3, "dropout", "depends_on_row"],
       [4, "dropout", "depends_on_row"],
     ]);
-    expect(byName.get("Relations")!.rows[2]!.reasons[0]).toMatchObject({ field: "client_id", ref: { sheet: 5, row: 3 } });
+    expect(byName.get("Relations")!.rows[2]!.reasons[0]).toMatchObject({
+      field: "client_id",
+      ref: { sheet: 5, row: 3 },
+    });
     expect(dumpOf(db).relations).toHaveLength(1);
 
     // A resume keeps the first start's welcome-mail answers: another is refused (exit 5), nothing done.
-    const otherAnswer = runCli([...args.slice(0, -4), "--welcome-mail", "clients=yes,professionals=no", "--out", join(dir, "run")]);
+    const otherAnswer = runCli([
+      ...args.slice(0, -4),
+      "--welcome-mail",
+      "clients=yes,professionals=no",
+      "--out",
+      join(dir, "run"),
+    ]);
     expect(otherAnswer.code).toBe(5);
     expect(otherAnswer.stderr).toContain(
       "This run was started with --welcome-mail clients=no,professionals=no; resume it with the same answer, not clients=yes,professionals=no.",
@@ -344,7 +387,19 @@ describe("run --all-sheets: an onboarding workbook carried out in dependency ord
     ["during the relations", "done:3:3"],
   ])("killed (SIGKILL) %s, the same command completes the rest, nothing done twice", async (_, step) => {
     const { dir, db, file, approval } = await approved();
-    const args = ["run", file, "--all-sheets", "--db", db, "--approved", approval, "--welcome-mail", "yes", "--out", join(dir, "run")];
+    const args = [
+      "run",
+      file,
+      "--all-sheets",
+      "--db",
+      db,
+      "--approved",
+      approval,
+      "--welcome-mail",
+      "yes",
+      "--out",
+      join(dir, "run"),
+    ];
     const killed = runCli(args, { env: { MDIMPORT_TEST_KILL_AT: step } });
     expect(killed.code).toBeNull();
     const journal = join(dir, "run", "journal.jsonl");
@@ -379,7 +434,17 @@ describe("run --all-sheets: an onboarding workbook carried out in dependency ord
       "mdimport: The approval report.json is the test run of a workbook of several sheets (--all-sheets), not of one sheet; run it with --all-sheets.\n",
     ]);
     runCli(["test-run", file, "--sheet", "Clients", "--db", db, "--out", join(dir, "tr-one")]);
-    const reverse = runCli(["run", file, "--all-sheets", "--db", db, "--approved", join(dir, "tr-one", "report.json"), "--welcome-mail", "no"]);
+    const reverse = runCli([
+      "run",
+      file,
+      "--all-sheets",
+      "--db",
+      db,
+      "--approved",
+      join(dir, "tr-one", "report.json"),
+      "--welcome-mail",
+      "no",
+    ]);
     expect(reverse.code).toBe(5);
     expect(reverse.stderr).toMatch(/is the test run of one sheet \(script new-clients\), not of a workbook/);
     // A kind without an answer: exit 2 naming it.
@@ -425,7 +490,11 @@ describe("run --all-sheets: an onboarding workbook carried out in dependency ord
       "mdimport: run of new-clients needs an answer for clients: --welcome-mail yes|no or clients=yes|no; the organisation must have said whether welcome e-mails may be sent.\n",
     ]);
     // A sheet renamed since the test run (the same bytes otherwise cannot be: another sha256).
-    const renamed = await onboardingWorkbook(join(dir, "renamed.xlsx"), [clients, professionals, relations], [{ name: "Extra", like: 0, rows: [] }]);
+    const renamed = await onboardingWorkbook(
+      join(dir, "renamed.xlsx"),
+      [clients, professionals, relations],
+      [{ name: "Extra", like: 0, rows: [] }],
+    );
     const changed = run(["--all-sheets", "--welcome-mail", "no"], renamed);
     expect(changed.code).toBe(5);
     expect(changed.stderr).toContain("sha256 differs");
@@ -442,9 +511,25 @@ describe("run --all-sheets over HTTP (platform serve) with faults", () => {
   it("killed between the accounts and the relations, the same command completes the rest; nothing done twice", async () => {
     const { dir, db } = freshPlatform();
     const file = await onboardingWorkbook(join(dir, "onboarding.xlsx"), [clients, professionals, relations]);
-    const server = await servePlatform(db, "--token", token, "--fail-rate", "0.1", "--seed", "14", "--variant", "links-only");
+    const server = await servePlatform(
+      db,
+      "--token",
+      token,
+      "--fail-rate",
+      "0.1",
+      "--seed",
+      "14",
+      "--variant",
+      "links-only",
+    );
     try {
-      const common = ["--all-sheets", "--platform", server.url, "--config", join(repoRoot, "fixtures", "platform-state.json")];
+      const common = [
+        "--all-sheets",
+        "--platform",
+        server.url,
+        "--config",
+        join(repoRoot, "fixtures", "platform-state.json"),
+      ];
       const testRun = runCli(["test-run", file, ...common, "--out", join(dir, "tr")], { env });
       expect(testRun.code, testRun.stderr).toBe(0);
       const args = [

@@ -34,13 +34,31 @@ async function onboardingWorkbook(path: string, lang: "nl" | "en" | "de", sheets
 const clients: Rows = [
   { "Client ID": "C-101", "Email address": "anna.nieuw@example.org", "First name": "Anna", "Last name": "Nieuw" },
   // Not a date: the row is invalid, and the relation naming C-102 cannot be carried out either.
-  { "Client ID": "C-102", "Email address": "bob.nieuw@example.org", "First name": "Bob", "Last name": "Nieuw", "Date of birth": "31/02/1990" },
+  {
+    "Client ID": "C-102",
+    "Email address": "bob.nieuw@example.org",
+    "First name": "Bob",
+    "Last name": "Nieuw",
+    "Date of birth": "31/02/1990",
+  },
   // The e-mail address a new professional also has.
   { "Client ID": "C-103", "Email address": "shared@example.org", "First name": "Cor", "Last name": "Nieuw" },
 ];
 const professionals: Rows = [
-  { "Professional ID": "P-201", "Email address": "piet.nieuw@example.org", "First name": "Piet", "Last name": "Nieuw", Role: "Professional" },
-  { "Professional ID": "P-202", "Email address": "shared@example.org", "First name": "Sam", "Last name": "Nieuw", Role: "Professional" },
+  {
+    "Professional ID": "P-201",
+    "Email address": "piet.nieuw@example.org",
+    "First name": "Piet",
+    "Last name": "Nieuw",
+    Role: "Professional",
+  },
+  {
+    "Professional ID": "P-202",
+    "Email address": "shared@example.org",
+    "First name": "Sam",
+    "Last name": "Nieuw",
+    Role: "Professional",
+  },
 ];
 const relations: Rows = [
   { "Professional ID": "P-201", "Client ID": "C-101" },
@@ -56,7 +74,12 @@ interface SheetJson {
   header_row: number;
   columns: Record<string, string>;
   summary: Record<string, number>;
-  rows: { row: number; status: string; reasons: { code: string; field?: string; ref?: unknown; message: string }[]; depends_on?: unknown }[];
+  rows: {
+    row: number;
+    status: string;
+    reasons: { code: string; field?: string; ref?: unknown; message: string }[];
+    depends_on?: unknown;
+  }[];
 }
 interface WorkbookJson {
   mode: string;
@@ -69,7 +92,11 @@ interface WorkbookJson {
 }
 
 const flat = (sheet: SheetJson) =>
-  sheet.rows.map((r) => [r.row, r.status, ...r.reasons.map((reason) => `${reason.code}:${JSON.stringify(reason.ref ?? null)}`)]);
+  sheet.rows.map((r) => [
+    r.row,
+    r.status,
+    ...r.reasons.map((reason) => `${reason.code}:${JSON.stringify(reason.ref ?? null)}`),
+  ]);
 
 describe("an onboarding workbook: clients, professionals and relations in one test run (--all-sheets)", () => {
   const dir = tempDir();
@@ -152,7 +179,10 @@ describe("an onboarding workbook: clients, professionals and relations in one te
   });
 
   it("changes nothing on the platform", () => {
-    const state = JSON.parse(runCli(["platform", "dump", "--db", db]).stdout) as { clients: unknown[]; relations: unknown[] };
+    const state = JSON.parse(runCli(["platform", "dump", "--db", db]).stdout) as {
+      clients: unknown[];
+      relations: unknown[];
+    };
     expect(state.clients).toHaveLength(4);
     expect(state.relations).toHaveLength(1);
   });
@@ -187,9 +217,21 @@ describe("an onboarding workbook: clients, professionals and relations in one te
     expect(json.code).toBe(1);
     const document = JSON.parse(json.stdout) as { files: { report: WorkbookJson }[] };
     expect(document.files[0]?.report.sheets.map((s) => s.name)).toEqual(["Clients", "Professionals", "Relations"]);
-    const junit = runCli(["test-run", file, "--all-sheets", "--db", db, "--out", join(dir, "junit"), "--format", "junit"]);
+    const junit = runCli([
+      "test-run",
+      file,
+      "--all-sheets",
+      "--db",
+      db,
+      "--out",
+      join(dir, "junit"),
+      "--format",
+      "junit",
+    ]);
     expect(junit.code).toBe(1);
-    const suites = [...junit.stdout.matchAll(/<testsuite name="([^"]*)" tests="(\d+)" failures="(\d+)"/g)].map((m) => m.slice(1));
+    const suites = [...junit.stdout.matchAll(/<testsuite name="([^"]*)" tests="(\d+)" failures="(\d+)"/g)].map((m) =>
+      m.slice(1),
+    );
     expect(suites).toEqual([
       [`${file}/Clients`, "3", "2"],
       [`${file}/Professionals`, "2", "1"],
@@ -205,7 +247,9 @@ describe("an onboarding workbook: clients, professionals and relations in one te
       "mdimport: --all-sheets reads every sheet with the script its headers fit: leave out --script.\n",
     ]);
     expect(runCli(["test-run", file, "--all-sheets", "--sheet", "Clients", "--db", db]).code).toBe(2);
-    expect(runCli(["run", file, "--all-sheets", "--sheet", "Clients", "--approved", "x.json", "--db", db]).code).toBe(2);
+    expect(runCli(["run", file, "--all-sheets", "--sheet", "Clients", "--approved", "x.json", "--db", db]).code).toBe(
+      2,
+    );
     const run = runCli([
       "run",
       file,
@@ -221,7 +265,9 @@ describe("an onboarding workbook: clients, professionals and relations in one te
       join(dir, "run"),
     ]);
     expect(run.code).toBe(5);
-    expect(run.stderr).toContain("is the test run of a workbook of several sheets (--all-sheets), not of one sheet; run it with --all-sheets.");
+    expect(run.stderr).toContain(
+      "is the test run of a workbook of several sheets (--all-sheets), not of one sheet; run it with --all-sheets.",
+    );
     expect(existsSync(join(dir, "run"))).toBe(false);
     expect(runCli(["run", "--help"]).stdout).toContain("--all-sheets");
   });
@@ -235,14 +281,23 @@ describe("an onboarding workbook: clients, professionals and relations in one te
     expect([run.code, run.stderr]).toEqual([3, "mdimport: No sheet of notes.xlsx has headers that fit a script.\n"]);
   });
 
-  it.each(["nl", "en", "de"] as const)("recognises the %s template sheet by sheet and skips its explanation sheet", (lang) => {
-    const out = join(dir, `template-${lang}`);
-    const run = runCli(["validate", join(repoRoot, "templates", `onboarding.${lang}.xlsx`), "--all-sheets", "--out", out]);
-    // The sheets have headers and no data: that is never clean.
-    expect(run.code).toBe(1);
-    const report = readJson<WorkbookJson>(join(out, "report.json"));
-    expect(report.sheets.map((s) => s.script)).toEqual(["new-clients", "new-professionals", "relations"]);
-    expect(report.warnings.map((w) => w.code)).toEqual(["sheet_skipped"]);
-    expect(run.stderr.match(/recognised from the headers/g)).toHaveLength(3);
-  });
+  it.each(["nl", "en", "de"] as const)(
+    "recognises the %s template sheet by sheet and skips its explanation sheet",
+    (lang) => {
+      const out = join(dir, `template-${lang}`);
+      const run = runCli([
+        "validate",
+        join(repoRoot, "templates", `onboarding.${lang}.xlsx`),
+        "--all-sheets",
+        "--out",
+        out,
+      ]);
+      // The sheets have headers and no data: that is never clean.
+      expect(run.code).toBe(1);
+      const report = readJson<WorkbookJson>(join(out, "report.json"));
+      expect(report.sheets.map((s) => s.script)).toEqual(["new-clients", "new-professionals", "relations"]);
+      expect(report.warnings.map((w) => w.code)).toEqual(["sheet_skipped"]);
+      expect(run.stderr.match(/recognised from the headers/g)).toHaveLength(3);
+    },
+  );
 });

@@ -12,12 +12,21 @@ describe("option errors a person understands, in one sentence, exit 2", () => {
       ["test-run", sheet, "--script", "relations", "--scirpt=relations", "--platfrom", "local"],
       "mdimport: unknown option --scirpt; did you mean --script?",
     ],
-    [["run", sheet, "--script", "relations", "--aproved", "x.json"], "mdimport: unknown option --aproved; did you mean --approved?"],
+    [
+      ["run", sheet, "--script", "relations", "--aproved", "x.json"],
+      "mdimport: unknown option --aproved; did you mean --approved?",
+    ],
     [["platform", "serve", "--prot", "0"], "mdimport: unknown option --prot; did you mean --port?"],
     [["validate", sheet, "--script", "relations", "--frobnicate"], "mdimport: unknown option --frobnicate."],
     // A bad number names its option.
-    [["test-run", sheet, "--script", "relations", "--rate", "fast"], 'mdimport: option --rate: "fast" is not a number greater than 0.'],
-    [["validate", sheet, "--script", "relations", "--max-ratio", "0"], 'mdimport: option --max-ratio: "0" is not a whole number greater than 0.'],
+    [
+      ["test-run", sheet, "--script", "relations", "--rate", "fast"],
+      'mdimport: option --rate: "fast" is not a number greater than 0.',
+    ],
+    [
+      ["validate", sheet, "--script", "relations", "--max-ratio", "0"],
+      'mdimport: option --max-ratio: "0" is not a whole number greater than 0.',
+    ],
     [
       ["run", sheet, "--script", "relations", "--approved", "x.json", "--max-failures", "-1"],
       'mdimport: option --max-failures: "-1" is not a whole number of 0 or more.',
@@ -32,8 +41,14 @@ describe("option errors a person understands, in one sentence, exit 2", () => {
       ["validate", sheet, "--script", "clients"],
       'mdimport: option --script: "clients" is not one of new-clients, new-professionals, relations, update-clients, update-professionals.',
     ],
-    [["validate", sheet, "--script", "relations", "--lang", "fr"], 'mdimport: option --lang: "fr" is not one of nl, en, de.'],
-    [["validate", sheet, "--script", "relations", "--lang", "nll"], 'mdimport: option --lang: "nll" is not one of nl, en, de; did you mean nl?'],
+    [
+      ["validate", sheet, "--script", "relations", "--lang", "fr"],
+      'mdimport: option --lang: "fr" is not one of nl, en, de.',
+    ],
+    [
+      ["validate", sheet, "--script", "relations", "--lang", "nll"],
+      'mdimport: option --lang: "nll" is not one of nl, en, de; did you mean nl?',
+    ],
     [
       ["run", sheet, "--script", "relations", "--approved", "x.json", "--welcome-mail", "ja"],
       'mdimport: option --welcome-mail: "ja" is not one of yes, no.',

@@ -1,5 +1,15 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, chownSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { binPath, fixture, readJson, runCli, tempDir } from "../support/cli.js";
@@ -7,7 +17,10 @@ import { binPath, fixture, readJson, runCli, tempDir } from "../support/cli.js";
 const nobody = 65534;
 const isRoot = process.getuid?.() === 0;
 const rootOnly = isRoot ? it : it.skip;
-if (!isRoot) console.warn("out-safety: the cases that need another user (chown, running as uid 65534) are skipped: not running as root");
+if (!isRoot)
+  console.warn(
+    "out-safety: the cases that need another user (chown, running as uid 65534) are skipped: not running as root",
+  );
 
 const validate = (out: string) => ["validate", fixture("new-clients.xlsx"), "--script", "new-clients", "--out", out];
 

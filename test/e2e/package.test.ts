@@ -24,7 +24,13 @@ describe("the packed tarball", () => {
     expect(pack.status).toBe(0);
     const [packed] = JSON.parse(pack.stdout) as { filename: string; files: { path: string }[] }[];
     const files = packed!.files.map((f) => f.path);
-    for (const file of ["package.json", ".prebuild-installrc", "dist/cli/main.js", "dist/input/workbook-worker.js", "templates/new-clients.nl.xlsx"])
+    for (const file of [
+      "package.json",
+      ".prebuild-installrc",
+      "dist/cli/main.js",
+      "dist/input/workbook-worker.js",
+      "templates/new-clients.nl.xlsx",
+    ])
       expect(files).toContain(file);
     expect(files.filter((f) => f.startsWith("src/") || f.startsWith("test/") || f.endsWith(".test.js"))).toEqual([]);
 
@@ -35,7 +41,10 @@ describe("the packed tarball", () => {
     const elsewhere = join(dir, "elsewhere");
     mkdirSync(elsewhere);
     const cli = (...args: string[]) =>
-      spawnSync(process.execPath, [join(unpacked, "package", "dist", "cli", "main.js"), ...args], { cwd: elsewhere, encoding: "utf8" });
+      spawnSync(process.execPath, [join(unpacked, "package", "dist", "cli", "main.js"), ...args], {
+        cwd: elsewhere,
+        encoding: "utf8",
+      });
     expect(cli("--version").stdout).toBe(`${readJson<{ version: string }>(join(repoRoot, "package.json")).version}\n`);
     const template = cli("template", "new-clients", "--lang", "en");
     expect(template.stderr).toBe("");
@@ -47,7 +56,11 @@ describe("the packed tarball", () => {
   });
 
   it("npx mdimport runs in the repo without an npm warning (no unknown key in .npmrc)", () => {
-    const run = spawnSync("npx", ["mdimport", "--version"], { cwd: repoRoot, env: npmEnv(tempDir()), encoding: "utf8" });
+    const run = spawnSync("npx", ["mdimport", "--version"], {
+      cwd: repoRoot,
+      env: npmEnv(tempDir()),
+      encoding: "utf8",
+    });
     expect(run.stderr).toBe("");
     expect(run.stdout).toBe(`${readJson<{ version: string }>(join(repoRoot, "package.json")).version}\n`);
   });

@@ -19,7 +19,11 @@ function personalValues(): string[] {
   );
 }
 
-type CheckJson = { exit_code: number; checks: { fact: string; status: string; seen: string }[]; requests: { requests: number } };
+type CheckJson = {
+  exit_code: number;
+  checks: { fact: string; status: string; seen: string }[];
+  requests: { requests: number };
+};
 
 describe("mdimport platform check", () => {
   it("against plain platform serve: every checkable fact confirmed, a bounded number of requests, nothing written, no personal data", async () => {
@@ -27,7 +31,9 @@ describe("mdimport platform check", () => {
     const before = dump(db);
     const server = await servePlatform(db, "--token", token);
     try {
-      const text = await runCliAsync(["platform", "check", "--platform", server.url, "--rate", "200", "--verbose"], { env });
+      const text = await runCliAsync(["platform", "check", "--platform", server.url, "--rate", "200", "--verbose"], {
+        env,
+      });
       expect(text.code).toBe(0);
       expect(text.stdout).toMatch(/^ {2}listClients \(known\) +confirmed: GET \/api\/2\/c\/items answered 200/m);
       expect(text.stdout).toMatch(/^ {2}update \(known\) +not checkable without writing: .*\n +in a run: --verify/m);
@@ -38,7 +44,9 @@ describe("mdimport platform check", () => {
       expect(text.stderr).toMatch(/^ {2}listClients +200 ×3, 401 ×1$/m);
       expect((await server.stats()).requests).toBe(16);
 
-      const json = await runCliAsync(["platform", "check", "--platform", server.url, "--rate", "200", "--json"], { env });
+      const json = await runCliAsync(["platform", "check", "--platform", server.url, "--rate", "200", "--json"], {
+        env,
+      });
       const parsed = JSON.parse(json.stdout) as CheckJson;
       expect(parsed.exit_code).toBe(0);
       expect(parsed.requests.requests).toBe(16);
@@ -57,10 +65,14 @@ describe("mdimport platform check", () => {
     const { db } = freshPlatform();
     const server = await servePlatform(db, "--token", token, "--variant", "paged", "--page-size", "2");
     try {
-      const run = await runCliAsync(["platform", "check", "--platform", server.url, "--rate", "200", "--json"], { env });
+      const run = await runCliAsync(["platform", "check", "--platform", server.url, "--rate", "200", "--json"], {
+        env,
+      });
       expect(run.code).toBe(0);
       const parsed = JSON.parse(run.stdout) as CheckJson;
-      expect(parsed.checks.find((c) => c.fact === "paging (clients)")?.seen).toMatch(/pages are shorter than asked: 2 of 1,000/);
+      expect(parsed.checks.find((c) => c.fact === "paging (clients)")?.seen).toMatch(
+        /pages are shorter than asked: 2 of 1,000/,
+      );
       expect(parsed.requests.requests).toBe((await server.stats()).requests);
       expect(parsed.requests.requests).toBe(16);
     } finally {
@@ -72,7 +84,9 @@ describe("mdimport platform check", () => {
     const { db } = freshPlatform();
     const server = await servePlatform(db, "--token", token);
     try {
-      const run = await runCliAsync(["platform", "check", "--platform", server.url], { env: { MDIMPORT_TOKEN: "not-the-token-5e2" } });
+      const run = await runCliAsync(["platform", "check", "--platform", server.url], {
+        env: { MDIMPORT_TOKEN: "not-the-token-5e2" },
+      });
       expect(run.code).toBe(4);
       expect(run.stdout).toMatch(/token \(known\) +CONTRADICTED: GET \/api\/2 answered 401/);
       expect(run.stdout + run.stderr).not.toContain("not-the-token-5e2");
@@ -80,7 +94,9 @@ describe("mdimport platform check", () => {
       expect(await server.stop()).toBe(0);
     }
     // No token at all: a usage error, as for test-run.
-    expect(runCli(["platform", "check", "--platform", "http://127.0.0.1:9"], { env: { MDIMPORT_TOKEN: "" } }).code).toBe(2);
+    expect(
+      runCli(["platform", "check", "--platform", "http://127.0.0.1:9"], { env: { MDIMPORT_TOKEN: "" } }).code,
+    ).toBe(2);
   });
 
   it("--platform local: the store opens, every fact holds by construction; no store is exit 4", () => {
@@ -97,13 +113,26 @@ describe("mdimport platform check", () => {
     const settings = join(dir, "settings.json");
     writeFileSync(settings, JSON.stringify({ client_fields: {}, details_protection: "protect_external" }));
     try {
-      const common = [fixture("update-clients.xlsx"), "--script", "update-clients", "--platform", server.url, "--config", settings, "--rate", "200"];
+      const common = [
+        fixture("update-clients.xlsx"),
+        "--script",
+        "update-clients",
+        "--platform",
+        server.url,
+        "--config",
+        settings,
+        "--rate",
+        "200",
+      ];
       const testRun = await runCliAsync(["test-run", ...common, "--out", join(dir, "tr"), "--verbose"], { env });
       expect(testRun.stderr).toMatch(/^requests: 3 \(retries 0/);
       expect(testRun.stderr).toMatch(/^ {2}application +200 ×1$/m);
-      const run = await runCliAsync(["run", ...common, "--approved", join(dir, "tr", "report.json"), "--out", join(dir, "run"), "--verbose"], {
-        env,
-      });
+      const run = await runCliAsync(
+        ["run", ...common, "--approved", join(dir, "tr", "report.json"), "--out", join(dir, "run"), "--verbose"],
+        {
+          env,
+        },
+      );
       expect(run.stderr).toMatch(/^requests: \d+ \(retries 0/m);
       expect(run.stderr).toMatch(/^ {2}updateClient +200 ×\d+$/m);
       expect(readJson<{ rows: unknown[] }>(join(dir, "run", "report.json")).rows.length).toBeGreaterThan(0);

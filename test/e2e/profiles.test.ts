@@ -36,9 +36,18 @@ const cli = (args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) =>
   runCli(args, { cwd, env: { MDIMPORT_TOKEN: "", XDG_CONFIG_HOME: emptyConfigHome, ...env } });
 
 const testRun = (platform: string, cwd: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}) =>
-  cli(["test-run", sheet, "--script", "relations", "--platform", platform, "--out", join(cwd, "out"), ...extra], cwd, env);
+  cli(
+    ["test-run", sheet, "--script", "relations", "--platform", platform, "--out", join(cwd, "out"), ...extra],
+    cwd,
+    env,
+  );
 
-const profile = (fields: Record<string, unknown> = {}) => ({ host: server.url, token_file: "secrets/token.txt", config: "settings.json", ...fields });
+const profile = (fields: Record<string, unknown> = {}) => ({
+  host: server.url,
+  token_file: "secrets/token.txt",
+  config: "settings.json",
+  ...fields,
+});
 
 describe("--platform NAME: a profile in mdimport.config.json or $XDG_CONFIG_HOME/mdimport/config.json", () => {
   it("takes host, token file, settings file and lang from the profile, paths relative to the profiles file", () => {
@@ -56,19 +65,28 @@ describe("--platform NAME: a profile in mdimport.config.json or $XDG_CONFIG_HOME
     expect(testRun("voorbeeld", dir, ["--lang", "de"]).code).toBe(1);
     expect(readJson<{ lang: string }>(join(dir, "out", "report.json")).lang).toBe("de");
     writeFileSync(join(dir, "wrong-token.txt"), "not-the-token\n");
-    const refused = testRun("voorbeeld", dir, ["--token-file", join(dir, "wrong-token.txt"), "--out", join(dir, "out2")]);
+    const refused = testRun("voorbeeld", dir, [
+      "--token-file",
+      join(dir, "wrong-token.txt"),
+      "--out",
+      join(dir, "out2"),
+    ]);
     expect(refused.code).toBe(4);
     expect(refused.stderr).toMatch(/token/i);
   });
 
   it("reads $XDG_CONFIG_HOME/mdimport/config.json when the working folder has none, and runs its token_command", () => {
-    const home = profilesDir({ md: profile({ token_file: undefined, token_command: "cat secrets/token.txt" }) }, "mdimport/config.json");
+    const home = profilesDir(
+      { md: profile({ token_file: undefined, token_command: "cat secrets/token.txt" }) },
+      "mdimport/config.json",
+    );
     const cwd = tempDir();
     const run = testRun("md", cwd, [], { XDG_CONFIG_HOME: home });
     expect(run.stderr).toBe("");
     expect(run.code).toBe(1);
     // The token is in no file the command wrote, nor in what it printed.
-    for (const file of readdirSync(join(cwd, "out"))) expect(readFileSync(join(cwd, "out", file)).includes(token)).toBe(false);
+    for (const file of readdirSync(join(cwd, "out")))
+      expect(readFileSync(join(cwd, "out", file)).includes(token)).toBe(false);
     expect(run.stdout + run.stderr).not.toContain(token);
   });
 
@@ -91,7 +109,18 @@ describe("--platform NAME: a profile in mdimport.config.json or $XDG_CONFIG_HOME
       const dir = profilesDir({ voorbeeld: profile({ host: own.url }) });
       expect(testRun("voorbeeld", dir).code).toBe(1);
       const run = cli(
-        ["run", sheet, "--script", "relations", "--approved", join(dir, "out", "report.json"), "--platform", "voorbeeld", "--out", join(dir, "run")],
+        [
+          "run",
+          sheet,
+          "--script",
+          "relations",
+          "--approved",
+          join(dir, "out", "report.json"),
+          "--platform",
+          "voorbeeld",
+          "--out",
+          join(dir, "run"),
+        ],
         dir,
       );
       expect(run.stderr).toBe("");
@@ -110,11 +139,15 @@ describe("--platform NAME: a profile in mdimport.config.json or $XDG_CONFIG_HOME
       leeg: profile({ token_file: undefined, token_command: "printf '  \\n'" }),
     });
     const failed = testRun("voorbeeld", dir);
-    expect(failed.stderr).toBe("mdimport: The token_command of profile voorbeeld failed with exit status 3; no token, so no platform.\n");
+    expect(failed.stderr).toBe(
+      "mdimport: The token_command of profile voorbeeld failed with exit status 3; no token, so no platform.\n",
+    );
     expect(failed.code).toBe(4);
     expect(failed.stdout).not.toContain("secret");
     const empty = testRun("leeg", dir);
-    expect(empty.stderr).toBe("mdimport: The token_command of profile leeg printed no token; no token, so no platform.\n");
+    expect(empty.stderr).toBe(
+      "mdimport: The token_command of profile leeg printed no token; no token, so no platform.\n",
+    );
     expect(empty.code).toBe(4);
   });
 
@@ -123,19 +156,22 @@ describe("--platform NAME: a profile in mdimport.config.json or $XDG_CONFIG_HOME
       "an unknown profile, suggesting the nearest and listing the known ones",
       { voorbeeld: { host: "https://a.example" }, andere: { host: "https://b.example" } },
       "voorbeld",
-      (file: string) => `mdimport: --platform voorbeld: no such profile in ${file}. Did you mean voorbeeld? The profiles are: voorbeeld, andere.\n`,
+      (file: string) =>
+        `mdimport: --platform voorbeld: no such profile in ${file}. Did you mean voorbeeld? The profiles are: voorbeeld, andere.\n`,
     ],
     [
       "an unknown key",
       { voorbeeld: { host: "https://a.example", tokenfile: "x" } },
       "voorbeeld",
-      (file: string) => `mdimport: The profiles file ${file} is not valid at profiles.voorbeeld: unknown key "tokenfile".\n`,
+      (file: string) =>
+        `mdimport: The profiles file ${file} is not valid at profiles.voorbeeld: unknown key "tokenfile".\n`,
     ],
     [
       "a bad value",
       { voorbeeld: { host: "https://a.example", rate: -1 } },
       "voorbeeld",
-      (file: string) => `mdimport: The profiles file ${file} is not valid at profiles.voorbeeld.rate: Too small: expected number to be >0.\n`,
+      (file: string) =>
+        `mdimport: The profiles file ${file} is not valid at profiles.voorbeeld.rate: Too small: expected number to be >0.\n`,
     ],
     [
       "plain http to a host that is not loopback",
@@ -148,7 +184,8 @@ describe("--platform NAME: a profile in mdimport.config.json or $XDG_CONFIG_HOME
       "both token_file and token_command",
       { voorbeeld: { host: "https://a.example", token_file: "t", token_command: "c" } },
       "voorbeeld",
-      (file: string) => `mdimport: The profiles file ${file} is not valid at profiles.voorbeeld: give token_file or token_command, not both.\n`,
+      (file: string) =>
+        `mdimport: The profiles file ${file} is not valid at profiles.voorbeeld: give token_file or token_command, not both.\n`,
     ],
   ])("refuses %s with exit 2, in one sentence", (_, profiles, name, message) => {
     const dir = profilesDir(profiles);
@@ -162,7 +199,9 @@ describe("--platform NAME: a profile in mdimport.config.json or $XDG_CONFIG_HOME
     const file = join(dir, "mdimport.config.json");
     chmodSync(file, 0o664);
     const run = testRun("voorbeeld", dir);
-    expect(run.stderr).toBe(`mdimport: The profiles file ${file} may be written by others; make it yours alone: chmod go-w ${file}.\n`);
+    expect(run.stderr).toBe(
+      `mdimport: The profiles file ${file} may be written by others; make it yours alone: chmod go-w ${file}.\n`,
+    );
     expect(run.code).toBe(2);
   });
 

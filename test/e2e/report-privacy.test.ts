@@ -50,12 +50,21 @@ async function expectFixWorkbook(plain: Uint8Array | null): Promise<void> {
 describe("report.xlsx of an encrypted input is written only encrypted", () => {
   it("validate, no --encrypt-report-to: only report.xlsx.gpg, which the developer's own key opens", async () => {
     const out = join(tempDir(), "out");
-    const run = runCli(["validate", pgp("new-clients.rsa.xlsx.gpg"), "--script", "new-clients", "--out", out, ...rsaKey], {
-      env: withPassphrase,
-    });
+    const run = runCli(
+      ["validate", pgp("new-clients.rsa.xlsx.gpg"), "--script", "new-clients", "--out", out, ...rsaKey],
+      {
+        env: withPassphrase,
+      },
+    );
     expect(run.code).toBe(1);
     expect(run.stderr).toBe("");
-    expect(readdirSync(out).sort()).toEqual(["fix.xlsx.gpg", "mdimport.log", "report.json", "report.xlsx.gpg", "summary.md"]);
+    expect(readdirSync(out).sort()).toEqual([
+      "fix.xlsx.gpg",
+      "mdimport.log",
+      "report.json",
+      "report.xlsx.gpg",
+      "summary.md",
+    ]);
     const opened = gpgWithFixtureKeys().decrypt(join(out, "report.xlsx.gpg"));
     expect(opened.code).toBe(0);
     await expectReportWorkbook(opened.plain);
@@ -112,7 +121,17 @@ describe("report.xlsx of an encrypted input is written only encrypted", () => {
     const testRun = runCli(["test-run", input, ...common, "--out", join(dir, "test-run")], { env: withPassphrase });
     expect(testRun.stderr).toBe("");
     const run = runCli(
-      ["run", input, ...common, "--approved", join(dir, "test-run", "report.json"), "--welcome-mail", "no", "--out", join(dir, "run")],
+      [
+        "run",
+        input,
+        ...common,
+        "--approved",
+        join(dir, "test-run", "report.json"),
+        "--welcome-mail",
+        "no",
+        "--out",
+        join(dir, "run"),
+      ],
       { env: withPassphrase },
     );
     expect(run.stderr).toBe("");
@@ -127,9 +146,21 @@ describe("report.xlsx of an encrypted input is written only encrypted", () => {
 
   it("--plain-report writes report.xlsx plain, and warns in one sentence on stderr", async () => {
     const out = join(tempDir(), "out");
-    const run = runCli(["validate", pgp("new-clients.rsa.xlsx.gpg"), "--script", "new-clients", "--out", out, "--plain-report", ...rsaKey], {
-      env: withPassphrase,
-    });
+    const run = runCli(
+      [
+        "validate",
+        pgp("new-clients.rsa.xlsx.gpg"),
+        "--script",
+        "new-clients",
+        "--out",
+        out,
+        "--plain-report",
+        ...rsaKey,
+      ],
+      {
+        env: withPassphrase,
+      },
+    );
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^mdimport: warning: [^\n]*report\.xlsx[^\n]*\n$/);
     expect(existsSync(join(out, "report.xlsx.gpg"))).toBe(false);
@@ -176,10 +207,17 @@ function echoingPlatform() {
     request.on("data", (c: Buffer) => chunks.push(c));
     request.on("end", () => {
       const path = new URL(request.url ?? "/", "http://x").pathname;
-      if (request.method === "GET" && path === "/api/2") return answer(response, 200, { name: "stub", mode: "training", "@links": [] });
-      if (request.method === "GET" && /^\/api\/2\/[cp]\/items$/.test(path)) return answer(response, 200, { "@items": [] });
+      if (request.method === "GET" && path === "/api/2")
+        return answer(response, 200, { name: "stub", mode: "training", "@links": [] });
+      if (request.method === "GET" && /^\/api\/2\/[cp]\/items$/.test(path))
+        return answer(response, 200, { "@items": [] });
       if (request.method === "POST" && path === "/api/2/c") {
-        const client = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { email: string; first_name: string; last_name: string; bsn: string };
+        const client = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
+          email: string;
+          first_name: string;
+          last_name: string;
+          bsn: string;
+        };
         const who = `${client.first_name} ${client.last_name} (BSN ${client.bsn})`;
         const message = client.email.startsWith("echo0")
           ? `A user with this email address already exists: ${client.email}, ${who}.`
@@ -208,12 +246,24 @@ describe("the platform's own words reach report.xlsx only", () => {
     const testRun = await runCliAsync(["test-run", input, ...common, "--out", join(dir, "test-run")], { env });
     expect(testRun.stderr).toBe("");
     const run = await runCliAsync(
-      ["run", input, ...common, "--approved", join(dir, "test-run", "report.json"), "--welcome-mail", "no", "--out", join(dir, "run")],
+      [
+        "run",
+        input,
+        ...common,
+        "--approved",
+        join(dir, "test-run", "report.json"),
+        "--welcome-mail",
+        "no",
+        "--out",
+        join(dir, "run"),
+      ],
       { env },
     );
     expect(run.code).toBe(1);
 
-    const report = readJson<{ rows: { row: number; status: string; reasons: Record<string, unknown>[] }[] }>(join(dir, "run", "report.json"));
+    const report = readJson<{ rows: { row: number; status: string; reasons: Record<string, unknown>[] }[] }>(
+      join(dir, "run", "report.json"),
+    );
     expect(report.rows.map((r) => [r.row, r.status, r.reasons])).toEqual([
       [
         2,

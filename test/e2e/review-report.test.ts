@@ -32,7 +32,8 @@ const noteOf = (cell: ExcelJS.Cell): string => {
   const note = cell.note as string | { texts?: { text: string }[] } | undefined;
   return typeof note === "string" ? note : (note?.texts ?? []).map((t) => t.text).join("");
 };
-const fillOf = (cell: ExcelJS.Cell): string | undefined => (cell.fill as ExcelJS.FillPattern | undefined)?.fgColor?.argb;
+const fillOf = (cell: ExcelJS.Cell): string | undefined =>
+  (cell.fill as ExcelJS.FillPattern | undefined)?.fgColor?.argb;
 
 const NEW_CLIENT_HEADERS = [
   "E-mailadres",
@@ -62,7 +63,18 @@ describe("report.xlsx: the requester's review of a test run", () => {
   beforeAll(() => {
     expect(runCli(["platform", "load", fixture("platform-state.json"), "--db", db]).code).toBe(0);
     for (const script of ["new-clients", "relations", "update-clients"]) {
-      const run = runCli(["test-run", fixture(`${script}.xlsx`), "--script", script, "--db", db, "--out", out(script), "--lang", "en"]);
+      const run = runCli([
+        "test-run",
+        fixture(`${script}.xlsx`),
+        "--script",
+        script,
+        "--db",
+        db,
+        "--out",
+        out(script),
+        "--lang",
+        "en",
+      ]);
       expect(run.stderr).toBe("");
     }
   });
@@ -142,7 +154,18 @@ describe("report.xlsx: the requester's review of a test run", () => {
       ["Client database ID (van Minddistrict)", "E-mailadres", "Client database ID (van te koppelen systeem)"],
       [["32d9e0fb6ff671d27ac35b09e3a48e76", "anna.devries@voorbeeld.nl", "EXT-1001"]],
     );
-    const run = runCli(["test-run", input, "--script", "update-clients", "--db", db, "--out", out("unchanged"), "--lang", "en"]);
+    const run = runCli([
+      "test-run",
+      input,
+      "--script",
+      "update-clients",
+      "--db",
+      db,
+      "--out",
+      out("unchanged"),
+      "--lang",
+      "en",
+    ]);
     expect(run.code).toBe(0);
     const unchanged = (await open(join(out("unchanged"), "report.xlsx"))).getWorksheet("Report") as ExcelJS.Worksheet;
     expect(unchanged.getCell("A2").value).toBe("unchanged");
@@ -151,7 +174,10 @@ describe("report.xlsx: the requester's review of a test run", () => {
 
   it("names the professional and the client of a relation as the platform knows them", async () => {
     const sheet = (await open(join(out("relations"), "report.xlsx"))).getWorksheet("Report") as ExcelJS.Worksheet;
-    expect((sheet.getRow(1).values as unknown[]).slice(4, 6)).toEqual(["Professional (on the platform)", "Client (on the platform)"]);
+    expect((sheet.getRow(1).values as unknown[]).slice(4, 6)).toEqual([
+      "Professional (on the platform)",
+      "Client (on the platform)",
+    ]);
     const row = rowOf(sheet, 3);
     expect(row.getCell(1).value).toBe("planned");
     expect(row.getCell(4).value).toBe("Thijs Jansen <t.jansen@voorbeeld.nl>");
@@ -174,7 +200,9 @@ describe("report.xlsx: the requester's review of a test run", () => {
 
   it("names the account a dropout collides with, and the other row of a conflict in the file", async () => {
     const sheet = (await open(join(out("new-clients"), "report.xlsx"))).getWorksheet("Report") as ExcelJS.Worksheet;
-    expect(rowOf(sheet, 4).getCell(2).value).toMatch(/collides with: client, inactive, Minddistrict ID 482c1ae102792d190da4da61128448c5\)$/);
+    expect(rowOf(sheet, 4).getCell(2).value).toMatch(
+      /collides with: client, inactive, Minddistrict ID 482c1ae102792d190da4da61128448c5\)$/,
+    );
     expect(rowOf(sheet, 13).getCell(2).value).toContain("(also in row 14)");
     expect(rowOf(sheet, 14).getCell(2).value).toContain("(also in row 13)");
     const json = readJson<Report>(join(out("new-clients"), "report.json"));
@@ -239,7 +267,10 @@ describe("report.xlsx after a run", () => {
       const input = fixture("new-clients.xlsx");
       const platform = ["--platform", server.url, "--rate", "200"];
       const env = { env: { MDIMPORT_TOKEN: "local-dev-token" } };
-      await runCliAsync(["test-run", input, "--script", "new-clients", ...platform, "--out", join(dir, "test-run"), "--lang", "en"], env);
+      await runCliAsync(
+        ["test-run", input, "--script", "new-clients", ...platform, "--out", join(dir, "test-run"), "--lang", "en"],
+        env,
+      );
       const run = await runCliAsync(
         [
           "run",
@@ -264,13 +295,19 @@ describe("report.xlsx after a run", () => {
       expect(readFileSync(join(dir, "run", "report.json"), "utf8")).not.toContain("/api/2/");
       const workbook = await open(join(dir, "run", "report.xlsx"));
       const ids = workbook.getWorksheet("IDs") as ExcelJS.Worksheet;
-      expect((ids.getRow(1).values as unknown[]).slice(1)).toEqual(["ID (of the system to link)", "Minddistrict ID", "URL (API 2)"]);
+      expect((ids.getRow(1).values as unknown[]).slice(1)).toEqual([
+        "ID (of the system to link)",
+        "Minddistrict ID",
+        "URL (API 2)",
+      ]);
       const urls = new Map<unknown, unknown>();
       ids.eachRow((row, n) => n > 1 && urls.set(row.getCell(2).value, row.getCell(3).value));
       for (const row of done) expect(urls.get(row.md_id)).toBe(`${server.url}/api/2/c/${row.md_id}`);
       const notes: string[] = [];
       (workbook.getWorksheet("Summary") as ExcelJS.Worksheet).eachRow((row) => notes.push(row.getCell(2).text));
-      expect(notes).toContain("The URL on the IDs sheet is the account's address in Minddistrict's API 2, not a page of the web application.");
+      expect(notes).toContain(
+        "The URL on the IDs sheet is the account's address in Minddistrict's API 2, not a page of the web application.",
+      );
     } finally {
       await server.stop();
     }
@@ -285,12 +322,17 @@ describe("report.xlsx's summary sheet names the platform's mode", () => {
     const server = await servePlatform(db, "--mode", "training");
     const modeOf = async (args: string[], lang: string) => {
       const out = join(dir, `${lang}-${args.length}`);
-      const run = await runCliAsync(["test-run", fixture("new-clients.xlsx"), "--script", "new-clients", ...args, "--out", out, "--lang", lang], {
-        env: { MDIMPORT_TOKEN: "local-dev-token" },
-      });
+      const run = await runCliAsync(
+        ["test-run", fixture("new-clients.xlsx"), "--script", "new-clients", ...args, "--out", out, "--lang", lang],
+        {
+          env: { MDIMPORT_TOKEN: "local-dev-token" },
+        },
+      );
       expect(run.code).toBe(1);
       const labels = new Map<string, unknown>();
-      const summary = (await open(join(out, "report.xlsx"))).getWorksheet(lang === "de" ? "Zusammenfassung" : "Summary") as ExcelJS.Worksheet;
+      const summary = (await open(join(out, "report.xlsx"))).getWorksheet(
+        lang === "de" ? "Zusammenfassung" : "Summary",
+      ) as ExcelJS.Worksheet;
       summary.eachRow((row) => labels.set(row.getCell(1).text, row.getCell(2).value));
       return { labels, json: readJson<{ platform_mode?: string | null }>(join(out, "report.json")) };
     };
@@ -310,7 +352,18 @@ describe("fix.xlsx: the rows to fix, in the script's template", () => {
   const db = join(dir, "platform.sqlite");
   beforeAll(() => {
     expect(runCli(["platform", "load", fixture("platform-state.json"), "--db", db]).code).toBe(0);
-    runCli(["test-run", fixture("new-clients.xlsx"), "--script", "new-clients", "--db", db, "--out", join(dir, "first"), "--lang", "en"]);
+    runCli([
+      "test-run",
+      fixture("new-clients.xlsx"),
+      "--script",
+      "new-clients",
+      "--db",
+      db,
+      "--out",
+      join(dir, "first"),
+      "--lang",
+      "en",
+    ]);
   });
 
   it("holds the invalid, duplicate and dropout rows with their original values and the reason, in the template", async () => {
@@ -340,7 +393,18 @@ describe("fix.xlsx: the rows to fix, in the script's template", () => {
     data.getCell("F3").value = "28-02-1990";
     const corrected = join(dir, "corrected.xlsx");
     await fix.xlsx.writeFile(corrected);
-    const run = runCli(["test-run", corrected, "--script", "new-clients", "--db", db, "--out", join(dir, "second"), "--lang", "en"]);
+    const run = runCli([
+      "test-run",
+      corrected,
+      "--script",
+      "new-clients",
+      "--db",
+      db,
+      "--out",
+      join(dir, "second"),
+      "--lang",
+      "en",
+    ]);
     expect(run.stderr).toBe("");
     const json = readJson<Report>(join(dir, "second", "report.json"));
     expect(json.rows.map((r) => [r.row, r.status])).toEqual([
@@ -359,7 +423,16 @@ describe("LibreOffice opens every report", () => {
     const { dir, db } = freshPlatform();
     for (const script of ["new-clients", "relations", "update-clients"]) {
       runCli(["validate", fixture(`${script}.xlsx`), "--script", script, "--out", join(dir, `validate-${script}`)]);
-      runCli(["test-run", fixture(`${script}.xlsx`), "--script", script, "--db", db, "--out", join(dir, `test-run-${script}`)]);
+      runCli([
+        "test-run",
+        fixture(`${script}.xlsx`),
+        "--script",
+        script,
+        "--db",
+        db,
+        "--out",
+        join(dir, `test-run-${script}`),
+      ]);
     }
     runCli([
       "run",
@@ -375,7 +448,10 @@ describe("LibreOffice opens every report", () => {
       "--welcome-mail",
       "no",
     ]);
-    const check = spawnSync("bash", [join(repoRoot, "tools", "check-reports-libreoffice.sh"), dir], { encoding: "utf8", timeout: 300_000 });
+    const check = spawnSync("bash", [join(repoRoot, "tools", "check-reports-libreoffice.sh"), dir], {
+      encoding: "utf8",
+      timeout: 300_000,
+    });
     expect(check.stderr).toBe("");
     expect(check.status).toBe(0);
     expect(check.stdout).toMatch(/^ok: 14 workbooks/m);

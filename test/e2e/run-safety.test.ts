@@ -7,7 +7,15 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { generateBsns, shortClientHeaders, shortClientRow, writeWorkbook } from "../support/sheets.mjs";
 import { fixture, flatRows, readJson, runCli, runCliAsync, tempDir } from "../support/cli.js";
-import { clientsSheet, dump, emptyPlatform, freshPlatform, journalRows, killWhenJournalGrows, servePlatform } from "../support/platform.js";
+import {
+  clientsSheet,
+  dump,
+  emptyPlatform,
+  freshPlatform,
+  journalRows,
+  killWhenJournalGrows,
+  servePlatform,
+} from "../support/platform.js";
 
 interface Report {
   platform: string;
@@ -19,11 +27,16 @@ interface Report {
 }
 
 const digestOf = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
-const runFolder = (cwd: string, approval: string) => join(cwd, "mdimport-out", `run-${digestOf(approval).slice(0, 16)}`);
+const runFolder = (cwd: string, approval: string) =>
+  join(cwd, "mdimport-out", `run-${digestOf(approval).slice(0, 16)}`);
 
 /** A workbook with two sheets of new clients, "Gegevens" and "Blad2", of other people. */
 async function twoSheets(dir: string): Promise<string> {
-  const sheet = (name: string, prefix: string) => ({ name, header: shortClientHeaders(), rows: [0, 1, 2].map((i) => shortClientRow(i, prefix)) });
+  const sheet = (name: string, prefix: string) => ({
+    name,
+    header: shortClientHeaders(),
+    rows: [0, 1, 2].map((i) => shortClientRow(i, prefix)),
+  });
   const path = join(dir, "two.xlsx");
   await writeWorkbook(path, [sheet("Gegevens", "g"), sheet("Blad2", "b")]);
   return path;
@@ -42,9 +55,25 @@ describe("the approval binds everything that decides what the rows mean (defect 
     const input = await twoSheets(dir);
     const approval = approve(input, db, dir);
     expect(readJson<Report>(approval).input).toMatchObject({ sheet: "Gegevens", sheet_position: 1, header_row: 1 });
-    const run = runCli(["run", input, "--script", "new-clients", "--sheet", "Blad2", "--db", db, "--approved", approval, "--welcome-mail", "no"], {
-      cwd: dir,
-    });
+    const run = runCli(
+      [
+        "run",
+        input,
+        "--script",
+        "new-clients",
+        "--sheet",
+        "Blad2",
+        "--db",
+        db,
+        "--approved",
+        approval,
+        "--welcome-mail",
+        "no",
+      ],
+      {
+        cwd: dir,
+      },
+    );
     expect(run.code).toBe(5);
     expect(run.stderr).toMatch(/read the sheet "Gegevens" \(sheet 1\), and this run reads "Blad2" \(sheet 2\)/);
     expect(dump(db).clients).toHaveLength(0);
@@ -60,9 +89,23 @@ describe("the approval binds everything that decides what the rows mean (defect 
     const { platform_id: _id, ...rest } = report;
     void _id;
     writeFileSync(old, JSON.stringify({ ...rest, input: { sha256: report.input.sha256, rows: 1 } }));
-    const run = runCli(["run", fixture("new-clients.xlsx"), "--script", "new-clients", "--db", db, "--approved", old, "--welcome-mail", "no"], {
-      cwd: dir,
-    });
+    const run = runCli(
+      [
+        "run",
+        fixture("new-clients.xlsx"),
+        "--script",
+        "new-clients",
+        "--db",
+        db,
+        "--approved",
+        old,
+        "--welcome-mail",
+        "no",
+      ],
+      {
+        cwd: dir,
+      },
+    );
     expect(run.code).toBe(5);
     expect(run.stderr).toMatch(/not the report\.json of a test run of this version .*make the test run again/);
   });
@@ -78,7 +121,10 @@ describe("a local platform is known by its own platform ID, not by how --db was 
       expect(runCli(["platform", "load", fixture("platform-state.json")], { cwd: folder }).code).toBe(0);
     }
     // The test run from folder one, with the default --db.
-    const testRun = runCli(["test-run", fixture("relations.xlsx"), "--script", "relations", "--out", join(base, "tr")], { cwd: one });
+    const testRun = runCli(
+      ["test-run", fixture("relations.xlsx"), "--script", "relations", "--out", join(base, "tr")],
+      { cwd: one },
+    );
     expect(testRun.code).toBe(1);
     const approval = join(base, "tr", "report.json");
     expect(readJson<Report>(approval).platform_id).toMatch(/^local:[0-9a-f]{32}$/);
@@ -86,11 +132,18 @@ describe("a local platform is known by its own platform ID, not by how --db was 
     // The same relative path from folder two names another store: refused.
     const other = runCli([...args, "--out", join(base, "run-two")], { cwd: two });
     expect(other.code).toBe(5);
-    expect(other.stderr).toMatch(/platform ID local:[0-9a-f]{32}\), not local:\.mdimport\/platform\.sqlite \(platform ID local:[0-9a-f]{32}\)/);
+    expect(other.stderr).toMatch(
+      /platform ID local:[0-9a-f]{32}\), not local:\.mdimport\/platform\.sqlite \(platform ID local:[0-9a-f]{32}\)/,
+    );
     expect(existsSync(join(base, "run-two"))).toBe(false);
     // The same store by another spelling, and by its absolute path from another folder: accepted.
-    expect(runCli([...args, "--db", "./.mdimport/platform.sqlite", "--out", join(base, "run-a")], { cwd: one }).code).toBe(1);
-    expect(runCli([...args, "--db", join(one, ".mdimport", "platform.sqlite"), "--out", join(base, "run-b")], { cwd: two }).code).toBe(1);
+    expect(
+      runCli([...args, "--db", "./.mdimport/platform.sqlite", "--out", join(base, "run-a")], { cwd: one }).code,
+    ).toBe(1);
+    expect(
+      runCli([...args, "--db", join(one, ".mdimport", "platform.sqlite"), "--out", join(base, "run-b")], { cwd: two })
+        .code,
+    ).toBe(1);
   });
 });
 
@@ -98,7 +151,10 @@ describe("only platform load and platform init make a store (defect 3)", () => {
   const dir = tempDir();
   const typo = join(dir, "typo", "p.sqllite");
   it.each([
-    ["test-run", ["test-run", fixture("new-clients.xlsx"), "--script", "new-clients", "--db", typo, "--out", join(dir, "out")]],
+    [
+      "test-run",
+      ["test-run", fixture("new-clients.xlsx"), "--script", "new-clients", "--db", typo, "--out", join(dir, "out")],
+    ],
     [
       "run",
       [
@@ -183,7 +239,10 @@ describe("a resumed run keeps the first start's answers and folder (defects 4, 5
     // What the interrupted run created: row 2's client, inactive (the BSN as clientsSheet gives it).
     const row = { id: "IA-0", email: "ia0@voorbeeld.nl", first_name: "Kim", last_name: "Test0" };
     const bsn = generateBsns(20_000_000).next().value;
-    writeFileSync(join(dir, "made.json"), JSON.stringify({ clients: [{ md_id: "a".repeat(32), ...row, bsn, active: false }] }));
+    writeFileSync(
+      join(dir, "made.json"),
+      JSON.stringify({ clients: [{ md_id: "a".repeat(32), ...row, bsn, active: false }] }),
+    );
     expect(runCli(["platform", "load", join(dir, "made.json"), "--db", db]).code).toBe(0);
     return { dir, db, input, approval };
   }
@@ -192,7 +251,11 @@ describe("a resumed run keeps the first start's answers and folder (defects 4, 5
     const { dir, db, input, approval } = await interruptedCreate();
     const testRun = runCli(["test-run", input, "--script", "new-clients", "--db", db, "--out", join(dir, "tr2")]);
     expect(testRun.code).toBe(1);
-    expect(flatRows(readJson<Report>(join(dir, "tr2", "report.json")))[0]).toEqual({ row: 2, status: "dropout", codes: ["inactive_account"] });
+    expect(flatRows(readJson<Report>(join(dir, "tr2", "report.json")))[0]).toEqual({
+      row: 2,
+      status: "dropout",
+      codes: ["inactive_account"],
+    });
     const run = runCli([
       "run",
       input,
@@ -238,7 +301,10 @@ describe("a resumed run keeps the first start's answers and folder (defects 4, 5
       ].join("\n"),
       { mode: 0o600 },
     );
-    const resumed = runCli(["run", input, "--script", "new-clients", "--db", db, "--approved", approval, "--welcome-mail", "no"], { cwd: dir });
+    const resumed = runCli(
+      ["run", input, "--script", "new-clients", "--db", db, "--approved", approval, "--welcome-mail", "no"],
+      { cwd: dir },
+    );
     expect(resumed.stderr).toBe("");
     expect(resumed.code).toBe(0);
     const after = readJson<Report>(join(folder, "report.json"));
@@ -271,11 +337,30 @@ describe("a resumed run keeps the first start's answers and folder (defects 4, 5
       `${[
         JSON.stringify({ type: "run", time: "2026-12-01T00:00:00.000Z", platform: report.platform, ...run }),
         JSON.stringify({ type: "start", time: "2026-12-01T00:00:01.000Z", row: 2, action: "create" }),
-        JSON.stringify({ type: "done", time: "2026-12-01T00:00:02.000Z", row: 2, action: "create", md_id: "b".repeat(32) }),
+        JSON.stringify({
+          type: "done",
+          time: "2026-12-01T00:00:02.000Z",
+          row: 2,
+          action: "create",
+          md_id: "b".repeat(32),
+        }),
       ].join("\n")}\n`,
       { mode: 0o600 },
     );
-    const result = runCli(["run", input, "--script", "new-clients", "--db", db, "--approved", approval, "--welcome-mail", "no", "--out", folder]);
+    const result = runCli([
+      "run",
+      input,
+      "--script",
+      "new-clients",
+      "--db",
+      db,
+      "--approved",
+      approval,
+      "--welcome-mail",
+      "no",
+      "--out",
+      folder,
+    ]);
     expect(result.code).toBe(1);
     expect(flatRows(readJson<Report>(join(folder, "report.json")))).toEqual([
       { row: 2, status: "failed", codes: ["missing_on_platform"] },
@@ -318,11 +403,25 @@ describe("one run at a time in one folder (defect 7)", () => {
     const rows = 3000;
     const input = await clientsSheet(dir, rows, "lk");
     const approval = approve(input, db, dir);
-    const args = ["run", input, "--script", "new-clients", "--db", db, "--approved", approval, "--welcome-mail", "no", "--out", join(dir, "run")];
+    const args = [
+      "run",
+      input,
+      "--script",
+      "new-clients",
+      "--db",
+      db,
+      "--approved",
+      approval,
+      "--welcome-mail",
+      "no",
+      "--out",
+      join(dir, "run"),
+    ];
     const start = () => runCliAsync(args);
     const results = await Promise.all([start(), start()]);
     for (const result of results) {
-      if (result.code === 5) expect(result.stderr).toMatch(/^mdimport: Another run \(pid \d+ on .*\) is writing to this output folder/);
+      if (result.code === 5)
+        expect(result.stderr).toMatch(/^mdimport: Another run \(pid \d+ on .*\) is writing to this output folder/);
       else expect(result.code, result.stderr).toBe(0);
     }
     const done = journalRows(join(dir, "run", "journal.jsonl"), "done");
@@ -351,14 +450,20 @@ describe("one run at a time in one folder (defect 7)", () => {
       "--out",
       out,
     ];
-    writeFileSync(join(out, "run.lock"), JSON.stringify({ pid: process.pid, host: hostname(), started: "2026-12-01T00:00:00.000Z" }));
+    writeFileSync(
+      join(out, "run.lock"),
+      JSON.stringify({ pid: process.pid, host: hostname(), started: "2026-12-01T00:00:00.000Z" }),
+    );
     const held = runCli(args);
     expect(held.code).toBe(5);
     expect(held.stderr).toContain(`pid ${process.pid}`);
     expect(existsSync(join(out, "report.json"))).toBe(false);
     // A process that has ended: its pid is free.
     const gone = spawnSyncPid();
-    writeFileSync(join(out, "run.lock"), JSON.stringify({ pid: gone, host: hostname(), started: "2026-12-01T00:00:00.000Z" }));
+    writeFileSync(
+      join(out, "run.lock"),
+      JSON.stringify({ pid: gone, host: hostname(), started: "2026-12-01T00:00:00.000Z" }),
+    );
     expect(runCli(args).code).toBe(1);
     expect(readdirSync(out)).not.toContain("run.lock");
   });
@@ -402,7 +507,18 @@ describe("SIGINT and SIGTERM stop a run cleanly (defect 15)", () => {
       const rows = 4000;
       const input = await clientsSheet(dir, rows, "si");
       const approval = approve(input, db, dir);
-      const args = ["run", input, "--script", "new-clients", "--db", db, "--approved", approval, "--welcome-mail", "no"];
+      const args = [
+        "run",
+        input,
+        "--script",
+        "new-clients",
+        "--db",
+        db,
+        "--approved",
+        approval,
+        "--welcome-mail",
+        "no",
+      ];
       const folder = runFolder(dir, approval);
       const stopped = await killWhenJournalGrows(args, join(folder, "journal.jsonl"), 8_000, {}, { cwd: dir, signal });
       expect(stopped.code).toBe(130);
@@ -449,7 +565,9 @@ describe("a token refused in the middle of a run (defect 13, in part)", () => {
           headers: { authorization: String(request.headers.authorization ?? ""), "content-type": "application/json" },
           ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}),
         }).then(async (answer) => {
-          response.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "application/json" });
+          response.writeHead(answer.status, {
+            "content-type": answer.headers.get("content-type") ?? "application/json",
+          });
           response.end(Buffer.from(await answer.arrayBuffer()));
         });
       });
@@ -487,9 +605,16 @@ describe("a token refused in the middle of a run (defect 13, in part)", () => {
 
 /** An update-clients sheet of one row for Anna de Vries (32d9…): her new source ID and gender. */
 async function annaUpdate(dir: string, name: string, id: string, gender: string): Promise<string> {
-  const header = ["Client database ID (van Minddistrict)", "E-mailadres", "Client database ID (van te koppelen systeem)", "Geslacht"];
+  const header = [
+    "Client database ID (van Minddistrict)",
+    "E-mailadres",
+    "Client database ID (van te koppelen systeem)",
+    "Geslacht",
+  ];
   const path = join(dir, name);
-  await writeWorkbook(path, [{ name: "Blad1", header, rows: [["32d9e0fb6ff671d27ac35b09e3a48e76", "anna.devries@voorbeeld.nl", id, gender]] }]);
+  await writeWorkbook(path, [
+    { name: "Blad1", header, rows: [["32d9e0fb6ff671d27ac35b09e3a48e76", "anna.devries@voorbeeld.nl", id, gender]] },
+  ]);
   return path;
 }
 
@@ -499,13 +624,26 @@ describe("what a second look at run safety found (issue 11, review)", () => {
     const approved = await annaUpdate(dir, "a.xlsx", "NEW-1", "v");
     runCli(["test-run", approved, "--script", "update-clients", "--db", db, "--out", join(dir, "tr")]);
     type Row = { status: string; changes?: string[] };
-    expect(readJson<{ rows: Row[] }>(join(dir, "tr", "report.json")).rows[0]).toMatchObject({ status: "planned", changes: ["id"] });
+    expect(readJson<{ rows: Row[] }>(join(dir, "tr", "report.json")).rows[0]).toMatchObject({
+      status: "planned",
+      changes: ["id"],
+    });
     // Meanwhile another sheet sets her gender to m.
     const other = await annaUpdate(dir, "b.xlsx", "NEW-1", "m");
     runCli(["test-run", other, "--script", "update-clients", "--db", db, "--out", join(dir, "tr-b")]);
     expect(
-      runCli(["run", other, "--script", "update-clients", "--db", db, "--approved", join(dir, "tr-b", "report.json"), "--out", join(dir, "run-b")])
-        .code,
+      runCli([
+        "run",
+        other,
+        "--script",
+        "update-clients",
+        "--db",
+        db,
+        "--approved",
+        join(dir, "tr-b", "report.json"),
+        "--out",
+        join(dir, "run-b"),
+      ]).code,
     ).toBe(0);
     // The approved sheet would now change the gender back, which the requester never saw.
     const run = runCli([
@@ -521,7 +659,9 @@ describe("what a second look at run safety found (issue 11, review)", () => {
       join(dir, "run"),
     ]);
     expect(run.code).toBe(1);
-    expect(flatRows(readJson<Report>(join(dir, "run", "report.json")))).toEqual([{ row: 2, status: "dropout", codes: ["changed_since_test_run"] }]);
+    expect(flatRows(readJson<Report>(join(dir, "run", "report.json")))).toEqual([
+      { row: 2, status: "dropout", codes: ["changed_since_test_run"] },
+    ]);
     expect(dump(db).clients.find((c) => c.email === "anna.devries@voorbeeld.nl")).toMatchObject({ gender: "m" });
   });
 
@@ -532,13 +672,28 @@ describe("what a second look at run safety found (issue 11, review)", () => {
     try {
       const env = { MDIMPORT_TOKEN: token };
       const common = ["--script", "new-clients", "--platform", server.url];
-      expect(runCli(["test-run", fixture("new-clients.xlsx"), ...common, "--out", join(dir, "tr")], { env }).code).toBe(1);
+      expect(runCli(["test-run", fixture("new-clients.xlsx"), ...common, "--out", join(dir, "tr")], { env }).code).toBe(
+        1,
+      );
       const out = join(dir, "run");
       mkdirSync(out, { mode: 0o700 });
-      writeFileSync(join(out, "run.lock"), JSON.stringify({ pid: process.pid, host: hostname(), started: "2026-12-01T00:00:00.000Z" }));
+      writeFileSync(
+        join(out, "run.lock"),
+        JSON.stringify({ pid: process.pid, host: hostname(), started: "2026-12-01T00:00:00.000Z" }),
+      );
       const before = (await server.stats()).requests;
       const held = runCli(
-        ["run", fixture("new-clients.xlsx"), ...common, "--approved", join(dir, "tr", "report.json"), "--welcome-mail", "no", "--out", out],
+        [
+          "run",
+          fixture("new-clients.xlsx"),
+          ...common,
+          "--approved",
+          join(dir, "tr", "report.json"),
+          "--welcome-mail",
+          "no",
+          "--out",
+          out,
+        ],
         { env },
       );
       expect(held.code).toBe(5);
@@ -553,7 +708,18 @@ describe("what a second look at run safety found (issue 11, review)", () => {
   it("a repeated run of a finished one reports what it finds, unchanged; a resumed one what it did, done", () => {
     const { dir, db } = freshPlatform();
     const approval = approve(fixture("new-clients.xlsx"), db, dir);
-    const args = ["run", fixture("new-clients.xlsx"), "--script", "new-clients", "--db", db, "--approved", approval, "--welcome-mail", "no"];
+    const args = [
+      "run",
+      fixture("new-clients.xlsx"),
+      "--script",
+      "new-clients",
+      "--db",
+      db,
+      "--approved",
+      approval,
+      "--welcome-mail",
+      "no",
+    ];
     expect(runCli(args, { cwd: dir }).code).toBe(1);
     const folder = runFolder(dir, approval);
     const first = flatRows(readJson<Report>(join(folder, "report.json")));
@@ -565,7 +731,16 @@ describe("what a second look at run safety found (issue 11, review)", () => {
   it("an old plain report.xlsx does not stay beside the encrypted one", () => {
     const out = join(tempDir(), "out");
     const pgp = (name: string) => fixture(`pgp/${name}`);
-    const args = ["validate", pgp("new-clients.password.xlsx.gpg"), "--script", "new-clients", "--password-file", pgp("password.txt"), "--out", out];
+    const args = [
+      "validate",
+      pgp("new-clients.password.xlsx.gpg"),
+      "--script",
+      "new-clients",
+      "--password-file",
+      pgp("password.txt"),
+      "--out",
+      out,
+    ];
     expect(runCli([...args, "--plain-report"]).code).toBe(1);
     expect(readdirSync(out)).toContain("report.xlsx");
     expect(runCli(args).code).toBe(1);
@@ -596,7 +771,11 @@ describe("what a second look at run safety found (issue 11, review)", () => {
     expect(dumped.code).toBe(4);
     expect(dumped.stderr).toMatch(/is not an mdimport local platform \(a database of something else\)/);
     const after = new Database(join(dir, "notes.db"), { readonly: true });
-    expect((after.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name)).toEqual(["notes"]);
+    expect(
+      (after.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
+        (t) => t.name,
+      ),
+    ).toEqual(["notes"]);
     after.close();
     // platform init makes a store of the empty file.
     expect(runCli(["platform", "init", "--db", join(dir, "empty.sqlite")]).code).toBe(0);
@@ -621,7 +800,10 @@ describe("what a second look at run safety found (issue 11, review)", () => {
     const withJournal = (line: string) => {
       const out = join(tempDir(), "run");
       mkdirSync(out, { mode: 0o700 });
-      writeFileSync(join(out, "journal.jsonl"), `${JSON.stringify({ type: "run", time: "t", platform: "p", ...run })}\n${line}\n`);
+      writeFileSync(
+        join(out, "journal.jsonl"),
+        `${JSON.stringify({ type: "run", time: "t", platform: "p", ...run })}\n${line}\n`,
+      );
       return out;
     };
     const nullLine = runCli([...base, "--approved", approval, "--out", withJournal("null")]);

@@ -2,7 +2,14 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { clientsSheet, dump, emptyPlatform, freshPlatform, journalRows, killWhenJournalGrows } from "../support/platform.js";
+import {
+  clientsSheet,
+  dump,
+  emptyPlatform,
+  freshPlatform,
+  journalRows,
+  killWhenJournalGrows,
+} from "../support/platform.js";
 import { fixture, flatRows, readJson, runCli } from "../support/cli.js";
 import { scripts as scriptDefs } from "../../src/scripts/index.js";
 
@@ -39,12 +46,15 @@ describe.each(scripts)("mdimport load → test-run → run → run again → dum
     expect(first.code).toBe(1); // the samples hold invalid rows on purpose
     const done = flatRows(readJson<Report>(join(dir, "run", "report.json")));
     expect(done.map((r) => r.status)).toEqual(approved.map((r) => (r.status === "planned" ? "done" : r.status)));
-    if (scriptDefs[script].welcomeMail) expect(readJson<Report>(join(dir, "run", "report.json")).run?.welcome_mail).toBe("no");
+    if (scriptDefs[script].welcomeMail)
+      expect(readJson<Report>(join(dir, "run", "report.json")).run?.welcome_mail).toBe("no");
     const journal = readFileSync(join(dir, "run", "journal.jsonl"), "utf8")
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l) as { type: string; row?: number });
-    expect(journal.filter((e) => e.type === "done").map((e) => e.row)).toEqual(approved.filter((r) => r.status === "planned").map((r) => r.row));
+    expect(journal.filter((e) => e.type === "done").map((e) => e.row)).toEqual(
+      approved.filter((r) => r.status === "planned").map((r) => r.row),
+    );
 
     const second = runCli([
       "run",
@@ -102,7 +112,16 @@ describe("mdimport run refuses what was not approved", () => {
 
   it.each([
     [
-      ["run", fixture("relations.xlsx"), "--script", "relations", "--db", join(dir, "other.sqlite"), "--approved", approval],
+      [
+        "run",
+        fixture("relations.xlsx"),
+        "--script",
+        "relations",
+        "--db",
+        join(dir, "other.sqlite"),
+        "--approved",
+        approval,
+      ],
       5,
       /approved test run was against local:.*platform ID local:[0-9a-f]{32}\), not local:.*other\.sqlite \(platform ID local:[0-9a-f]{32}\)/,
     ],
@@ -140,11 +159,22 @@ describe("mdimport run refuses what was not approved", () => {
 describe("mdimport run checks every row against the live platform again", () => {
   it("does not carry out a row whose outcome changed since the test run", () => {
     const { dir, db } = freshPlatform();
-    runCli(["test-run", fixture("new-professionals.xlsx"), "--script", "new-professionals", "--db", db, "--out", join(dir, "tr")]);
+    runCli([
+      "test-run",
+      fixture("new-professionals.xlsx"),
+      "--script",
+      "new-professionals",
+      "--db",
+      db,
+      "--out",
+      join(dir, "tr"),
+    ]);
     // Meanwhile someone takes the e-mail address of row 4 (v.koch@example.com, planned).
     writeFileSync(
       join(dir, "more.json"),
-      JSON.stringify({ clients: [{ md_id: "9".repeat(32), id: "X-1", email: "v.koch@example.com", first_name: "V", last_name: "K" }] }),
+      JSON.stringify({
+        clients: [{ md_id: "9".repeat(32), id: "X-1", email: "v.koch@example.com", first_name: "V", last_name: "K" }],
+      }),
     );
     expect(runCli(["platform", "load", join(dir, "more.json"), "--db", db]).code).toBe(0);
     runCli([
@@ -162,7 +192,11 @@ describe("mdimport run checks every row against the live platform again", () => 
       "yes",
     ]);
     const rows = flatRows(readJson<Report>(join(dir, "run", "report.json")));
-    expect(rows.find((r) => r.row === 4)).toEqual({ row: 4, status: "dropout", codes: ["changed_since_test_run", "email_in_use"] });
+    expect(rows.find((r) => r.row === 4)).toEqual({
+      row: 4,
+      status: "dropout",
+      codes: ["changed_since_test_run", "email_in_use"],
+    });
     expect(rows.filter((r) => r.status === "done").map((r) => r.row)).toEqual([5, 11]);
   });
 });
@@ -174,7 +208,18 @@ describe("mdimport run killed with SIGKILL part-way, and started again with the 
     const input = await clientsSheet(dir, rows, "kill");
     runCli(["test-run", input, "--script", "new-clients", "--db", db, "--out", join(dir, "tr")]);
     // No --out: the default folder is derived from the approval, so the same command resumes.
-    const args = ["run", input, "--script", "new-clients", "--db", db, "--approved", join(dir, "tr", "report.json"), "--welcome-mail", "no"];
+    const args = [
+      "run",
+      input,
+      "--script",
+      "new-clients",
+      "--db",
+      db,
+      "--approved",
+      join(dir, "tr", "report.json"),
+      "--welcome-mail",
+      "no",
+    ];
     const outs = () => (existsSync(join(dir, "mdimport-out")) ? readdirSync(join(dir, "mdimport-out")) : []);
     const digest = createHash("sha256")
       .update(readFileSync(join(dir, "tr", "report.json")))
@@ -205,8 +250,17 @@ describe("mdimport run killed with SIGKILL part-way, and started again with the 
 describe("report.json names the accounts by Minddistrict ID and the changed fields by name, never by value", () => {
   it("test-run: a dropout's conflicting account and an update's changed fields; run: the new IDs", () => {
     const { dir, db } = freshPlatform();
-    const state = dump(db) as unknown as { clients: { md_id: string; email: string; active: boolean }[]; professionals: { md_id: string }[] };
-    type Row = { row: number; status: string; md_id?: string; changes?: string[]; conflict?: { kind: string; active: boolean; md_id: string } };
+    const state = dump(db) as unknown as {
+      clients: { md_id: string; email: string; active: boolean }[];
+      professionals: { md_id: string }[];
+    };
+    type Row = {
+      row: number;
+      status: string;
+      md_id?: string;
+      changes?: string[];
+      conflict?: { kind: string; active: boolean; md_id: string };
+    };
     runCli(["test-run", fixture("new-clients.xlsx"), "--script", "new-clients", "--db", db, "--out", join(dir, "tr")]);
     const approval = readJson<{ rows: Row[] }>(join(dir, "tr", "report.json"));
     const conflicts = approval.rows.filter((r) => r.status === "dropout").map((r) => r.conflict);
@@ -239,14 +293,27 @@ describe("report.json names the accounts by Minddistrict ID and the changed fiel
       expect(known.has(row.md_id!)).toBe(false);
     }
 
-    runCli(["test-run", fixture("update-clients.xlsx"), "--script", "update-clients", "--db", db, "--out", join(dir, "tr-update")]);
-    const updates = readJson<{ rows: Row[] }>(join(dir, "tr-update", "report.json")).rows.filter((r) => r.status === "planned");
+    runCli([
+      "test-run",
+      fixture("update-clients.xlsx"),
+      "--script",
+      "update-clients",
+      "--db",
+      db,
+      "--out",
+      join(dir, "tr-update"),
+    ]);
+    const updates = readJson<{ rows: Row[] }>(join(dir, "tr-update", "report.json")).rows.filter(
+      (r) => r.status === "planned",
+    );
     expect(updates.length).toBeGreaterThan(0);
     for (const row of updates) {
       expect(row.md_id).toMatch(/^[0-9a-f]{32}$/);
       expect(row.changes!.length).toBeGreaterThan(0);
       for (const field of row.changes!)
-        expect(["id", "first_name", "infix", "last_name", "gender", "date_of_birth", "phone_number", "bsn"]).toContain(field);
+        expect(["id", "first_name", "infix", "last_name", "gender", "date_of_birth", "phone_number", "bsn"]).toContain(
+          field,
+        );
     }
   });
 });

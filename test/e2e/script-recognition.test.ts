@@ -23,7 +23,9 @@ describe("validate without --script: the script recognised from the headers", ()
     // The same outcome as with --script.
     expect(flatRows(report)).toEqual(readJson<FlatRow[]>(fixture(`${script}.expected.json`)));
     // Which it chose is a note on stderr, never on stdout.
-    expect(run.stderr).toBe(`mdimport: note: ${script}.xlsx: script ${script}, recognised from the headers in row 1 of sheet "${"Blad1"}".\n`);
+    expect(run.stderr).toBe(
+      `mdimport: note: ${script}.xlsx: script ${script}, recognised from the headers in row 1 of sheet "${"Blad1"}".\n`,
+    );
     expect(run.stdout).not.toContain("recognised");
   });
 
@@ -60,19 +62,32 @@ describe("validate without --script: the script recognised from the headers", ()
       ["a@voorbeeld.nl", "An", "Vries", "C-1"],
     ]);
     const run = runCli(["validate", sheet, "--out", join(dir, "out")]);
-    expect(run.stderr).toMatch(/^mdimport: The sheet has no column "Tussenvoegsel" .*; the headers fit no script, new-clients came closest\.\n$/);
+    expect(run.stderr).toMatch(
+      /^mdimport: The sheet has no column "Tussenvoegsel" .*; the headers fit no script, new-clients came closest\.\n$/,
+    );
     expect(run.code).toBe(3);
   });
 
   it("--script still wins, and a --script the headers do not fit says what they fit (exit 3)", () => {
     const dir = tempDir();
-    expect(runCli(["validate", updateSheet(dir), "--out", join(dir, "recognised")]).stderr).toContain("script update-clients");
+    expect(runCli(["validate", updateSheet(dir), "--out", join(dir, "recognised")]).stderr).toContain(
+      "script update-clients",
+    );
     expect(readJson<Report>(join(dir, "recognised", "report.json")).script).toBe("update-clients");
     const given = runCli(["validate", updateSheet(dir), "--script", "new-clients", "--out", join(dir, "given")]);
     expect(given.stderr).toBe("");
     expect(readJson<Report>(join(dir, "given", "report.json")).script).toBe("new-clients");
-    const wrong = runCli(["validate", fixture("new-clients.xlsx"), "--script", "relations", "--out", join(dir, "wrong")]);
-    expect(wrong.stderr).toMatch(/^mdimport: The sheet has no column for a professional .*; the headers fit new-clients\.\n$/);
+    const wrong = runCli([
+      "validate",
+      fixture("new-clients.xlsx"),
+      "--script",
+      "relations",
+      "--out",
+      join(dir, "wrong"),
+    ]);
+    expect(wrong.stderr).toMatch(
+      /^mdimport: The sheet has no column for a professional .*; the headers fit new-clients\.\n$/,
+    );
     expect(wrong.code).toBe(3);
     const neither = writeSheet(dir, "neither.xlsx", [
       ["Naam", "Adres"],
@@ -91,7 +106,16 @@ describe("test-run and run without --script", () => {
     const testRun = runCli(["test-run", fixture("relations.xlsx"), "--db", db, "--out", join(dir, "approval")]);
     expect(testRun.stderr).toContain("script relations, recognised from the headers");
     expect(readJson<Report>(join(dir, "approval", "report.json")).script).toBe("relations");
-    const run = runCli(["run", fixture("relations.xlsx"), "--db", db, "--approved", join(dir, "approval", "report.json"), "--out", join(dir, "run")]);
+    const run = runCli([
+      "run",
+      fixture("relations.xlsx"),
+      "--db",
+      db,
+      "--approved",
+      join(dir, "approval", "report.json"),
+      "--out",
+      join(dir, "run"),
+    ]);
     expect(run.stderr).toContain("script relations, recognised from the headers");
     expect(run.code).toBe(1);
     expect(readJson<Report>(join(dir, "run", "report.json"))).toMatchObject({ mode: "run", script: "relations" });
@@ -100,7 +124,9 @@ describe("test-run and run without --script", () => {
   it("run refuses (exit 5) when the headers fit another script than the approval's", () => {
     const { dir, db } = freshPlatform();
     const input = updateSheet(dir);
-    expect(runCli(["test-run", input, "--script", "new-clients", "--db", db, "--out", join(dir, "approval")]).stderr).toBe("");
+    expect(
+      runCli(["test-run", input, "--script", "new-clients", "--db", db, "--out", join(dir, "approval")]).stderr,
+    ).toBe("");
     const run = runCli([
       "run",
       input,

@@ -38,9 +38,11 @@ describe("mdimport platform load → test-run → dump", () => {
     const run = runCli(["test-run", fixture(file), "--script", script, "--db", db, "--out", out, "--lang", "en"]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(1);
-    const report = readJson<{ mode: string; platform: string; rows: { row: number; status: string; reasons: { code: string }[] }[] }>(
-      join(out, "report.json"),
-    );
+    const report = readJson<{
+      mode: string;
+      platform: string;
+      rows: { row: number; status: string; reasons: { code: string }[] }[];
+    }>(join(out, "report.json"));
     expect(report.mode).toBe("test-run");
     expect(report.platform).toBe(`local:${db}`);
     expect(flatRows(report)).toEqual(readJson<FlatRow[]>(fixture(file.replace(/\.xlsx$/, ".test-run.expected.json"))));
@@ -49,8 +51,22 @@ describe("mdimport platform load → test-run → dump", () => {
 
   it("keeps the sheet's invalid rows invalid and plans the rest", () => {
     const out = join(dir, "out-de");
-    const run = runCli(["test-run", fixture("new-clients.de.xlsx"), "--script", "new-clients", "--db", db, "--out", out]);
-    expect(flatRows(readJson(join(out, "report.json"))).map((r) => r.status)).toEqual(["planned", "planned", "planned", "invalid"]);
+    const run = runCli([
+      "test-run",
+      fixture("new-clients.de.xlsx"),
+      "--script",
+      "new-clients",
+      "--db",
+      db,
+      "--out",
+      out,
+    ]);
+    expect(flatRows(readJson(join(out, "report.json"))).map((r) => r.status)).toEqual([
+      "planned",
+      "planned",
+      "planned",
+      "invalid",
+    ]);
     expect(run.code).toBe(1);
   });
 
@@ -80,7 +96,11 @@ describe("mdimport platform load refuses a state that breaks a rule, and loads n
       { clients: [client(1, "a@voorbeeld.nl"), client(2, "a@voorbeeld.nl")] },
       /clients\[1\]: the e-mail address is already used/,
     ],
-    ["an e-mail address in capitals", { clients: [client(1, "A@voorbeeld.nl")] }, /clients\.0\.email must be lower case/],
+    [
+      "an e-mail address in capitals",
+      { clients: [client(1, "A@voorbeeld.nl")] },
+      /clients\.0\.email must be lower case/,
+    ],
     [
       "a relation to no one",
       { relations: [{ professional_md_id: md(1), client_md_id: md(2) }] },
@@ -94,18 +114,42 @@ describe("mdimport platform load refuses a state that breaks a rule, and loads n
     expect(run.stderr).toMatch(message);
     expect(run.stderr).toContain("nothing was loaded");
     expect(run.stderr).not.toContain("a@voorbeeld.nl");
-    expect(JSON.parse(runCli(["platform", "dump", "--db", db]).stdout)).toMatchObject({ clients: [], professionals: [], relations: [] });
+    expect(JSON.parse(runCli(["platform", "dump", "--db", db]).stdout)).toMatchObject({
+      clients: [],
+      professionals: [],
+      relations: [],
+    });
   });
 
   it("refuses an HTTP platform without a token, and an unknown platform, as usage errors", () => {
     const run = runCli(
-      ["test-run", fixture("relations.xlsx"), "--script", "relations", "--platform", "https://naam.e-behandeling.nl", "--out", join(dir, "o")],
+      [
+        "test-run",
+        fixture("relations.xlsx"),
+        "--script",
+        "relations",
+        "--platform",
+        "https://naam.e-behandeling.nl",
+        "--out",
+        join(dir, "o"),
+      ],
       { env: { MDIMPORT_TOKEN: "" } },
     );
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe("mdimport: --platform https://naam.e-behandeling.nl needs the API token: set MDIMPORT_TOKEN or give --token-file.\n");
+    expect(run.stderr).toBe(
+      "mdimport: --platform https://naam.e-behandeling.nl needs the API token: set MDIMPORT_TOKEN or give --token-file.\n",
+    );
     expect(existsSync(join(dir, "o"))).toBe(false);
-    const unknown = runCli(["test-run", fixture("relations.xlsx"), "--script", "relations", "--platform", "ftp-ish", "--out", join(dir, "p")]);
+    const unknown = runCli([
+      "test-run",
+      fixture("relations.xlsx"),
+      "--script",
+      "relations",
+      "--platform",
+      "ftp-ish",
+      "--out",
+      join(dir, "p"),
+    ]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('--platform must be "local" or https://HOST');
   });

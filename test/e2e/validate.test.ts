@@ -29,7 +29,8 @@ async function personalValues(file: string, script: keyof typeof scripts): Promi
     for (const [index, column] of map.columns) {
       const value = cellText(row.cells[index]).trim();
       // Short or all-digit values could turn up by chance (in a hash or a time), so they are left out.
-      if (personalFields.includes(column.field) && value.length >= 6 && !/^\d+$/.test(value)) values.push(value, value.toLowerCase());
+      if (personalFields.includes(column.field) && value.length >= 6 && !/^\d+$/.test(value))
+        values.push(value, value.toLowerCase());
     }
   }
   return values;
@@ -40,7 +41,9 @@ describe.each(cases)("mdimport validate $file", ({ file, script }) => {
   const privateTmp = tempDir("mdimport-private-tmp-");
   let run: ReturnType<typeof runCli>;
   beforeAll(() => {
-    run = runCli(["validate", fixture(file), "--script", script, "--out", out, "--lang", "en"], { env: { TMPDIR: privateTmp } });
+    run = runCli(["validate", fixture(file), "--script", script, "--out", out, "--lang", "en"], {
+      env: { TMPDIR: privateTmp },
+    });
   });
 
   it("gives every row the expected status and reasons, and exit code 1", () => {
@@ -61,7 +64,12 @@ describe.each(cases)("mdimport validate $file", ({ file, script }) => {
   it("keeps personal data out of the log, summary.md and the terminal", async () => {
     const values = await personalValues(file, script);
     expect(values.length).toBeGreaterThan(0);
-    const texts = [readFileSync(join(out, "mdimport.log"), "utf8"), readFileSync(join(out, "summary.md"), "utf8"), run.stdout, run.stderr];
+    const texts = [
+      readFileSync(join(out, "mdimport.log"), "utf8"),
+      readFileSync(join(out, "summary.md"), "utf8"),
+      run.stdout,
+      run.stderr,
+    ];
     for (const value of values) for (const text of texts) expect(text.includes(value), `"${value}" leaked`).toBe(false);
   });
 
@@ -73,7 +81,8 @@ describe.each(cases)("mdimport validate $file", ({ file, script }) => {
     const originalRows = original.rows.map((r) => Array.from(r.cells, cellText));
     const writtenRows = written.rows.map((r) => Array.from(r.cells, cellText));
     expect(writtenRows[0]?.slice(0, 3)).toEqual(["Status", "Reason", "Row"]);
-    const trimmed = (row: string[] | undefined, length: number) => Array.from({ length }, (_, i) => (row?.[i] ?? "").trim());
+    const trimmed = (row: string[] | undefined, length: number) =>
+      Array.from({ length }, (_, i) => (row?.[i] ?? "").trim());
     const width = originalRows[0]?.length ?? 0;
     expect(trimmed(writtenRows[0]?.slice(3), width)).toEqual(trimmed(originalRows[0], width));
     expect(writtenRows).toHaveLength(originalRows.length);
@@ -114,9 +123,19 @@ describe("mdimport validate, other outcomes", () => {
   it("writes messages in the requester's language (Dutch by default, German on request)", () => {
     const dir = tempDir();
     runCli(["validate", fixture("new-professionals.xlsx"), "--script", "new-professionals", "--out", join(dir, "nl")]);
-    runCli(["validate", fixture("new-professionals.xlsx"), "--script", "new-professionals", "--out", join(dir, "de"), "--lang", "de"]);
+    runCli([
+      "validate",
+      fixture("new-professionals.xlsx"),
+      "--script",
+      "new-professionals",
+      "--out",
+      join(dir, "de"),
+      "--lang",
+      "de",
+    ]);
     const message = (lang: string) =>
-      readJson<{ rows: { reasons: { message: string }[] }[] }>(join(dir, lang, "report.json")).rows[4]?.reasons[0]?.message;
+      readJson<{ rows: { reasons: { message: string }[] }[] }>(join(dir, lang, "report.json")).rows[4]?.reasons[0]
+        ?.message;
     expect(message("nl")).toBe(
       "MD-platform groep is geen bekende groep; kies uit Hulpverlener, Applicatiebeheerder, Data analist, Data officer, Supervisor, Secretaresse",
     );
@@ -127,15 +146,36 @@ describe("mdimport validate, other outcomes", () => {
 
   it("makes optional client fields required where the platform configuration says so", () => {
     const dir = tempDir();
-    writeFileSync(join(dir, "state.json"), JSON.stringify({ config: { client_fields: { bsn: "required" } }, clients: [] }));
-    runCli(["validate", fixture("new-clients.de.xlsx"), "--script", "new-clients", "--config", join(dir, "state.json"), "--out", join(dir, "out")]);
+    writeFileSync(
+      join(dir, "state.json"),
+      JSON.stringify({ config: { client_fields: { bsn: "required" } }, clients: [] }),
+    );
+    runCli([
+      "validate",
+      fixture("new-clients.de.xlsx"),
+      "--script",
+      "new-clients",
+      "--config",
+      join(dir, "state.json"),
+      "--out",
+      join(dir, "out"),
+    ]);
     const rows = flatRows(readJson(join(dir, "out", "report.json")));
     expect(rows.map((r) => r.codes)).toEqual([["required"], [], ["required"], ["invalid_gender", "required"]]);
   });
 
   it("reads the sheet named by --sheet", () => {
     const dir = tempDir();
-    const run = runCli(["validate", fixture("new-clients.xlsx"), "--script", "new-clients", "--sheet", "Toelichting", "--out", join(dir, "out")]);
+    const run = runCli([
+      "validate",
+      fixture("new-clients.xlsx"),
+      "--script",
+      "new-clients",
+      "--sheet",
+      "Toelichting",
+      "--out",
+      join(dir, "out"),
+    ]);
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(/^mdimport: The sheet has no column "E-mailadres"/);
   });
@@ -148,12 +188,24 @@ describe("mdimport validate refuses what it cannot read, in one sentence", () =>
   writeFileSync(join(dir, "secret.gpg"), "-----BEGIN PGP MESSAGE-----\n\nhQEMA\n-----END PGP MESSAGE-----\n");
 
   it.each([
-    [["validate", join(dir, "clients.csv"), "--script", "new-clients"], 3, /is a text file \(perhaps \.csv\), not an Excel workbook \(\.xlsx\)/],
+    [
+      ["validate", join(dir, "clients.csv"), "--script", "new-clients"],
+      3,
+      /is a text file \(perhaps \.csv\), not an Excel workbook \(\.xlsx\)/,
+    ],
     [["validate", join(dir, "old.xls"), "--script", "new-clients"], 3, /old Excel format \(\.xls\)/],
     [["validate", join(dir, "secret.gpg"), "--script", "new-clients"], 3, /OpenPGP-encrypted/],
-    [["validate", join(dir, "missing.xlsx"), "--script", "new-clients"], 3, /Cannot read the input file missing\.xlsx: it does not exist/],
+    [
+      ["validate", join(dir, "missing.xlsx"), "--script", "new-clients"],
+      3,
+      /Cannot read the input file missing\.xlsx: it does not exist/,
+    ],
     [["validate", fixture("relations.xlsx"), "--script", "new-clients"], 3, /has no column "E-mailadres"/],
-    [["validate", fixture("relations.xlsx"), "--script", "old-clients"], 2, /option --script: "old-clients" is not one of new-clients, /],
+    [
+      ["validate", fixture("relations.xlsx"), "--script", "old-clients"],
+      2,
+      /option --script: "old-clients" is not one of new-clients, /,
+    ],
     // --script is optional (the headers tell); the input is not.
     [["validate", "--script", "relations"], 2, /missing required argument 'input'/],
     [["validate", fixture("relations.xlsx"), "--script", "relations", "--bogus"], 2, /unknown option --bogus\./],
@@ -179,7 +231,14 @@ describe("mdimport template and help", () => {
     const dir = tempDir();
     const made = runCli(["template", "update-professionals", "--lang", "en", "--out", join(dir, "t.xlsx")]);
     expect(made.code).toBe(0);
-    const run = runCli(["validate", join(dir, "t.xlsx"), "--script", "update-professionals", "--out", join(dir, "out")]);
+    const run = runCli([
+      "validate",
+      join(dir, "t.xlsx"),
+      "--script",
+      "update-professionals",
+      "--out",
+      join(dir, "out"),
+    ]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(1);
     const report = readJson<{ input: { rows: number }; warnings: { code: string }[] }>(join(dir, "out", "report.json"));

@@ -52,9 +52,24 @@ async function testRunThenRun(url: string, input: string, dir: string, name: str
   const approval = join(dir, `tr-${name}`, "report.json");
   const test = await runCliAsync(["test-run", ...common, "--out", join(dir, `tr-${name}`)], { env });
   expect(test.stderr).toBe("");
-  const command = ["run", ...common, "--approved", approval, "--welcome-mail", "no", "--out", join(dir, `run-${name}`), ...args];
+  const command = [
+    "run",
+    ...common,
+    "--approved",
+    approval,
+    "--welcome-mail",
+    "no",
+    "--out",
+    join(dir, `run-${name}`),
+    ...args,
+  ];
   const run = await runCliAsync(command, { env });
-  return { run, command, out: join(dir, `run-${name}`), report: readJson<Report>(join(dir, `run-${name}`, "report.json")) };
+  return {
+    run,
+    command,
+    out: join(dir, `run-${name}`),
+    report: readJson<Report>(join(dir, `run-${name}`, "report.json")),
+  };
 }
 
 describe("run reads back what it wrote (--verify)", () => {
@@ -81,7 +96,10 @@ describe("run reads back what it wrote (--verify)", () => {
     const reason = first.report.rows[2]!.reasons[0]!;
     expect(reason).toMatchObject({ code: "stored_differently", field: "phone_number", fields: ["phone_number"] });
     expect(reason.message).toContain("Telefoonnummer");
-    expect(first.report.run).toMatchObject({ stopped: "stored_differently", verify: { mode: 10, rows_verified: 3, mismatches: 1 } });
+    expect(first.report.run).toMatchObject({
+      stopped: "stored_differently",
+      verify: { mode: 10, rows_verified: 3, mismatches: 1 },
+    });
     // One sentence: where and why it stopped, and the command that resumes; never a value.
     expect(first.run.stderr).toMatch(
       /^mdimport: stopped after row 4: the platform does not hold what was written for phone_number \(stored_differently\); .*resume: mdimport run .*\n$/,
@@ -94,7 +112,10 @@ describe("run reads back what it wrote (--verify)", () => {
     // The cause fixed (the same platform, now storing phone numbers), the same command resumes, with another --verify.
     const plain = await servePlatform(db, "--token", token, "--port", port);
     try {
-      const resumed = await runCliAsync([...first.command.slice(0, first.command.indexOf("--out")), "--out", first.out, "--verify", "all"], { env });
+      const resumed = await runCliAsync(
+        [...first.command.slice(0, first.command.indexOf("--out")), "--out", first.out, "--verify", "all"],
+        { env },
+      );
       expect(resumed.code).toBe(1);
       const report = readJson<Report>(join(first.out, "report.json"));
       expect(flatRows(report).map((r) => [r.row, r.status, ...r.codes])).toEqual([
@@ -124,7 +145,10 @@ describe("run reads back what it wrote (--verify)", () => {
       expect(byDefault.run.stderr).toBe("");
       expect(byDefault.run.code).toBe(0);
       expect(byDefault.report.rows.every((r) => r.status === "done")).toBe(true);
-      expect(byDefault.report.run).toMatchObject({ stopped: null, verify: { mode: 10, rows_verified: 10, mismatches: 0 } });
+      expect(byDefault.report.run).toMatchObject({
+        stopped: null,
+        verify: { mode: 10, rows_verified: 10, mismatches: 0 },
+      });
       // A create is POST /c and its activation; the read-back one GET of the account.
       const requests = requestsOf(byDefault.out);
       expect(requests["POST /api/2/c"]).toBe(12);
@@ -149,12 +173,20 @@ describe("run reads back what it wrote (--verify)", () => {
       expect(none.run.code).toBe(0);
       expect(none.run.stderr).toMatch(/^mdimport: --verify none: nothing written was read back/);
       expect(none.report.rows.map((r) => r.status)).toEqual(["done", "done", "done", "done"]);
-      expect(none.report.run).toMatchObject({ stopped: null, verify: { mode: "none", rows_verified: 0, mismatches: 0 } });
+      expect(none.report.run).toMatchObject({
+        stopped: null,
+        verify: { mode: "none", rows_verified: 0, mismatches: 0 },
+      });
       expect(requestsOf(none.out)["GET /api/2/c/{id}"]).toBeUndefined();
     } finally {
       expect(await server.stop()).toBe(0);
     }
-    expect(dump(db).clients.map((c) => (c as { phone_number?: unknown }).phone_number)).toEqual([null, null, null, null]);
+    expect(dump(db).clients.map((c) => (c as { phone_number?: unknown }).phone_number)).toEqual([
+      null,
+      null,
+      null,
+      null,
+    ]);
   }, 120_000);
 
   it("reads back every row whose create needed a look-up, also with --verify 0 (creates answered 204 without a body)", async () => {
@@ -175,7 +207,16 @@ describe("run reads back what it wrote (--verify)", () => {
     const db = join(dir, "platform.sqlite");
     const server = await servePlatform(db, "--token", token, "--fail-rate", "0.2", "--seed", "7");
     try {
-      const retried = await testRunThenRun(server.url, await sheet(dir, 10, "vr", 2), dir, "retry", "--verify", "0", "--concurrency", "1");
+      const retried = await testRunThenRun(
+        server.url,
+        await sheet(dir, 10, "vr", 2),
+        dir,
+        "retry",
+        "--verify",
+        "0",
+        "--concurrency",
+        "1",
+      );
       // Which requests fail is the platform's dice: a row whose every try failed is api_error, as without --verify.
       expect(retried.report.rows.every((r) => r.status === "done" || r.reasons[0]?.code === "api_error")).toBe(true);
       // With --verify 0 only a troubled write is read back: some were, not all.

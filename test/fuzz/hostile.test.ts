@@ -35,14 +35,19 @@ describe("hostile workbooks are refused or read within bounds", () => {
 
   it("refuses a cell of a megabyte", async () => {
     const big = "x".repeat(1024 * 1024);
-    const bytes = buildXlsx({ sheets: [{ name: "S", xml: sheetXml(`<row r="1"><c r="A1" t="inlineStr"><is><t>${big}</t></is></c></row>`) }] });
+    const bytes = buildXlsx({
+      sheets: [{ name: "S", xml: sheetXml(`<row r="1"><c r="A1" t="inlineStr"><is><t>${big}</t></is></c></row>`) }],
+    });
     await expect(readAll(bytes)).rejects.toThrow(InputError);
   });
 
   it("reads through deeply nested XML without a stack", async () => {
     const deep = `${"<x>".repeat(200_000)}${"</x>".repeat(200_000)}`;
     // Stored, not deflated: so repetitive a part would otherwise be refused as a zip bomb.
-    const bytes = zipSync({ ...unzipParts(), "xl/worksheets/sheet1.xml": [strToU8(sheetXml(header + deep)), { level: 0 }] });
+    const bytes = zipSync({
+      ...unzipParts(),
+      "xl/worksheets/sheet1.xml": [strToU8(sheetXml(header + deep)), { level: 0 }],
+    });
     expect(await readAll(bytes)).toBe(1);
   });
 });

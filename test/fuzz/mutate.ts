@@ -12,7 +12,11 @@ function entriesOf(bytes: Uint8Array): Record<string, Uint8Array> | null {
 }
 
 /** Changes one XML part of the zip with `change`, keeping the rest. */
-function mangleEntry(bytes: Uint8Array, next: () => number, change: (xml: string, next: () => number) => string): Uint8Array {
+function mangleEntry(
+  bytes: Uint8Array,
+  next: () => number,
+  change: (xml: string, next: () => number) => string,
+): Uint8Array {
   const entries = entriesOf(bytes);
   if (!entries) return bytes;
   const names = Object.keys(entries).filter((n) => n.endsWith(".xml") || n.endsWith(".rels"));
@@ -26,7 +30,11 @@ const XML_CHANGES: ((xml: string, next: () => number) => string)[] = [
   (xml, next) => xml.slice(0, Math.floor(next() * xml.length)),
   (xml, next) => {
     const at = Math.floor(next() * xml.length);
-    return xml.slice(0, at) + pick(["<", ">", "&", '"', "</x>", '<c r="ZZ9">', "&#0;", "&bogus;", "<![CDATA[", "<!--"], next) + xml.slice(at);
+    return (
+      xml.slice(0, at) +
+      pick(["<", ">", "&", '"', "</x>", '<c r="ZZ9">', "&#0;", "&bogus;", "<![CDATA[", "<!--"], next) +
+      xml.slice(at)
+    );
   },
   (xml, next) => {
     const at = Math.floor(next() * xml.length);

@@ -20,7 +20,11 @@ const seeds: { name: string; script: ScriptName; bytes: Uint8Array }[] = [
   ["relations.xlsx", "relations"],
   ["update-clients.xlsx", "update-clients"],
   ["update-professionals.xlsx", "update-professionals"],
-].map(([name, script]) => ({ name: name as string, script: script as ScriptName, bytes: readFileSync(join(repoRoot, "fixtures", name as string)) }));
+].map(([name, script]) => ({
+  name: name as string,
+  script: script as ScriptName,
+  bytes: readFileSync(join(repoRoot, "fixtures", name as string)),
+}));
 
 const regressions = join(repoRoot, "fixtures", "fuzz-regressions");
 
@@ -29,7 +33,11 @@ async function check(bytes: Uint8Array, script: ScriptName): Promise<string> {
   try {
     if (detectInput(bytes) !== "xlsx") return "not-a-workbook";
     const workbook = await openWorkbook(bytes);
-    const analysis = await analyseWorkbook(workbook, { script: scripts[script], config: defaultPlatformConfig, context: { today: "2026-11-23" } });
+    const analysis = await analyseWorkbook(workbook, {
+      script: scripts[script],
+      config: defaultPlatformConfig,
+      context: { today: "2026-11-23" },
+    });
     buildReport(analysis, {
       mode: "validate",
       script: scripts[script],
@@ -73,7 +81,9 @@ describe("fuzz: mutated workbooks end in a report or a typed input error", () =>
       } catch (error) {
         const file = join(regressions, `case-${i}-${steps.join("-")}.xlsx`);
         writeFileSync(file, bytes);
-        throw new Error(`input ${i} (${seed.name}, ${steps.join(" + ")}) crashed, kept as ${file}: ${(error as Error).stack ?? String(error)}`);
+        throw new Error(
+          `input ${i} (${seed.name}, ${steps.join(" + ")}) crashed, kept as ${file}: ${(error as Error).stack ?? String(error)}`,
+        );
       }
       worstMs = Math.max(worstMs, performance.now() - started);
       worstHeapMb = Math.max(worstHeapMb, process.memoryUsage().heapUsed / 1024 ** 2);

@@ -14,22 +14,31 @@ import type { Reason } from "../../src/scripts/reasons.js";
 import { buildXlsx, readSheet, sheetXml, sstXml, type RawWorkbook } from "../support/xlsx.js";
 
 const inline = (ref: string, text: string) => `<c r="${ref}" t="inlineStr"><is><t>${text}</t></is></c>`;
-const headerRow = (headers: string[]) => `<row r="1">${headers.map((h, i) => inline(`${String.fromCharCode(65 + i)}1`, h)).join("")}</row>`;
+const headerRow = (headers: string[]) =>
+  `<row r="1">${headers.map((h, i) => inline(`${String.fromCharCode(65 + i)}1`, h)).join("")}</row>`;
 const NEW_CLIENTS = ["E-mailadres", "Voornaam", "Achternaam", "Client ID", "Tussenvoegsel"];
 
 async function analyse(workbook: RawWorkbook | Uint8Array, script = "new-clients"): Promise<Analysis> {
   const bytes = workbook instanceof Uint8Array ? workbook : buildXlsx(workbook);
-  return analyseWorkbook(await openWorkbook(bytes), { script: getScript(script), config: defaultPlatformConfig, context: { today: "2026-01-01" } });
+  return analyseWorkbook(await openWorkbook(bytes), {
+    script: getScript(script),
+    config: defaultPlatformConfig,
+    context: { today: "2026-01-01" },
+  });
 }
 
-const oneSheet = (rows: string, extra: Partial<RawWorkbook> = {}): RawWorkbook => ({ sheets: [{ name: "Blad1", xml: sheetXml(rows) }], ...extra });
+const oneSheet = (rows: string, extra: Partial<RawWorkbook> = {}): RawWorkbook => ({
+  sheets: [{ name: "Blad1", xml: sheetXml(rows) }],
+  ...extra,
+});
 const flat = (analysis: Analysis) =>
   analysis.results.map((r) => ({
     row: r.row,
     status: r.status,
     reasons: r.reasons.map((x) => `${x.code}:${x.field ?? ""}${x.detail ? `:${x.detail}` : ""}`),
   }));
-const message = (reason: Reason | undefined, lang: "nl" | "en" | "de" = "en") => renderReason(reason as Reason, getScript("new-clients"), lang);
+const message = (reason: Reason | undefined, lang: "nl" | "en" | "de" = "en") =>
+  renderReason(reason as Reason, getScript("new-clients"), lang);
 
 describe("defect 1: Excel error values are never data", () => {
   it("makes a row with #N/A, #REF! or #NAME? cells invalid with cell_error naming the field and the error", async () => {
@@ -40,7 +49,11 @@ describe("defect 1: Excel error values are never data", () => {
       `<row r="3">${inline("A3", "b@voorbeeld.nl")}${inline("B3", "Bo")}${inline("C3", "Bakker")}${inline("D3", "C-3")}<c r="E3" t="e"><v>#DIV/0!</v></c></row>`;
     const analysis = await analyse(oneSheet(rows));
     expect(flat(analysis)).toEqual([
-      { row: 2, status: "invalid", reasons: ["cell_error:first_name", "cell_error:last_name", "cell_error:id", "cell_error:phone_number"] },
+      {
+        row: 2,
+        status: "invalid",
+        reasons: ["cell_error:first_name", "cell_error:last_name", "cell_error:id", "cell_error:phone_number"],
+      },
       { row: 3, status: "invalid", reasons: ["cell_error:phone_number"] },
     ]);
     const reasons = analysis.results[0]?.reasons ?? [];
@@ -76,7 +89,9 @@ describe("defect 2: formulas without a computed value", () => {
         )
         .join("");
     const analysis = await analyse(oneSheet(rows));
-    expect(flat(analysis)).toEqual([2, 3, 4].map((row) => ({ row, status: "invalid", reasons: ["cell_error:id:formula_zero"] })));
+    expect(flat(analysis)).toEqual(
+      [2, 3, 4].map((row) => ({ row, status: "invalid", reasons: ["cell_error:id:formula_zero"] })),
+    );
     expect(analysis.warnings).toContainEqual({ code: "formula_column", column: "D" });
   });
 
@@ -107,12 +122,20 @@ describe("defect 3: date cells with a time of day", () => {
   it('reads a t="d" cell with a time (SheetJS cellDates) as the date Excel shows', async () => {
     const rows =
       headerRow(CLIENT_HEADERS) +
-      clientRow(2, ["a@voorbeeld.nl", "An", "", "Vries", "C-2"], `<c r="F2" t="d" s="1"><v>1985-07-15T02:00:00.000Z</v></c>`) +
+      clientRow(
+        2,
+        ["a@voorbeeld.nl", "An", "", "Vries", "C-2"],
+        `<c r="F2" t="d" s="1"><v>1985-07-15T02:00:00.000Z</v></c>`,
+      ) +
       clientRow(3, ["b@voorbeeld.nl", "Bo", "", "Bakker", "C-3"], `<c r="F3" t="d"><v>1990-01-31T13:45:00</v></c>`) +
       clientRow(4, ["c@voorbeeld.nl", "Cor", "", "Smit", "C-4"], `<c r="F4" t="d"><v>2001-02-03</v></c>`);
     const analysis = await analyse(oneSheet(rows));
     expect(flat(analysis).map((r) => r.status)).toEqual(["valid", "valid", "valid"]);
-    expect([...analysis.texts.read()].slice(1).map((texts) => texts[5])).toEqual(["1985-07-15", "1990-01-31", "2001-02-03"]);
+    expect([...analysis.texts.read()].slice(1).map((texts) => texts[5])).toEqual([
+      "1985-07-15",
+      "1990-01-31",
+      "2001-02-03",
+    ]);
   });
 });
 
@@ -137,7 +160,11 @@ describe("defect 8: dangerous and invisible characters never reach the platform"
       {
         row: 5,
         status: "invalid",
-        reasons: ["unsafe_value:first_name:formula_start", "unsafe_value:infix:formula_start", "unsafe_value:last_name:formula_start"],
+        reasons: [
+          "unsafe_value:first_name:formula_start",
+          "unsafe_value:infix:formula_start",
+          "unsafe_value:last_name:formula_start",
+        ],
       },
       { row: 6, status: "valid", reasons: [] },
     ]);
@@ -192,30 +219,38 @@ describe("defect 6: conditional-format number formats", () => {
   it("reads cell formats from the top-level numFmts only, not those of dxfs with the same id", async () => {
     // LibreOffice writes a dxf's own numFmt with an id that a cell format also uses.
     const styles = `<?xml version="1.0"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="1"><numFmt numFmtId="164" formatCode="dd\\-mm\\-yyyy"/></numFmts><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="164"/></cellXfs><dxfs count="1"><dxf><numFmt numFmtId="164" formatCode="0.00"/></dxf></dxfs></styleSheet>`;
-    const { rows } = await readSheet(buildXlsx(oneSheet(`<row r="1"><c r="A1" s="1"><v>31243</v></c></row>`, { styles })));
+    const { rows } = await readSheet(
+      buildXlsx(oneSheet(`<row r="1"><c r="A1" s="1"><v>31243</v></c></row>`, { styles })),
+    );
     expect(cellText(rows[0]?.cells[0])).toBe("1985-07-15");
   });
 });
 
 describe("defect 7: package details, as Excel takes them", () => {
   it("finds parts whose names differ in case from their relationships", async () => {
-    const bytes = repack(buildXlsx(oneSheet(`<row r="1"><c r="A1" t="s"><v>0</v></c></row>`, { sharedStrings: sstXml(["Hallo"]) })), (files) => {
-      files["xl/_rels/workbook.xml.rels"] = strToU8(
-        strFromU8(files["xl/_rels/workbook.xml.rels"] as Uint8Array)
-          .replace("worksheets/sheet1.xml", "Worksheets/Sheet1.XML")
-          .replace("/xl/sharedStrings.xml", "/XL/SharedStrings.xml"),
-      );
-    });
+    const bytes = repack(
+      buildXlsx(oneSheet(`<row r="1"><c r="A1" t="s"><v>0</v></c></row>`, { sharedStrings: sstXml(["Hallo"]) })),
+      (files) => {
+        files["xl/_rels/workbook.xml.rels"] = strToU8(
+          strFromU8(files["xl/_rels/workbook.xml.rels"] as Uint8Array)
+            .replace("worksheets/sheet1.xml", "Worksheets/Sheet1.XML")
+            .replace("/xl/sharedStrings.xml", "/XL/SharedStrings.xml"),
+        );
+      },
+    );
     const { rows } = await readSheet(bytes);
     expect(cellText(rows[0]?.cells[0])).toBe("Hallo");
   });
 
   it("reads a shared-strings part that the workbook's relationships do not name", async () => {
-    const bytes = repack(buildXlsx(oneSheet(`<row r="1"><c r="A1" t="s"><v>0</v></c></row>`, { sharedStrings: sstXml(["Hallo"]) })), (files) => {
-      files["xl/_rels/workbook.xml.rels"] = strToU8(
-        strFromU8(files["xl/_rels/workbook.xml.rels"] as Uint8Array).replace(/<Relationship Id="rIdS"[^>]*\/>/, ""),
-      );
-    });
+    const bytes = repack(
+      buildXlsx(oneSheet(`<row r="1"><c r="A1" t="s"><v>0</v></c></row>`, { sharedStrings: sstXml(["Hallo"]) })),
+      (files) => {
+        files["xl/_rels/workbook.xml.rels"] = strToU8(
+          strFromU8(files["xl/_rels/workbook.xml.rels"] as Uint8Array).replace(/<Relationship Id="rIdS"[^>]*\/>/, ""),
+        );
+      },
+    );
     const { rows } = await readSheet(bytes);
     expect(cellText(rows[0]?.cells[0])).toBe("Hallo");
   });
@@ -227,7 +262,10 @@ describe("defect 5: the sheet and the header row the organisation sees", () => {
     repack(bytes, (files) => {
       const rels = strFromU8(files["xl/_rels/workbook.xml.rels"] as Uint8Array);
       files["xl/_rels/workbook.xml.rels"] = strToU8(
-        rels.replace(/relationships\/worksheet" Target="worksheets\/sheet2.xml"/, 'relationships/chartsheet" Target="chartsheets/sheet1.xml"'),
+        rels.replace(
+          /relationships\/worksheet" Target="worksheets\/sheet2.xml"/,
+          'relationships/chartsheet" Target="chartsheets/sheet1.xml"',
+        ),
       );
       files["xl/chartsheets/sheet1.xml"] = strToU8(
         `<?xml version="1.0"?><chartsheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>`,
@@ -307,12 +345,24 @@ describe("defect 4: numeric IDs keep what their number format shows", () => {
     const headers = [...CLIENT_HEADERS.slice(0, 5), "BSN", "Telefoonnummer"];
     const rows =
       headerRow(headers) +
-      clientRow(2, ["a@voorbeeld.nl", "An", "", "Vries"], `<c r="E2" s="1"><v>42</v></c><c r="F2" s="3"><v>10000008</v></c>`) +
-      clientRow(3, ["b@voorbeeld.nl", "Bo", "", "Bakker"], `<c r="E3" s="2"><v>7</v></c><c r="G3" s="4"><v>612345678</v></c>`) +
+      clientRow(
+        2,
+        ["a@voorbeeld.nl", "An", "", "Vries"],
+        `<c r="E2" s="1"><v>42</v></c><c r="F2" s="3"><v>10000008</v></c>`,
+      ) +
+      clientRow(
+        3,
+        ["b@voorbeeld.nl", "Bo", "", "Bakker"],
+        `<c r="E3" s="2"><v>7</v></c><c r="G3" s="4"><v>612345678</v></c>`,
+      ) +
       clientRow(4, ["c@voorbeeld.nl", "Cor", "", "Smit"], `<c r="E4" s="4"><v>123</v></c>`);
     const bytes = buildXlsx(oneSheet(rows, { styles }));
     const { rows: read } = await readSheet(bytes);
-    expect([read[1]?.cells[4], read[2]?.cells[4], read[3]?.cells[4]].map(cellText)).toEqual(["00042", "ABC-0007", "123"]);
+    expect([read[1]?.cells[4], read[2]?.cells[4], read[3]?.cells[4]].map(cellText)).toEqual([
+      "00042",
+      "ABC-0007",
+      "123",
+    ]);
     const analysis = await analyse(bytes);
     expect(flat(analysis).map((r) => r.status)).toEqual(["valid", "valid", "valid"]);
     expect(analysis.warnings).toContainEqual({ code: "number_format", column: "E", rows: [2, 3] });

@@ -10,7 +10,9 @@ const dist = join(import.meta.dirname, "..", "..", "dist");
 const { openWorkbookOffThread, openWorkbookWhile } = (await import(
   join(dist, "input", "workbook-thread.js")
 )) as typeof import("../../src/input/workbook-thread.js");
-const { openWorkbook } = (await import(join(dist, "input", "workbook.js"))) as typeof import("../../src/input/workbook.js");
+const { openWorkbook } = (await import(
+  join(dist, "input", "workbook.js")
+)) as typeof import("../../src/input/workbook.js");
 const { InputError } = (await import(join(dist, "shared", "errors.js"))) as typeof import("../../src/shared/errors.js");
 type Workbook = import("../../src/input/workbook.js").Workbook;
 type SheetRow = import("../../src/input/cells.js").SheetRow;
@@ -29,7 +31,11 @@ function bigWorkbook(count: number): Uint8Array {
     (_, i) =>
       `<row r="${i + 1}"><c r="A${i + 1}" t="s"><v>${i}</v></c><c r="B${i + 1}"><v>${30000 + i}</v></c><c r="D${i + 1}" t="inlineStr"><is><t>x${i}</t></is></c></row>`,
   );
-  return buildXlsx({ sheets: [{ name: "Blad1", xml: sheetXml(rows.join("")) }], sharedStrings: sstXml(strings), level: 0 });
+  return buildXlsx({
+    sheets: [{ name: "Blad1", xml: sheetXml(rows.join("")) }],
+    sharedStrings: sstXml(strings),
+    level: 0,
+  });
 }
 
 describe("the workbook reader's own thread", () => {
@@ -61,13 +67,17 @@ describe("the workbook reader's own thread", () => {
   });
 
   it("gives the reader's errors as InputError with the same sentence", async () => {
-    const damaged = buildXlsx({ sheets: [{ name: "Blad1", xml: sheetXml(`<row r="2"/><row r="1"><c r="A1"><v>1</v></c></row>`) }] });
+    const damaged = buildXlsx({
+      sheets: [{ name: "Blad1", xml: sheetXml(`<row r="2"/><row r="1"><c r="A1"><v>1</v></c></row>`) }],
+    });
     const here = await read(await openWorkbook(new Uint8Array(damaged))).catch((error: unknown) => error);
     const there = await read(await openWorkbookOffThread(damaged)).catch((error: unknown) => error);
     expect(here).toBeInstanceOf(InputError);
     expect(there).toBeInstanceOf(InputError);
     expect((there as Error).message).toBe((here as Error).message);
-    const notAWorkbook = await openWorkbookOffThread(new TextEncoder().encode("PK\u0003\u0004 not really")).catch((error: unknown) => error);
+    const notAWorkbook = await openWorkbookOffThread(new TextEncoder().encode("PK\u0003\u0004 not really")).catch(
+      (error: unknown) => error,
+    );
     expect(notAWorkbook).toBeInstanceOf(InputError);
   });
 
@@ -90,14 +100,15 @@ describe("the workbook reader's own thread", () => {
     // fails a test that has one), and the workbook's error comes once the work is done.
     const notAWorkbook = new TextEncoder().encode("PK\u0003\u0004 not really");
     let done = false;
-    const slow = () => new Promise<string>((resolve) => setTimeout(() => resolve("late"), 300)).finally(() => (done = true));
+    const slow = () =>
+      new Promise<string>((resolve) => setTimeout(() => resolve("late"), 300)).finally(() => (done = true));
     await expect(openWorkbookWhile(notAWorkbook, {}, slow)).rejects.toBeInstanceOf(InputError);
     expect(done).toBe(true);
 
     // The other work fails: its error is the one given.
-    await expect(openWorkbookWhile(fixture("new-clients.xlsx"), {}, () => Promise.reject(new Error("platform down")))).rejects.toThrow(
-      "platform down",
-    );
+    await expect(
+      openWorkbookWhile(fixture("new-clients.xlsx"), {}, () => Promise.reject(new Error("platform down"))),
+    ).rejects.toThrow("platform down");
   });
 
   it("lets go of the workbook when it will not be read", async () => {

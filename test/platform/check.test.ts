@@ -19,10 +19,13 @@ async function checkAgainst(
   faults: { failRate: number; attempts: number } = { failRate: 0, attempts: 3 },
 ): Promise<{ result: PlatformCheck; served: number }> {
   const store = LocalPlatform.open("platform.sqlite", tempDir(), { create: true });
-  const clients = [1, 2, 3].map((n) => store.createClientNow(newClient(n, { bsn: `12345678${n}`, phone_number: "+31612345678" })));
+  const clients = [1, 2, 3].map((n) =>
+    store.createClientNow(newClient(n, { bsn: `12345678${n}`, phone_number: "+31612345678" })),
+  );
   const professionals = [1, 2].map((n) => store.createProfessionalNow(newProfessional(n, { role: "supervisor" })));
   // Every client linked: the check probes the first client listed, and a store's IDs (its list order) are random.
-  for (const client of clients) store.linkNow({ professional_md_id: professionals[0]!.md_id, client_md_id: client.md_id });
+  for (const client of clients)
+    store.linkNow({ professional_md_id: professionals[0]!.md_id, client_md_id: client.md_id });
   const server = new PlatformServer({
     store,
     port: 0,
@@ -67,11 +70,32 @@ describe("platform check against platform serve", () => {
     expect(result.checks.filter((c) => c.status === "contradicted")).toEqual([]);
     const readable = result.checks.filter((c) => c.status === "confirmed").map((c) => c.fact);
     expect(readable).toEqual(
-      expect.arrayContaining(["application", "token", "badToken", "listClients", "listProfessionals", "clientFields", "professionalFields"]),
+      expect.arrayContaining([
+        "application",
+        "token",
+        "badToken",
+        "listClients",
+        "listProfessionals",
+        "clientFields",
+        "professionalFields",
+      ]),
     );
-    expect(readable).toEqual(expect.arrayContaining(["paging (clients)", "readRoles", "activateClient", "activateProfessional", "listRelations"]));
     expect(readable).toEqual(
-      expect.arrayContaining(["lookupClient", "lookupClient not found", "lookupProfessional", "lookupProfessional not found"]),
+      expect.arrayContaining([
+        "paging (clients)",
+        "readRoles",
+        "activateClient",
+        "activateProfessional",
+        "listRelations",
+      ]),
+    );
+    expect(readable).toEqual(
+      expect.arrayContaining([
+        "lookupClient",
+        "lookupClient not found",
+        "lookupProfessional",
+        "lookupProfessional not found",
+      ]),
     );
     expect(result.checks.filter((c) => c.status === "not_checkable").map((c) => c.fact)).toEqual(
       expect.arrayContaining(["createAnswer", "update", "setRoles", "addRelation", "refusal"]),
@@ -85,7 +109,9 @@ describe("platform check against platform serve", () => {
   it("shows what each variant makes different", async () => {
     const paged = await checkAgainst("paged", 2);
     expect(row(paged.result, "paging (clients)")).toMatchObject({ status: "confirmed" });
-    expect(row(paged.result, "paging (clients)").seen).toMatch(/pages are shorter than asked: 2 of 1,000, and start=2 gave 1 more/);
+    expect(row(paged.result, "paging (clients)").seen).toMatch(
+      /pages are shorter than asked: 2 of 1,000, and start=2 gave 1 more/,
+    );
     expect(paged.served).toBe(16);
 
     const noRoles = await checkAgainst("no-roles-in-list");
@@ -116,9 +142,15 @@ describe("platform check against platform serve", () => {
   }, 30_000);
 
   it("a contradicted fact a script needs is exit 4: here the client's link to its professionals under another name", async () => {
-    const { result } = await checkAgainst("", undefined, routeTable({ listRelations: { link: { on: "client", name: "caseload" } } }));
+    const { result } = await checkAgainst(
+      "",
+      undefined,
+      routeTable({ listRelations: { link: { on: "client", name: "caseload" } } }),
+    );
     expect(row(result, "listRelations")).toMatchObject({ status: "contradicted", needed_by: ["relations"] });
-    expect(row(result, "listRelations").seen).toBe("the client's @links hold no caseload link (they hold: activation, professionals)");
+    expect(row(result, "listRelations").seen).toBe(
+      "the client's @links hold no caseload link (they hold: activation, professionals)",
+    );
     expect(result.exitCode).toBe(4);
   });
 
@@ -136,9 +168,21 @@ describe("platform check against platform serve", () => {
         path === "/api/2"
           ? { mode: "training", "@links": [] }
           : path === "/api/2/p/items"
-            ? { "@items": [{ "@url": `/api/2/p/${"a".repeat(32)}`, email: 987654321, first_name: "Piet", last_name: "Jansen", active: true }] }
+            ? {
+                "@items": [
+                  {
+                    "@url": `/api/2/p/${"a".repeat(32)}`,
+                    email: 987654321,
+                    first_name: "Piet",
+                    last_name: "Jansen",
+                    active: true,
+                  },
+                ],
+              }
             : { "@items": [] };
-      response.writeHead(request.headers.authorization === `md-token ${token}` ? 200 : 401, { "Content-Type": "application/json" });
+      response.writeHead(request.headers.authorization === `md-token ${token}` ? 200 : 401, {
+        "Content-Type": "application/json",
+      });
       response.end(JSON.stringify(body));
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -146,7 +190,9 @@ describe("platform check against platform serve", () => {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const result = await checkPlatform({ url, token, rate: 1000, timeoutMs: 5000 });
       expect(row(result, "listProfessionals")).toMatchObject({ status: "contradicted" });
-      expect(row(result, "listProfessionals").seen).toMatch(/at @items\[0\]\.email it holds a number, where string is expected/);
+      expect(row(result, "listProfessionals").seen).toMatch(
+        /at @items\[0\]\.email it holds a number, where string is expected/,
+      );
       expect(row(result, "account routes").seen).toMatch(/not tried: the professionals list/);
       expect(row(result, "paging (clients)").status).toBe("not_checkable");
       expect(result.exitCode).toBe(4);

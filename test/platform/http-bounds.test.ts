@@ -29,7 +29,9 @@ afterEach(async () => {
 });
 
 /** A tiny HTTP server on 127.0.0.1, port 0; `answer` writes the answer and returns the bytes it wrote. */
-async function serve(answer: (req: IncomingMessage, res: ServerResponse, seen: Served["requests"][number]) => void): Promise<Served> {
+async function serve(
+  answer: (req: IncomingMessage, res: ServerResponse, seen: Served["requests"][number]) => void,
+): Promise<Served> {
   const requests: Served["requests"] = [];
   const server = createServer((req, res) => {
     const seen = { method: req.method ?? "", path: req.url ?? "", written: 0, finished: false };
@@ -50,7 +52,12 @@ async function serve(answer: (req: IncomingMessage, res: ServerResponse, seen: S
 }
 
 /** Streams `total` bytes of JSON whitespace after a `{`, minding back-pressure; never allocates the whole. */
-function streamBody(res: ServerResponse, seen: { written: number }, total: number, headers: Record<string, string> = {}): void {
+function streamBody(
+  res: ServerResponse,
+  seen: { written: number },
+  total: number,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(200, { "Content-Type": "application/json", ...headers });
   const chunk = Buffer.alloc(MiB, 0x20);
   res.write("{");
@@ -74,7 +81,8 @@ function trickle(res: ServerResponse, everyMs: number): void {
   res.on("close", () => clearInterval(timer));
 }
 
-const connect = (url: string, timeoutMs = 5000) => HttpPlatform.connect({ url, token: "t0k3n", rate: 1000, concurrency: 1, timeoutMs, attempts: 1 });
+const connect = (url: string, timeoutMs = 5000) =>
+  HttpPlatform.connect({ url, token: "t0k3n", rate: 1000, concurrency: 1, timeoutMs, attempts: 1 });
 
 /** What a promise ends in, or "still waiting" after `ms` (a generous bound, not a timing claim). */
 async function within(promise: Promise<unknown>, ms: number): Promise<unknown> {
@@ -124,7 +132,9 @@ describe("bounded answers", () => {
       res.end("{}");
     });
     const platform = await connect(s.url);
-    await expect(platform.snapshot({ clients: true, professionals: false, relations: false })).resolves.toMatchObject({ clients: [] });
+    await expect(platform.snapshot({ clients: true, professionals: false, relations: false })).resolves.toMatchObject({
+      clients: [],
+    });
     const error = await within(platform.snapshot({ clients: false, professionals: true, relations: false }), 30_000);
     expect(error).toBeInstanceOf(PlatformError);
     expect((error as Error).message).toBe(
@@ -158,7 +168,13 @@ describe("the timeout covers the whole exchange", () => {
 
   it("retries a timed-out read like a dropped connection, and a once-only write not at all", async () => {
     const s = await serve((_req, res) => trickle(res, 100));
-    const client = new HttpClient({ token: "t", rate: 1000, timeoutMs: 300, attempts: 3, sleep: () => Promise.resolve() });
+    const client = new HttpClient({
+      token: "t",
+      rate: 1000,
+      timeoutMs: 300,
+      attempts: 3,
+      sleep: () => Promise.resolve(),
+    });
     const read = await within(client.request("GET", `${s.url}/api/2`), 15_000);
     expect(read).toBeInstanceOf(ApiUnavailable);
     expect(s.requests).toHaveLength(3);
@@ -175,12 +191,22 @@ describe("errors of their own", () => {
       res.writeHead(503);
       res.end();
     });
-    const client = new HttpClient({ token: "t", rate: 1000, timeoutMs: 5000, attempts: 2, sleep: () => Promise.resolve() });
+    const client = new HttpClient({
+      token: "t",
+      rate: 1000,
+      timeoutMs: 5000,
+      attempts: 2,
+      sleep: () => Promise.resolve(),
+    });
     const error = await client.request("POST", `${s.url}/api/2/c`, { a: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiUnavailable);
     expect(error).toBeInstanceOf(PlatformUnavailable);
     expect(error).toMatchObject({ name: "ApiUnavailable", sent: true });
-    expect(refusal(error)).toEqual({ code: "api_error", detail: "unavailable", platform_text: "the platform answered 503" });
+    expect(refusal(error)).toEqual({
+      code: "api_error",
+      detail: "unavailable",
+      platform_text: "the platform answered 503",
+    });
   });
 
   it("says where a redirect points, without its query string, and asks for the platform's own address", async () => {
@@ -208,16 +234,25 @@ describe("errors of their own", () => {
     });
     const platform = await connect(s.url);
     refuse = true;
-    const error = await platform.snapshot({ clients: true, professionals: false, relations: false }).catch((e: unknown) => e);
+    const error = await platform
+      .snapshot({ clients: true, professionals: false, relations: false })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PlatformError);
-    expect((error as Error).message).toBe(`The platform at ${s.host} refused the token (401): check MDIMPORT_TOKEN or --token-file.`);
+    expect((error as Error).message).toBe(
+      `The platform at ${s.host} refused the token (401): check MDIMPORT_TOKEN or --token-file.`,
+    );
   });
 
   it("does not call a token that cannot be sent a broken connection", async () => {
     const s = await serve((_req, res) => res.end("{}"));
-    const error = await HttpPlatform.connect({ url: s.url, token: "abc\ndef", rate: 1000, concurrency: 1, timeoutMs: 5000, attempts: 1 }).catch(
-      (e: unknown) => e,
-    );
+    const error = await HttpPlatform.connect({
+      url: s.url,
+      token: "abc\ndef",
+      rate: 1000,
+      concurrency: 1,
+      timeoutMs: 5000,
+      attempts: 1,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PlatformError);
     expect((error as Error).message).toBe(
       "The API token holds characters that cannot be sent in an HTTP header (a line break, a space or a non-ASCII character): check MDIMPORT_TOKEN or --token-file.",

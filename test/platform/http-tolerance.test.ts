@@ -6,7 +6,11 @@ import { PlatformError } from "../../src/shared/errors.js";
 import { newClient } from "../support/accounts.js";
 
 const token = "tolerance-token-1";
-type Handler = (method: string, path: string, url: URL) => { status: number; body?: unknown; headers?: Record<string, string> };
+type Handler = (
+  method: string,
+  path: string,
+  url: URL,
+) => { status: number; body?: unknown; headers?: Record<string, string> };
 
 const stop: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -32,7 +36,14 @@ async function platformAnswering(handle: Handler): Promise<{ platform: HttpPlatf
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   stop.push(() => new Promise((resolve) => server.close(() => resolve())));
-  const platform = await HttpPlatform.connect({ url: origin, token, rate: 1000, concurrency: 2, timeoutMs: 5000, attempts: 1 });
+  const platform = await HttpPlatform.connect({
+    url: origin,
+    token,
+    rate: 1000,
+    concurrency: 2,
+    timeoutMs: 5000,
+    attempts: 1,
+  });
   return { platform, seen };
 }
 
@@ -50,15 +61,34 @@ const professional = (n: number, extra: Record<string, unknown> = {}) => ({
 describe("the HTTP adapter reads tolerantly", () => {
   it("professionals without roles, setting-dependent fields absent or null, unknown fields, an unpaged list", async () => {
     const { platform, seen } = await platformAnswering((_method, path) => {
-      if (path === "/api/2/p/items") return { status: 200, body: { "@items": [professional(1, { picture: null, labels: ["x"] }), professional(2)] } };
+      if (path === "/api/2/p/items")
+        return {
+          status: 200,
+          body: { "@items": [professional(1, { picture: null, labels: ["x"] }), professional(2)] },
+        };
       if (path === "/api/2/c/items") {
         return {
           status: 200,
           body: {
             "@items": [
               // No gender, date_of_birth, phone_number, id, bsn, infix or @links at all; an extra field.
-              { "@url": `/api/2/c/${hex(3)}`, email: "c3@voorbeeld.nl", first_name: "An", last_name: "Vries", active: false, age: 40 },
-              { "@url": `/api/2/c/${hex(4)}`, email: "c4@voorbeeld.nl", first_name: "Bo", last_name: "Berg", active: true, bsn: null, gender: null },
+              {
+                "@url": `/api/2/c/${hex(3)}`,
+                email: "c3@voorbeeld.nl",
+                first_name: "An",
+                last_name: "Vries",
+                active: false,
+                age: 40,
+              },
+              {
+                "@url": `/api/2/c/${hex(4)}`,
+                email: "c4@voorbeeld.nl",
+                first_name: "Bo",
+                last_name: "Berg",
+                active: true,
+                bsn: null,
+                gender: null,
+              },
             ],
           },
         };
@@ -68,7 +98,14 @@ describe("the HTTP adapter reads tolerantly", () => {
     });
     const snapshot = await platform.snapshot({ clients: true, professionals: true, relations: false });
     expect(snapshot.professionals.map((p) => p.role)).toEqual([null, null]);
-    expect(snapshot.clients[0]).toMatchObject({ md_id: hex(3), gender: "unknown", date_of_birth: null, bsn: null, id: null, active: false });
+    expect(snapshot.clients[0]).toMatchObject({
+      md_id: hex(3),
+      gender: "unknown",
+      date_of_birth: null,
+      bsn: null,
+      id: null,
+      active: false,
+    });
     expect(snapshot.clients).toHaveLength(2);
     // Unpaged: everything at once, then one more page (start=2) to see that it is the end.
     expect(seen.filter((r) => r.startsWith("GET /api/2/c/items"))).toEqual([
@@ -89,14 +126,23 @@ describe("the HTTP adapter reads tolerantly", () => {
       return {
         status: 200,
         body: {
-          "@items": items.map((n) => ({ "@url": `/api/2/c/${hex(n)}`, email: `c${n}@voorbeeld.nl`, first_name: "A", last_name: "B", active: true })),
+          "@items": items.map((n) => ({
+            "@url": `/api/2/c/${hex(n)}`,
+            email: `c${n}@voorbeeld.nl`,
+            first_name: "A",
+            last_name: "B",
+            active: true,
+          })),
           "@links": next,
         },
       };
     });
     const snapshot = await platform.snapshot({ clients: true, professionals: false, relations: false });
     expect(snapshot.clients.map((c) => c.md_id)).toEqual([hex(1), hex(2), hex(3)]);
-    expect(seen.filter((r) => r.includes("/c/items"))).toEqual(["GET /api/2/c/items?start=0&limit=1000", "GET /api/2/c/items?page=2"]);
+    expect(seen.filter((r) => r.includes("/c/items"))).toEqual([
+      "GET /api/2/c/items?start=0&limit=1000",
+      "GET /api/2/c/items?page=2",
+    ]);
   });
 
   it.each([
@@ -107,7 +153,16 @@ describe("the HTTP adapter reads tolerantly", () => {
     const { platform } = await platformAnswering((method, path) => {
       if (method === "POST" && path === "/api/2/c") return created;
       if (path === "/api/2/aux/client/id/C1") {
-        return { status: 200, body: { "@url": `/api/2/c/${hex(9)}`, email: "c1@voorbeeld.nl", first_name: "An", last_name: "Vries", active: false } };
+        return {
+          status: 200,
+          body: {
+            "@url": `/api/2/c/${hex(9)}`,
+            email: "c1@voorbeeld.nl",
+            first_name: "An",
+            last_name: "Vries",
+            active: false,
+          },
+        };
       }
       if (method === "POST" && path === `/api/2/c/${hex(9)}/activation`) return { status: 204 };
       return { status: 404, body: { code: 404 } };
@@ -119,10 +174,20 @@ describe("the HTTP adapter reads tolerantly", () => {
     const internal = "http://md-internal.example:8080";
     const { platform, seen } = await platformAnswering((method, path) => {
       if (path === "/api/2/c/items") {
-        const client = { "@url": `${internal}/api/2/c/${hex(5)}`, email: "c5@voorbeeld.nl", first_name: "A", last_name: "B", active: false };
+        const client = {
+          "@url": `${internal}/api/2/c/${hex(5)}`,
+          email: "c5@voorbeeld.nl",
+          first_name: "A",
+          last_name: "B",
+          active: false,
+        };
         return {
           status: 200,
-          body: { "@items": [{ ...client, "@links": [{ name: "activation", url: `${internal}/api/2/x/${hex(5)}/activate` }] }] },
+          body: {
+            "@items": [
+              { ...client, "@links": [{ name: "activation", url: `${internal}/api/2/x/${hex(5)}/activate` }] },
+            ],
+          },
         };
       }
       if (method === "POST" && path === `/api/2/x/${hex(5)}/activate`) return { status: 204 };
@@ -140,11 +205,17 @@ describe("the HTTP adapter reads tolerantly", () => {
       if (path === "/api/2/c/items")
         return {
           status: 200,
-          body: { "@items": [{ "@url": `/api/2/c/${hex(1)}`, email: 612345678, first_name: "Geheim", last_name: "Naam", active: true }] },
+          body: {
+            "@items": [
+              { "@url": `/api/2/c/${hex(1)}`, email: 612345678, first_name: "Geheim", last_name: "Naam", active: true },
+            ],
+          },
         };
       return { status: 200, body: { "@items": [] } };
     });
-    const error = (await platform.snapshot({ clients: true, professionals: false, relations: false }).catch((e: unknown) => e)) as PlatformError;
+    const error = (await platform
+      .snapshot({ clients: true, professionals: false, relations: false })
+      .catch((e: unknown) => e)) as PlatformError;
     expect(error).toBeInstanceOf(PlatformError);
     expect(error.exitCode).toBe(4);
     expect(error.message).toBe(
@@ -155,7 +226,11 @@ describe("the HTTP adapter reads tolerantly", () => {
 
   it("a list that is no list names the fact and the shape seen", async () => {
     const { platform } = await platformAnswering(() => ({ status: 200, body: { items: [], count: 0 } }));
-    const error = (await platform.snapshot({ clients: true, professionals: false, relations: false }).catch((e: unknown) => e)) as PlatformError;
-    expect(error.message).toMatch(/contradicts what is known of API 2 \(listClients: .*\): at @items it holds nothing, where array is expected\./);
+    const error = (await platform
+      .snapshot({ clients: true, professionals: false, relations: false })
+      .catch((e: unknown) => e)) as PlatformError;
+    expect(error.message).toMatch(
+      /contradicts what is known of API 2 \(listClients: .*\): at @items it holds nothing, where array is expected\./,
+    );
   });
 });

@@ -24,9 +24,21 @@ interface Served {
 }
 
 /** A fresh local store behind `platform serve` on a free port, and the HTTP adapter talking to it. */
-async function serve(serveOptions: Partial<ServeOptions> = {}, adapter: Partial<HttpPlatformOptions> = {}): Promise<Served> {
+async function serve(
+  serveOptions: Partial<ServeOptions> = {},
+  adapter: Partial<HttpPlatformOptions> = {},
+): Promise<Served> {
   const store = LocalPlatform.open("platform.sqlite", tempDir(), { create: true });
-  const server = new PlatformServer({ store, port: 0, token, latency: 0, failRate: 0, rateLimit: 0, seed: 7, ...serveOptions });
+  const server = new PlatformServer({
+    store,
+    port: 0,
+    token,
+    latency: 0,
+    failRate: 0,
+    rateLimit: 0,
+    seed: 7,
+    ...serveOptions,
+  });
   const url = await server.listen();
   const requests: { method: string; status: number }[] = [];
   const platform = await HttpPlatform.connect({
@@ -54,10 +66,14 @@ async function serve(serveOptions: Partial<ServeOptions> = {}, adapter: Partial<
 }
 
 /** The adapter as a Platform whose close() also stops the server and store behind it. */
-async function served(serveOptions: Partial<ServeOptions> = {}, adapter: Partial<HttpPlatformOptions> = {}): Promise<Platform> {
+async function served(
+  serveOptions: Partial<ServeOptions> = {},
+  adapter: Partial<HttpPlatformOptions> = {},
+): Promise<Platform> {
   const running = await serve(serveOptions, adapter);
   return new Proxy(running.platform, {
-    get: (target, property) => (property === "close" ? () => running.close() : (Reflect.get(target, property, target) as unknown)),
+    get: (target, property) =>
+      property === "close" ? () => running.close() : (Reflect.get(target, property, target) as unknown),
   });
 }
 
@@ -138,17 +154,23 @@ describe("the HTTP adapter", () => {
     try {
       for (let n = 1; n <= 6; n++) await s.platform.createClient(newClient(n, { bsn: `11122233${n}` }));
       await s.platform.snapshot(all);
-      s.platform.attachLog({ info: (object, message) => lines.push({ object: object as Record<string, unknown>, message }) });
+      s.platform.attachLog({
+        info: (object, message) => lines.push({ object: object as Record<string, unknown>, message }),
+      });
       await s.platform.updateClient((await s.platform.snapshot(all)).clients[0]!.md_id, { last_name: "Visser" });
     } finally {
       await s.close();
     }
-    const entries = lines.filter((l) => l.message === "request").map((l) => l.object.request as Record<string, unknown>);
+    const entries = lines
+      .filter((l) => l.message === "request")
+      .map((l) => l.object.request as Record<string, unknown>);
     // Kept from before the log was attached (GET /api/2 first), then as they came.
     expect(entries[0]).toMatchObject({ method: "GET", route: "/api/2", status: 200, try: 1 });
     expect(entries.length).toBe(s.requests.length);
     for (const entry of entries) {
-      expect(Object.keys(entry).sort()).toEqual(expect.arrayContaining(["method", "route", "status", "ms", "try", "wait_ms"]));
+      expect(Object.keys(entry).sort()).toEqual(
+        expect.arrayContaining(["method", "route", "status", "ms", "try", "wait_ms"]),
+      );
       expect(entry.status === null ? entry.failure : entry.status).toBeTruthy();
     }
     expect(entries.some((e) => e.route === "/api/2/c/{id}/activation")).toBe(true);
@@ -157,7 +179,11 @@ describe("the HTTP adapter", () => {
     expect(text).not.toMatch(/voorbeeld|11122233|Visser|test-token|[0-9a-f]{32}|start=/);
     const summary = lines.at(-1)!;
     expect(summary.message).toBe("requests summary");
-    const totals = summary.object.requests as { requests: number; retries: number; by_route: Record<string, Record<string, number>> };
+    const totals = summary.object.requests as {
+      requests: number;
+      retries: number;
+      by_route: Record<string, Record<string, number>>;
+    };
     expect(totals.requests).toBe(entries.length);
     expect(totals.retries).toBe(entries.filter((e) => (e.try as number) > 1).length);
     // By the route table's names (api.ts `routes`), one per route.
@@ -187,7 +213,13 @@ describe("the HTTP adapter", () => {
     const server = new PlatformServer({ store, port: 0, token, latency: 0, failRate: 0, rateLimit: 0, seed: 1 });
     const url = await server.listen();
     try {
-      const error = await HttpPlatform.connect({ url, token: "wrong", rate: 100, concurrency: 1, timeoutMs: 5000 }).catch((e: unknown) => e);
+      const error = await HttpPlatform.connect({
+        url,
+        token: "wrong",
+        rate: 100,
+        concurrency: 1,
+        timeoutMs: 5000,
+      }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(PlatformError);
       expect((error as PlatformError).exitCode).toBe(4);
       expect((error as Error).message).toMatch(/refused the token \(401\)/);

@@ -6,8 +6,12 @@ import { stateSchema } from "../../src/platform/state.js";
 import { tempDir } from "../support/cli.js";
 import { activationContract, platformContract } from "../platform-contract.js";
 
-platformContract("local SQLite store", () => Promise.resolve(LocalPlatform.open("platform.sqlite", tempDir(), { create: true })));
-activationContract("local SQLite store", () => Promise.resolve(LocalPlatform.open("platform.sqlite", tempDir(), { create: true })));
+platformContract("local SQLite store", () =>
+  Promise.resolve(LocalPlatform.open("platform.sqlite", tempDir(), { create: true })),
+);
+activationContract("local SQLite store", () =>
+  Promise.resolve(LocalPlatform.open("platform.sqlite", tempDir(), { create: true })),
+);
 
 describe("the local store", () => {
   const md = (n: number) => n.toString(16).padStart(32, "0");
@@ -17,7 +21,9 @@ describe("the local store", () => {
       { md_id: md(2), id: "C2", email: "b@voorbeeld.nl", first_name: "B", last_name: "B" },
       { md_id: md(1), id: "C1", email: "a@voorbeeld.nl", first_name: "A", last_name: "A", bsn: "111222333" },
     ],
-    professionals: [{ md_id: md(9), id: "P1", email: "p@voorbeeld.nl", first_name: "P", last_name: "P", role: "supervisor" }],
+    professionals: [
+      { md_id: md(9), id: "P1", email: "p@voorbeeld.nl", first_name: "P", last_name: "P", role: "supervisor" },
+    ],
     relations: [{ professional_md_id: md(9), client_md_id: md(1) }],
   });
 

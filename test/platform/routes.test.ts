@@ -27,7 +27,11 @@ async function start(table: RouteTable = routes, variant = "") {
   });
   const url = await server.listen();
   const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${url}/api/2${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const response = await fetch(`${url}/api/2${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
     await response.arrayBuffer();
     return response.status;
   };
@@ -71,7 +75,11 @@ describe("the route table drives platform serve", () => {
             ? professional.md_id
             : client.md_id;
         const path = routePattern(routes, name).replace("{id}", id);
-        const status = await s.call(entry.method, path, bodies[name]?.({ professionalUrl: `${s.url}/api/2/p/${professional.md_id}` }));
+        const status = await s.call(
+          entry.method,
+          path,
+          bodies[name]?.({ professionalUrl: `${s.url}/api/2/p/${professional.md_id}` }),
+        );
         expect({ name, status, success: entry.success.includes(status) }).toEqual({ name, status, success: true });
       }
       // Every route the server answered is a route of the table, and every route of the table was answered.
@@ -108,7 +116,14 @@ describe("one edit in the route table moves both sides", () => {
     // create-empty: a create answers 204 with nothing, so the adapter must look the account up by its source ID.
     const s = await start(moved, "create-empty");
     try {
-      const adapter = await HttpPlatform.connect({ url: s.url, token, rate: 1000, concurrency: 2, timeoutMs: 5000, routes: moved });
+      const adapter = await HttpPlatform.connect({
+        url: s.url,
+        token,
+        rate: 1000,
+        concurrency: 2,
+        timeoutMs: 5000,
+        routes: moved,
+      });
       const created = await adapter.createClient(newClient(1));
       expect(s.store.find("client", created.md_id)?.email).toBe("c1@voorbeeld.nl");
       expect(adapter.requestTotals().by_route.lookupClient).toEqual({ 200: 1 });
@@ -132,7 +147,14 @@ describe("one edit in the route table moves both sides", () => {
       const professional = s.store.createProfessionalNow(newProfessional(1, { role: "supervisor" }));
       expect(await s.call("GET", `/professionals/${professional.md_id}/roles`)).toBe(200);
       expect(await s.call("GET", `/p/${professional.md_id}/roles`)).toBe(404);
-      const adapter = await HttpPlatform.connect({ url: s.url, token, rate: 1000, concurrency: 2, timeoutMs: 5000, routes: moved });
+      const adapter = await HttpPlatform.connect({
+        url: s.url,
+        token,
+        rate: 1000,
+        concurrency: 2,
+        timeoutMs: 5000,
+        routes: moved,
+      });
       const snapshot = await adapter.snapshot({ clients: false, professionals: true, relations: false, roles: true });
       expect(snapshot.professionals.map((p) => p.role)).toEqual(["supervisor"]);
       await adapter.updateProfessional(professional.md_id, { role: "secretary" });

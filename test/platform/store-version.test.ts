@@ -56,7 +56,9 @@ function version1Store(): { dir: string; file: string } {
   const db = new Database(file);
   db.exec(version1Sql);
   db.prepare("INSERT INTO config (key, value) VALUES ('platform_id', ?)").run(platformId);
-  db.prepare("INSERT INTO config (key, value) VALUES ('config', ?)").run(JSON.stringify({ details_protection: "never_allow" }));
+  db.prepare("INSERT INTO config (key, value) VALUES ('config', ?)").run(
+    JSON.stringify({ details_protection: "never_allow" }),
+  );
   db.prepare(
     `INSERT INTO accounts (md_id, kind, id, email, first_name, infix, last_name, gender, date_of_birth, phone_number, bsn, role, active, external_source)
      VALUES (?, 'client', 'C1', 'a@voorbeeld.nl', 'Anna', 'de', 'Vries', 'f', '1980-02-03', '+31612345678', '111222333', NULL, 1, NULL)`,
@@ -70,8 +72,12 @@ function version1Store(): { dir: string; file: string } {
   return { dir, file };
 }
 
-const columnsOf = (db: Database.Database) => (db.pragma("table_info(accounts)") as { name: string }[]).map((c) => c.name);
-const withColumns = (extra: StoreModel["columns"]): StoreModel => ({ ...storeModel, columns: { ...storeModel.columns, ...extra } });
+const columnsOf = (db: Database.Database) =>
+  (db.pragma("table_info(accounts)") as { name: string }[]).map((c) => c.name);
+const withColumns = (extra: StoreModel["columns"]): StoreModel => ({
+  ...storeModel,
+  columns: { ...storeModel.columns, ...extra },
+});
 
 describe("the local store's version", () => {
   it("opens a store made before versions (version 1), keeps its accounts, relations, configuration and platform ID, and records the version", async () => {
@@ -127,7 +133,9 @@ describe("the local store's version", () => {
       bsn: "111222333",
       preferred_language: null,
     });
-    expect((db.prepare("SELECT value FROM config WHERE key = 'platform_id'").get() as { value: string }).value).toBe(platformId);
+    expect((db.prepare("SELECT value FROM config WHERE key = 'platform_id'").get() as { value: string }).value).toBe(
+      platformId,
+    );
     db.close();
   });
 
@@ -166,7 +174,10 @@ describe("the local store's version", () => {
     const db = new Database(file);
     const before = columnsOf(db);
     // SQLite cannot add a UNIQUE column: the second step fails after the first has run.
-    const failing = withColumns({ preferred_language: { sql: "TEXT", since: 2 }, portal_id: { sql: "TEXT UNIQUE", since: 3 } });
+    const failing = withColumns({
+      preferred_language: { sql: "TEXT", since: 2 },
+      portal_id: { sql: "TEXT UNIQUE", since: 3 },
+    });
     expect(() => migrateStore(db, "old.sqlite", true, failing)).toThrow(/UNIQUE/);
     expect(columnsOf(db)).toEqual(before);
     expect(db.pragma("user_version", { simple: true })).toBe(0);

@@ -16,7 +16,16 @@ const auth = { Authorization: `md-token ${token}`, Accept: "application/json", "
 async function start(variant: string, pageSize?: number) {
   const store = LocalPlatform.open("platform.sqlite", tempDir(), { create: true });
   const variants: ServeVariants = parseVariants(variant, pageSize);
-  const server = new PlatformServer({ store, port: 0, token, latency: 0, failRate: 0, rateLimit: 0, seed: 3, variants });
+  const server = new PlatformServer({
+    store,
+    port: 0,
+    token,
+    latency: 0,
+    failRate: 0,
+    rateLimit: 0,
+    seed: 3,
+    variants,
+  });
   const url = await server.listen();
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(path.startsWith("http") ? path : `${url}/api/2${path}`, {
@@ -42,7 +51,13 @@ async function start(variant: string, pageSize?: number) {
 /** The HTTP adapter against a fresh `platform serve` playing `variant`; close() stops both. */
 async function adapterOver(variant: string, pageSize?: number): Promise<Platform> {
   const served = await start(variant, pageSize);
-  const platform = await HttpPlatform.connect({ url: served.url, token, rate: 1000, concurrency: 4, timeoutMs: 10_000 });
+  const platform = await HttpPlatform.connect({
+    url: served.url,
+    token,
+    rate: 1000,
+    concurrency: 4,
+    timeoutMs: 10_000,
+  });
   return new Proxy(platform, {
     get: (target, property) =>
       property === "close"
@@ -55,8 +70,16 @@ async function adapterOver(variant: string, pageSize?: number): Promise<Platform
 }
 
 // The contract every adapter keeps holds over each variant a real platform may plausibly be.
-for (const variant of ["no-roles-in-list", "paged", "create-empty", "links-only", "no-roles-in-list,paged,create-empty,links-only"]) {
-  platformContract(`HTTP adapter against platform serve --variant ${variant} (pages of 1)`, () => adapterOver(variant, 1));
+for (const variant of [
+  "no-roles-in-list",
+  "paged",
+  "create-empty",
+  "links-only",
+  "no-roles-in-list,paged,create-empty,links-only",
+]) {
+  platformContract(`HTTP adapter against platform serve --variant ${variant} (pages of 1)`, () =>
+    adapterOver(variant, 1),
+  );
   activationContract(`HTTP adapter against platform serve --variant ${variant}`, () => adapterOver(variant, 1));
 }
 
@@ -98,7 +121,12 @@ describe("platform serve --variant", () => {
   it("create-empty: creates answer 204 without a body", async () => {
     const s = await start("create-empty");
     try {
-      const created = await s.call("POST", "/c", { first_name: "An", last_name: "Vries", email: "an@voorbeeld.nl", active: false });
+      const created = await s.call("POST", "/c", {
+        first_name: "An",
+        last_name: "Vries",
+        email: "an@voorbeeld.nl",
+        active: false,
+      });
       expect(created).toEqual({ status: 204, body: null });
       expect(s.store.dump().clients).toHaveLength(1);
     } finally {
@@ -136,7 +164,9 @@ describe("platform serve --variant", () => {
       expect(created.status).toBe(201);
       const mdId = String(created.body?.["@url"]).split("/").pop()!;
       expect(s.store.find("client", mdId)?.phone_number).toBeNull();
-      expect((await s.call("PATCH", `/c/${mdId}`, { phone_number: "+31612345679", last_name: "Visser" })).status).toBe(200);
+      expect((await s.call("PATCH", `/c/${mdId}`, { phone_number: "+31612345679", last_name: "Visser" })).status).toBe(
+        200,
+      );
       expect(s.store.find("client", mdId)).toMatchObject({ phone_number: null, last_name: "Visser" });
     } finally {
       await s.close();

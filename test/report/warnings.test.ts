@@ -10,7 +10,14 @@ import { renderSummaryMd } from "../../src/report/summary-md.js";
 import { writeXlsxReport } from "../../src/report/xlsx.js";
 import { langs, type Lang } from "../../src/scripts/script.js";
 import { ReviewStore, RowTextStore } from "../../src/pipeline/row-store.js";
-import { isNote, type Warning, type WarningFieldKind, warningCodeList, warningFieldKinds, warningFields } from "../../src/pipeline/warnings.js";
+import {
+  isNote,
+  type Warning,
+  type WarningFieldKind,
+  warningCodeList,
+  warningFieldKinds,
+  warningFields,
+} from "../../src/pipeline/warnings.js";
 
 /** A value of each kind of field, as a sheet would give it. */
 const samples: Record<WarningFieldKind, string | number | number[]> = {
@@ -63,7 +70,11 @@ beforeAll(async () => {
     const summary = workbook.getWorksheet(catalogues[lang].labels.summary) as ExcelJS.Worksheet;
     const xlsxNotes: string[] = [];
     summary.eachRow((row) => xlsxNotes.push(row.getCell(2).text));
-    shown.set(lang, { terminal: renderTerminalSummary(report, dir, false), summaryMd: renderSummaryMd(report), xlsxNotes });
+    shown.set(lang, {
+      terminal: renderTerminalSummary(report, dir, false),
+      summaryMd: renderSummaryMd(report),
+      xlsxNotes,
+    });
   }
 });
 

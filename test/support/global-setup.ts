@@ -15,7 +15,10 @@ export function processesNaming(path: string): Leftover[] {
   if (existsSync("/proc/self/cmdline")) {
     for (const entry of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
       try {
-        all.push({ pid: Number(entry), command: readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").join(" ").trim() });
+        all.push({
+          pid: Number(entry),
+          command: readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").join(" ").trim(),
+        });
       } catch {
         // ended meanwhile
       }
@@ -53,8 +56,13 @@ export function setup(): () => void {
     }
     rmSync(root, { recursive: true, force: true, maxRetries: 3 });
     if (processes.length === 0 && files.length === 0) return;
-    const list = [...processes.map((p) => `process ${p.pid}: ${p.command}`), ...files.slice(0, 20).map((f) => `${join(root, f)}`)];
-    process.stderr.write(`\nThe tests left ${processes.length} processes and ${files.length} files or folders behind:\n  ${list.join("\n  ")}\n`);
+    const list = [
+      ...processes.map((p) => `process ${p.pid}: ${p.command}`),
+      ...files.slice(0, 20).map((f) => `${join(root, f)}`),
+    ];
+    process.stderr.write(
+      `\nThe tests left ${processes.length} processes and ${files.length} files or folders behind:\n  ${list.join("\n  ")}\n`,
+    );
     process.exitCode = 1;
   };
 }

@@ -16,10 +16,14 @@ export function gpgWithFixtureKeys() {
   // folder is removed (cleanups run latest first).
   onCleanup(() => void spawnSync("gpgconf", ["--homedir", home, "--kill", "all"]));
   const gpg = (args: string[], input?: Buffer) =>
-    spawnSync("gpg", ["--homedir", home, "--batch", "--yes", "--pinentry-mode", "loopback", "--trust-model", "always", ...args], {
-      input,
-      encoding: "buffer",
-    });
+    spawnSync(
+      "gpg",
+      ["--homedir", home, "--batch", "--yes", "--pinentry-mode", "loopback", "--trust-model", "always", ...args],
+      {
+        input,
+        encoding: "buffer",
+      },
+    );
   gpg(["--passphrase", fixturePassphrase, "--import", pgp("developer-rsa.sec.asc")]);
   gpg(["--import", pgp("other.pub.asc")]);
   gpg(["--import", pgp("sender.pub.asc")]);

@@ -40,7 +40,9 @@ export const journalRows = (path: string, type: string): number[] =>
 /** A new-clients sheet of `rows` synthetic clients: `<prefix><i>@voorbeeld.nl`, source ID `<PREFIX>-<i>`, a BSN each. */
 export async function clientsSheet(dir: string, rows: number, prefix: string, firstBsn = 20_000_000): Promise<string> {
   const bsns = generateBsns(firstBsn);
-  const people = Array.from({ length: rows }, (_, i) => shortClientRow(i, prefix, prefix.toUpperCase(), bsns.next().value));
+  const people = Array.from({ length: rows }, (_, i) =>
+    shortClientRow(i, prefix, prefix.toUpperCase(), bsns.next().value),
+  );
   const path = join(dir, `${prefix}.xlsx`);
   await writeWorkbook(path, [{ name: "Blad1", header: shortClientHeaders("BSN"), rows: people }]);
   return path;
@@ -68,7 +70,8 @@ export async function killWhenJournalGrows(
   await new Promise<void>((resolve, reject) => {
     const poll = () => {
       if (existsSync(journalPath) && statSync(journalPath).size >= bytes) resolve();
-      else if (child.exitCode !== null) reject(new Error(`the run finished before it could be killed (exit ${child.exitCode}): ${stderr}`));
+      else if (child.exitCode !== null)
+        reject(new Error(`the run finished before it could be killed (exit ${child.exitCode}): ${stderr}`));
       else setTimeout(poll, 2);
     };
     poll();
@@ -81,7 +84,13 @@ export async function killWhenJournalGrows(
 export interface Serve {
   url: string;
   child: ChildProcess;
-  stats(): Promise<{ requests: number; byStatus: Record<string, number>; dropped: number; droppedAfterWrite: number; welcomeMails: number }>;
+  stats(): Promise<{
+    requests: number;
+    byStatus: Record<string, number>;
+    dropped: number;
+    droppedAfterWrite: number;
+    welcomeMails: number;
+  }>;
   stop(): Promise<number | null>;
 }
 
@@ -89,7 +98,9 @@ export interface Serve {
 export async function servePlatform(db: string, ...args: string[]): Promise<Serve> {
   // Only `platform load` and `platform init` make a store; serve, like every other command, needs one.
   if (!existsSync(db)) expect(runCli(["platform", "init", "--db", db]).code).toBe(0);
-  const child = spawn(process.execPath, [binPath, "platform", "serve", "--db", db, "--port", "0", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [binPath, "platform", "serve", "--db", db, "--port", "0", ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   // Ended after the test file if a test did not stop it, before its store's folder is removed.
   onCleanup(() => void (child.exitCode === null && child.signalCode === null && child.kill("SIGKILL")));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));

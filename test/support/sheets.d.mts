@@ -25,7 +25,14 @@ export interface WriteOptions {
 
 export interface PlatformState {
   clients: { md_id: string; id: string; email: string; first_name: string; last_name: string }[];
-  professionals: { md_id: string; id: string; email: string; first_name: string; last_name: string; role: "professional" }[];
+  professionals: {
+    md_id: string;
+    id: string;
+    email: string;
+    first_name: string;
+    last_name: string;
+    role: "professional";
+  }[];
 }
 
 export function random(seed: number): () => number;

@@ -50,7 +50,8 @@ export function randomBsn(next, prefix = "") {
   for (;;) {
     let digits = prefix;
     while (digits.length < 8) digits += String(Math.floor(next() * 10));
-    for (let last = 0; last <= 9; last++) if (elevenTest(digits + last) && (prefix !== "" || digits[0] !== "0")) return digits + last;
+    for (let last = 0; last <= 9; last++)
+      if (elevenTest(digits + last) && (prefix !== "" || digits[0] !== "0")) return digits + last;
     // no check digit fits these eight digits; draw again
   }
 }
@@ -91,7 +92,14 @@ export const fullClientRow = (i, bsn) => [
 ];
 
 /** The headers of a plain new-clients sheet (shortClientRow), with the extra column names after them. */
-export const shortClientHeaders = (...extra) => ["E-mailadres", "Voornaam", "Tussenvoegsel", "Achternaam", "Client ID", ...extra];
+export const shortClientHeaders = (...extra) => [
+  "E-mailadres",
+  "Voornaam",
+  "Tussenvoegsel",
+  "Achternaam",
+  "Client ID",
+  ...extra,
+];
 
 /** Client `i` of a plain new-clients sheet: `<prefix><i>@voorbeeld.nl`, Kim Test<i>, source ID `<idPrefix>-<i>`, then `extra`. */
 export const shortClientRow = (i, prefix, idPrefix = prefix.toUpperCase(), ...extra) => [
@@ -122,7 +130,14 @@ export function onboardingSheets({ clients, professionals, relations }) {
     {
       name: "Professionals",
       header: ["Professional ID", "Email address", "First name", "Infix", "Last name", "Role"],
-      rows: counted(professionals, (i) => [`P-${i}`, `p${i}@bench.example`, "Pro", null, `Fessional${i}`, "Professional"]),
+      rows: counted(professionals, (i) => [
+        `P-${i}`,
+        `p${i}@bench.example`,
+        "Pro",
+        null,
+        `Fessional${i}`,
+        "Professional",
+      ]),
     },
     {
       name: "Relations",

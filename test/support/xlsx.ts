@@ -40,15 +40,22 @@ export const sstXml = (strings: string[]) =>
 /** A minimal .xlsx built part by part, for testing what real spreadsheet programs write. */
 export function buildXlsx(workbook: RawWorkbook): Uint8Array {
   const files: Record<string, Uint8Array> = {};
-  const sheetFiles = Object.fromEntries(workbook.sheets.map((s, i) => [`xl/worksheets/sheet${i + 1}.xml`, strToU8(s.xml)]));
+  const sheetFiles = Object.fromEntries(
+    workbook.sheets.map((s, i) => [`xl/worksheets/sheet${i + 1}.xml`, strToU8(s.xml)]),
+  );
   if (workbook.sheetsFirst) Object.assign(files, sheetFiles);
-  files["[Content_Types].xml"] = strToU8(`<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`);
+  files["[Content_Types].xml"] = strToU8(
+    `<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`,
+  );
   files["_rels/.rels"] = strToU8(
     `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
   );
   files["xl/workbook.xml"] = strToU8(
     `<?xml version="1.0"?><workbook ${NS}>${workbook.date1904 ? '<workbookPr date1904="1"/>' : ""}<sheets>${workbook.sheets
-      .map((s, i) => `<sheet name="${s.name}" sheetId="${i + 1}"${s.state ? ` state="${s.state}"` : ""} r:id="rId${i + 1}"/>`)
+      .map(
+        (s, i) =>
+          `<sheet name="${s.name}" sheetId="${i + 1}"${s.state ? ` state="${s.state}"` : ""} r:id="rId${i + 1}"/>`,
+      )
       .join("")}</sheets></workbook>`,
   );
   const rels = workbook.sheets.map(
@@ -60,7 +67,9 @@ export function buildXlsx(workbook: RawWorkbook): Uint8Array {
       `<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="/xl/sharedStrings.xml"/>`,
     );
   if (workbook.styles)
-    rels.push(`<Relationship Id="rIdT" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>`);
+    rels.push(
+      `<Relationship Id="rIdT" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>`,
+    );
   files["xl/_rels/workbook.xml.rels"] = strToU8(
     `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${rels.join("")}</Relationships>`,
   );
@@ -74,7 +83,10 @@ export function buildXlsx(workbook: RawWorkbook): Uint8Array {
 export const stylesXml = `<?xml version="1.0"?><styleSheet ${NS}><numFmts count="2"><numFmt numFmtId="164" formatCode="dd\\-mm\\-yyyy"/><numFmt numFmtId="165" formatCode="&quot;ID &quot;0"/></numFmts><cellXfs count="6"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/><xf numFmtId="49"/><xf numFmtId="11"/><xf numFmtId="165"/></cellXfs></styleSheet>`;
 
 /** Opens a workbook and reads all its rows, for tests. */
-export async function readSheet(bytes: Uint8Array, options: OpenWorkbookOptions = {}): Promise<{ workbook: Workbook; rows: SheetRow[] }> {
+export async function readSheet(
+  bytes: Uint8Array,
+  options: OpenWorkbookOptions = {},
+): Promise<{ workbook: Workbook; rows: SheetRow[] }> {
   const workbook = await openWorkbook(bytes, options);
   const rows: SheetRow[] = [];
   for await (const row of rowsOf(workbook)) rows.push(row);

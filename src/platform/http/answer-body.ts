@@ -51,7 +51,9 @@ export async function readLimited(response: Response, limit: number): Promise<st
  */
 export function routeOf(url: string): string {
   const segments = new URL(url).pathname.split("/");
-  return segments.map((segment, i) => (/^[0-9a-f]{32}$/i.test(segment) || segments[i - 1] === "id" ? "{id}" : segment)).join("/");
+  return segments
+    .map((segment, i) => (/^[0-9a-f]{32}$/i.test(segment) || segments[i - 1] === "id" ? "{id}" : segment))
+    .join("/");
 }
 
 /** Where a redirect points, as a message may show it: origin and path, never a query string or fragment. */

@@ -19,7 +19,9 @@ const link = z.object({ name: z.string(), url: z.string() });
 export const links = z
   .array(z.unknown())
   .optional()
-  .transform((items) => (items ?? []).flatMap((item) => (link.safeParse(item).success ? [item as z.infer<typeof link>] : [])));
+  .transform((items) =>
+    (items ?? []).flatMap((item) => (link.safeParse(item).success ? [item as z.infer<typeof link>] : [])),
+  );
 
 const meta = { "@url": z.string(), "@links": links };
 const optionalText = z
@@ -89,7 +91,8 @@ export function shapeOf(value: unknown): string {
 
 const at = (value: unknown, path: readonly PropertyKey[]): unknown =>
   path.reduce<unknown>(
-    (current, key) => (current && typeof current === "object" ? (current as Record<PropertyKey, unknown>)[key] : undefined),
+    (current, key) =>
+      current && typeof current === "object" ? (current as Record<PropertyKey, unknown>)[key] : undefined,
     value,
   );
 
@@ -105,7 +108,11 @@ function wanted(issue: z.core.$ZodIssue): string {
  * the request, the place in the answer, the fact it contradicts and the shape seen, never the
  * value itself, which may be personal data.
  */
-export function parseAnswer<T extends z.ZodType>(schema: T, value: unknown, where: { request: string; path?: string; fact: Fact }): z.infer<T> {
+export function parseAnswer<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  where: { request: string; path?: string; fact: Fact },
+): z.infer<T> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];

@@ -54,7 +54,9 @@ describe("the route table", () => {
     expect(routePattern(routes, "readRoles")).toBe("/p/{id}/roles");
     const base = "https://x.example/api/2";
     expect(routeUrl(routes, "lookupClient", base, { id: "A/1" })).toBe(`${base}/aux/client/id/A%2F1`);
-    expect(routeUrl(routes, "activateProfessional", base, { account: `${base}/p/abc/` })).toBe(`${base}/p/abc/activation`);
+    expect(routeUrl(routes, "activateProfessional", base, { account: `${base}/p/abc/` })).toBe(
+      `${base}/p/abc/activation`,
+    );
     expect(routeUrl(routes, "listClients", base)).toBe(`${base}/c/items`);
   });
 

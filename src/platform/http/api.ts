@@ -35,9 +35,18 @@ export const apiFacts = {
     basis: "known",
     what: "POST {@url}/activation {active: true, send_email: yes|no} activates; send_email yes is assumed to send the welcome e-mail",
   },
-  setRoles: { basis: "known", what: "PATCH {@url}/roles {roles: [group id]} sets a professional's groups; the whole list wanted is sent" },
-  update: { basis: "known", what: "PATCH {@url} with the fields to change; success is 200 (maybe with the object) or 204" },
-  lookupById: { basis: "known", what: "GET /api/2/aux/client/id/{id} and /aux/professional/id/{id} find an account by source ID" },
+  setRoles: {
+    basis: "known",
+    what: "PATCH {@url}/roles {roles: [group id]} sets a professional's groups; the whole list wanted is sent",
+  },
+  update: {
+    basis: "known",
+    what: "PATCH {@url} with the fields to change; success is 200 (maybe with the object) or 204",
+  },
+  lookupById: {
+    basis: "known",
+    what: "GET /api/2/aux/client/id/{id} and /aux/professional/id/{id} find an account by source ID",
+  },
   lookupNotFound: { basis: "assumed", what: "an unknown source ID or account URL answers 404" },
   refusal: {
     basis: "assumed",
@@ -53,7 +62,10 @@ export const apiFacts = {
     what: "the URLs in @links can be trusted; mdimport follows an account's activation, roles and professionals links where given, else guesses {@url}/NAME; only their path is used, on the --platform origin",
   },
   throttle: { basis: "assumed", what: "a throttled request answers 429 (or 503), perhaps with Retry-After in seconds" },
-  notProcessed: { basis: "assumed", what: "a request answered 429 was not carried out, so it can be sent again as it is" },
+  notProcessed: {
+    basis: "assumed",
+    what: "a request answered 429 was not carried out, so it can be sent again as it is",
+  },
 } as const;
 
 /** The API root below the host. */
@@ -97,7 +109,14 @@ const write = { success: [200, 201, 204], notFound: [404], refusal: [400, 403] }
 const routeEntries = {
   application: { method: "GET", path: "", ...read, fact: "application", basis: "known" },
   // NOTE: assumed: the link names `clients` and `professionals` on the application (the reference names only `authenticate`).
-  listClients: { method: "GET", path: "/c/items", link: { on: "application", name: "clients" }, ...read, fact: "listClients", basis: "known" },
+  listClients: {
+    method: "GET",
+    path: "/c/items",
+    link: { on: "application", name: "clients" },
+    ...read,
+    fact: "listClients",
+    basis: "known",
+  },
   listProfessionals: {
     method: "GET",
     path: "/p/items",
@@ -109,12 +128,40 @@ const routeEntries = {
   createClient: { method: "POST", path: "/c", ...write, fact: "createClient", basis: "known" },
   createProfessional: { method: "POST", path: "/p", ...write, fact: "createProfessional", basis: "known" },
   // NOTE: assumed: the not-found status 404 (apiFacts.lookupNotFound).
-  lookupClient: { method: "GET", path: "/aux/client/id/{id}", account: "client", ...read, fact: "lookupById", basis: "known" },
-  lookupProfessional: { method: "GET", path: "/aux/professional/id/{id}", account: "professional", ...read, fact: "lookupById", basis: "known" },
+  lookupClient: {
+    method: "GET",
+    path: "/aux/client/id/{id}",
+    account: "client",
+    ...read,
+    fact: "lookupById",
+    basis: "known",
+  },
+  lookupProfessional: {
+    method: "GET",
+    path: "/aux/professional/id/{id}",
+    account: "professional",
+    ...read,
+    fact: "lookupById",
+    basis: "known",
+  },
   readClient: { method: "GET", path: "/c/{id}", account: "client", ...read, fact: "readAccount", basis: "known" },
-  readProfessional: { method: "GET", path: "/p/{id}", account: "professional", ...read, fact: "readAccount", basis: "known" },
+  readProfessional: {
+    method: "GET",
+    path: "/p/{id}",
+    account: "professional",
+    ...read,
+    fact: "readAccount",
+    basis: "known",
+  },
   updateClient: { method: "PATCH", path: "/c/{id}", account: "client", ...write, fact: "update", basis: "known" },
-  updateProfessional: { method: "PATCH", path: "/p/{id}", account: "professional", ...write, fact: "update", basis: "known" },
+  updateProfessional: {
+    method: "PATCH",
+    path: "/p/{id}",
+    account: "professional",
+    ...write,
+    fact: "update",
+    basis: "known",
+  },
   activateClient: {
     method: "POST",
     path: "{account}/activation",
@@ -183,7 +230,8 @@ export const routes: RouteTable = routeEntries;
 /** A copy of the table with some entries changed: what a test or a checked platform may want. */
 export function routeTable(changes: Partial<Record<RouteName, Partial<RouteEntry>>> = {}): RouteTable {
   const table = structuredClone(routes) as Record<RouteName, RouteEntry>;
-  for (const [name, change] of Object.entries(changes) as [RouteName, Partial<RouteEntry>][]) table[name] = { ...table[name], ...change };
+  for (const [name, change] of Object.entries(changes) as [RouteName, Partial<RouteEntry>][])
+    table[name] = { ...table[name], ...change };
   return table;
 }
 
@@ -199,7 +247,12 @@ export function routePattern(table: RouteTable, name: RouteName): string {
  * The URL of a route: `{account}` replaced by the account's URL (no slash at its end), `{id}`
  * by the ID (URL-encoded), below `base` (the API root on the platform's origin).
  */
-export function routeUrl(table: RouteTable, name: RouteName, base: string, values: { id?: string; account?: string } = {}): string {
+export function routeUrl(
+  table: RouteTable,
+  name: RouteName,
+  base: string,
+  values: { id?: string; account?: string } = {},
+): string {
   const entry = table[name];
   const url =
     entry.path.startsWith("{account}") && values.account !== undefined
@@ -243,9 +296,17 @@ const takenFor = (field: string) => new RegExp(`(${field}).*${taken}|${taken}.*(
  * failed with api_error and the platform's words (api.test.ts holds the wordings tried).
  */
 export const refusalMessages: { rule: RuleBroken; message: string; pattern: RegExp }[] = [
-  { rule: "email_in_use", message: "A user with this email address already exists.", pattern: takenFor(String.raw`e-?mail`) },
+  {
+    rule: "email_in_use",
+    message: "A user with this email address already exists.",
+    pattern: takenFor(String.raw`e-?mail`),
+  },
   { rule: "external_id_in_use", message: "A user with this ID already exists.", pattern: takenFor(String.raw`\bID\b`) },
-  { rule: "bsn_in_use", message: "A client with this BSN already exists.", pattern: takenFor(String.raw`\bBSN\b|burgerservicenummer`) },
+  {
+    rule: "bsn_in_use",
+    message: "A client with this BSN already exists.",
+    pattern: takenFor(String.raw`\bBSN\b|burgerservicenummer`),
+  },
   {
     rule: "relation_exists",
     message: "This professional is already linked to this client.",

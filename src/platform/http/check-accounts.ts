@@ -6,8 +6,14 @@ import { names, type FactCheck } from "./check-facts.js";
 import { Probe, type Item } from "./check-probe.js";
 
 const lookupRoute: Record<AccountKind, RouteName> = { client: "lookupClient", professional: "lookupProfessional" };
-const activateRoute: Record<AccountKind, RouteName> = { client: "activateClient", professional: "activateProfessional" };
-const needs: Record<AccountKind, FactCheck["needed_by"]> = { client: ["new-clients"], professional: ["new-professionals"] };
+const activateRoute: Record<AccountKind, RouteName> = {
+  client: "activateClient",
+  professional: "activateProfessional",
+};
+const needs: Record<AccountKind, FactCheck["needed_by"]> = {
+  client: ["new-clients"],
+  professional: ["new-professionals"],
+};
 
 /** The probes on one listed account: its roles, its activation and professionals links, the look-ups by source ID. */
 export class AccountProbes extends Probe {
@@ -22,7 +28,9 @@ export class AccountProbes extends Probe {
     const answer = await this.get(target, "readRoles");
     const read = rolesAnswer.safeParse(answer.body);
     const other =
-      guessed === target ? "" : `; the path ${routeOf(guessed)} answers ${(await this.get(guessed, "readRoles")).status} (mdimport follows the link)`;
+      guessed === target
+        ? ""
+        : `; the path ${routeOf(guessed)} answers ${(await this.get(guessed, "readRoles")).status} (mdimport follows the link)`;
     if (answer.status === 200 && read.success) {
       const known = read.data.roles.some((g) => roleOfGroups([g]) !== undefined);
       return this.add(
@@ -33,10 +41,13 @@ export class AccountProbes extends Probe {
         ["new-professionals", "update-professionals"],
       );
     }
-    this.add("readRoles", "professionalRoles", "contradicted", `GET ${via} answered ${answer.status} with ${shapeOf(answer.body)}${other}`, [
-      "new-professionals",
-      "update-professionals",
-    ]);
+    this.add(
+      "readRoles",
+      "professionalRoles",
+      "contradicted",
+      `GET ${via} answered ${answer.status} with ${shapeOf(answer.body)}${other}`,
+      ["new-professionals", "update-professionals"],
+    );
   }
 
   /** Activation is a POST: its link is trusted (known); the path is tried with GET, which must not answer 404. */
@@ -46,13 +57,27 @@ export class AccountProbes extends Probe {
     const { linked, guessed } = this.routeOn(item, route);
     const status = (await this.get(guessed, route)).status;
     const path = `GET ${routeOf(guessed)} answered ${status}${status === 405 ? " (the route is there; POST is not tried)" : ""}`;
-    if (linked) return this.add(route, "links", "confirmed", `the ${kind} gives an activation link, which mdimport follows; ${path}`, needs[kind]);
-    this.add(route, "activation", status === 404 ? "contradicted" : "confirmed", `no activation link on the ${kind}; ${path}`, needs[kind]);
+    if (linked)
+      return this.add(
+        route,
+        "links",
+        "confirmed",
+        `the ${kind} gives an activation link, which mdimport follows; ${path}`,
+        needs[kind],
+      );
+    this.add(
+      route,
+      "activation",
+      status === 404 ? "contradicted" : "confirmed",
+      `no activation link on the ${kind}; ${path}`,
+      needs[kind],
+    );
   }
 
   /** A client's professionals (assumed: relations): only a link, from the list item or else the client itself. */
   protected async relations(client: Item | undefined): Promise<void> {
-    if (!client) return this.add("listRelations", "relations", "not_checkable", "the list holds no client", ["relations"]);
+    if (!client)
+      return this.add("listRelations", "relations", "not_checkable", "the list holds no client", ["relations"]);
     let item = client;
     if (!Array.isArray(client["@links"]) || client["@links"].length === 0) {
       const read = await this.get(this.own(String(client["@url"])), "readClient");

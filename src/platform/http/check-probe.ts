@@ -26,7 +26,13 @@ export class Probe {
     this.base = `${url.origin}${apiRoot}`;
   }
 
-  protected add(fact: string, basisOf: Fact, status: FactCheck["status"], seen: string, neededBy: FactCheck["needed_by"] = allScripts): void {
+  protected add(
+    fact: string,
+    basisOf: Fact,
+    status: FactCheck["status"],
+    seen: string,
+    neededBy: FactCheck["needed_by"] = allScripts,
+  ): void {
     this.checks.push({ fact, basis: apiFacts[basisOf].basis, status, seen, needed_by: neededBy });
   }
 
@@ -38,7 +44,11 @@ export class Probe {
 
   protected async get(target: string, route: RouteName, accept: readonly number[] = probe): Promise<ApiAnswer> {
     try {
-      return await this.client.request("GET", target, undefined, { route, accept, answer: route.startsWith("list") ? "page" : "object" });
+      return await this.client.request("GET", target, undefined, {
+        route,
+        accept,
+        answer: route.startsWith("list") ? "page" : "object",
+      });
     } catch (error) {
       if (error instanceof ApiUnavailable)
         throw new PlatformError(`Cannot reach the platform at ${this.url.host}: ${error.message}.`, { cause: error });

@@ -43,14 +43,17 @@ export const checkRequestLimit = 18;
 /** An account's fields as an API item carries them: the model's, the ID as @url, a professional's role as its roles. */
 const fieldsOf: Record<AccountKind, readonly string[]> = {
   client: clientFields.filter((field) => field !== "md_id"),
-  professional: professionalFields.filter((field) => field !== "md_id").map((field) => (field === "role" ? "roles" : field)),
+  professional: professionalFields
+    .filter((field) => field !== "md_id")
+    .map((field) => (field === "role" ? "roles" : field)),
 };
 
 /** Field by field, what one account holds: its type, null or absent; never a value. */
 function describeFields(kind: AccountKind, item: Item): string {
   const known = fieldsOf[kind];
   const shown = known.map(
-    (field) => `${field} ${!(field in item) ? "absent" : item[field] === null ? "null" : shapeOf(item[field]).replace(/^an? /, "")}`,
+    (field) =>
+      `${field} ${!(field in item) ? "absent" : item[field] === null ? "null" : shapeOf(item[field]).replace(/^an? /, "")}`,
   );
   const others = Object.keys(item).filter((k) => !known.includes(k) && k !== "@url" && k !== "@links");
   return `${shown.join(", ")}; other fields: ${names(others)}`;
@@ -68,7 +71,12 @@ const clientTiming = (options: CheckOptions) => ({
 export async function checkPlatform(options: CheckOptions): Promise<PlatformCheck> {
   const url = platformUrl(options.url);
   const log = new RequestLog();
-  const client = new HttpClient({ log, token: options.token, attempts: options.attempts ?? 3, ...clientTiming(options) });
+  const client = new HttpClient({
+    log,
+    token: options.token,
+    attempts: options.attempts ?? 3,
+    ...clientTiming(options),
+  });
   const prober = new Prober(client, log, url, options.routes ?? routes, options);
   const mode = await prober.run();
   const checks = [...prober.checks, ...(prober.stopped ? [] : notCheckable)];
@@ -94,7 +102,12 @@ class Prober extends AccountProbes {
     if (app.status === 401) return this.refused("GET /api/2");
     const parsed = application.safeParse(app.body);
     if (app.status !== 200 || !parsed.success) {
-      this.add("application", "application", "contradicted", `GET ${apiRoot} answered ${app.status} with ${shapeOf(app.body)}`);
+      this.add(
+        "application",
+        "application",
+        "contradicted",
+        `GET ${apiRoot} answered ${app.status} with ${shapeOf(app.body)}`,
+      );
       this.stopped = true;
       return undefined;
     }
@@ -113,18 +126,31 @@ class Prober extends AccountProbes {
     const professionals = await this.list("professional", given);
     if (clients === null || professionals === null) {
       const list = clients === null ? "clients" : "professionals";
-      this.add("account routes", "readAccount", "not_checkable", `not tried: the ${list} list could not be read as mdimport reads it`, []);
+      this.add(
+        "account routes",
+        "readAccount",
+        "not_checkable",
+        `not tried: the ${list} list could not be read as mdimport reads it`,
+        [],
+      );
       return mode;
     }
     await this.roles(professionals[0]);
-    for (const kind of ["client", "professional"] as const) await this.activation(kind, (kind === "client" ? clients : professionals)[0]);
+    for (const kind of ["client", "professional"] as const)
+      await this.activation(kind, (kind === "client" ? clients : professionals)[0]);
     await this.relations(clients[0]);
-    for (const kind of ["client", "professional"] as const) await this.lookups(kind, kind === "client" ? clients : professionals);
+    for (const kind of ["client", "professional"] as const)
+      await this.lookups(kind, kind === "client" ? clients : professionals);
     return mode;
   }
 
   private refused(request: string): undefined {
-    this.add("token", "auth", "contradicted", `${request} answered 401: the platform refused the token (check MDIMPORT_TOKEN or --token-file)`);
+    this.add(
+      "token",
+      "auth",
+      "contradicted",
+      `${request} answered 401: the platform refused the token (check MDIMPORT_TOKEN or --token-file)`,
+    );
     this.stopped = true;
     return undefined;
   }
@@ -140,7 +166,9 @@ class Prober extends AccountProbes {
     const target = new URL(this.listUrl("client", given));
     target.searchParams.set("start", "0");
     target.searchParams.set("limit", "1");
-    const answer = await wrong.request("GET", target.href, undefined, { accept: [...probe, 401], route: "listClients" }).catch((e: unknown) => e);
+    const answer = await wrong
+      .request("GET", target.href, undefined, { accept: [...probe, 401], route: "listClients" })
+      .catch((e: unknown) => e);
     const status = answer instanceof Error ? null : (answer as ApiAnswer).status;
     this.add(
       "badToken",
@@ -197,11 +225,15 @@ class Prober extends AccountProbes {
   private items(answer: ApiAnswer, route: RouteName, request: string): Item[] | null {
     const fact = this.table[route].fact;
     try {
-      if (answer.status !== 200) throw new PlatformError(`${request} answered ${answer.status} with ${shapeOf(answer.body)}`);
+      if (answer.status !== 200)
+        throw new PlatformError(`${request} answered ${answer.status} with ${shapeOf(answer.body)}`);
       const page = parseAnswer(listAnswer, answer.body, { request, fact });
       const schema = route === "listClients" ? clientItem : professionalItem;
       page["@items"].forEach((item, index) => parseAnswer(schema, item, { request, path: `@items[${index}]`, fact }));
-      const extra = [page["@links"].some((l) => l.name === "next") ? "a next link" : "", page.total !== undefined ? "a total" : ""].filter(Boolean);
+      const extra = [
+        page["@links"].some((l) => l.name === "next") ? "a next link" : "",
+        page.total !== undefined ? "a total" : "",
+      ].filter(Boolean);
       this.add(
         route,
         fact,
@@ -243,7 +275,13 @@ class Prober extends AccountProbes {
     } else seen += "; start and limit not tried further: fewer than 2 accounts";
     // Start ignored: harmless while the first page is the whole list, fatal once the platform caps it.
     if (next.length > 0 && fresh === 0) {
-      return this.add(fact, "paging", "contradicted", `${seen}; if this platform caps its pages, the accounts past the first cannot be reached`, []);
+      return this.add(
+        fact,
+        "paging",
+        "contradicted",
+        `${seen}; if this platform caps its pages, the accounts past the first cannot be reached`,
+        [],
+      );
     }
     this.add(fact, "paging", "confirmed", seen);
   }

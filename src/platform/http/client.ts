@@ -3,7 +3,15 @@ import { PlatformUnavailable } from "../platform.js";
 import { failureOf, type RequestEntry, type RequestLog } from "./request-log.js";
 import type { RouteName } from "./api.js";
 import { Pacer, sleep } from "./pacer.js";
-import { answerKindWords, answerLimits, mebibytes, readLimited, redirectTarget, routeOf, type AnswerKind } from "./answer-body.js";
+import {
+  answerKindWords,
+  answerLimits,
+  mebibytes,
+  readLimited,
+  redirectTarget,
+  routeOf,
+  type AnswerKind,
+} from "./answer-body.js";
 
 /** A whole answer of the API: status, parsed JSON body (or null), and the headers we read. */
 export interface ApiAnswer {
@@ -79,19 +87,32 @@ class AnswerTooLarge extends Error {
 }
 
 /** Network errors where the request certainly did not reach the platform. */
-const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT", "EHOSTUNREACH", "ENETUNREACH"]);
+const NOT_SENT = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
 
 /** The code of a network error, from fetch's `cause` chain. */
 function networkCode(error: unknown): string {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && current && typeof current === "object"; depth++) {
-    const { code, name, message, errors } = current as { code?: unknown; name?: unknown; message?: unknown; errors?: unknown };
+    const { code, name, message, errors } = current as {
+      code?: unknown;
+      name?: unknown;
+      message?: unknown;
+      errors?: unknown;
+    };
     if (name === "TimeoutError") return "TIMEOUT";
     if (typeof code === "string") return code;
     // fetch refuses the ports of the Fetch standard's block list (6000, 6667, ...) itself.
     if (message === "bad port") return "BAD_PORT";
     // Several addresses tried (IPv4 and IPv6): the first one's reason.
-    current = Array.isArray(errors) && errors.length > 0 ? (errors[0] as unknown) : (current as { cause?: unknown }).cause;
+    current =
+      Array.isArray(errors) && errors.length > 0 ? (errors[0] as unknown) : (current as { cause?: unknown }).cause;
   }
   return "UNKNOWN";
 }
@@ -220,7 +241,9 @@ export class HttpClient {
       if (answer.status !== 429) this.pacer.answered();
       if ((answer.status >= 200 && answer.status < 300) || options.accept?.includes(answer.status)) return answer;
       if (answer.status === 401) {
-        throw new PlatformError(`The platform at ${new URL(url).host} refused the token (401): check MDIMPORT_TOKEN or --token-file.`);
+        throw new PlatformError(
+          `The platform at ${new URL(url).host} refused the token (401): check MDIMPORT_TOKEN or --token-file.`,
+        );
       }
       if (REDIRECT_STATUS.has(answer.status)) {
         throw new PlatformError(
@@ -230,7 +253,8 @@ export class HttpClient {
       if (RETRY_STATUS.has(answer.status)) {
         last = new ApiUnavailable(`the platform answered ${answer.status}`, answer.status !== 429);
         if (answer.status === 429) {
-          if (answer.retryAfter !== null && answer.retryAfter > 1000) this.pacer.pauseFor(Math.min(answer.retryAfter, 60_000));
+          if (answer.retryAfter !== null && answer.retryAfter > 1000)
+            this.pacer.pauseFor(Math.min(answer.retryAfter, 60_000));
           else this.pacer.throttled();
         }
         if (answer.retryAfter !== null) {
@@ -252,7 +276,10 @@ export class HttpClient {
    * `limit` bytes; beyond it the connection is cut. A redirect is not followed.
    */
   private async send(method: string, url: string, body: unknown, limit: number): Promise<ApiAnswer> {
-    const headers: Record<string, string> = { Accept: "application/json", Authorization: `md-token ${this.options.token}` };
+    const headers: Record<string, string> = {
+      Accept: "application/json",
+      Authorization: `md-token ${this.options.token}`,
+    };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     // NOTE: our own timer, not AbortSignal.timeout(): fetch keeps that signal only weakly, so a
     // garbage collection while a body trickles in lets the request hang for ever; and the

@@ -19,7 +19,17 @@ import {
 } from "../platform.js";
 import type { Role } from "../../scripts/fields.js";
 import { routeOf } from "./answer-body.js";
-import { apiRoot, groupOfRole, pageSize, roleOfGroups, routes, routeUrl, ruleOfMessages, type RouteName, type RouteTable } from "./api.js";
+import {
+  apiRoot,
+  groupOfRole,
+  pageSize,
+  roleOfGroups,
+  routes,
+  routeUrl,
+  ruleOfMessages,
+  type RouteName,
+  type RouteTable,
+} from "./api.js";
 import {
   application,
   clientItem,
@@ -84,11 +94,16 @@ export function platformUrl(url: string): URL {
     throw new UsageError(`--platform must be "local" or https://HOST, not "${url}".`);
   }
   if (parsed.protocol === "http:" && !LOOPBACK.test(parsed.hostname)) {
-    throw new UsageError(`--platform ${parsed.origin}: plain http:// is allowed only on a loopback address; use https://.`);
+    throw new UsageError(
+      `--platform ${parsed.origin}: plain http:// is allowed only on a loopback address; use https://.`,
+    );
   }
-  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new UsageError(`--platform must be "local" or https://HOST, not "${url}".`);
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:")
+    throw new UsageError(`--platform must be "local" or https://HOST, not "${url}".`);
   if (parsed.username || parsed.password)
-    throw new UsageError("--platform must not hold a user name or password; the token comes from MDIMPORT_TOKEN or --token-file.");
+    throw new UsageError(
+      "--platform must not hold a user name or password; the token comes from MDIMPORT_TOKEN or --token-file.",
+    );
   return parsed;
 }
 
@@ -143,7 +158,9 @@ export class HttpPlatform implements Platform {
   static async connect(options: HttpPlatformOptions): Promise<HttpPlatform> {
     const url = platformUrl(options.url);
     // A create whose answer does not say what it made is looked up by source ID, or in the list by e-mail.
-    const log = new RequestLog(new Set<RouteName>(["lookupClient", "lookupProfessional", "listClients", "listProfessionals"]));
+    const log = new RequestLog(
+      new Set<RouteName>(["lookupClient", "lookupProfessional", "listClients", "listProfessionals"]),
+    );
     const client = new HttpClient({
       log,
       token: options.token,
@@ -162,17 +179,23 @@ export class HttpPlatform implements Platform {
         route: "application",
       });
     } catch (error) {
-      if (error instanceof ApiUnavailable) throw new PlatformError(`Cannot reach the platform at ${url.host}: ${error.message}.`, { cause: error });
+      if (error instanceof ApiUnavailable)
+        throw new PlatformError(`Cannot reach the platform at ${url.host}: ${error.message}.`, { cause: error });
       if (error instanceof ApiRefusal) {
-        throw new PlatformError(`The platform at ${url.host} does not answer as Minddistrict API 2 (GET ${apiRoot}: ${error.status}).`, {
-          cause: error,
-        });
+        throw new PlatformError(
+          `The platform at ${url.host} does not answer as Minddistrict API 2 (GET ${apiRoot}: ${error.status}).`,
+          {
+            cause: error,
+          },
+        );
       }
       throw error;
     }
     const app = parseAnswer(application, answer.body, { request: `GET ${apiRoot}`, fact: "application" });
     const given = linksSchema.safeParse((answer.body as { "@links"?: unknown } | null)?.["@links"]);
-    const appLinks = new Map((given.success ? given.data : []).map((l) => [l.name, new URL(l.url, `${url.origin}${apiRoot}/`).href]));
+    const appLinks = new Map(
+      (given.success ? given.data : []).map((l) => [l.name, new URL(l.url, `${url.origin}${apiRoot}/`).href]),
+    );
     return new HttpPlatform(url, options, app.mode ?? null, client, log, appLinks);
   }
 
@@ -216,7 +239,10 @@ export class HttpPlatform implements Platform {
       async (mdId) => {
         const url = this.linkOf("professional", mdId, "readRoles");
         const answer = await this.read(url, "readRoles");
-        const { roles } = parseAnswer(rolesAnswer, answer.body, { request: `GET ${routeOf(url)}`, fact: "professionalRoles" });
+        const { roles } = parseAnswer(rolesAnswer, answer.body, {
+          request: `GET ${routeOf(url)}`,
+          fact: "professionalRoles",
+        });
         this.learnRole(mdId, roleOfGroups(roles) ?? null);
       },
     );
@@ -231,7 +257,10 @@ export class HttpPlatform implements Platform {
     return account;
   }
 
-  async createProfessional(professional: NewProfessional, options: ActivateOptions = { welcomeMail: "no" }): Promise<ProfessionalAccount> {
+  async createProfessional(
+    professional: NewProfessional,
+    options: ActivateOptions = { welcomeMail: "no" },
+  ): Promise<ProfessionalAccount> {
     const { role, ...fields } = professional;
     const mdId = await this.createOnce("professional", { ...fieldsOf(fields), active: false }, professional);
     await this.setRole(mdId, role);
@@ -254,7 +283,8 @@ export class HttpPlatform implements Platform {
   async updateProfessional(mdId: string, changes: ProfessionalChanges): Promise<ProfessionalAccount> {
     const { role, ...fields } = changes;
     let answer: ApiAnswer | null = null;
-    if (Object.keys(fields).length > 0) answer = await this.write("PATCH", this.urlOf("professional", mdId), fieldsOf(fields), "updateProfessional");
+    if (Object.keys(fields).length > 0)
+      answer = await this.write("PATCH", this.urlOf("professional", mdId), fieldsOf(fields), "updateProfessional");
     if (role) await this.setRole(mdId, role);
     const account = (await this.accountAfter("professional", mdId, answer, changes)) as ListedProfessional;
     // The interface promises the role: read it where neither the answers nor the list gave it.
@@ -266,7 +296,9 @@ export class HttpPlatform implements Platform {
     const target = await this.professionalsLink(relation.client_md_id);
     // The professional as the platform names it: its own @url, as it gave it.
     const body = {
-      professional: this.urls.get(`professional:${relation.professional_md_id}`) ?? this.urlOf("professional", relation.professional_md_id),
+      professional:
+        this.urls.get(`professional:${relation.professional_md_id}`) ??
+        this.urlOf("professional", relation.professional_md_id),
     };
     try {
       await this.client.request("POST", target, body, { once: true, route: "addRelation" });
@@ -395,10 +427,16 @@ export class HttpPlatform implements Platform {
     return account;
   }
 
-  private remember(kind: Kind, account: ClientAccount | ListedProfessional, url: string, links: readonly { name: string; url: string }[]): void {
+  private remember(
+    kind: Kind,
+    account: ClientAccount | ListedProfessional,
+    url: string,
+    links: readonly { name: string; url: string }[],
+  ): void {
     this.urls.set(`${kind}:${account.md_id}`, url);
     this.accounts.set(account.md_id, account);
-    if (links.length > 0) this.links.set(`${kind}:${account.md_id}`, new Map(links.map((l) => [l.name, new URL(l.url, url).href])));
+    if (links.length > 0)
+      this.links.set(`${kind}:${account.md_id}`, new Map(links.map((l) => [l.name, new URL(l.url, url).href])));
   }
 
   private learnRole(mdId: string, role: Role | null): void {
@@ -424,7 +462,9 @@ export class HttpPlatform implements Platform {
   private linkOf(kind: Kind, mdId: string, route: RouteName): string {
     const name = this.routes[route].link?.name;
     const link = name === undefined ? undefined : this.links.get(`${kind}:${mdId}`)?.get(name);
-    return link !== undefined ? this.own(link) : routeUrl(this.routes, route, this.base, { account: this.urlOf(kind, mdId) });
+    return link !== undefined
+      ? this.own(link)
+      : routeUrl(this.routes, route, this.base, { account: this.urlOf(kind, mdId) });
   }
 
   /**
@@ -458,7 +498,12 @@ export class HttpPlatform implements Platform {
 
   private async setRole(mdId: string, role: Role): Promise<void> {
     // Known: the whole list of groups wanted is sent.
-    await this.write("PATCH", this.linkOf("professional", mdId, "setRoles"), { roles: [groupOfRole[role]] }, "setRoles");
+    await this.write(
+      "PATCH",
+      this.linkOf("professional", mdId, "setRoles"),
+      { roles: [groupOfRole[role]] },
+      "setRoles",
+    );
     this.learnRole(mdId, role);
   }
 
@@ -473,7 +518,11 @@ export class HttpPlatform implements Platform {
    * answer is lost (timeout, dropped connection, 5xx), the account is looked up (by source ID,
    * else in the list by e-mail) before anything is sent again.
    */
-  private async createOnce(kind: Kind, body: Record<string, unknown>, wanted: { id: string | null; email: string }): Promise<string> {
+  private async createOnce(
+    kind: Kind,
+    body: Record<string, unknown>,
+    wanted: { id: string | null; email: string },
+  ): Promise<string> {
     const url = routeUrl(this.routes, createRoute[kind], this.base);
     const request = `POST ${routeOf(url)}`;
     for (let tries = 1; ; tries++) {
@@ -485,7 +534,8 @@ export class HttpPlatform implements Platform {
           `The platform created an account but did not say where (${request} answered ${answer.status} without an @url or Location, and the account cannot be found by source ID or e-mail).`,
         );
       } catch (error) {
-        if (!(error instanceof ApiUnavailable && error.sent) || tries >= this.client.attempts) throw this.refusal(error, createRoute[kind]);
+        if (!(error instanceof ApiUnavailable && error.sent) || tries >= this.client.attempts)
+          throw this.refusal(error, createRoute[kind]);
         const found = await this.lookUp(kind, wanted);
         if (found) return found;
         await this.client.waitBackoff(tries);
@@ -500,8 +550,12 @@ export class HttpPlatform implements Platform {
       const url = new URL((body as { "@url": string })["@url"], this.base).href;
       const mdId = mdIdOf(url, request);
       this.urls.set(`${kind}:${mdId}`, url);
-      const { "@links": links } = parseAnswer(linksOnly, body, { request, fact: kind === "client" ? "createClient" : "createProfessional" });
-      if (links.length > 0) this.links.set(`${kind}:${mdId}`, new Map(links.map((l) => [l.name, new URL(l.url, url).href])));
+      const { "@links": links } = parseAnswer(linksOnly, body, {
+        request,
+        fact: kind === "client" ? "createClient" : "createProfessional",
+      });
+      if (links.length > 0)
+        this.links.set(`${kind}:${mdId}`, new Map(links.map((l) => [l.name, new URL(l.url, url).href])));
       return mdId;
     }
     if (answer.location) {
@@ -521,14 +575,16 @@ export class HttpPlatform implements Platform {
         const answer = await this.client.request("GET", url, undefined, { route });
         account = this.parseAccount(kind, answer.body, { request: `GET ${routeOf(url)}`, fact: "lookupById" });
       } catch (error) {
-        if (!(error instanceof ApiRefusal && this.routes[route].notFound.includes(error.status))) throw this.refusal(error, route);
+        if (!(error instanceof ApiRefusal && this.routes[route].notFound.includes(error.status)))
+          throw this.refusal(error, route);
       }
     } else {
       // No look-up by e-mail exists (known): read the list again.
       account = (await this.list(kind)).find((a) => a.email === wanted.email);
     }
     if (!account) return null;
-    if (account.email !== wanted.email) throw new PlatformRuleError("external_id_in_use", "the source ID is already used by another account");
+    if (account.email !== wanted.email)
+      throw new PlatformRuleError("external_id_in_use", "the source ID is already used by another account");
     return account.md_id;
   }
 
@@ -547,7 +603,8 @@ export class HttpPlatform implements Platform {
     const name = entry.link?.name ?? "professionals";
     const found = this.links.get(key)?.get(name);
     if (found) return this.own(found);
-    if (entry.guess !== false) return routeUrl(this.routes, "listRelations", this.base, { account: this.urlOf("client", clientMdId) });
+    if (entry.guess !== false)
+      return routeUrl(this.routes, "listRelations", this.base, { account: this.urlOf("client", clientMdId) });
     throw new PlatformError(
       `This platform offers no link named ${name} on its clients, so mdimport cannot read or make treatment relations over its API.`,
     );
@@ -572,16 +629,24 @@ export class HttpPlatform implements Platform {
       this.accounts.set(mdId, account);
       return account;
     }
-    return this.parseAccount(kind, (await this.read(url, readRoute[kind])).body, { ...where, request: `GET ${routeOf(url)}` });
+    return this.parseAccount(kind, (await this.read(url, readRoute[kind])).body, {
+      ...where,
+      request: `GET ${routeOf(url)}`,
+    });
   }
 
   /** A failure as the Platform interface speaks of it: a broken rule, a protected account, or as it is. */
   private refusal(error: unknown, route: RouteName): Error {
     if (error instanceof ApiRefusal) {
       // The platform's words stay out of the message (see ApiRefusal): status and rule do not.
-      const answer = { status: error.status, ...(error.messages.length > 0 ? { platformText: error.messages.join(" ") } : {}) };
-      if (this.routes[route].notFound.includes(error.status)) return new PlatformRuleError("not_found", "the platform has no such account", answer);
-      if (error.status === 403) return new PlatformRuleError("protected", "the platform protects this account from changes", answer);
+      const answer = {
+        status: error.status,
+        ...(error.messages.length > 0 ? { platformText: error.messages.join(" ") } : {}),
+      };
+      if (this.routes[route].notFound.includes(error.status))
+        return new PlatformRuleError("not_found", "the platform has no such account", answer);
+      if (error.status === 403)
+        return new PlatformRuleError("protected", "the platform protects this account from changes", answer);
       const rule = ruleOfMessages(error.messages) ?? "invalid";
       return new PlatformRuleError(rule, `the platform refused the request (${error.status}, ${rule})`, answer);
     }

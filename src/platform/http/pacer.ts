@@ -34,7 +34,8 @@ export class Pacer {
     const now = this.clock();
     const n = Math.max(1, Math.min(this.sent.length, Math.floor(this.rate)));
     const k = this.taken++;
-    const windowStart = k >= n ? this.sent[(k - n) % this.sent.length]! + (1000 * n) / this.rate + this.margin : -Infinity;
+    const windowStart =
+      k >= n ? this.sent[(k - n) % this.sent.length]! + (1000 * n) / this.rate + this.margin : -Infinity;
     const slot = Math.max(now, this.next, windowStart);
     this.next = slot + 1000 / this.rate;
     const index = k % this.sent.length;

@@ -49,7 +49,14 @@ export class RequestLog {
   private sink: LogSink | null = null;
   private early: RequestEntry[] = [];
   private notKept = 0;
-  private readonly summary: RequestSummary = { requests: 0, by_route: {}, retries: 0, throttled: 0, retry_after_ms: 0, pacer_wait_ms: 0 };
+  private readonly summary: RequestSummary = {
+    requests: 0,
+    by_route: {},
+    retries: 0,
+    throttled: 0,
+    retry_after_ms: 0,
+    pacer_wait_ms: 0,
+  };
   private unsureCount = 0;
 
   /** `lookUps`: the names of the routes a create's answer sends the adapter to when it does not say what it made. */
@@ -91,7 +98,8 @@ export class RequestLog {
   attach(sink: LogSink): void {
     this.sink = sink;
     for (const entry of this.early) sink.info({ request: entry }, "request");
-    if (this.notKept > 0) sink.info({ requests_not_logged: this.notKept }, "earlier requests counted in the summary only");
+    if (this.notKept > 0)
+      sink.info({ requests_not_logged: this.notKept }, "earlier requests counted in the summary only");
     this.early = [];
   }
 

@@ -21,7 +21,13 @@ import type {
   SnapshotNeeds,
 } from "../platform.js";
 import type { PlatformState } from "../state.js";
-import { clientChangeFields, clientFields, professionalChangeFields, professionalFields, storeColumns } from "../accounts.js";
+import {
+  clientChangeFields,
+  clientFields,
+  professionalChangeFields,
+  professionalFields,
+  storeColumns,
+} from "../accounts.js";
 import { migrateStore } from "./schema.js";
 
 /** better-sqlite3, loaded when a local store is opened rather than whenever mdimport starts. */
@@ -45,7 +51,11 @@ const newMdId = () => randomUUID().replace(/-/g, "");
 
 /** Whether a database holds the local platform's tables. */
 function isStore(db: Database.Database): boolean {
-  const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('accounts', 'config', 'relations')").get() as {
+  const tables = db
+    .prepare(
+      "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('accounts', 'config', 'relations')",
+    )
+    .get() as {
     n: number;
   };
   return tables.n === 3;
@@ -94,7 +104,8 @@ export class LocalPlatform implements Platform {
         `There is no local platform at ${path}: check --db, or make one with "mdimport platform load STATE.json --db ${path}".`,
       );
     }
-    if (exists && !statSync(file).isFile()) throw new PlatformError(`The local platform ${path} is not a file: check --db.`);
+    if (exists && !statSync(file).isFile())
+      throw new PlatformError(`The local platform ${path} is not a file: check --db.`);
     if (!exists) {
       mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
       closeSync(openSync(file, "a", 0o600));
@@ -117,14 +128,19 @@ export class LocalPlatform implements Platform {
       migrateStore(db, path, store);
     } catch (error) {
       if (error instanceof PlatformError) throw error;
-      throw new PlatformError(`The local platform ${path} cannot be opened as a store (${(error as Error).message}): check --db.`, { cause: error });
+      throw new PlatformError(
+        `The local platform ${path} cannot be opened as a store (${(error as Error).message}): check --db.`,
+        { cause: error },
+      );
     }
     return new LocalPlatform(path, db);
   }
 
   /** The store's platform ID; a store made before IDs existed is given one now, once. */
   private platformId(): string {
-    const read = () => (this.db.prepare("SELECT value FROM config WHERE key = 'platform_id'").get() as { value: string } | undefined)?.value;
+    const read = () =>
+      (this.db.prepare("SELECT value FROM config WHERE key = 'platform_id'").get() as { value: string } | undefined)
+        ?.value;
     const id = read();
     if (id) return id;
     this.db.prepare("INSERT OR IGNORE INTO config (key, value) VALUES ('platform_id', ?)").run(newMdId());
@@ -172,7 +188,11 @@ export class LocalPlatform implements Platform {
     return account;
   }
 
-  updateNow(kind: Kind, mdId: string, changes: ClientChanges | ProfessionalChanges): ClientAccount | ProfessionalAccount {
+  updateNow(
+    kind: Kind,
+    mdId: string,
+    changes: ClientChanges | ProfessionalChanges,
+  ): ClientAccount | ProfessionalAccount {
     this.write(() => this.update(mdId, kind, changes));
     return toAccount(this.account(mdId, kind));
   }
@@ -185,7 +205,11 @@ export class LocalPlatform implements Platform {
     return asPromise(() => {
       this.account(account.md_id, account.kind);
       const role = account.kind === "professional" ? account.role : null;
-      this.write(() => this.db.prepare("UPDATE accounts SET active = 1, role = coalesce(?, role) WHERE md_id = ?").run(role, account.md_id));
+      this.write(() =>
+        this.db
+          .prepare("UPDATE accounts SET active = 1, role = coalesce(?, role) WHERE md_id = ?")
+          .run(role, account.md_id),
+      );
     });
   }
 
@@ -209,7 +233,9 @@ export class LocalPlatform implements Platform {
   list(kind: "client", start: number, limit: number): ClientAccount[];
   list(kind: "professional", start: number, limit: number): ProfessionalAccount[];
   list(kind: Kind, start: number, limit: number): (ClientAccount | ProfessionalAccount)[] {
-    const rows = this.db.prepare("SELECT * FROM accounts WHERE kind = ? ORDER BY md_id LIMIT ? OFFSET ?").all(kind, limit, start) as AccountRow[];
+    const rows = this.db
+      .prepare("SELECT * FROM accounts WHERE kind = ? ORDER BY md_id LIMIT ? OFFSET ?")
+      .all(kind, limit, start) as AccountRow[];
     return rows.map(toAccount);
   }
 
@@ -223,7 +249,8 @@ export class LocalPlatform implements Platform {
 
   /** The account with this source ID, or undefined. */
   findBySourceId(kind: Kind, id: string): ClientAccount | ProfessionalAccount | undefined {
-    const row = this.db.prepare("SELECT * FROM accounts WHERE id = ? AND kind = ?").get(id, kind) as AccountRow | undefined;
+    const row = this.db.prepare("SELECT * FROM accounts WHERE id = ? AND kind = ?").get(id, kind) as
+      AccountRow | undefined;
     return row && toAccount(row);
   }
 
@@ -235,7 +262,9 @@ export class LocalPlatform implements Platform {
 
   /** The Minddistrict IDs of the professionals that treat this client. */
   professionalsOf(clientMdId: string): string[] {
-    const rows = this.db.prepare("SELECT professional_md_id FROM relations WHERE client_md_id = ? ORDER BY professional_md_id").all(clientMdId) as {
+    const rows = this.db
+      .prepare("SELECT professional_md_id FROM relations WHERE client_md_id = ? ORDER BY professional_md_id")
+      .all(clientMdId) as {
       professional_md_id: string;
     }[];
     return rows.map((r) => r.professional_md_id);
@@ -244,9 +273,14 @@ export class LocalPlatform implements Platform {
   /** Adds a whole state in one transaction: all of it, or (on a broken rule) none of it. */
   load(state: PlatformState): void {
     const load = this.db.transaction(() => {
-      if (state.config) this.db.prepare("INSERT OR REPLACE INTO config (key, value) VALUES ('config', ?)").run(JSON.stringify(state.config));
+      if (state.config)
+        this.db
+          .prepare("INSERT OR REPLACE INTO config (key, value) VALUES ('config', ?)")
+          .run(JSON.stringify(state.config));
       state.clients.forEach((client, index) => at(`clients[${index}]`, () => this.insertClient(client)));
-      state.professionals.forEach((professional, index) => at(`professionals[${index}]`, () => this.insertProfessional(professional)));
+      state.professionals.forEach((professional, index) =>
+        at(`professionals[${index}]`, () => this.insertProfessional(professional)),
+      );
       state.relations.forEach((relation, index) => at(`relations[${index}]`, () => this.insertRelation(relation)));
     });
     load();
@@ -269,11 +303,14 @@ export class LocalPlatform implements Platform {
   }
 
   private relations(): Relation[] {
-    return this.db.prepare("SELECT professional_md_id, client_md_id FROM relations ORDER BY professional_md_id, client_md_id").all() as Relation[];
+    return this.db
+      .prepare("SELECT professional_md_id, client_md_id FROM relations ORDER BY professional_md_id, client_md_id")
+      .all() as Relation[];
   }
 
   private rowOf(mdId: string, kind: Kind): AccountRow | undefined {
-    return this.db.prepare("SELECT * FROM accounts WHERE md_id = ? AND kind = ?").get(mdId, kind) as AccountRow | undefined;
+    return this.db.prepare("SELECT * FROM accounts WHERE md_id = ? AND kind = ?").get(mdId, kind) as
+      AccountRow | undefined;
   }
 
   private account(mdId: string, kind: Kind): AccountRow {
@@ -291,7 +328,9 @@ export class LocalPlatform implements Platform {
   }
 
   private insertRelation(relation: Relation): void {
-    this.db.prepare("INSERT INTO relations (professional_md_id, client_md_id) VALUES (@professional_md_id, @client_md_id)").run(relation);
+    this.db
+      .prepare("INSERT INTO relations (professional_md_id, client_md_id) VALUES (@professional_md_id, @client_md_id)")
+      .run(relation);
   }
 
   /** One account as a row: the columns its kind lacks are NULL. */
@@ -310,9 +349,14 @@ export class LocalPlatform implements Platform {
     // The rule the planner predicts (externally_managed): an account another system manages
     // keeps its details and groups unless the platform always allows changes.
     if (row.external_source !== null && this.config().details_protection !== "always_allow") {
-      throw new PlatformRuleError("protected", "the account is managed by another system and the platform protects it from changes");
+      throw new PlatformRuleError(
+        "protected",
+        "the account is managed by another system and the platform protects it from changes",
+      );
     }
-    this.db.prepare(`UPDATE accounts SET ${fields.map((f) => `${f} = @${f}`).join(", ")} WHERE md_id = @md_id`).run({ ...changes, md_id: mdId });
+    this.db
+      .prepare(`UPDATE accounts SET ${fields.map((f) => `${f} = @${f}`).join(", ")} WHERE md_id = @md_id`)
+      .run({ ...changes, md_id: mdId });
   }
 
   /** Runs one write in a transaction, turning a broken constraint into the rule it stands for. */
@@ -351,10 +395,14 @@ export function ruleError(error: unknown): PlatformRuleError {
     return new PlatformRuleError("bsn_in_use", "the BSN is already used by another client");
   if (/UNIQUE constraint failed: accounts\.md_id/.test(message))
     return new PlatformRuleError("md_id_in_use", "the Minddistrict ID is already used by another account");
-  if (/UNIQUE constraint failed: relations/.test(message)) return new PlatformRuleError("relation_exists", "the relation already exists");
-  if (/FOREIGN KEY constraint failed/.test(message)) return new PlatformRuleError("not_found", "a relation names an account that does not exist");
-  if (/relation must link/.test(message)) return new PlatformRuleError("invalid", "a relation must link a professional to a client");
-  if (/CHECK constraint failed/.test(message)) return new PlatformRuleError("invalid", "a value breaks a rule of the platform");
+  if (/UNIQUE constraint failed: relations/.test(message))
+    return new PlatformRuleError("relation_exists", "the relation already exists");
+  if (/FOREIGN KEY constraint failed/.test(message))
+    return new PlatformRuleError("not_found", "a relation names an account that does not exist");
+  if (/relation must link/.test(message))
+    return new PlatformRuleError("invalid", "a relation must link a professional to a client");
+  if (/CHECK constraint failed/.test(message))
+    return new PlatformRuleError("invalid", "a value breaks a rule of the platform");
   throw error;
 }
 

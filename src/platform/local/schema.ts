@@ -21,7 +21,8 @@ export interface StoreModel {
   kinds: Readonly<Record<"client" | "professional", { own: readonly string[]; required: readonly string[] }>>;
 }
 
-const ownFields = (schema: z.ZodObject, other: z.ZodObject) => Object.keys(schema.shape).filter((f) => !(f in other.shape));
+const ownFields = (schema: z.ZodObject, other: z.ZodObject) =>
+  Object.keys(schema.shape).filter((f) => !(f in other.shape));
 const kindOf = (schema: z.ZodObject, other: z.ZodObject) => ({
   own: ownFields(schema, other),
   required: ownFields(schema, other).filter((f) => !(schema.shape[f] as z.ZodType).safeParse(null).success),
@@ -36,7 +37,8 @@ export const storeModel: StoreModel = {
 };
 
 /** The version a store of this model has: the newest of its columns. */
-export const versionOf = (model: StoreModel): number => Math.max(1, ...Object.values(model.columns).map((c) => c.since));
+export const versionOf = (model: StoreModel): number =>
+  Math.max(1, ...Object.values(model.columns).map((c) => c.since));
 
 /** The store version this mdimport makes and knows. */
 export const storeVersion = versionOf(storeModel);
@@ -45,12 +47,15 @@ export const storeVersion = versionOf(storeModel);
 function version1Sql(model: StoreModel): string {
   const v1 = (name: string) => model.columns[name]?.since === 1;
   const columns = Object.entries(model.columns).filter(([, c]) => c.since === 1);
-  const isNull = (names: readonly string[], not: boolean) => names.filter(v1).map((n) => `${n} IS ${not ? "NOT " : ""}NULL`);
+  const isNull = (names: readonly string[], not: boolean) =>
+    names.filter(v1).map((n) => `${n} IS ${not ? "NOT " : ""}NULL`);
   // A row of each kind has the columns its kind requires, and none of the other kind's. The
   // CHECK names the columns of version 1 only: SQLite cannot alter a CHECK, and a new store
   // must be the same as a migrated one (a later kind's own column is left NULL by local-platform.ts).
   const kindCheck = (kind: "client" | "professional", other: "client" | "professional") =>
-    [`kind = '${kind}'`, ...isNull(model.kinds[other].own, false), ...isNull(model.kinds[kind].required, true)].join(" AND ");
+    [`kind = '${kind}'`, ...isNull(model.kinds[other].own, false), ...isNull(model.kinds[kind].required, true)].join(
+      " AND ",
+    );
   return `
 CREATE TABLE config (
   key TEXT PRIMARY KEY,
@@ -91,7 +96,12 @@ function versionIn(db: Database.Database, isStore: boolean): number {
  * Brings the store to the model's version in one transaction: all the steps, or (when one
  * fails) none, and the store is as it was. A store of a newer version is refused (exit 4).
  */
-export function migrateStore(db: Database.Database, path: string, isStore: boolean, model: StoreModel = storeModel): void {
+export function migrateStore(
+  db: Database.Database,
+  path: string,
+  isStore: boolean,
+  model: StoreModel = storeModel,
+): void {
   const target = versionOf(model);
   const newer = (version: number) =>
     new PlatformError(

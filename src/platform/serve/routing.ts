@@ -1,7 +1,8 @@
 import { routePattern, type AccountKind, type RouteName, type RouteTable } from "../http/api.js";
 
 /** A request matched against the route table: which route, and the `{id}` it names (decoded). */
-export type RouteMatch = { kind: "route"; name: RouteName; id: string | undefined } | { kind: "not_found" } | { kind: "method_not_allowed" };
+export type RouteMatch =
+  { kind: "route"; name: RouteName; id: string | undefined } | { kind: "not_found" } | { kind: "method_not_allowed" };
 
 interface Compiled {
   name: RouteName;
@@ -64,5 +65,7 @@ export function matchRoute(
 
 /** The routes on an account of a kind that a link of this name stands for (links-only: /links/{id}/{name}). */
 export function routesOfLink(table: RouteTable, kind: AccountKind, linkName: string): RouteName[] {
-  return (Object.keys(table) as RouteName[]).filter((name) => table[name].link?.on === kind && table[name].link?.name === linkName);
+  return (Object.keys(table) as RouteName[]).filter(
+    (name) => table[name].link?.on === kind && table[name].link?.name === linkName,
+  );
 }

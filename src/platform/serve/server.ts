@@ -72,7 +72,9 @@ function dice(seed: number): () => number {
   };
 }
 
-const messageOf: Partial<Record<RuleBroken, string>> = Object.fromEntries(refusalMessages.map((r) => [r.rule, r.message]));
+const messageOf: Partial<Record<RuleBroken, string>> = Object.fromEntries(
+  refusalMessages.map((r) => [r.rule, r.message]),
+);
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -97,7 +99,14 @@ const linkBody = z.strictObject({ professional: z.string() });
  * exactly as `http/api.ts` assumes the real platform does.
  */
 export class PlatformServer {
-  readonly stats: ServeStats = { requests: 0, byStatus: {}, dropped: 0, droppedAfterWrite: 0, welcomeMails: 0, byRoute: {} };
+  readonly stats: ServeStats = {
+    requests: 0,
+    byStatus: {},
+    dropped: 0,
+    droppedAfterWrite: 0,
+    welcomeMails: 0,
+    byRoute: {},
+  };
   private readonly server: Server;
   private readonly random: () => number;
   private readonly arrivals: number[] = [];
@@ -230,13 +239,19 @@ export class PlatformServer {
   }
 
   /** What each route of the table answers; the table decides which request reaches which. */
-  private readonly handlers: Record<RouteName, (request: { id: string | undefined; url: URL; body: unknown }) => [number, unknown]> = {
+  private readonly handlers: Record<
+    RouteName,
+    (request: { id: string | undefined; url: URL; body: unknown }) => [number, unknown]
+  > = {
     application: () => [200, this.applicationJson()],
     listClients: ({ url }) => [200, { "@items": this.page("client", url) }],
     listProfessionals: ({ url }) => [200, { "@items": this.page("professional", url) }],
     createClient: ({ body }) => this.created(this.create("client", body)),
     createProfessional: ({ body }) => this.created(this.create("professional", body)),
-    lookupClient: ({ id }) => [200, this.clientJson(this.found(this.options.store.findBySourceId("client", id!)) as ClientAccount)],
+    lookupClient: ({ id }) => [
+      200,
+      this.clientJson(this.found(this.options.store.findBySourceId("client", id!)) as ClientAccount),
+    ],
     lookupProfessional: ({ id }) => [
       200,
       this.professionalJson(this.found(this.options.store.findBySourceId("professional", id!)) as ProfessionalAccount),
@@ -259,7 +274,10 @@ export class PlatformServer {
     listRelations: ({ id }) => {
       const store = this.options.store;
       const mdId = this.account("client", id).md_id;
-      return [200, { "@items": store.professionalsOf(mdId).map((p) => this.professionalJson(store.find("professional", p)!)) }];
+      return [
+        200,
+        { "@items": store.professionalsOf(mdId).map((p) => this.professionalJson(store.find("professional", p)!)) },
+      ];
     },
     addRelation: ({ id, body }) => {
       const store = this.options.store;
@@ -302,7 +320,9 @@ export class PlatformServer {
   private account(kind: "professional", id: string | undefined): ProfessionalAccount;
   private account(kind: "client" | "professional", id: string | undefined): ClientAccount | ProfessionalAccount {
     if (id === undefined || !/^[0-9a-f]{32}$/.test(id)) throw new HttpProblem(404, "Not found.");
-    return this.found(kind === "client" ? this.options.store.find("client", id) : this.options.store.find("professional", id));
+    return this.found(
+      kind === "client" ? this.options.store.find("client", id) : this.options.store.find("professional", id),
+    );
   }
 
   /** One page of a list: start and limit as asked, at most --page-size under the variant paged. */
@@ -322,14 +342,24 @@ export class PlatformServer {
     const store = this.options.store;
     const account = kind === "client" ? store.find("client", mdId)! : store.find("professional", mdId)!;
     const changes = this.dropped(parseBody(kind === "client" ? clientChanges : professionalChanges, body));
-    if (changes.email !== undefined && changes.email !== account.email) throw new HttpProblem(400, "The e-mail address cannot be changed here.");
+    if (changes.email !== undefined && changes.email !== account.email)
+      throw new HttpProblem(400, "The e-mail address cannot be changed here.");
     const { active, ...fields } = changes;
     this.update(kind, mdId, fields);
     if (active !== undefined) store.setActive(kind, mdId, active);
-    return [200, kind === "client" ? this.clientJson(store.find("client", mdId)!) : this.professionalJson(store.find("professional", mdId)!)];
+    return [
+      200,
+      kind === "client"
+        ? this.clientJson(store.find("client", mdId)!)
+        : this.professionalJson(store.find("professional", mdId)!),
+    ];
   }
 
-  private activation(account: ClientAccount | ProfessionalAccount, kind: "client" | "professional", body: unknown): [number, unknown] {
+  private activation(
+    account: ClientAccount | ProfessionalAccount,
+    kind: "client" | "professional",
+    body: unknown,
+  ): [number, unknown] {
     const { active, send_email } = parseBody(activation, body);
     if (active && !account.active && send_email === "yes") this.stats.welcomeMails++;
     this.options.store.setActive(kind, account.md_id, active);
@@ -339,12 +369,16 @@ export class PlatformServer {
   /** A write's fields without those the variant drops-field accepts and does not store. */
   private dropped<T extends object>(fields: T): T {
     if (this.variants.dropsFields.length === 0) return fields;
-    return Object.fromEntries(Object.entries(fields).filter(([field]) => !this.variants.dropsFields.includes(field))) as T;
+    return Object.fromEntries(
+      Object.entries(fields).filter(([field]) => !this.variants.dropsFields.includes(field)),
+    ) as T;
   }
 
   /** An account's URL (@url: the table's read route, /c/{id} or /p/{id}, as known). */
   private accountUrl(kind: "client" | "professional", mdId: string): string {
-    return routeUrl(this.routes, kind === "client" ? "readClient" : "readProfessional", `${this.origin}${apiRoot}`, { id: mdId });
+    return routeUrl(this.routes, kind === "client" ? "readClient" : "readProfessional", `${this.origin}${apiRoot}`, {
+      id: mdId,
+    });
   }
 
   /** The URL @links give for a route on an account: its path on the account (under links-only: /links/{id}/{name}). */
@@ -415,7 +449,8 @@ function problem(code: number, message: string): { code: number; extra: { messag
 function ruleAnswer(error: PlatformRuleError): [number, unknown] {
   if (error.rule === "not_found") return [404, problem(404, "Not found.")];
   // Assumed (apiFacts.protectedAccount): an account protected from changes answers 403.
-  if (error.rule === "protected") return [403, problem(403, "This account is managed by another system and cannot be changed here.")];
+  if (error.rule === "protected")
+    return [403, problem(403, "This account is managed by another system and cannot be changed here.")];
   return [400, problem(400, messageOf[error.rule] ?? "The request breaks a rule of the platform.")];
 }
 

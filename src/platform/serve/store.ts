@@ -1,4 +1,12 @@
-import type { ClientAccount, ClientChanges, NewClient, NewProfessional, ProfessionalAccount, ProfessionalChanges, Relation } from "../platform.js";
+import type {
+  ClientAccount,
+  ClientChanges,
+  NewClient,
+  NewProfessional,
+  ProfessionalAccount,
+  ProfessionalChanges,
+  Relation,
+} from "../platform.js";
 
 export type AccountKind = "client" | "professional";
 
@@ -22,7 +30,11 @@ export interface ServerStore {
   professionalsOf(clientMdId: string): string[];
   createClientNow(client: NewClient): ClientAccount;
   createProfessionalNow(professional: NewProfessional): ProfessionalAccount;
-  updateNow(kind: AccountKind, mdId: string, changes: ClientChanges | ProfessionalChanges): ClientAccount | ProfessionalAccount;
+  updateNow(
+    kind: AccountKind,
+    mdId: string,
+    changes: ClientChanges | ProfessionalChanges,
+  ): ClientAccount | ProfessionalAccount;
   /** Activates or deactivates an account. */
   setActive(kind: AccountKind, mdId: string, active: boolean): void;
   linkNow(relation: Relation): void;

@@ -19,7 +19,13 @@ export interface ServeVariants {
   dropsFields: string[];
 }
 
-export const plainServe: ServeVariants = { noRolesInList: false, pageSize: null, createEmpty: false, linksOnly: false, dropsFields: [] };
+export const plainServe: ServeVariants = {
+  noRolesInList: false,
+  pageSize: null,
+  createEmpty: false,
+  linksOnly: false,
+  dropsFields: [],
+};
 
 /** The variant names `--variant` takes. */
 export const variantNames = ["no-roles-in-list", "paged", "create-empty", "links-only", "drops-field=NAME"] as const;
@@ -40,7 +46,10 @@ export function parseVariants(text: string | undefined, pageSize: number = defau
     else if (name === "paged") variants.pageSize = pageSize;
     else if (name === "create-empty") variants.createEmpty = true;
     else if (name === "links-only") variants.linksOnly = true;
-    else throw new UsageError(`--variant ${name} is not a variant platform serve plays; choose from ${variantNames.join(", ")}.`);
+    else
+      throw new UsageError(
+        `--variant ${name} is not a variant platform serve plays; choose from ${variantNames.join(", ")}.`,
+      );
   }
   if (pageSize < 1) throw new UsageError("--page-size must be at least 1.");
   return variants;

@@ -6,7 +6,8 @@ export const de: Catalogue = {
     invalid_email: "{field} ist keine gültige E-Mail-Adresse",
     invalid_date: "{field} ist kein gültiges Datum (dd/mm/yyyy verwenden)",
     invalid_gender: "{field} ist unbekannt; m, w, d oder u verwenden (leer heißt unbekannt)",
-    invalid_phone: "{field} ist keine gültige Telefonnummer; schreiben Sie sie in internationaler Form, z. B. +49 151 23456789",
+    invalid_phone:
+      "{field} ist keine gültige Telefonnummer; schreiben Sie sie in internationaler Form, z. B. +49 151 23456789",
     invalid_bsn: "{field} ist keine gültige BSN",
     invalid_role: "{field} ist keine bekannte Gruppe; wählen Sie aus {roles}",
     invalid_id: "{field} ist keine gültige ID",
@@ -32,19 +33,23 @@ export const de: Catalogue = {
     missing_on_platform: "laut Journal wurde diese Zeile ausgeführt, aber die Plattform hat das Ergebnis nicht (mehr)",
     stored_differently:
       "die Plattform hat diese Zeile angenommen, speichert aber nicht, was für {fields} gesendet wurde (eine Einstellung der Plattform lässt diese Felder womöglich weg oder ändert sie); der Lauf wurde nach dieser Zeile angehalten",
-    depends_on_row: "hängt von {ref} ab, die nicht ausgeführt wird (ungültig, doppelt oder ausgefallen); korrigieren Sie zuerst diese Zeile",
+    depends_on_row:
+      "hängt von {ref} ab, die nicht ausgeführt wird (ungültig, doppelt oder ausgefallen); korrigieren Sie zuerst diese Zeile",
   },
   details: {
     unavailable: "die Plattform versagte immer wieder (keine Antwort nach jedem Versuch)",
     earlier_start:
       "ein früherer Start dieses Laufs hat diese Zeile geschrieben, und die Plattform speichert sie nicht so, wie das Blatt sie angibt; korrigieren Sie das Konto auf der Plattform (oder mit einem Änderungsblatt)",
-    formula_without_value: "{field}: Formel ohne berechneten Wert: öffnen und speichern Sie die Datei in Excel, oder fügen Sie die Werte ein",
+    formula_without_value:
+      "{field}: Formel ohne berechneten Wert: öffnen und speichern Sie die Datei in Excel, oder fügen Sie die Werte ein",
     formula_zero:
       "{field}: jede Formel dieser Spalte ergibt 0 oder nichts, also wurde keine berechnet: öffnen und speichern Sie die Datei in Excel, oder fügen Sie die Werte ein",
-    formula_start: "{field} beginnt mit =, +, - oder @, was eine Tabellenkalkulation als Formel ausführt; entfernen Sie dieses Zeichen",
+    formula_start:
+      "{field} beginnt mit =, +, - oder @, was eine Tabellenkalkulation als Formel ausführt; entfernen Sie dieses Zeichen",
     control: "{field} enthält ein Steuer- oder Textrichtungszeichen (in Excel unsichtbar); tippen Sie den Wert neu ein",
     invisible: "{field} enthält ein unsichtbares Zeichen (ohne Breite); tippen Sie den Wert neu ein",
-    excel_number: "Excel hat diese ID in eine Zahl verwandelt und Ziffern verloren: formatieren Sie die Spalte als Text",
+    excel_number:
+      "Excel hat diese ID in eine Zahl verwandelt und Ziffern verloren: formatieren Sie die Spalte als Text",
     too_long: "{field} ist zu lang (höchstens 64 Zeichen für eine ID, 100 für einen Namen)",
     wrong_kind: "{field} ist die URL einer anderen Art von Konto",
     american: "{field} steht in amerikanischer Reihenfolge (Monat/Tag); dd/mm/yyyy verwenden",
@@ -73,22 +78,27 @@ export const de: Catalogue = {
     other_sheets: 'Die Datei hat {sheets} Tabellenblätter; nur "{sheet}" wurde gelesen.',
     hidden_sheet: 'Das Tabellenblatt "{sheet}" ist ausgeblendet.',
     hidden_rows: "Ausgeblendete Zeilen wurden auch gelesen: {rows}.",
-    bsn_padded: "BSNs mit weniger als 9 Ziffern wurden mit führenden Nullen ergänzt (Excel hatte sie entfernt): Zeilen {rows}.",
+    bsn_padded:
+      "BSNs mit weniger als 9 Ziffern wurden mit führenden Nullen ergänzt (Excel hatte sie entfernt): Zeilen {rows}.",
     american_dates: "Spalte {column}: Excel hat Datumsangaben in amerikanischer Reihenfolge gelesen: Zeilen {rows}.",
     macros: "Die Datei enthält Makros (.xlsm); sie wurden nicht ausgeführt, nur die Daten wurden gelesen.",
     merged_cells:
       "Verbundene Zellen ({ranges}): nur die Zelle links oben eines solchen Bereichs enthält einen Wert; die anderen Zellen wurden als leer gelesen.",
     unnamed_column: "Spalte {column} hat keine Überschrift, enthält aber Daten; diese Spalte wurde nicht gelesen.",
-    formula_column: "Spalte {column} enthält Formeln; ihre berechneten Werte wurden gelesen: prüfen Sie, ob es die gemeinten Werte sind.",
+    formula_column:
+      "Spalte {column} enthält Formeln; ihre berechneten Werte wurden gelesen: prüfen Sie, ob es die gemeinten Werte sind.",
     sheets_skipped: 'Das Blatt "{sheet}" wurde gelesen; übersprungen: {skipped}.',
     rows_above_header: "Die Kopfzeile ist Zeile {header}; die Zeilen darüber wurden nicht gelesen: {rows}.",
-    number_format: "Spalte {column}: Zahlen wurden so gelesen, wie ihr Zahlenformat sie zeigt (führende Nullen, fester Text): Zeilen {rows}.",
-    no_data_rows: "Das Tabellenblatt hat eine Kopfzeile (Zeile {header_row}), aber keine Datenzeilen: es gibt nichts zu importieren.",
+    number_format:
+      "Spalte {column}: Zahlen wurden so gelesen, wie ihr Zahlenformat sie zeigt (führende Nullen, fester Text): Zeilen {rows}.",
+    no_data_rows:
+      "Das Tabellenblatt hat eine Kopfzeile (Zeile {header_row}), aber keine Datenzeilen: es gibt nichts zu importieren.",
     sheet_skipped: 'Das Blatt "{sheet}" passt zu keinem Skript und wurde übersprungen.',
   },
   sheetRef: 'Zeile {row} des Blatts "{sheet}"',
   crossSheet: {
-    conflict_in_file: "{field} steht auch in {ref}, mit anderen Daten; eine E-Mail-Adresse gehört zu einem Konto (Klient oder Fachkraft)",
+    conflict_in_file:
+      "{field} steht auch in {ref}, mit anderen Daten; eine E-Mail-Adresse gehört zu einem Konto (Klient oder Fachkraft)",
   },
   labels: {
     row: "Zeile",

@@ -11,7 +11,8 @@ export const en: Catalogue = {
     invalid_role: "{field} is not a known group; choose from {roles}",
     invalid_id: "{field} is not a valid ID",
     duplicate_in_file: "repeats row {ref} of this file; only row {ref} counts",
-    conflict_in_file: "{field} appears more than once in this file with different data (also in row {ref}); no one can tell which row is right",
+    conflict_in_file:
+      "{field} appears more than once in this file with different data (also in row {ref}); no one can tell which row is right",
     external_id_in_use: "{field} is already in use on the platform",
     email_in_use: "{field} is already in use on the platform (active or inactive, client or professional)",
     bsn_in_use: "{field} is already in use on the platform",
@@ -31,13 +32,15 @@ export const en: Catalogue = {
     missing_on_platform: "the journal shows this row carried out, but the platform does not hold its outcome",
     stored_differently:
       "the platform accepted this row but does not hold what was sent for {fields} (a setting of the platform may leave out or change these fields); the run stopped after this row",
-    depends_on_row: "depends on {ref}, which is not carried out (invalid, a duplicate or a dropout); correct that row first",
+    depends_on_row:
+      "depends on {ref}, which is not carried out (invalid, a duplicate or a dropout); correct that row first",
   },
   details: {
     unavailable: "the platform kept failing (no answer after every try)",
     earlier_start:
       "an earlier start of this run wrote this row, and the platform does not hold it as the sheet gives it; correct the account on the platform (or with an update sheet)",
-    formula_without_value: "{field}: formula without a computed value: open and save the file in Excel, or paste the values",
+    formula_without_value:
+      "{field}: formula without a computed value: open and save the file in Excel, or paste the values",
     formula_zero:
       "{field}: every formula in this column gives 0 or nothing, so none was computed: open and save the file in Excel, or paste the values",
     formula_start: "{field} begins with =, +, - or @, which a spreadsheet runs as a formula; remove that character",
@@ -47,7 +50,8 @@ export const en: Catalogue = {
     too_long: "{field} is too long (at most 64 characters for an ID, 100 for a name)",
     wrong_kind: "{field} is the URL of another kind of account",
     american: "{field} is in American order (month/day); use dd/mm/yyyy",
-    excel_american: "Excel read this date as month/day, as other dates in this column show; check it and format the column as text",
+    excel_american:
+      "Excel read this date as month/day, as other dates in this column show; check it and format the column as text",
     two_digit_year: "{field} has a two-digit year; use four digits",
     future: "{field} is in the future",
     too_old: "{field} is before 1900",
@@ -74,18 +78,22 @@ export const en: Catalogue = {
     bsn_padded: "BSNs with fewer than 9 digits were padded with leading zeros (Excel had dropped them): rows {rows}.",
     american_dates: "Column {column}: Excel read dates in American order: rows {rows}.",
     macros: "The file holds macros (.xlsm); they were not run, only the data was read.",
-    merged_cells: "Merged cells ({ranges}): only the top-left cell of such a range holds a value; the other cells were read as empty.",
+    merged_cells:
+      "Merged cells ({ranges}): only the top-left cell of such a range holds a value; the other cells were read as empty.",
     unnamed_column: "Column {column} has no header but holds data; that column was not read.",
-    formula_column: "Column {column} holds formulas; their computed values were read: check that they are the values you mean.",
+    formula_column:
+      "Column {column} holds formulas; their computed values were read: check that they are the values you mean.",
     sheets_skipped: 'The sheet "{sheet}" was read; skipped: {skipped}.',
     rows_above_header: "The header is row {header}; the rows above it were not read: {rows}.",
-    number_format: "Column {column}: numbers were read as their number format shows them (leading zeros, fixed text): rows {rows}.",
+    number_format:
+      "Column {column}: numbers were read as their number format shows them (leading zeros, fixed text): rows {rows}.",
     no_data_rows: "The sheet has a header (row {header_row}) but no data rows: there is nothing to import.",
     sheet_skipped: 'The sheet "{sheet}" fits no script and was skipped.',
   },
   sheetRef: 'row {row} of sheet "{sheet}"',
   crossSheet: {
-    conflict_in_file: "{field} is also in {ref}, with different data; an e-mail address belongs to one account (client or professional)",
+    conflict_in_file:
+      "{field} is also in {ref}, with different data; an e-mail address belongs to one account (client or professional)",
   },
   labels: {
     row: "Row",

@@ -29,7 +29,8 @@ const fill = (template: string, values: Record<string, string | number | undefin
  */
 export function renderReason(reason: Reason, script: ScriptDef, lang: Lang, sheets: readonly string[] = []): string {
   const words = catalogues[lang];
-  const header = (name: string | undefined) => script.columns.find((c) => c.field === name)?.headers[lang] ?? name ?? "";
+  const header = (name: string | undefined) =>
+    script.columns.find((c) => c.field === name)?.headers[lang] ?? name ?? "";
   const field = header(reason.field);
   const ref = reason.ref;
   const other = typeof ref === "object";
@@ -55,7 +56,8 @@ export function renderWarning(warning: Warning, lang: Lang, limit?: { ranges: nu
   const given = warning as unknown as Record<string, string | number | number[]>;
   for (const [key, kind] of warningFields(warning.code)) {
     const value = given[key];
-    if (value !== undefined) values[key] = kind === "rows" && Array.isArray(value) ? compactRows(value, limit) : (value as string | number);
+    if (value !== undefined)
+      values[key] = kind === "rows" && Array.isArray(value) ? compactRows(value, limit) : (value as string | number);
   }
   return fill(template, values);
 }

@@ -11,7 +11,8 @@ export const nl: Catalogue = {
     invalid_role: "{field} is geen bekende groep; kies uit {roles}",
     invalid_id: "{field} is geen geldig ID",
     duplicate_in_file: "herhaalt rij {ref} van dit bestand; alleen rij {ref} telt",
-    conflict_in_file: "{field} staat vaker in dit bestand (ook in rij {ref}), met andere gegevens; niet te zeggen welke rij klopt",
+    conflict_in_file:
+      "{field} staat vaker in dit bestand (ook in rij {ref}), met andere gegevens; niet te zeggen welke rij klopt",
     external_id_in_use: "{field} is op het platform al in gebruik",
     email_in_use: "{field} is op het platform al in gebruik (actief of inactief, cliënt of professional)",
     bsn_in_use: "{field} is op het platform al in gebruik",
@@ -28,16 +29,19 @@ export const nl: Catalogue = {
       "{field} bevat tekens die niet op het platform mogen komen (stuur-, richting- of onzichtbare tekens, of een =, +, - of @ vooraan die een spreadsheet als formule uitvoert)",
     inactive_account:
       "er is al een inactief account zoals in deze rij beschreven; een onderbroken run kan het hebben aangemaakt: hervat die run met dezelfde opdracht (dezelfde --out), dan wordt het geactiveerd",
-    missing_on_platform: "het journaal zegt dat deze rij is uitgevoerd, maar het platform heeft de uitkomst niet (meer)",
+    missing_on_platform:
+      "het journaal zegt dat deze rij is uitgevoerd, maar het platform heeft de uitkomst niet (meer)",
     stored_differently:
       "het platform nam deze rij aan, maar bewaart niet wat is gestuurd voor {fields} (een instelling van het platform laat deze velden mogelijk weg of verandert ze); de run is na deze rij gestopt",
-    depends_on_row: "hangt af van {ref}, die niet wordt uitgevoerd (ongeldig, dubbel of afgevallen); corrigeer die rij eerst",
+    depends_on_row:
+      "hangt af van {ref}, die niet wordt uitgevoerd (ongeldig, dubbel of afgevallen); corrigeer die rij eerst",
   },
   details: {
     unavailable: "het platform bleef falen (geen antwoord na elke poging)",
     earlier_start:
       "een eerdere start van deze run heeft deze rij geschreven, en het platform bewaart haar niet zoals het blad haar geeft; corrigeer het account op het platform (of met een wijzigingsblad)",
-    formula_without_value: "{field}: formule zonder berekende waarde: open en bewaar het bestand in Excel, of plak de waarden",
+    formula_without_value:
+      "{field}: formule zonder berekende waarde: open en bewaar het bestand in Excel, of plak de waarden",
     formula_zero:
       "{field}: elke formule in deze kolom geeft 0 of niets, dus geen enkele is berekend: open en bewaar het bestand in Excel, of plak de waarden",
     formula_start: "{field} begint met =, +, - of @, wat een spreadsheet als formule uitvoert; haal dat teken weg",
@@ -72,21 +76,28 @@ export const nl: Catalogue = {
     other_sheets: 'Het bestand heeft {sheets} werkbladen; alleen "{sheet}" is gelezen.',
     hidden_sheet: 'Het werkblad "{sheet}" is verborgen.',
     hidden_rows: "Verborgen rijen zijn wel gelezen: {rows}.",
-    bsn_padded: "BSN's met minder dan 9 cijfers zijn aangevuld met voorloopnullen (Excel had ze weggelaten): rijen {rows}.",
+    bsn_padded:
+      "BSN's met minder dan 9 cijfers zijn aangevuld met voorloopnullen (Excel had ze weggelaten): rijen {rows}.",
     american_dates: "Kolom {column}: Excel heeft datums in Amerikaanse volgorde gelezen: rijen {rows}.",
     macros: "Het bestand bevat macro's (.xlsm); die zijn niet uitgevoerd, alleen de gegevens zijn gelezen.",
     merged_cells:
       "Samengevoegde cellen ({ranges}): alleen de cel linksboven van zo'n bereik bevat een waarde; de andere cellen zijn als leeg gelezen.",
     unnamed_column: "Kolom {column} heeft geen kop maar wel gegevens; die kolom is niet gelezen.",
-    formula_column: "Kolom {column} bevat formules; hun berekende waarden zijn gelezen: controleer of dat de bedoelde waarden zijn.",
+    formula_column:
+      "Kolom {column} bevat formules; hun berekende waarden zijn gelezen: controleer of dat de bedoelde waarden zijn.",
     sheets_skipped: 'Het blad "{sheet}" is gelezen; overgeslagen: {skipped}.',
     rows_above_header: "De kopregel is rij {header}; de rijen erboven zijn niet gelezen: {rows}.",
-    number_format: "Kolom {column}: getallen zijn gelezen zoals hun getalnotatie ze toont (voorloopnullen, vaste tekst): rijen {rows}.",
-    no_data_rows: "Het werkblad heeft een kopregel (rij {header_row}) maar geen rijen met gegevens: er is niets te importeren.",
+    number_format:
+      "Kolom {column}: getallen zijn gelezen zoals hun getalnotatie ze toont (voorloopnullen, vaste tekst): rijen {rows}.",
+    no_data_rows:
+      "Het werkblad heeft een kopregel (rij {header_row}) maar geen rijen met gegevens: er is niets te importeren.",
     sheet_skipped: 'Het blad "{sheet}" past bij geen script en is overgeslagen.',
   },
   sheetRef: 'rij {row} van blad "{sheet}"',
-  crossSheet: { conflict_in_file: "{field} staat ook in {ref}, met andere gegevens; een e-mailadres hoort bij één account (cliënt of professional)" },
+  crossSheet: {
+    conflict_in_file:
+      "{field} staat ook in {ref}, met andere gegevens; een e-mailadres hoort bij één account (cliënt of professional)",
+  },
   labels: {
     row: "Rij",
     status: "Status",

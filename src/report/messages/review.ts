@@ -71,7 +71,8 @@ export const reviewWords: Record<Lang, ReviewWords> = {
     fixReason: "Reden (mdimport)",
     fixRow: "rij {row}: {reason}",
     noUrl: "Het platform geeft geen URL van een account: alleen het Minddistrict ID staat hier.",
-    urlIsApi: "De URL op het blad IDs is het adres van het account in de API 2 van Minddistrict, geen pagina van de webapplicatie.",
+    urlIsApi:
+      "De URL op het blad IDs is het adres van het account in de API 2 van Minddistrict, geen pagina van de webapplicatie.",
     apiUrl: "URL (API 2)",
   },
   en: {
@@ -102,7 +103,8 @@ export const reviewWords: Record<Lang, ReviewWords> = {
     fixReason: "Reason (mdimport)",
     fixRow: "row {row}: {reason}",
     noUrl: "The platform gives no account URL: only the Minddistrict ID is given here.",
-    urlIsApi: "The URL on the IDs sheet is the account's address in Minddistrict's API 2, not a page of the web application.",
+    urlIsApi:
+      "The URL on the IDs sheet is the account's address in Minddistrict's API 2, not a page of the web application.",
     apiUrl: "URL (API 2)",
   },
   de: {
@@ -128,12 +130,14 @@ export const reviewWords: Record<Lang, ReviewWords> = {
     done: "Ausgeführt",
     actions: { create: "angelegt", update: "aktualisiert", link: "verknüpft" },
     commentsCapped: "Mehr als {max} Zellen markiert: {n} Zellen sind nur gefärbt, ohne Kommentar.",
-    fixCapped: "fix.xlsx enthält die ersten {max} der {n} zu korrigierenden Zeilen; die übrigen stehen in diesem Bericht.",
+    fixCapped:
+      "fix.xlsx enthält die ersten {max} der {n} zu korrigierenden Zeilen; die übrigen stehen in diesem Bericht.",
     fixFile: "Zu korrigierende Zeilen",
     fixReason: "Grund (mdimport)",
     fixRow: "Zeile {row}: {reason}",
     noUrl: "Die Plattform gibt keine URL eines Kontos an: hier steht nur die Minddistrict-ID.",
-    urlIsApi: "Die URL auf dem Blatt IDs ist die Adresse des Kontos in der API 2 von Minddistrict, keine Seite der Webanwendung.",
+    urlIsApi:
+      "Die URL auf dem Blatt IDs ist die Adresse des Kontos in der API 2 von Minddistrict, keine Seite der Webanwendung.",
     apiUrl: "URL (API 2)",
   },
 };
