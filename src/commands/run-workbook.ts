@@ -1,7 +1,6 @@
 import { readInput } from "../input/read-input.js";
 import type { RowResult, Warning } from "../pipeline/analyse.js";
 import {
-  checkApprovedPlatform,
   checkApprovedSheets,
   checkApprovedWorkbookSheet,
   readWorkbookApproval,
@@ -23,9 +22,7 @@ import type { SheetRef } from "../scripts/reasons.js";
 import { getScript } from "../scripts/index.js";
 import { linksAccounts, welcomeKind } from "../scripts/script.js";
 import { ApprovalError, UsageError } from "../shared/errors.js";
-import { lockFolder, type FolderLock } from "../shared/lock.js";
 import { createFileLogger } from "./log.js";
-import { makeOutDir } from "../shared/out-dir.js";
 import {
   analyseInput,
   logInput,
@@ -39,8 +36,7 @@ import { checkAllSheetsOptions, type FoundSheet, needsOf, recogniseSheets } from
 import {
   answerFor,
   defaultMaxFailures,
-  defaultRunFolder,
-  missingFolders,
+  openRunFolder,
   removeEmpty,
   runOutPath,
   type RunOptions,
@@ -136,27 +132,7 @@ export async function runWorkbookCommand(options: RunOptions): Promise<RunResult
   }
 
   async function carryOut(): Promise<RunResult> {
-    checkApprovedPlatform(approval, platform);
-    if (platform.mode === null && !options.production) {
-      throw new UsageError(
-        `The platform ${platform.name} reports that it is a production platform: give --production to confirm that this run is meant for it.`,
-      );
-    }
-    const made = missingFolders(outPath);
-    const outDir = makeOutDir({
-      cwd: options.cwd,
-      given: options.out,
-      mode: "run",
-      defaultName: defaultRunFolder(approval.digest),
-      reuse: true,
-    });
-    let lock: FolderLock;
-    try {
-      lock = lockFolder(outDir, started);
-    } catch (error) {
-      removeEmpty(made);
-      throw error;
-    }
+    const { outDir, lock, made } = openRunFolder(options, approval, platform, outPath, started);
     try {
       const journal = Journal.open(outDir, {
         approval: approval.digest,

@@ -12,6 +12,7 @@ import { executeRows, type ExecuteProgress, type StopReason } from "../pipeline/
 import { Journal, type WelcomeMailAnswers } from "../pipeline/journal.js";
 import { defaultVerify, type VerifyMode } from "../pipeline/verify.js";
 import { defaultConcurrency, openPlatform, platformName, type PlatformOptions } from "../platform/open.js";
+import type { Platform } from "../platform/platform.js";
 import { reportEncryption } from "../report/encryption.js";
 import { columnMapping, reportIsClean } from "../report/report.js";
 import { getScript } from "../scripts/index.js";
@@ -98,6 +99,48 @@ export function missingFolders(path: string): string[] {
   return missing;
 }
 
+/** A run's folder, made and locked: `made` lists the folders this start created (removed again on a refusal). */
+export interface RunFolder {
+  outDir: string;
+  lock: FolderLock;
+  made: string[];
+}
+
+/**
+ * What a run of a sheet and of a workbook check before anything is written, then their folder
+ * made and locked: the approved platform, --production for a production platform. The folder
+ * is locked (and its journal read by the caller) before the snapshot: a second run of the same
+ * command waits for nothing and plans nothing, it is refused at once.
+ */
+export function openRunFolder(
+  options: Pick<RunOptions, "cwd" | "out" | "production">,
+  approval: Pick<Approval, "platform" | "platformId" | "digest">,
+  platform: Pick<Platform, "name" | "id" | "mode">,
+  outPath: string,
+  started: Date,
+): RunFolder {
+  checkApprovedPlatform(approval, platform);
+  if (platform.mode === null && !options.production) {
+    throw new UsageError(
+      `The platform ${platform.name} reports that it is a production platform: give --production to confirm that this run is meant for it.`,
+    );
+  }
+  const made = missingFolders(outPath);
+  const outDir = makeOutDir({
+    cwd: options.cwd,
+    given: options.out,
+    mode: "run",
+    defaultName: defaultRunFolder(approval.digest),
+    reuse: true,
+  });
+  try {
+    return { outDir, lock: lockFolder(outDir, started), made };
+  } catch (error) {
+    removeEmpty(made);
+    throw error;
+  }
+}
+
 /** Removes the folders this start made, where they are empty again. */
 export function removeEmpty(folders: readonly string[]): void {
   for (const dir of folders) {
@@ -151,29 +194,7 @@ export async function runCommand(options: RunOptions): Promise<RunResult> {
   // Opening never creates a store; the approval names the platform by its identity.
   const platform = await openPlatform(options);
   try {
-    checkApprovedPlatform(approval, platform);
-    if (platform.mode === null && !options.production) {
-      throw new UsageError(
-        `The platform ${platform.name} reports that it is a production platform: give --production to confirm that this run is meant for it.`,
-      );
-    }
-    // The folder is locked, and its journal read, before the snapshot: a second run of the
-    // same command waits for nothing and plans nothing, it is refused at once.
-    const made = missingFolders(outPath);
-    const outDir = makeOutDir({
-      cwd: options.cwd,
-      given: options.out,
-      mode: "run",
-      defaultName: defaultRunFolder(approval.digest),
-      reuse: true,
-    });
-    let lock: FolderLock;
-    try {
-      lock = lockFolder(outDir, started);
-    } catch (error) {
-      removeEmpty(made);
-      throw error;
-    }
+    const { outDir, lock, made } = openRunFolder(options, approval, platform, outPath, started);
     try {
       const journal = Journal.open(outDir, {
         approval: approval.digest,
