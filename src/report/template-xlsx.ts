@@ -1,6 +1,7 @@
 import ExcelJS from "exceljs";
 import { getScript, type ColumnDef, type Lang, type ScriptDef } from "../scripts/index.js";
 import { onboardingSheetNames, templateWords } from "./messages/template.js";
+import { uniqueSheetName } from "./xlsx-writer.js";
 
 // The template workbook (`mdimport template`, templates/, and fix.xlsx in the template's shape):
 // written with exceljs, its words from messages/template.ts.
@@ -59,8 +60,15 @@ export async function buildTemplateSheets(sheets: readonly TemplateSheet[], lang
   workbook.created = FIXED_DATE;
   workbook.modified = FIXED_DATE;
   const w = templateWords[lang];
-  for (const sheet of sheets) addDataSheet(workbook, sheet, lang);
-  const help = workbook.addWorksheet(w.help);
+  // Named after the input's sheets (fix.xlsx of a workbook), which may be named as the explanation sheet.
+  const taken: string[] = [];
+  const named = sheets.map((sheet) => {
+    const name = uniqueSheetName(sheet.name, taken);
+    taken.push(name);
+    return { ...sheet, name };
+  });
+  for (const sheet of named) addDataSheet(workbook, sheet, lang);
+  const help = workbook.addWorksheet(uniqueSheetName(w.help, taken));
   help.columns = [
     { header: w.column, width: 50 },
     { header: w.need, width: 42 },
@@ -68,7 +76,7 @@ export async function buildTemplateSheets(sheets: readonly TemplateSheet[], lang
     { header: w.values, width: 60 },
   ];
   help.getRow(1).font = { bold: true };
-  sheets.forEach(({ script, name }, index) => {
+  named.forEach(({ script, name }, index) => {
     if (sheets.length > 1) {
       if (index > 0) help.addRow([]);
       help.addRow([`${name}: ${script.title[lang]}`]).font = { bold: true };

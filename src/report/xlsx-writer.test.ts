@@ -3,7 +3,7 @@ import { unzipSync, strFromU8 } from "fflate";
 import { describe, expect, it } from "vitest";
 import { cellText } from "../input/cells.js";
 import { readSheet } from "../../test/support/xlsx.js";
-import { MAX_COMMENTS, XlsxWriter } from "./xlsx-writer.js";
+import { MAX_COMMENTS, uniqueSheetName, XlsxWriter } from "./xlsx-writer.js";
 
 async function write(rows: string[][]): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
@@ -108,5 +108,33 @@ describe("XlsxWriter: numbers, dates, comments, frozen columns", () => {
     expect(dropped).toBe(5);
     const comments = strFromU8(unzipSync(bytes)["xl/comments1.xml"] as Uint8Array);
     expect(comments.split("<comment ").length - 1).toBe(MAX_COMMENTS);
+  });
+});
+
+describe("sheet names", () => {
+  it("are made ones Excel accepts, and unique without regard to case", () => {
+    expect(uniqueSheetName("Cliënten", [])).toBe("Cliënten");
+    expect(uniqueSheetName("IDs", ["IDs"])).toBe("IDs (2)");
+    expect(uniqueSheetName("samenvatting", ["Samenvatting", "samenvatting (2)"])).toBe("samenvatting (3)");
+    expect(uniqueSheetName("a/b:c*d?e[f]g\\h", [])).toBe("a_b_c_d_e_f_g_h");
+    expect(uniqueSheetName("'quoted'", [])).toBe("_quoted_");
+    const long = "x".repeat(40);
+    expect(uniqueSheetName(long, [])).toBe("x".repeat(31));
+    expect(uniqueSheetName(long, ["x".repeat(31)])).toBe(`${"x".repeat(27)} (2)`);
+    expect(uniqueSheetName("", [])).toBe("Sheet");
+  });
+
+  it("two sheets given one name come out as a workbook exceljs opens, with both sheets", async () => {
+    const chunks: Uint8Array[] = [];
+    const writer = new XlsxWriter((chunk) => chunks.push(chunk), { fills: [] });
+    for (const name of ["IDs", "ids", "Samenvatting"]) {
+      writer.startSheet({ name, widths: [20], header: false });
+      writer.addRow([name]);
+      await writer.endSheet();
+    }
+    await writer.finish();
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.concat(chunks));
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(["IDs", "ids (2)", "Samenvatting"]);
   });
 });

@@ -62,6 +62,25 @@ export function escapeXml(text: string): string {
  * 100,000 rows here, which alone would break the validate budget; this one writes the
  * few parts a report needs.
  */
+/** Excel's rules for a sheet name: at most 31 characters, none of [ ] : * ? / \, no apostrophe at either end. */
+export const MAX_SHEET_NAME = 31;
+
+/** `name` as a sheet name Excel accepts, with " (2)", " (3)", … where an earlier sheet has it (names compare without case). */
+export function uniqueSheetName(name: string, taken: readonly string[]): string {
+  const valid =
+    name
+      .replace(/[[\]:*?/\\]/g, "_")
+      .replace(/^'|'$/g, "_")
+      .slice(0, MAX_SHEET_NAME) || "Sheet";
+  const used = new Set(taken.map((t) => t.toLowerCase()));
+  if (!used.has(valid.toLowerCase())) return valid;
+  for (let n = 2; ; n++) {
+    const suffix = ` (${n})`;
+    const candidate = `${valid.slice(0, MAX_SHEET_NAME - suffix.length)}${suffix}`;
+    if (!used.has(candidate.toLowerCase())) return candidate;
+  }
+}
+
 export class XlsxWriter {
   private readonly zip: ZipWriter;
   private readonly sheets: string[] = [];
@@ -86,8 +105,13 @@ export class XlsxWriter {
     this.zip = new ZipWriter(sink);
   }
 
+  /**
+   * Starts a sheet. Its name is made one Excel accepts and no other sheet of the workbook has: a
+   * report's sheets are named after the input's, which may be named as the report's own (IDs,
+   * Samenvatting), and two sheets of one name make a workbook Excel must repair.
+   */
   startSheet(options: SheetOptions): void {
-    this.sheets.push(options.name);
+    this.sheets.push(uniqueSheetName(options.name, this.sheets));
     this.sheetOptions = options;
     this.rowNumber = 0;
     this.columns = 0;
