@@ -13,7 +13,7 @@ describe("buildTemplateSheets", () => {
       "nl",
     );
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(bytes);
+    await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
     expect(workbook.worksheets.map((w) => w.name)).toEqual(["Toelichting", "toelichting (2)", "Toelichting (3)"]);
     // The explanation sheet names each data sheet as it is called in this workbook.
     const help = workbook.worksheets[2] as ExcelJS.Worksheet;

@@ -134,7 +134,7 @@ describe("sheet names", () => {
     }
     await writer.finish();
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(Buffer.concat(chunks));
+    await workbook.xlsx.load(Buffer.concat(chunks) as unknown as ArrayBuffer);
     expect(workbook.worksheets.map((w) => w.name)).toEqual(["IDs", "ids (2)", "Samenvatting"]);
   });
 });
