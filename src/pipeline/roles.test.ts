@@ -3,8 +3,8 @@ import { PlatformIndex, type ListedProfessional, type Platform } from "../platfo
 import type { Role } from "../scripts/fields.js";
 import { defaultPlatformConfig } from "../platform/config.js";
 import type { RowResult } from "./analyse.js";
-import { planners, type Operation } from "./plan.js";
-import { PendingRoles } from "./roles.js";
+import { planners, type Operation, type PlannedRow } from "./plan.js";
+import { PendingRoles, replanned } from "./roles.js";
 
 const md = (n: number) => n.toString(16).padStart(32, "0");
 const listed = (n: number, role: Role | null): ListedProfessional => ({
@@ -100,5 +100,37 @@ describe("roles a platform's list does not give", () => {
     const { results, read } = await planAndSettle("update-professionals", [{ md_id: md(1), last_name: "Visser" }], {});
     expect(results).toEqual([["planned"]]);
     expect(read).toEqual([]);
+  });
+});
+
+describe("replanned", () => {
+  it("gives a new result with the plan's outcome, its account, changes and conflict, and leaves the old one as it was", () => {
+    const old: RowResult = {
+      row: 4,
+      status: "planned",
+      action: "update",
+      reasons: [],
+      md_id: "a".repeat(32),
+      changes: ["role"],
+      depends_on: [{ sheet: 0, row: 2 }],
+    };
+    const before = structuredClone(old);
+    const same = {
+      status: "unchanged",
+      action: "none",
+      reasons: [{ code: "already_exists" }],
+      md_id: "a".repeat(32),
+    } as PlannedRow;
+    const now = replanned(old, same);
+    expect(now).toEqual({
+      row: 4,
+      status: "unchanged",
+      action: "none",
+      reasons: [{ code: "already_exists" }],
+      md_id: "a".repeat(32),
+      depends_on: [{ sheet: 0, row: 2 }],
+    });
+    expect(now).not.toBe(old);
+    expect(old).toEqual(before);
   });
 });

@@ -41,25 +41,43 @@ export class PendingRoles {
     };
   }
 
-  /** Reads the roles the pending rows need and gives each row the outcome its professional's real role means. */
+  /**
+   * Reads the roles the pending rows need and gives each row the outcome its professional's real
+   * role means: the row's result is replaced (as existing-links.ts does), never changed in place.
+   */
   async replanWithRoles(results: RowResult[], operations: Map<number, Operation>, platform: Platform): Promise<void> {
     if (this.pending.size === 0 || !platform.rolesOf) return;
     // A row found a duplicate (or invalid) since it was planned keeps that.
     const live = results.filter((r) => this.pending.has(r.row) && r.status !== "duplicate" && r.status !== "invalid");
+    if (live.length === 0) return;
     const roles = await platform.rolesOf([...new Set(live.flatMap((r) => this.pending.get(r.row)!.mdIds))]);
-    for (const result of live) {
-      const { mdIds, role, same } = this.pending.get(result.row)!;
-      if (!mdIds.every((mdId) => roles.get(mdId) === role)) continue;
-      Object.assign(result, { status: same.status, action: same.action, reasons: same.reasons });
-      for (const key of ["md_id", "changes", "conflict"] as const) {
-        if (same[key] === undefined) delete result[key];
-        else Object.assign(result, { [key]: same[key] });
-      }
-      const operation = same.operation ?? same.resume;
+    results.forEach((result, index) => {
+      const entry = this.pending.get(result.row);
+      if (!entry || result.status === "duplicate" || result.status === "invalid") return;
+      if (!entry.mdIds.every((mdId) => roles.get(mdId) === entry.role)) return;
+      results[index] = replanned(result, entry.same);
+      const operation = entry.same.operation ?? entry.same.resume;
       if (operation) operations.set(result.row, operation);
       else operations.delete(result.row);
-    }
+    });
   }
+}
+
+/** A row's result with the outcome of the plan its professional's real role gives (its account, changes and conflict too). */
+export function replanned(result: RowResult, same: PlannedRow): RowResult {
+  const kept: RowResult = { ...result };
+  delete kept.md_id;
+  delete kept.changes;
+  delete kept.conflict;
+  return {
+    ...kept,
+    status: same.status,
+    action: same.action,
+    reasons: same.reasons,
+    ...(same.md_id === undefined ? {} : { md_id: same.md_id }),
+    ...(same.changes === undefined ? {} : { changes: same.changes }),
+    ...(same.conflict === undefined ? {} : { conflict: same.conflict }),
+  };
 }
 
 /** The professionals a row may name (by source ID, e-mail or Minddistrict ID) whose role the snapshot did not give. */
