@@ -1,4 +1,11 @@
 import type { PlatformIndex } from "../platform/platform.js";
+import {
+  clientAccountSchema,
+  defaultsOf,
+  professionalAccountSchema,
+  type ClientAccount,
+  type ProfessionalAccount,
+} from "../platform/accounts.js";
 import type { Reason, SheetRef } from "../scripts/reasons.js";
 import { getScript } from "../scripts/index.js";
 import { createsKind, linksAccounts, type ScriptName } from "../scripts/script.js";
@@ -7,6 +14,12 @@ import type { Operation, PlannedRow } from "./plan.js";
 
 type Values = Readonly<Record<string, unknown>>;
 type Kind = "client" | "professional";
+
+type Named = "md_id" | "id" | "email" | "first_name" | "infix" | "last_name";
+// NOTE: the cast says every field besides the names has a default in the model; a new field
+// without one (a required one) would be missing here at run time, not at compile time.
+const pendingClient = defaultsOf(clientAccountSchema) as Omit<ClientAccount, Named>;
+const pendingProfessional = defaultsOf(professionalAccountSchema) as Omit<ProfessionalAccount, Named | "role">;
 
 /** The order a workbook's sheets are planned in: every account sheet before the relations. */
 export const planOrder = (script: ScriptName): number => (linksAccounts(getScript(script)) ? 1 : 0);
@@ -150,17 +163,9 @@ export class WorkbookPlan {
           infix: row.infix,
           last_name: row.last_name,
         };
-        if (sheet.kind === "client") {
-          index.addClient({
-            ...account,
-            gender: "unknown",
-            date_of_birth: null,
-            phone_number: null,
-            bsn: null,
-            active: true,
-            external_source: null,
-          });
-        } else index.addProfessional({ ...account, role: null, active: true, external_source: null });
+        // Every other field as the account model's defaults have it (a relation needs only the keys and names).
+        if (sheet.kind === "client") index.addClient({ ...pendingClient, ...account });
+        else index.addProfessional({ ...pendingProfessional, ...account, role: null });
       }
     }
   }
