@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// Two builds of mdimport on the same work: `node bench/compare-builds.mjs BASE_CHECKOUT`
+// Two builds of mdimport on the same work: `node bench/compare-builds.mjs BASE_CHECKOUT [OTHER_CHECKOUT]`
 // measures `validate` and `test-run` of the 100,000-row new-clients sheet (made by
-// bench/validate-bench.mjs) with BASE_CHECKOUT/dist and with this checkout's dist, alternately,
-// BENCH_RUNS times each (medians), each build against its own copy of the 100,000-account
-// local platform (loaded by that build, so neither reads a store the other wrote). Prints the
-// ratios this/base: a restructuring that changes nothing a user sees should stay near 1.00.
+// bench/validate-bench.mjs) with BASE_CHECKOUT/dist and with this checkout's dist (or
+// OTHER_CHECKOUT's), alternately, BENCH_RUNS times each (medians), each build against its own
+// copy of the 100,000-account local platform (loaded by that build, so neither reads a store the
+// other wrote). Prints the ratios this/base: a restructuring that changes nothing a user sees
+// should stay near 1.00.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -43,7 +44,9 @@ const state = {
 };
 writeFileSync(join(dir, "state.json"), JSON.stringify(state));
 
-const builds = { base: baseCli, this: cli };
+const otherCli = process.argv[3] ? join(resolve(process.argv[3]), "dist", "cli", "main.js") : cli;
+if (!existsSync(otherCli)) throw new Error(`${otherCli} is missing: build that checkout first`);
+const builds = { base: baseCli, this: otherCli };
 const dbs = {};
 for (const [name, path] of Object.entries(builds)) {
   dbs[name] = join(dir, `platform-${name}.sqlite`);
