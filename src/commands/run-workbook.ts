@@ -312,7 +312,7 @@ async function planSheets(
       () => index,
       sheet.script,
       "all",
-      relations ? (p) => plan.relations(p) : undefined,
+      relations ? (p) => plan.relations(p, sheet.position) : undefined,
     );
     const stage: PlatformStage = {
       ...base,
