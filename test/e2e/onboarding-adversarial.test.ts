@@ -2,6 +2,7 @@
 // an attacker might send: sheets in another order, two sheets of one script, sheets named as the
 // report's own, keys shared across sheets, and an approval edited by hand.
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { beforeAll, describe, expect, it } from "vitest";
 import { writeWorkbook } from "../support/sheets.mjs";
 import { readJson, runCli, tempDir } from "../support/cli.js";
@@ -190,5 +191,60 @@ describe("an update sheet that gives an existing client the BSN a new client of 
     expect(done.code, done.stderr).toBe(1);
     const after = readJson<WorkbookJson>(join(dir, "run", "report.json"));
     expect(after.sheets.flatMap((s) => s.rows).map((r) => r.status)).toEqual(["duplicate", "duplicate"]);
+  });
+});
+
+describe("a run stopped in the accounts (--max-failures)", () => {
+  const dir = tempDir();
+  let report: WorkbookJson;
+  beforeAll(async () => {
+    const { db } = freshPlatform();
+    // The platform refuses D-1's create (a rule no test run foresees); D-2 is then never tried.
+    const store = new Database(db);
+    store.exec(
+      "CREATE TRIGGER refuse_d1 BEFORE INSERT ON accounts WHEN NEW.id = 'D-1' BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: accounts.bsn'); END",
+    );
+    store.close();
+    const file = join(dir, "stopped.xlsx");
+    await writeWorkbook(file, [
+      {
+        name: "Clients",
+        header: CLIENT,
+        rows: [client("d1@example.org", "Dora", "Een", "D-1"), client("d2@example.org", "Daan", "Twee", "D-2")],
+      },
+      { name: "Relations", header: RELATION, rows: [relation("PRO-1", "D-1"), relation("PRO-1", "D-2")] },
+    ]);
+    const approval = join(dir, "test-run");
+    expect(runCli(["test-run", file, "--all-sheets", "--db", db, "--out", approval]).code).toBe(0);
+    const out = join(dir, "run");
+    const run = runCli([
+      "run",
+      file,
+      "--all-sheets",
+      "--approved",
+      join(approval, "report.json"),
+      "--db",
+      db,
+      "--out",
+      out,
+      "--welcome-mail",
+      "no",
+      "--max-failures",
+      "0",
+      "--concurrency",
+      "1",
+    ]);
+    expect(run.code, run.stderr).toBe(1);
+    report = readJson<WorkbookJson>(join(out, "report.json"));
+  });
+
+  it("leaves a relation to an account not tried planned (not tried), not a dropout asking to correct a sound row", () => {
+    expect(rowOf(report, "Clients", 2).status).toBe("failed");
+    expect(rowOf(report, "Clients", 3).status).toBe("planned");
+    expect([rowOf(report, "Relations", 2).status, codes(rowOf(report, "Relations", 2))]).toEqual([
+      "dropout",
+      [["depends_on_row", "client_id", { sheet: 1, row: 2 }]],
+    ]);
+    expect([rowOf(report, "Relations", 3).status, codes(rowOf(report, "Relations", 3))]).toEqual(["planned", []]);
   });
 });

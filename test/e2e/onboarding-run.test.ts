@@ -345,16 +345,17 @@ describe("run --all-sheets: an onboarding workbook carried out in dependency ord
       [2, "failed", "bsn_in_use"],
       [3, "planned"],
     ]);
-    // The relations are not carried out: to the failed and the untried account depends_on_row, the other not tried.
+    // The relations are not carried out: to the failed account depends_on_row; to the untried account, and the other, not tried.
     expect(statuses(byName.get("Relations"))).toEqual([
       [2, "planned"],
       [3, "dropout", "depends_on_row"],
-      [4, "dropout", "depends_on_row"],
+      [4, "planned"],
     ]);
-    expect(byName.get("Relations")!.rows[2]!.reasons[0]).toMatchObject({
+    expect(byName.get("Relations")!.rows[1]!.reasons[0]).toMatchObject({
       field: "client_id",
-      ref: { sheet: 5, row: 3 },
+      ref: { sheet: 5, row: 2 },
     });
+    expect(byName.get("Relations")!.rows[2]!.reasons).toEqual([]);
     expect(dumpOf(db).relations).toHaveLength(1);
 
     // A resume keeps the first start's welcome-mail answers: another is refused (exit 5), nothing done.
