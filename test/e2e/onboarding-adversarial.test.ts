@@ -3,6 +3,7 @@
 // report's own, keys shared across sheets, and an approval edited by hand.
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import ExcelJS from "exceljs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { writeWorkbook } from "../support/sheets.mjs";
 import { readJson, runCli, tempDir } from "../support/cli.js";
@@ -246,5 +247,32 @@ describe("a run stopped in the accounts (--max-failures)", () => {
       [["depends_on_row", "client_id", { sheet: 1, row: 2 }]],
     ]);
     expect([rowOf(report, "Relations", 3).status, codes(rowOf(report, "Relations", 3))]).toEqual(["planned", []]);
+  });
+});
+
+describe("sheets named as the report's own sheets (Summary, Explanation) and alike but for case", () => {
+  const dir = tempDir();
+  const out = join(dir, "test-run");
+  beforeAll(async () => {
+    const { db } = freshPlatform();
+    const file = join(dir, "own-names.xlsx");
+    await writeWorkbook(file, [
+      { name: "Explanation", header: CLIENT, rows: [client("not-an-address", "Ada", "Een", "E-1")] },
+      { name: "explanation (2)", header: CLIENT, rows: [client("neither", "Bea", "Twee", "E-2")] },
+      { name: "Summary", header: RELATION, rows: [relation("PRO-1", "E-1")] },
+    ]);
+    const run = runCli(["test-run", file, "--all-sheets", "--db", db, "--out", out, "--lang", "en"]);
+    expect(run.code, run.stderr).toBe(1);
+  });
+
+  it("gives report.xlsx and fix.xlsx sheet names that are unique without regard to case", async () => {
+    for (const name of ["report.xlsx", "fix.xlsx"]) {
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.readFile(join(out, name));
+      const names = workbook.worksheets.map((w) => w.name.toLowerCase());
+      expect(new Set(names).size, `${name}: ${names.join(", ")}`).toBe(names.length);
+    }
+    const report = readJson<WorkbookJson>(join(out, "report.json"));
+    expect(codes(rowOf(report, "Summary", 2))).toEqual([["depends_on_row", "client_id", { sheet: 1, row: 2 }]]);
   });
 });
