@@ -86,7 +86,7 @@ export function workbookWelcomeMail(
  * (accounts first, relations over the accounts still to be made); then the account sheets are
  * carried out, and the relations after them, each link to a new account given the Minddistrict ID
  * its row got (in this start, or in an earlier one by the journal). A relation whose account row
- * did not come about (a dropout, a failure, a stop) is `dropout` `depends_on_row`: never sent with
+ * did not come about (a dropout, a failure) is `dropout` `depends_on_row`: never sent with
  * a pending ID. The journal keys every row by sheet and row, so the same command resumes.
  */
 export async function runWorkbookCommand(options: RunOptions): Promise<RunResult> {
@@ -361,7 +361,7 @@ const isPendingLink = (operation: Operation): boolean =>
 /**
  * The relations to carry out, their links to new accounts given the Minddistrict IDs those rows
  * got. A relation whose account row did not come about (planned now as `dropout`
- * `depends_on_row`, or dropped out, failed or not carried out in this run) ends `dropout`
+ * `depends_on_row`, or dropped out or failed in this run) ends `dropout`
  * `depends_on_row` naming that row and is left out: it is never sent with a pending ID. One whose
  * account rows were only not tried (the run stopped before them, `untried`) is not tried either: it
  * stays `planned`, for the resume, rather than a dropout that asks to correct a sound row.
