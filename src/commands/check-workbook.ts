@@ -132,7 +132,7 @@ export async function checkWorkbook(
               () => index as Promise<PlatformIndex>,
               sheet.script,
               "links",
-              relations ? (p) => plan.relations(p) : undefined,
+              relations ? (p) => plan.relations(p, sheet.position) : undefined,
             )
           : configOnly(config);
       const stage: PlatformStage = observe ? { ...base, observe } : base;

@@ -86,7 +86,7 @@ export function workbookWelcomeMail(
  * (accounts first, relations over the accounts still to be made); then the account sheets are
  * carried out, and the relations after them, each link to a new account given the Minddistrict ID
  * its row got (in this start, or in an earlier one by the journal). A relation whose account row
- * did not come about (a dropout, a failure, a stop) is `dropout` `depends_on_row`: never sent with
+ * did not come about (a dropout, a failure) is `dropout` `depends_on_row`: never sent with
  * a pending ID. The journal keys every row by sheet and row, so the same command resumes.
  */
 export async function runWorkbookCommand(options: RunOptions): Promise<RunResult> {
@@ -197,6 +197,9 @@ export async function runWorkbookCommand(options: RunOptions): Promise<RunResult
           if (!result || (result.status !== "done" && result.status !== "unchanged")) return undefined;
           return result.md_id ?? journal.sheet(ref.sheet).earlier.get(ref.row)?.md_id ?? undefined;
         };
+        /** Whether the account row was not tried (the run stopped before it): still `planned`. */
+        const untried = (ref: SheetRef): boolean =>
+          (byPosition.get(ref.sheet)?.read.analysis.results ?? []).find((r) => r.row === ref.row)?.status === "planned";
         let relationsBegun = false;
         for (const planned of sheets) {
           const { sheet, read, operations, approved } = planned;
@@ -205,7 +208,9 @@ export async function runWorkbookCommand(options: RunOptions): Promise<RunResult
             relationsBegun = true;
             options.onStep?.("relations");
           }
-          const rows = relations ? linkPending(read.analysis.results, operations, mdIdOf) : read.analysis.results;
+          const rows = relations
+            ? linkPending(read.analysis.results, operations, mdIdOf, untried)
+            : read.analysis.results;
           const kind = welcomeKind(sheet.script);
           const outcome = await executeRows(rows, operations, {
             platform,
@@ -312,7 +317,7 @@ async function planSheets(
       () => index,
       sheet.script,
       "all",
-      relations ? (p) => plan.relations(p) : undefined,
+      relations ? (p) => plan.relations(p, sheet.position) : undefined,
     );
     const stage: PlatformStage = {
       ...base,
@@ -356,13 +361,16 @@ const isPendingLink = (operation: Operation): boolean =>
 /**
  * The relations to carry out, their links to new accounts given the Minddistrict IDs those rows
  * got. A relation whose account row did not come about (planned now as `dropout`
- * `depends_on_row`, or dropped out, failed or not carried out in this run) ends `dropout`
- * `depends_on_row` naming that row and is left out: it is never sent with a pending ID.
+ * `depends_on_row`, or dropped out or failed in this run) ends `dropout`
+ * `depends_on_row` naming that row and is left out: it is never sent with a pending ID. One whose
+ * account rows were only not tried (the run stopped before them, `untried`) is not tried either: it
+ * stays `planned`, for the resume, rather than a dropout that asks to correct a sound row.
  */
 function linkPending(
   results: RowResult[],
   operations: Map<number, Operation>,
   mdIdOf: (ref: SheetRef) => string | undefined,
+  untried: (ref: SheetRef) => boolean,
 ): RowResult[] {
   const rows: RowResult[] = [];
   for (const result of results) {
@@ -371,7 +379,9 @@ function linkPending(
     if (result.status === "planned" && operation?.kind === "link" && isPendingLink(operation)) {
       const resolved = resolvePending(operation, mdIdOf);
       if ("reasons" in resolved) {
-        Object.assign(result, { status: "dropout", reasons: resolved.reasons });
+        const gone = resolved.reasons.filter((reason) => !(typeof reason.ref === "object" && untried(reason.ref)));
+        if (gone.length === 0) continue;
+        Object.assign(result, { status: "dropout", reasons: gone });
         operations.delete(result.row);
         continue;
       }

@@ -90,7 +90,7 @@ describe("planning a workbook's sheets together", () => {
       relations: [],
     });
     plan.addPending(index);
-    const relations = plan.relations((values) => planners.relations(values, index));
+    const relations = plan.relations((values) => planners.relations(values, index), 3);
     const toNew = relations({ professional_id: "P1", client_id: "C1" }, 2);
     expect(toNew).toMatchObject({
       status: "planned",
@@ -141,7 +141,7 @@ describe("planning a workbook's sheets together", () => {
       relations: [],
     });
     plan.addPending(index);
-    const outcome = plan.relations((values) => planners.relations(values, index))(
+    const outcome = plan.relations((values) => planners.relations(values, index), 3)(
       { professional_md_id: mdId(101), client_id: "C1" },
       2,
     );

@@ -28,6 +28,8 @@ export const planOrder = (script: ScriptName): number => (linksAccounts(getScrip
 interface CreateRow {
   id: string | null;
   email: string | null;
+  /** A client's BSN (the platform keeps it unique over the clients). */
+  bsn: string | null;
   first_name: string;
   infix: string | null;
   last_name: string;
@@ -36,6 +38,8 @@ interface CreateRow {
 interface CreateSheet {
   position: number;
   kind: Kind;
+  /** An update sheet: its planned rows' changed keys conflict with the creates, but it creates nothing. */
+  update: boolean;
   rows: Map<number, CreateRow>;
   results?: RowResult[];
 }
@@ -92,17 +96,30 @@ export function resolvePending(
  */
 export class WorkbookPlan {
   private readonly creates: CreateSheet[] = [];
+  /** The first relations row that links each (professional, client) pair, by the pair's Minddistrict IDs. */
+  private readonly links = new Map<string, SheetRef>();
+  /** Relations rows that link a pair an earlier relations sheet links: sheet → row → that earlier row. */
+  private readonly repeats = new Map<number, Map<number, SheetRef>>();
 
   /** What to hear a sheet's rows with while it is analysed (undefined for a sheet that creates no account). */
   observer(position: number, script: ScriptName): ((values: Values, row: number) => void) | undefined {
-    const kind = createsKind(getScript(script));
+    const def = getScript(script);
+    const creates = createsKind(def);
+    const kind =
+      creates ??
+      (def.operations.includes("update-client")
+        ? "client"
+        : def.operations.includes("update-professional")
+          ? "professional"
+          : null);
     if (!kind) return undefined;
-    const sheet: CreateSheet = { position, kind, rows: new Map() };
+    const sheet: CreateSheet = { position, kind, update: creates === null, rows: new Map() };
     this.creates.push(sheet);
     return (values, row) => {
       sheet.rows.set(row, {
         id: text(values, "id"),
         email: text(values, "email"),
+        bsn: kind === "client" ? text(values, "bsn") : null,
         first_name: text(values, "first_name") ?? "",
         infix: text(values, "infix"),
         last_name: text(values, "last_name") ?? "",
@@ -110,17 +127,32 @@ export class WorkbookPlan {
     };
   }
 
-  /** The outcomes of a create sheet, once analysed (and settled). */
+  /**
+   * The outcomes of a sheet, once analysed (and settled). A relations row that links what a row of
+   * an earlier relations sheet links becomes `duplicate` `duplicate_in_file` naming that row (within
+   * one sheet the sheet's own dedupe says it): the pair is linked once, not refused the second time.
+   */
   analysed(position: number, results: RowResult[]): void {
     const sheet = this.creates.find((s) => s.position === position);
     if (sheet) sheet.results = results;
+    const repeats = this.repeats.get(position);
+    for (const result of repeats ? results : []) {
+      const ref = repeats?.get(result.row);
+      if (!ref || result.status !== "planned") continue;
+      result.status = "duplicate";
+      result.action = "none";
+      result.reasons = [{ code: "duplicate_in_file", ref }];
+      delete result.md_id;
+      delete result.depends_on;
+    }
   }
 
   /**
    * Marks the create rows that another sheet contradicts: an e-mail address in two sheets (a new
    * client and a new professional: the platform keeps e-mail unique over both), or a source ID in
-   * two sheets of the same kind. Both rows become `duplicate` `conflict_in_file`, each naming the
-   * other's sheet and row. Rows already invalid or duplicate are left as they are.
+   * two sheets of the same kind, or a client's BSN in two sheets; an update row counts with the keys
+   * it changes. Both rows become `duplicate` `conflict_in_file`, each naming the other's sheet and
+   * row. Rows already invalid or duplicate are left as they are.
    */
   markConflicts(): void {
     const seen = new Map<string, { sheet: CreateSheet; result: RowResult }>();
@@ -131,9 +163,12 @@ export class WorkbookPlan {
         const keys: [string, string | null][] = [
           ["email", row?.email ?? null],
           ["id", row?.id == null ? null : `${sheet.kind}\u0000${row.id}`],
+          ["bsn", row?.bsn ?? null],
         ];
         for (const [field, value] of keys) {
           if (value === null) continue;
+          // An update takes a key only where it changes it (the account holds the others already).
+          if (sheet.update && !result.changes?.includes(field)) continue;
           const key = `${field}\u0000${value}`;
           const earlier = seen.get(key);
           if (!earlier) {
@@ -151,6 +186,7 @@ export class WorkbookPlan {
   /** The planned create rows enter the index as pending accounts, found by source ID. */
   addPending(index: PlatformIndex): void {
     for (const sheet of this.creates) {
+      if (sheet.update) continue;
       for (const result of sheet.results ?? []) {
         const row = sheet.rows.get(result.row);
         if (result.status !== "planned" || !row || row.id === null) continue;
@@ -178,6 +214,7 @@ export class WorkbookPlan {
     const gone: Record<Kind, Map<string, SheetRef>> = { client: new Map(), professional: new Map() };
     const live: Record<Kind, Set<string>> = { client: new Set(), professional: new Set() };
     for (const sheet of this.creates) {
+      if (sheet.update) continue;
       for (const result of sheet.results ?? []) {
         const id = sheet.rows.get(result.row)?.id;
         if (id === null || id === undefined) continue;
@@ -193,9 +230,13 @@ export class WorkbookPlan {
   /**
    * A relations planner over the index with its pending accounts: a relation naming the source ID
    * of a create row that is not carried out is `dropout` `depends_on_row` naming that row; one that
-   * links a pending account is planned, depending on the row that creates it.
+   * links a pending account is planned, depending on the row that creates it. `position` is the
+   * relations sheet's: a pair an earlier relations sheet links is noted for `analysed`.
    */
-  relations(plan: (values: Values, row: number) => PlannedRow): (values: Values, row: number) => PlannedRow {
+  relations(
+    plan: (values: Values, row: number) => PlannedRow,
+    position: number,
+  ): (values: Values, row: number) => PlannedRow {
     const gone = this.goneRows();
     return (values, row) => {
       const reasons: Reason[] = [];
@@ -208,6 +249,14 @@ export class WorkbookPlan {
       const planned = plan(values, row);
       if (planned.operation?.kind !== "link") return planned;
       const { professional_md_id: professional, client_md_id: client } = planned.operation.relation;
+      const pair = `${professional}\u0000${client}`;
+      const first = this.links.get(pair);
+      if (!first) this.links.set(pair, { sheet: position, row });
+      else if (first.sheet !== position) {
+        let repeats = this.repeats.get(position);
+        if (!repeats) this.repeats.set(position, (repeats = new Map<number, SheetRef>()));
+        repeats.set(row, first);
+      }
       const dependsOn = [pendingRef(professional), pendingRef(client)].filter(
         (ref): ref is SheetRef => ref !== undefined,
       );
