@@ -10,7 +10,7 @@ import { renderWarning } from "../report/messages/index.js";
 import { type Mode, type Report, workbookReport } from "../report/report.js";
 import { writeWorkbookReports } from "../report/write-reports.js";
 import { linksAccounts } from "../scripts/index.js";
-import { recogniseWorkbook, type RecognisedWorkbook } from "../scripts/recognise-workbook.js";
+import { NoScriptFits, recogniseWorkbook, type RecognisedWorkbook } from "../scripts/recognise-workbook.js";
 import { InputError, UsageError } from "../shared/errors.js";
 import { uniqueOutName } from "../shared/out-dir.js";
 import {
@@ -74,6 +74,13 @@ export async function recogniseSheets(
         );
       } catch (error) {
         if (!(error instanceof InputError) || !/fit no script|is empty/.test(error.message)) throw error;
+        // A sheet meant as a script's but lacking a column is the requester's to fix, not one to pass over.
+        if (error instanceof NoScriptFits && error.resembles) {
+          throw new InputError(
+            `${error.message} --all-sheets passes over only sheets that are no script's at all (an explanation sheet, notes): add what the sheet lacks, or remove the sheet.`,
+            { cause: error },
+          );
+        }
         warnings.push({ code: "sheet_skipped", sheet: sheet.name });
       }
     }

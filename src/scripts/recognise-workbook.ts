@@ -5,6 +5,26 @@ import { InputError, UsageError } from "../shared/errors.js";
 import { recogniseScript } from "./recognise.js";
 import type { ScriptDef } from "./script.js";
 
+/**
+ * No script fits a sheet's headers. `resembles`: the headers name enough of the closest script's
+ * columns that the sheet is meant as one (a clients sheet lacking one column), not notes or an
+ * explanation sheet; `--all-sheets` refuses such a sheet rather than pass it over.
+ */
+export class NoScriptFits extends InputError {
+  constructor(
+    message: string,
+    readonly closest: ScriptDef,
+    readonly missing: readonly string[],
+    readonly resembles: boolean,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** At least this many of the closest script's columns, and no more missing than found: a sheet meant as that script's. */
+const RESEMBLES_FROM = 2;
+
 /** A workbook whose script was recognised from its headers, ready to be read from its first row. */
 export interface RecognisedWorkbook {
   workbook: Workbook;
@@ -43,7 +63,10 @@ export async function recogniseWorkbook(workbook: Workbook): Promise<RecognisedW
           `The headers in row ${found.row.row} of sheet "${workbook.sheet.name}" fit ${names.join(" and ")} alike; give ${names.map((n) => `--script ${n}`).join(" or ")}.`,
         );
       }
-      if (found?.kind === "none") throw noScript(workbook, found.closest, first);
+      if (found?.kind === "none") {
+        const resembles = found.matched >= RESEMBLES_FROM && found.missing.length <= found.matched;
+        throw noScript(workbook, found.closest, found.missing, resembles, first);
+      }
       if (next.done)
         throw new InputError(`The sheet "${workbook.sheet.name}" is empty: it has no header row and no data.`);
     }
@@ -55,17 +78,31 @@ export async function recogniseWorkbook(workbook: Workbook): Promise<RecognisedW
 }
 
 /** The closest script's own account of what the headers lack, and that no script fits. */
-function noScript(workbook: Workbook, closest: ScriptDef, rows: readonly SheetRow[]): Error {
+function noScript(
+  workbook: Workbook,
+  closest: ScriptDef,
+  missing: readonly string[],
+  resembles: boolean,
+  rows: readonly SheetRow[],
+): Error {
   try {
     findHeaderRow(closest, workbook.sheet.name, rows, true);
   } catch (error) {
     if (!(error instanceof InputError)) return error as Error;
-    return new InputError(
+    return new NoScriptFits(
       `${error.message.replace(/\.$/, "")}; the headers fit no script, ${closest.name} came closest.`,
+      closest,
+      missing,
+      resembles,
       { cause: error },
     );
   }
-  return new InputError(`The headers of sheet "${workbook.sheet.name}" fit no script; ${closest.name} came closest.`);
+  return new NoScriptFits(
+    `The headers of sheet "${workbook.sheet.name}" fit no script; ${closest.name} came closest.`,
+    closest,
+    missing,
+    resembles,
+  );
 }
 
 /** The workbook, whose first read gives the batches already taken and then the rest of the same read. */

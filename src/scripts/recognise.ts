@@ -13,7 +13,7 @@ export type HeaderRecognition =
 export type Recognition<T> =
   | { kind: "script"; script: ScriptDef; row: T }
   | { kind: "ambiguous"; candidates: ScriptDef[]; row: T }
-  | { kind: "none"; closest: ScriptDef; missing: string[]; row: T };
+  | { kind: "none"; closest: ScriptDef; missing: string[]; matched: number; row: T };
 
 /** The columns (sheet indices) of a header row that name a column of the script. */
 function explained(script: ScriptDef, headers: readonly string[]): Set<number> {
@@ -81,7 +81,7 @@ export function recogniseScript<T extends { row: number; cells: (Cell | undefine
       closest = { row, found: here };
   }
   const { row, found: none } = closest ?? { row: last, found };
-  return { kind: "none", closest: none.closest, missing: none.missing, row };
+  return { kind: "none", closest: none.closest, missing: none.missing, matched: none.matched, row };
 }
 
 /** What a sheet's first rows fit, as the end of a sentence ("the headers fit new-clients"); undefined when they fit no script. */

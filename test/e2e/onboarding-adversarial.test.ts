@@ -276,3 +276,35 @@ describe("sheets named as the report's own sheets (Summary, Explanation) and ali
     expect(codes(rowOf(report, "Summary", 2))).toEqual([["depends_on_row", "client_id", { sheet: 1, row: 2 }]]);
   });
 });
+
+describe("a sheet meant as a script's but lacking one of its columns", () => {
+  it("is refused (exit 3, naming the column), not passed over while its relations find no client", async () => {
+    const dir = tempDir();
+    const { db } = freshPlatform();
+    const file = join(dir, "no-infix.xlsx");
+    const withoutInfix = CLIENT.filter((h) => h !== "Infix");
+    await writeWorkbook(file, [
+      {
+        name: "Clients",
+        header: withoutInfix,
+        rows: [client("a1@example.org", "Ada", "Een", "A-1").filter((_, i) => i !== 2)],
+      },
+      { name: "Notes", header: ["Note"], rows: [["sent on Monday"]] },
+      { name: "Relations", header: RELATION, rows: [relation("PRO-1", "A-1")] },
+    ]);
+    const out = join(dir, "test-run");
+    const run = runCli(["test-run", file, "--all-sheets", "--db", db, "--out", out, "--lang", "en"]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('"Clients"');
+    expect(run.stderr).toContain("Infix");
+    expect(run.stderr).toContain("new-clients came closest");
+    // A sheet of notes is still passed over: without the clients sheet the same workbook test-runs.
+    const fine = join(dir, "notes.xlsx");
+    await writeWorkbook(fine, [
+      { name: "Notes", header: ["Note"], rows: [["sent on Monday"]] },
+      { name: "Clients", header: CLIENT, rows: [client("a1@example.org", "Ada", "Een", "A-1")] },
+    ]);
+    const ok = runCli(["test-run", fine, "--all-sheets", "--db", db, "--out", join(dir, "fine"), "--lang", "en"]);
+    expect(ok.code, ok.stderr).toBe(0);
+  });
+});
