@@ -184,22 +184,24 @@ export async function runWorkbookCommand(options: RunOptions): Promise<RunResult
         let fatal: Error | null = null;
         const verification = { rows_verified: 0, mismatches: 0 };
         const byPosition = new Map(sheets.map((s) => [s.sheet.position, s]));
-        /** The Minddistrict ID a create row got: this start's outcome, else (done by an earlier start) the journal's. */
+        // An account sheet's results by row, made once per sheet when a relation first asks (not a search per relation).
         const byRow = new Map<number, Map<number, RowResult>>();
-        const mdIdOf = (ref: SheetRef): string | undefined => {
+        const resultOf = (ref: SheetRef): RowResult | undefined => {
           let rows = byRow.get(ref.sheet);
-          if (!rows)
-            byRow.set(
-              ref.sheet,
-              (rows = new Map((byPosition.get(ref.sheet)?.read.analysis.results ?? []).map((r) => [r.row, r]))),
-            );
-          const result = rows.get(ref.row);
+          if (!rows) {
+            rows = new Map((byPosition.get(ref.sheet)?.read.analysis.results ?? []).map((r) => [r.row, r]));
+            byRow.set(ref.sheet, rows);
+          }
+          return rows.get(ref.row);
+        };
+        /** The Minddistrict ID a create row got: this start's outcome, else (done by an earlier start) the journal's. */
+        const mdIdOf = (ref: SheetRef): string | undefined => {
+          const result = resultOf(ref);
           if (!result || (result.status !== "done" && result.status !== "unchanged")) return undefined;
           return result.md_id ?? journal.sheet(ref.sheet).earlier.get(ref.row)?.md_id ?? undefined;
         };
         /** Whether the account row was not tried (the run stopped before it): still `planned`. */
-        const untried = (ref: SheetRef): boolean =>
-          (byPosition.get(ref.sheet)?.read.analysis.results ?? []).find((r) => r.row === ref.row)?.status === "planned";
+        const untried = (ref: SheetRef): boolean => resultOf(ref)?.status === "planned";
         let relationsBegun = false;
         for (const planned of sheets) {
           const { sheet, read, operations, approved } = planned;
@@ -256,10 +258,12 @@ export async function runWorkbookCommand(options: RunOptions): Promise<RunResult
           journal_recovered: journal.recoveredTornLine,
           verify: { mode: verify, ...verification },
         };
+        // Over HTTP the IDs sheet gives each account's API URL, as a one-sheet run's does.
+        const accountUrl = platform.accountUrl?.bind(platform);
         await writeWorkbookReports(
           outDir,
           report,
-          inOrder.map(({ read }) => read.analysis),
+          inOrder.map(({ read }) => (accountUrl ? { ...read.analysis, accountUrl } : read.analysis)),
           reportKey,
         );
         log.info(
@@ -373,7 +377,7 @@ function linkPending(
   untried: (ref: SheetRef) => boolean,
 ): RowResult[] {
   const rows: RowResult[] = [];
-  for (const result of results) {
+  for (const [index, result] of results.entries()) {
     if (result.status === "dropout" && result.reasons[0]?.code === "depends_on_row") continue;
     const operation = operations.get(result.row);
     if (result.status === "planned" && operation?.kind === "link" && isPendingLink(operation)) {
@@ -381,7 +385,8 @@ function linkPending(
       if ("reasons" in resolved) {
         const gone = resolved.reasons.filter((reason) => !(typeof reason.ref === "object" && untried(reason.ref)));
         if (gone.length === 0) continue;
-        Object.assign(result, { status: "dropout", reasons: gone });
+        // Replaced, not changed in place (as the planning passes do).
+        results[index] = { ...result, status: "dropout", reasons: gone };
         operations.delete(result.row);
         continue;
       }

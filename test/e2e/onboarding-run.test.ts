@@ -560,6 +560,15 @@ describe("run --all-sheets over HTTP (platform serve) with faults", () => {
       expect(again.code).toBe(0);
       const report = readJson<RunJson>(join(dir, "run", "report.json"));
       expect(report.summary).toMatchObject({ done: 8, failed: 0, dropout: 0 });
+      // The IDs sheet gives each account's API URL, as a one-sheet run over HTTP does.
+      const xlsx = new ExcelJS.Workbook();
+      await xlsx.xlsx.readFile(join(dir, "run", "report.xlsx"));
+      const ids = xlsx.getWorksheet("IDs") as ExcelJS.Worksheet;
+      expect(ids.getRow(1).getCell(3).value).toBe("URL (API 2)");
+      const urls: string[] = [];
+      ids.eachRow((row, n) => n > 1 && urls.push(row.getCell(3).text));
+      expect(urls.length).toBeGreaterThan(0);
+      for (const url of urls) expect(url).toMatch(new RegExp(`^${server.url}/api/2/[cp]/[0-9a-f]{32}$`));
       const done = journalKeys(join(dir, "run", "journal.jsonl"), "done");
       expect(new Set(done).size).toBe(8);
       const stats = await server.stats();
